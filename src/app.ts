@@ -1,0 +1,124 @@
+// Builds the Bolt app with every feature registered. main.ts runs it for real; tests and the
+// benchmark start it on a free port against a local stand-in for Slack's Web API.
+import type { Server } from "node:http";
+import { App, LogLevel, type Logger, type webApi } from "@slack/bolt";
+import { ConsoleLogger } from "@slack/logger";
+import { systemClock, type Clock } from "./clock.ts";
+import type { Config } from "./config.ts";
+import type { Database } from "./db/database.ts";
+import type { AppDeps } from "./deps.ts";
+import { registerAdminFeature } from "./features/admin/listeners.ts";
+import { userFacingErrors } from "./slack/errors.ts";
+import { createRoleLookup, SlackUsers } from "./slack/roles.ts";
+
+export interface DelightAppOptions {
+  config: Config;
+  database: Database;
+  clock?: Clock;
+  logger?: Logger;
+  /** Overrides for the Web API client (tests shorten retries). */
+  slackClientOptions?: Partial<webApi.WebClientOptions>;
+}
+
+export interface DelightApp {
+  app: App;
+  deps: AppDeps;
+  /** Starts the receiver. HTTP mode resolves with the port it listens on. */
+  start(port?: number): Promise<{ port?: number }>;
+  stop(): Promise<void>;
+}
+
+const LOG_LEVELS: Record<Config["logLevel"], LogLevel> = {
+  debug: LogLevel.DEBUG,
+  info: LogLevel.INFO,
+  warn: LogLevel.WARN,
+  error: LogLevel.ERROR,
+};
+
+// A failed Web API call is retried a few times within seconds; anything longer is the
+// scheduler's job (it retries on its next tick), so listeners never hang for minutes.
+const DEFAULT_RETRY_CONFIG = { retries: 3, factor: 2, minTimeout: 500, maxTimeout: 5_000, randomize: true };
+
+export function createLogger(level: Config["logLevel"]): Logger {
+  const logger = new ConsoleLogger();
+  logger.setLevel(LOG_LEVELS[level]);
+  logger.setName("delight");
+  return logger;
+}
+
+export function createDelightApp(options: DelightAppOptions): DelightApp {
+  const { config, database } = options;
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const socketMode = Boolean(config.slack.appToken);
+
+  const app = new App({
+    token: config.slack.botToken,
+    signingSecret: config.slack.signingSecret,
+    appToken: config.slack.appToken,
+    socketMode,
+    logger,
+    deferInitialization: true,
+    clientOptions: {
+      slackApiUrl: config.slack.apiUrl,
+      retryConfig: DEFAULT_RETRY_CONFIG,
+      ...options.slackClientOptions,
+    },
+    customRoutes: [
+      {
+        path: "/healthz",
+        method: ["GET"],
+        handler: (_req, res) => {
+          void database.isHealthy().then((healthy) => {
+            res.writeHead(healthy ? 200 : 503, { "content-type": "application/json" });
+            res.end(JSON.stringify({ ok: healthy, database: database.kind }));
+          });
+        },
+      },
+    ],
+  });
+
+  const users = new SlackUsers(app.client);
+  const deps: AppDeps = {
+    config,
+    prisma: database.prisma,
+    clock: options.clock ?? systemClock,
+    logger,
+    users,
+    roles: createRoleLookup({ prisma: database.prisma, users, configuredAdmins: config.admins }),
+  };
+
+  app.use(userFacingErrors(logger));
+  app.error(async (error) => {
+    // Errors that escaped the middleware above (for example a failed ack).
+    const original = (error as { original?: unknown }).original ?? error;
+    logger.error(
+      "Unhandled Bolt error",
+      error.code,
+      original instanceof Error ? (original.stack ?? original.message) : original,
+    );
+  });
+
+  registerAdminFeature(app, deps);
+
+  let started = false;
+  return {
+    app,
+    deps,
+    async start(port = config.port) {
+      await app.init();
+      if (socketMode) {
+        await app.start();
+        started = true;
+        return {};
+      }
+      const server = (await app.start(port)) as Server;
+      started = true;
+      const address = server.address();
+      return { port: typeof address === "object" && address ? address.port : port };
+    },
+    async stop() {
+      if (started) await app.stop();
+      started = false;
+    },
+  };
+}

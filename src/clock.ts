@@ -1,0 +1,6 @@
+// Time is injected so tests can move it without sleeping.
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };

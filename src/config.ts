@@ -1,0 +1,124 @@
+// The runtime contract of PRODUCT.md, parsed once at start-up. A missing or malformed
+// variable produces one message naming it and saying how to fix it.
+import { z } from "zod";
+import { parseDatabaseUrl } from "./db/adapters.ts";
+
+const slackUserId = /^[UW][A-Z0-9]{2,}$/;
+
+const envSchema = z.object({
+  SLACK_BOT_TOKEN: z
+    .string({
+      error: "is missing. Set it to the Bot User OAuth Token (xoxb-…) from your Slack app's OAuth & Permissions page.",
+    })
+    .trim()
+    .startsWith("xoxb-", {
+      error: "must be a bot token starting with xoxb- (OAuth & Permissions → Bot User OAuth Token).",
+    }),
+  SLACK_SIGNING_SECRET: z.string().trim().min(1).optional(),
+  SLACK_APP_TOKEN: z
+    .string()
+    .trim()
+    .startsWith("xapp-", {
+      error:
+        "must be an app-level token starting with xapp- (Basic Information → App-Level Tokens, scope connections:write).",
+    })
+    .optional(),
+  SLACK_API_URL: z
+    .url({ error: "must be a URL such as https://slack.com/api/ (leave it unset for Slack's own)." })
+    .transform((url) => (url.endsWith("/") ? url : `${url}/`))
+    .optional(),
+  PORT: z.coerce
+    .number({ error: "must be a port number such as 3000." })
+    .int({ error: "must be a whole port number such as 3000." })
+    .min(0, { error: "must be between 0 and 65535." })
+    .max(65535, { error: "must be between 0 and 65535." })
+    .default(3000),
+  DATABASE_URL: z
+    .string()
+    .trim()
+    .optional()
+    .superRefine((value, ctx) => {
+      try {
+        parseDatabaseUrl(value);
+      } catch {
+        ctx.addIssue({
+          code: "custom",
+          message:
+            "must be unset (embedded database in ./data), memory:// (in memory), file:<dir>, or postgres://user:password@host:5432/db.",
+        });
+      }
+    }),
+  OPENAI_API_KEY: z.string().trim().min(1).optional(),
+  OPENAI_BASE_URL: z.url({ error: "must be a URL such as https://api.openai.com/v1." }).optional(),
+  OPENAI_MODEL: z.string().trim().min(1).default("gpt-4o-mini"),
+  DELIGHT_ADMINS: z
+    .string()
+    .optional()
+    .transform((value) =>
+      (value ?? "")
+        .split(",")
+        .map((id) => id.trim())
+        .filter(Boolean),
+    )
+    .refine((ids) => ids.every((id) => slackUserId.test(id)), {
+      error: "must be comma-separated Slack user ids such as U012AB3CD,U045EF6GH (profile → ⋮ → Copy member ID).",
+    }),
+  LOG_LEVEL: z
+    .enum(["debug", "info", "warn", "error"], { error: "must be one of debug, info, warn, error." })
+    .default("info"),
+});
+
+export interface Config {
+  slack: {
+    botToken: string;
+    signingSecret?: string;
+    appToken?: string;
+    apiUrl?: string;
+  };
+  port: number;
+  databaseUrl?: string;
+  openai: { apiKey?: string; baseUrl?: string; model: string };
+  admins: string[];
+  logLevel: "debug" | "info" | "warn" | "error";
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(
+      `Delight can't start because of its configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}\n` +
+        "Set the variable in the environment (for example `export NAME=value`, or in your process manager), then start again. See README.md → Configuration.",
+    );
+    this.name = "ConfigError";
+  }
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // Empty strings count as unset: `FOO= npm start` should behave like not setting FOO.
+  const cleaned = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ""),
+  );
+  const parsed = envSchema.safeParse(cleaned);
+  const problems = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => `${String(issue.path[0] ?? "environment")} ${issue.message}`);
+  if (!cleaned.SLACK_APP_TOKEN && !cleaned.SLACK_SIGNING_SECRET) {
+    problems.push(
+      "SLACK_SIGNING_SECRET is missing. Set it to the Signing Secret from your Slack app's Basic Information page (HTTP mode), or set SLACK_APP_TOKEN (xapp-…) to use Socket Mode.",
+    );
+  }
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
+  const e = parsed.data;
+  return {
+    slack: {
+      botToken: e.SLACK_BOT_TOKEN,
+      signingSecret: e.SLACK_SIGNING_SECRET,
+      appToken: e.SLACK_APP_TOKEN,
+      apiUrl: e.SLACK_API_URL,
+    },
+    port: e.PORT,
+    databaseUrl: e.DATABASE_URL,
+    openai: { apiKey: e.OPENAI_API_KEY, baseUrl: e.OPENAI_BASE_URL, model: e.OPENAI_MODEL },
+    admins: e.DELIGHT_ADMINS,
+    logLevel: e.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,45 @@
+// Opens the database for the app: driver, pending migrations, then the Prisma client.
+import { PrismaClient } from "../generated/prisma/client.ts";
+import { openDriverAdapter, type DatabaseKind } from "./adapters.ts";
+import { applyMigrations } from "./migrate.ts";
+
+export type Db = PrismaClient;
+
+export interface Database {
+  prisma: PrismaClient;
+  kind: DatabaseKind;
+  /** Names of the migrations applied while opening. */
+  appliedMigrations: string[];
+  /** True when the database answers a trivial query. */
+  isHealthy(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export async function openDatabase(databaseUrl: string | undefined): Promise<Database> {
+  const driver = await openDriverAdapter(databaseUrl);
+  let appliedMigrations: string[];
+  try {
+    appliedMigrations = await applyMigrations(driver);
+  } catch (error) {
+    await driver.close().catch(() => undefined);
+    throw error;
+  }
+  const prisma = new PrismaClient({ adapter: driver.adapterFactory });
+  return {
+    prisma,
+    kind: driver.target.kind,
+    appliedMigrations,
+    async isHealthy() {
+      try {
+        await driver.query("SELECT 1");
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    async close() {
+      await prisma.$disconnect();
+      await driver.close();
+    },
+  };
+}

@@ -1,0 +1,83 @@
+// Block Kit for /delight-admin answers.
+import type { webApi } from "@slack/bolt";
+import { context, section } from "../../slack/replies.ts";
+import { mentionChannel, mentionUser } from "../../slack/text.ts";
+import { WEEKDAY_NAMES } from "./parse.ts";
+import type { DigestScheduleSetting, WorkspaceSettings } from "./settings.ts";
+
+type KnownBlock = webApi.KnownBlock;
+
+export function formatDuration(minutes: number): string {
+  if (minutes % (24 * 60) === 0) return `${minutes / (24 * 60)} ${minutes === 24 * 60 ? "day" : "days"}`;
+  if (minutes % 60 === 0) return `${minutes / 60} ${minutes === 60 ? "hour" : "hours"}`;
+  if (minutes > 60) return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+  return `${minutes} min`;
+}
+
+export function formatMoney(cents: number, currency: string): string {
+  try {
+    return new Intl.NumberFormat("en-US", { style: "currency", currency }).format(cents / 100);
+  } catch {
+    return `${(cents / 100).toFixed(2)} ${currency}`;
+  }
+}
+
+export function formatDigestSchedule(digest: DigestScheduleSetting): string {
+  const time = `${String(digest.hour).padStart(2, "0")}:${String(digest.minute).padStart(2, "0")}`;
+  return `${mentionChannel(digest.channelId)} every ${WEEKDAY_NAMES[digest.weekday]} at ${time} (${digest.timezone})`;
+}
+
+function formatReminders(offsets: number[]): string {
+  if (offsets.length === 0) return "at half-time and 2 hours before the deadline";
+  return offsets.map((m) => `${formatDuration(m)} before`).join(", ");
+}
+
+const NOT_SET = "_not set_";
+
+export function renderSettings(settings: WorkspaceSettings, notice?: string): { text: string; blocks: KnownBlock[] } {
+  const managers = settings.managerIds.length > 0 ? settings.managerIds.map(mentionUser).join(", ") : NOT_SET;
+  const digests =
+    settings.digests.length > 0 ? settings.digests.map((d) => `• ${formatDigestSchedule(d)}`).join("\n") : NOT_SET;
+  const blocks: KnownBlock[] = [];
+  if (notice) blocks.push(section(notice));
+  blocks.push(
+    { type: "header", text: { type: "plain_text", text: "Delight settings" } },
+    section(`*Managers* (approve recognition, get escalations)\n${managers}`),
+    {
+      type: "section",
+      fields: [
+        {
+          type: "mrkdwn",
+          text: `*Approvals channel*\n${settings.approvalsChannelId ? mentionChannel(settings.approvalsChannelId) : NOT_SET}`,
+        },
+        {
+          type: "mrkdwn",
+          text: `*Stories channel*\n${settings.storiesChannelId ? mentionChannel(settings.storiesChannelId) : NOT_SET}`,
+        },
+        { type: "mrkdwn", text: `*Recovery deadline (SLA)*\n${formatDuration(settings.slaMinutes)}` },
+        {
+          type: "mrkdwn",
+          text: `*Surprise budget per gesture*\n${settings.budget ? formatMoney(settings.budget.cents, settings.budget.currency) : "_no cap_"}`,
+        },
+      ],
+    },
+    section(`*Weekly digests*\n${digests}`),
+    context(
+      `Recovery reminders: ${formatReminders(settings.reminderOffsetsMinutes)}. Change anything with \`/delight-admin help\`.`,
+    ),
+  );
+  const text = notice ? notice : "Delight settings";
+  return { text, blocks };
+}
+
+export const ADMIN_HELP = [
+  "*`/delight-admin`* — workspace settings (admins only)",
+  "• `/delight-admin show` — current settings",
+  "• `/delight-admin managers add @maria @li` / `managers remove @li` — who approves recognition",
+  "• `/delight-admin channel approvals #delight-approvals` — where nominations wait for a manager",
+  "• `/delight-admin channel stories #wins` — where approved stories are shared",
+  "• `/delight-admin digest add #team friday 16:00 Europe/Paris` — weekly story digest (timezone optional: yours by default)",
+  "• `/delight-admin digest remove #team`",
+  "• `/delight-admin sla 24h` — deadline for OOPS → WOW recoveries (`90m`, `24h`, `2d`)",
+  "• `/delight-admin budget 50 USD` — per-gesture cap for surprise ideas (`budget off` removes it)",
+].join("\n");

@@ -1,0 +1,128 @@
+// /delight-admin: workspace settings, for Slack admins/owners and DELIGHT_ADMINS only.
+import type { App } from "@slack/bolt";
+import type { AppDeps } from "../../deps.ts";
+import { ensureAppInChannel } from "../../slack/channels.ts";
+import { replyEphemeral } from "../../slack/replies.ts";
+import { quoteInput } from "../../slack/text.ts";
+import { ADMIN_HELP, formatDigestSchedule, formatDuration, formatMoney, renderSettings } from "./blocks.ts";
+import { isValidTimezone, parseAdminCommand } from "./parse.ts";
+import {
+  addManagers,
+  getSettings,
+  removeDigestSchedule,
+  removeManagers,
+  setBudget,
+  setChannel,
+  setSla,
+  upsertDigestSchedule,
+  type WorkspaceRef,
+} from "./settings.ts";
+
+export const ONLY_ADMINS =
+  ":lock: Only Slack workspace admins and owners (or people listed in DELIGHT_ADMINS) can change Delight's settings. Nothing was changed; ask one of them if something needs adjusting.";
+
+export function registerAdminFeature(app: App, deps: AppDeps): void {
+  app.command("/delight-admin", async ({ ack, command, respond, client }) => {
+    await ack();
+    const workspace: WorkspaceRef = { teamId: command.team_id, enterpriseId: command.enterprise_id ?? null };
+    if (!(await deps.roles.isAdmin(workspace.teamId, command.user_id))) {
+      await replyEphemeral(respond, ONLY_ADMINS);
+      return;
+    }
+
+    const parsed = parseAdminCommand(command.text);
+    if (!parsed.ok) {
+      await replyEphemeral(
+        respond,
+        `${parsed.problem}\nYou typed:\n${quoteInput(`/delight-admin ${command.text}`)}\n\n${ADMIN_HELP}`,
+      );
+      return;
+    }
+
+    const admin = command.user_id;
+    const cmd = parsed.command;
+    const notices: string[] = [];
+    switch (cmd.kind) {
+      case "help":
+        await replyEphemeral(respond, ADMIN_HELP);
+        return;
+      case "show":
+        break;
+      case "managers": {
+        const people = await Promise.all(cmd.userIds.map((id) => deps.users.profile(id)));
+        const bots = people.filter((p) => p.isBot).map((p) => p.id);
+        const humans = cmd.userIds.filter((id) => !bots.includes(id));
+        if (cmd.op === "add") {
+          if (humans.length > 0) await addManagers(deps.prisma, workspace, humans, admin);
+          notices.push(
+            `:white_check_mark: Added ${humans.map((id) => `<@${id}>`).join(", ") || "nobody"} as managers.`,
+          );
+          if (bots.length > 0)
+            notices.push(`Skipped ${bots.map((id) => `<@${id}>`).join(", ")}: apps can't approve recognition.`);
+        } else {
+          await removeManagers(deps.prisma, workspace, cmd.userIds);
+          notices.push(
+            `:white_check_mark: ${cmd.userIds.map((id) => `<@${id}>`).join(", ")} no longer manage approvals.`,
+          );
+        }
+        break;
+      }
+      case "channel": {
+        await setChannel(deps.prisma, workspace, cmd.role, cmd.channelId);
+        notices.push(
+          cmd.role === "approvals"
+            ? `:white_check_mark: Nominations now go to <#${cmd.channelId}> for approval.`
+            : `:white_check_mark: Approved stories are now shared in <#${cmd.channelId}>.`,
+        );
+        const warning = await ensureAppInChannel(client, cmd.channelId);
+        if (warning) notices.push(warning);
+        break;
+      }
+      case "digest-add": {
+        const adminTimezone = (await deps.users.profile(admin)).timezone;
+        const timezone = cmd.timezone ?? (adminTimezone && isValidTimezone(adminTimezone) ? adminTimezone : "UTC");
+        const schedule = {
+          channelId: cmd.channelId,
+          weekday: cmd.weekday,
+          hour: cmd.hour,
+          minute: cmd.minute,
+          timezone,
+        };
+        await upsertDigestSchedule(deps.prisma, workspace, schedule, admin);
+        notices.push(`:white_check_mark: Weekly digest: ${formatDigestSchedule(schedule)}.`);
+        const warning = await ensureAppInChannel(client, cmd.channelId);
+        if (warning) notices.push(warning);
+        break;
+      }
+      case "digest-remove": {
+        const removed = await removeDigestSchedule(deps.prisma, workspace, cmd.channelId);
+        notices.push(
+          removed
+            ? `:white_check_mark: <#${cmd.channelId}> no longer gets a weekly digest.`
+            : `<#${cmd.channelId}> had no weekly digest, so nothing changed.`,
+        );
+        break;
+      }
+      case "sla":
+        await setSla(deps.prisma, workspace, cmd.minutes);
+        notices.push(
+          `:white_check_mark: New recoveries are now due ${formatDuration(cmd.minutes)} after they are reported. Open cases keep their deadline.`,
+        );
+        break;
+      case "budget":
+        await setBudget(
+          deps.prisma,
+          workspace,
+          cmd.cents === null || cmd.currency === null ? null : { cents: cmd.cents, currency: cmd.currency },
+        );
+        notices.push(
+          cmd.cents === null || cmd.currency === null
+            ? ":white_check_mark: Surprise ideas no longer have a budget cap."
+            : `:white_check_mark: Surprise ideas now stay within ${formatMoney(cmd.cents, cmd.currency)} per gesture.`,
+        );
+        break;
+    }
+    const settings = await getSettings(deps.prisma, workspace);
+    await replyEphemeral(respond, renderSettings(settings, notices.join("\n") || undefined));
+  });
+}

@@ -1,0 +1,135 @@
+// Workspace settings: the one place features read managers, channels, digests, SLA and
+// budget from. Rows are keyed by team id so workspaces never see each other's settings.
+import type { Db } from "../../db/database.ts";
+
+export interface WorkspaceRef {
+  teamId: string;
+  enterpriseId?: string | null;
+}
+
+export interface DigestScheduleSetting {
+  channelId: string;
+  weekday: number;
+  hour: number;
+  minute: number;
+  timezone: string;
+}
+
+export interface WorkspaceSettings {
+  teamId: string;
+  managerIds: string[];
+  approvalsChannelId: string | null;
+  storiesChannelId: string | null;
+  digests: DigestScheduleSetting[];
+  slaMinutes: number;
+  /** Empty = default reminders (half-time and 2 hours before the deadline). */
+  reminderOffsetsMinutes: number[];
+  budget: { cents: number; currency: string } | null;
+}
+
+export const DEFAULT_SLA_MINUTES = 24 * 60;
+
+/** Creates the workspace row on first use; safe to call from every request. */
+export async function ensureWorkspace(prisma: Db, workspace: WorkspaceRef): Promise<void> {
+  await prisma.workspace.upsert({
+    where: { teamId: workspace.teamId },
+    create: { teamId: workspace.teamId, enterpriseId: workspace.enterpriseId ?? null },
+    update: {},
+  });
+}
+
+export async function getSettings(prisma: Db, workspace: WorkspaceRef): Promise<WorkspaceSettings> {
+  await ensureWorkspace(prisma, workspace);
+  const row = await prisma.workspace.findUniqueOrThrow({
+    where: { teamId: workspace.teamId },
+    include: {
+      managers: { orderBy: { addedAt: "asc" } },
+      digestSchedules: { orderBy: [{ weekday: "asc" }, { hour: "asc" }, { minute: "asc" }] },
+    },
+  });
+  return {
+    teamId: row.teamId,
+    managerIds: row.managers.map((m) => m.userId),
+    approvalsChannelId: row.approvalsChannelId,
+    storiesChannelId: row.storiesChannelId,
+    digests: row.digestSchedules.map(({ channelId, weekday, hour, minute, timezone }) => ({
+      channelId,
+      weekday,
+      hour,
+      minute,
+      timezone,
+    })),
+    slaMinutes: row.slaMinutes,
+    reminderOffsetsMinutes: row.reminderOffsetsMinutes,
+    budget:
+      row.budgetCents !== null && row.budgetCurrency ? { cents: row.budgetCents, currency: row.budgetCurrency } : null,
+  };
+}
+
+export async function addManagers(
+  prisma: Db,
+  workspace: WorkspaceRef,
+  userIds: string[],
+  addedBy: string,
+): Promise<void> {
+  await ensureWorkspace(prisma, workspace);
+  await prisma.workspaceManager.createMany({
+    data: userIds.map((userId) => ({ teamId: workspace.teamId, userId, addedBy })),
+    skipDuplicates: true,
+  });
+}
+
+export async function removeManagers(prisma: Db, workspace: WorkspaceRef, userIds: string[]): Promise<void> {
+  await prisma.workspaceManager.deleteMany({ where: { teamId: workspace.teamId, userId: { in: userIds } } });
+}
+
+export async function setChannel(
+  prisma: Db,
+  workspace: WorkspaceRef,
+  role: "approvals" | "stories",
+  channelId: string,
+): Promise<void> {
+  await ensureWorkspace(prisma, workspace);
+  await prisma.workspace.update({
+    where: { teamId: workspace.teamId },
+    data: role === "approvals" ? { approvalsChannelId: channelId } : { storiesChannelId: channelId },
+  });
+}
+
+export async function upsertDigestSchedule(
+  prisma: Db,
+  workspace: WorkspaceRef,
+  schedule: DigestScheduleSetting,
+  createdBy: string,
+): Promise<void> {
+  await ensureWorkspace(prisma, workspace);
+  const { channelId, ...when } = schedule;
+  await prisma.digestSchedule.upsert({
+    where: { teamId_channelId: { teamId: workspace.teamId, channelId } },
+    create: { teamId: workspace.teamId, channelId, ...when, createdBy },
+    update: when,
+  });
+}
+
+/** Returns false when the channel had no digest. */
+export async function removeDigestSchedule(prisma: Db, workspace: WorkspaceRef, channelId: string): Promise<boolean> {
+  const { count } = await prisma.digestSchedule.deleteMany({ where: { teamId: workspace.teamId, channelId } });
+  return count > 0;
+}
+
+export async function setSla(prisma: Db, workspace: WorkspaceRef, slaMinutes: number): Promise<void> {
+  await ensureWorkspace(prisma, workspace);
+  await prisma.workspace.update({ where: { teamId: workspace.teamId }, data: { slaMinutes } });
+}
+
+export async function setBudget(
+  prisma: Db,
+  workspace: WorkspaceRef,
+  budget: { cents: number; currency: string } | null,
+): Promise<void> {
+  await ensureWorkspace(prisma, workspace);
+  await prisma.workspace.update({
+    where: { teamId: workspace.teamId },
+    data: { budgetCents: budget?.cents ?? null, budgetCurrency: budget?.currency ?? null },
+  });
+}

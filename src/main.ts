@@ -1,0 +1,67 @@
+// Process entry: configuration, database, app, schedules, graceful shutdown.
+import { createDelightApp, createLogger } from "./app.ts";
+import { ConfigError, loadConfig, type Config } from "./config.ts";
+import { openDatabase, type Database } from "./db/database.ts";
+import { parseDatabaseUrl } from "./db/adapters.ts";
+
+function describeDatabase(config: Config): string {
+  const target = parseDatabaseUrl(config.databaseUrl);
+  if (target.kind === "postgres") {
+    const url = new URL(target.connectionString ?? "");
+    return `PostgreSQL at ${url.hostname}:${url.port || 5432}${url.pathname}`;
+  }
+  return target.dataDir ? `embedded PGlite in ${target.dataDir}` : "in-memory PGlite (data is lost on exit)";
+}
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const logger = createLogger(config.logLevel);
+
+  let database: Database;
+  try {
+    database = await openDatabase(config.databaseUrl);
+  } catch (error) {
+    console.error(
+      `Delight can't open its database (${describeDatabase(config)}): ${(error as Error).message}\n` +
+        "Check DATABASE_URL (unset for the embedded database in ./data, or postgres://user:password@host:5432/db) and that the server is reachable.",
+    );
+    process.exit(1);
+  }
+  if (database.appliedMigrations.length > 0) {
+    logger.info(`Applied database migrations: ${database.appliedMigrations.join(", ")}`);
+  }
+
+  const delight = createDelightApp({ config, database, logger });
+  const { port } = await delight.start();
+  logger.info(
+    config.slack.appToken
+      ? `Delight is running in Socket Mode; database: ${describeDatabase(config)}`
+      : `Delight is listening on port ${port} (POST /slack/events, GET /healthz); database: ${describeDatabase(config)}`,
+  );
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info(`${signal} received, stopping…`);
+    await delight.stop().catch((e: unknown) => logger.warn("Error while stopping the app", String(e)));
+    await database.close().catch((e: unknown) => logger.warn("Error while closing the database", String(e)));
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+}
+
+main().catch((error: unknown) => {
+  console.error("Delight stopped because of an unexpected error:", error instanceof Error ? error.message : error);
+  process.exit(1);
+});

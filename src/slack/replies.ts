@@ -1,0 +1,44 @@
+// Small, shared ways of talking back to people.
+import type { RespondFn, webApi } from "@slack/bolt";
+
+type KnownBlock = webApi.KnownBlock;
+
+export interface EphemeralMessage {
+  text: string;
+  blocks?: KnownBlock[];
+}
+
+/** Replies to the person only (slash commands and actions, through response_url). */
+export async function replyEphemeral(respond: RespondFn, message: EphemeralMessage | string): Promise<void> {
+  const body = typeof message === "string" ? { text: message } : message;
+  await respond({ response_type: "ephemeral", replace_original: false, ...body });
+}
+
+/** Sends a direct message from the app to one person; returns the DM channel and ts. */
+export async function sendDirectMessage(
+  client: webApi.WebClient,
+  userId: string,
+  message: { text: string; blocks?: KnownBlock[] },
+): Promise<{ channel: string; ts: string }> {
+  const opened = await client.conversations.open({ users: userId });
+  const channel = opened.channel?.id;
+  if (!channel) throw new Error(`conversations.open returned no channel for ${userId}`);
+  const posted = await client.chat.postMessage({ channel, text: message.text, blocks: message.blocks });
+  return { channel, ts: posted.ts ?? "" };
+}
+
+/** A section block with mrkdwn text. */
+export function section(text: string): KnownBlock {
+  return { type: "section", text: { type: "mrkdwn", text } };
+}
+
+export function context(text: string): KnownBlock {
+  return { type: "context", elements: [{ type: "mrkdwn", text }] };
+}
+
+/** Slack's limit on a section's text; longer user text is cut with an ellipsis. */
+export const SECTION_TEXT_LIMIT = 3000;
+
+export function truncate(text: string, limit: number): string {
+  return text.length > limit ? `${text.slice(0, limit - 1)}…` : text;
+}

@@ -1,0 +1,64 @@
+// Who may do what. Checked on the server for every action; the UI only hides buttons.
+import type { webApi } from "@slack/bolt";
+import type { Db } from "../db/database.ts";
+
+export interface RoleLookup {
+  /** Workspace admin or owner in Slack, or listed in DELIGHT_ADMINS. */
+  isAdmin(teamId: string, userId: string): Promise<boolean>;
+  /** In the workspace's manager list (`/delight-admin managers add`). */
+  isManager(teamId: string, userId: string): Promise<boolean>;
+  managerIds(teamId: string): Promise<string[]>;
+}
+
+export interface SlackUserProfile {
+  id: string;
+  isBot: boolean;
+  isAdmin: boolean;
+  deleted: boolean;
+  timezone?: string;
+  name?: string;
+}
+
+// users.info is rate limited (tier 4); a short cache keeps busy channels fast. It holds no
+// decision state, only profile data, so several instances each caching is harmless.
+const PROFILE_TTL_MS = 60_000;
+
+export class SlackUsers {
+  private readonly cache = new Map<string, { profile: SlackUserProfile; expiresAt: number }>();
+
+  constructor(private readonly client: webApi.WebClient) {}
+
+  async profile(userId: string): Promise<SlackUserProfile> {
+    const cached = this.cache.get(userId);
+    if (cached && cached.expiresAt > Date.now()) return cached.profile;
+    const { user } = await this.client.users.info({ user: userId });
+    const profile: SlackUserProfile = {
+      id: userId,
+      isBot: Boolean(user?.is_bot) || userId === "USLACKBOT",
+      isAdmin: Boolean(user?.is_admin || user?.is_owner || user?.is_primary_owner),
+      deleted: Boolean(user?.deleted),
+      timezone: user?.tz,
+      name: user?.profile?.display_name || user?.real_name || user?.name,
+    };
+    this.cache.set(userId, { profile, expiresAt: Date.now() + PROFILE_TTL_MS });
+    return profile;
+  }
+}
+
+export function createRoleLookup(deps: { prisma: Db; users: SlackUsers; configuredAdmins: string[] }): RoleLookup {
+  const configuredAdmins = new Set(deps.configuredAdmins);
+  return {
+    async isAdmin(_teamId, userId) {
+      if (configuredAdmins.has(userId)) return true;
+      return (await deps.users.profile(userId)).isAdmin;
+    },
+    async isManager(teamId, userId) {
+      const row = await deps.prisma.workspaceManager.findUnique({ where: { teamId_userId: { teamId, userId } } });
+      return row !== null;
+    },
+    async managerIds(teamId) {
+      const rows = await deps.prisma.workspaceManager.findMany({ where: { teamId }, orderBy: { addedAt: "asc" } });
+      return rows.map((row) => row.userId);
+    },
+  };
+}

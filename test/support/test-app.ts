@@ -1,0 +1,90 @@
+// Starts the real app (HTTP receiver, real database) against the Slack stand-in.
+import { createDelightApp, createLogger, type DelightApp } from "../../src/app.ts";
+import type { Clock } from "../../src/clock.ts";
+import { loadConfig, type Config } from "../../src/config.ts";
+import { openDatabase, type Database } from "../../src/db/database.ts";
+import { SignedSlackClient } from "./signed-requests.ts";
+import { SlackStandIn, TEAM_ID, type StandInUser } from "./slack-stand-in.ts";
+
+export const SIGNING_SECRET = "test-signing-secret";
+
+/** A clock tests move by hand. */
+export class TestClock implements Clock {
+  constructor(private current = new Date("2026-11-23T09:00:00Z")) {}
+  now(): Date {
+    return new Date(this.current);
+  }
+  set(date: Date | string): void {
+    this.current = new Date(date);
+  }
+  advance(ms: number): void {
+    this.current = new Date(this.current.getTime() + ms);
+  }
+}
+
+export interface TestAppOptions {
+  users?: StandInUser[];
+  /** DELIGHT_ADMINS */
+  admins?: string[];
+  databaseUrl?: string;
+  /** Reuse an open database (several app instances on one database). */
+  database?: Database;
+  slack?: SlackStandIn;
+  clock?: Clock;
+  env?: Record<string, string>;
+}
+
+export interface TestApp {
+  slack: SlackStandIn;
+  sender: SignedSlackClient;
+  delight: DelightApp;
+  database: Database;
+  config: Config;
+  clock: Clock;
+  url: string;
+  stop(): Promise<void>;
+}
+
+export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const slack = options.slack ?? new SlackStandIn();
+  const ownsSlack = !options.slack;
+  const apiUrl = ownsSlack ? await slack.start() : `${slack.url}api/`;
+  for (const user of options.users ?? []) slack.addUser(user);
+
+  const config = loadConfig({
+    SLACK_BOT_TOKEN: "xoxb-test-token",
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: apiUrl,
+    DATABASE_URL: options.databaseUrl ?? "memory://",
+    DELIGHT_ADMINS: (options.admins ?? []).join(","),
+    LOG_LEVEL: "error",
+    ...options.env,
+  });
+  const database = options.database ?? (await openDatabase(config.databaseUrl));
+  const ownsDatabase = !options.database;
+  const clock = options.clock ?? new TestClock();
+  const delight = createDelightApp({
+    config,
+    database,
+    clock,
+    logger: createLogger(config.logLevel),
+    slackClientOptions: { retryConfig: { retries: 0 } },
+  });
+  const { port } = await delight.start(0);
+  const url = `http://127.0.0.1:${port}`;
+  const sender = new SignedSlackClient(url, SIGNING_SECRET, TEAM_ID, `${slack.url}respond/`);
+  return {
+    slack,
+    sender,
+    delight,
+    database,
+    config,
+    clock,
+    url,
+    async stop() {
+      await delight.stop();
+      if (ownsDatabase) await database.close();
+      if (ownsSlack) await slack.stop();
+    },
+  };
+}
