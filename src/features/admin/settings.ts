@@ -29,24 +29,29 @@ export interface WorkspaceSettings {
 
 export const DEFAULT_SLA_MINUTES = 24 * 60;
 
-/** Creates the workspace row on first use; safe to call from every request. */
+/** Creates the workspace row on first use; safe to call from every request (one INSERT … ON CONFLICT DO NOTHING). */
 export async function ensureWorkspace(prisma: Db, workspace: WorkspaceRef): Promise<void> {
-  await prisma.workspace.upsert({
-    where: { teamId: workspace.teamId },
-    create: { teamId: workspace.teamId, enterpriseId: workspace.enterpriseId ?? null },
-    update: {},
+  await prisma.workspace.createMany({
+    data: [{ teamId: workspace.teamId, enterpriseId: workspace.enterpriseId ?? null }],
+    skipDuplicates: true,
   });
 }
 
 export async function getSettings(prisma: Db, workspace: WorkspaceRef): Promise<WorkspaceSettings> {
-  await ensureWorkspace(prisma, workspace);
-  const row = await prisma.workspace.findUniqueOrThrow({
-    where: { teamId: workspace.teamId },
-    include: {
-      managers: { orderBy: { addedAt: "asc" } },
-      digestSchedules: { orderBy: [{ weekday: "asc" }, { hour: "asc" }, { minute: "asc" }] },
-    },
-  });
+  const read = () =>
+    prisma.workspace.findUnique({
+      where: { teamId: workspace.teamId },
+      include: {
+        managers: { orderBy: { addedAt: "asc" } },
+        digestSchedules: { orderBy: [{ weekday: "asc" }, { hour: "asc" }, { minute: "asc" }] },
+      },
+    });
+  let row = await read();
+  if (!row) {
+    await ensureWorkspace(prisma, workspace);
+    row = await read();
+    if (!row) throw new Error(`Workspace ${workspace.teamId} could not be created`);
+  }
   return {
     teamId: row.teamId,
     managerIds: row.managers.map((m) => m.userId),

@@ -1,0 +1,91 @@
+// `npm start` as a user runs it: the real process entry, with and without configuration.
+import { spawn, type ChildProcess } from "node:child_process";
+import { createServer } from "node:net";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { databaseTargets } from "../support/databases.ts";
+import { SlackStandIn } from "../support/slack-stand-in.ts";
+
+const root = path.resolve(import.meta.dirname, "../..");
+const tsx = path.join(root, "node_modules", ".bin", "tsx");
+
+function baseEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  return { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: "info", ...extra };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function run(env: NodeJS.ProcessEnv): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
+  const child = spawn(tsx, ["src/main.ts"], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  return { child, output: () => output, exited };
+}
+
+async function waitForHealth(url: string, timeoutMs: number): Promise<Response> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await fetch(url);
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}
+
+describe("npm start", () => {
+  it("exits with one clear message naming what is missing, without a stack trace", async () => {
+    const { exited, output } = run(baseEnv({}));
+    expect(await exited).toBe(1);
+    expect(output()).toContain("SLACK_BOT_TOKEN is missing");
+    expect(output()).toContain("SLACK_SIGNING_SECRET is missing");
+    expect(output()).not.toMatch(/\n\s+at /);
+  });
+
+  describe.each(databaseTargets())("with configuration on $name", (target) => {
+    const slack = new SlackStandIn();
+    afterAll(async () => {
+      await slack.stop();
+      await target.cleanup();
+    });
+
+    it("serves /healthz and /slack/events within a few seconds, and stops cleanly", async () => {
+      const apiUrl = await slack.start();
+      const port = await freePort();
+      const started = Date.now();
+      const app = run(
+        baseEnv({
+          SLACK_BOT_TOKEN: "xoxb-test",
+          SLACK_SIGNING_SECRET: "secret",
+          SLACK_API_URL: apiUrl,
+          PORT: String(port),
+          DATABASE_URL: await target.create(),
+        }),
+      );
+      try {
+        const health = await waitForHealth(`http://127.0.0.1:${port}/healthz`, 15_000);
+        expect(health.status).toBe(200);
+        expect(Date.now() - started).toBeLessThan(15_000);
+        const unsigned = await fetch(`http://127.0.0.1:${port}/slack/events`, { method: "POST", body: "{}" });
+        expect(unsigned.status).toBe(401);
+        expect(app.output()).toContain(`listening on port ${port}`);
+        expect(app.output()).not.toContain("xoxb-test");
+      } finally {
+        app.child.kill("SIGTERM");
+      }
+      expect(await app.exited).toBe(0);
+    });
+  });
+});

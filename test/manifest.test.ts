@@ -1,0 +1,67 @@
+// manifest.yml must describe the app the code registers: every slash command both ways,
+// request URLs on /slack/events, and the scopes the code's Web API calls need.
+import { readdir, readFile } from "node:fs/promises";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+
+const root = path.resolve(import.meta.dirname, "..");
+
+interface Manifest {
+  features: { slash_commands?: Array<{ command: string; url: string; should_escape?: boolean }> };
+  oauth_config: { scopes: { bot: string[] } };
+  settings: {
+    interactivity: { request_url: string };
+    event_subscriptions: { request_url: string; bot_events: string[] };
+  };
+}
+
+async function sourceFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true, recursive: true });
+  return entries.filter((e) => e.isFile() && e.name.endsWith(".ts")).map((e) => path.join(e.parentPath, e.name));
+}
+
+describe("manifest.yml", async () => {
+  const manifest = parse(await readFile(path.join(root, "manifest.yml"), "utf8")) as Manifest;
+  const files = (await sourceFiles(path.join(root, "src"))).filter(
+    (f) => !f.includes(`${path.sep}generated${path.sep}`),
+  );
+  const source = (await Promise.all(files.map((f) => readFile(f, "utf8")))).join("\n");
+
+  it("lists exactly the slash commands the app registers, with escaping on", () => {
+    const registered = [...source.matchAll(/app\.command\(\s*"([^"]+)"/g)].map((m) => m[1]).sort();
+    const listed = (manifest.features.slash_commands ?? []).map((c) => c.command).sort();
+    expect(listed).toEqual(registered);
+    for (const command of manifest.features.slash_commands ?? []) {
+      expect(command.should_escape, command.command).toBe(true);
+      expect(command.url).toMatch(/\/slack\/events$/);
+    }
+  });
+
+  it("lists the bot events the app listens to", () => {
+    const events = [...source.matchAll(/app\.event\(\s*"([^"]+)"/g)].map((m) => m[1]);
+    for (const event of events) expect(manifest.settings.event_subscriptions.bot_events).toContain(event);
+  });
+
+  it("requests the scopes the code's Web API calls need", () => {
+    const needs: Record<string, string> = {
+      "chat.postMessage": "chat:write",
+      "users.info": "users:read",
+      "users.list": "users:read",
+      "conversations.open": "im:write",
+      "conversations.join": "channels:join",
+      "conversations.info": "channels:read",
+      "reactions.add": "reactions:write",
+    };
+    for (const [method, scope] of Object.entries(needs)) {
+      const [group, name] = method.split(".");
+      if (source.includes(`.${group}.${name}(`)) expect(manifest.oauth_config.scopes.bot, method).toContain(scope);
+    }
+    expect(manifest.oauth_config.scopes.bot).toContain("commands");
+  });
+
+  it("points interactivity and events at /slack/events", () => {
+    expect(manifest.settings.interactivity.request_url).toMatch(/\/slack\/events$/);
+    expect(manifest.settings.event_subscriptions.request_url).toMatch(/\/slack\/events$/);
+  });
+});

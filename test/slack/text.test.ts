@@ -1,0 +1,64 @@
+import { describe, expect, it } from "vitest";
+import {
+  escapeMrkdwn,
+  mentionedChannelIds,
+  mentionedUserIds,
+  mrkdwnFromSlack,
+  plainFromSlack,
+  quoteInput,
+} from "../../src/slack/text.ts";
+
+describe("escapeMrkdwn (plain text, e.g. modal input)", () => {
+  it("shows markup literally so nothing pings or links", () => {
+    const out = escapeMrkdwn("<!channel> <@U123> <https://evil.example|Your bank> & more");
+    expect(out).not.toMatch(/<[!@h]/);
+    expect(out).toContain("&lt;!channel&gt;");
+    expect(out).toContain("&amp; more");
+  });
+
+  it("breaks the @channel / @here / @everyone words Slack would auto-link", () => {
+    const out = escapeMrkdwn("hey @channel and @HERE and @everyone");
+    expect(out).not.toMatch(/@(channel|here|everyone)/i);
+    expect(out.replace(/\u200B/g, "")).toBe("hey @channel and @HERE and @everyone");
+  });
+});
+
+describe("mrkdwnFromSlack (Slack-escaped text, e.g. slash commands)", () => {
+  it("keeps the user and channel mentions the author wrote", () => {
+    expect(mrkdwnFromSlack("thanks <@U123|alice> in <#C456|support>")).toBe("thanks <@U123> in <#C456>");
+  });
+
+  it("defuses broadcasts and group mentions", () => {
+    const out = mrkdwnFromSlack("<!channel> <!here|here> <!everyone> <!subteam^S1|@support-team>");
+    expect(out).not.toContain("<!");
+    expect(out.replace(/\u200B/g, "")).toBe("@channel @here @everyone @support-team");
+  });
+
+  it("shows the real address of a link instead of its label", () => {
+    expect(mrkdwnFromSlack("see <https://evil.example/x|https://bank.example>")).toBe("see <https://evil.example/x>");
+  });
+
+  it("leaves Slack's entities escaped so typed markup stays text", () => {
+    expect(mrkdwnFromSlack("&lt;!channel&gt; &amp;")).toBe("&lt;!channel&gt; &amp;");
+  });
+});
+
+describe("plainFromSlack and helpers", () => {
+  it("turns Slack-escaped text back into what the person typed", () => {
+    expect(plainFromSlack("hi <@U1|alice> &lt;3 &amp; <https://x.example|x> <#C1|general>")).toBe(
+      "hi @alice <3 & x (https://x.example) #general",
+    );
+  });
+
+  it("finds mentioned users and channels once each", () => {
+    expect(mentionedUserIds("<@U1|a> <@U2> <@U1>")).toEqual(["U1", "U2"]);
+    expect(mentionedChannelIds("<#C1|a> <#G2> <#C1>")).toEqual(["C1", "G2"]);
+  });
+
+  it("quotes input back safely and shortened", () => {
+    const quoted = quoteInput(`<!channel> ${"x".repeat(400)}`);
+    expect(quoted.startsWith("> ")).toBe(true);
+    expect(quoted).not.toContain("<!channel>");
+    expect(quoted.length).toBeLessThan(350);
+  });
+});
