@@ -1,6 +1,7 @@
 // One linter for the project. `no-floating-promises` catches the classic Bolt bug of an
 // unawaited say()/respond()/client call that fails silently after ack().
 import js from "@eslint/js";
+import globals from "globals";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
@@ -9,6 +10,7 @@ export default tseslint.config(
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {
+      globals: globals.node,
       parserOptions: {
         projectService: { allowDefaultProject: ["eslint.config.js", ".ci/*.mjs"] },
         tsconfigRootDir: import.meta.dirname,
