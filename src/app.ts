@@ -51,6 +51,11 @@ export function createDelightApp(options: DelightAppOptions): DelightApp {
   const logger = options.logger ?? createLogger(config.logLevel);
   const socketMode = Boolean(config.slack.appToken);
 
+  const clientOptions: webApi.WebClientOptions = {
+    slackApiUrl: config.slack.apiUrl,
+    retryConfig: DEFAULT_RETRY_CONFIG,
+    ...options.slackClientOptions,
+  };
   const app = new App({
     token: config.slack.botToken,
     signingSecret: config.slack.signingSecret,
@@ -58,11 +63,10 @@ export function createDelightApp(options: DelightAppOptions): DelightApp {
     socketMode,
     logger,
     deferInitialization: true,
-    clientOptions: {
-      slackApiUrl: config.slack.apiUrl,
-      retryConfig: DEFAULT_RETRY_CONFIG,
-      ...options.slackClientOptions,
-    },
+    clientOptions,
+    // Socket Mode: its own client (apps.connections.open) must reach the same API URL, and
+    // /healthz is served on PORT like in HTTP mode.
+    ...(socketMode ? { installerOptions: { port: config.port, clientOptions } } : {}),
     customRoutes: [
       {
         path: "/healthz",
