@@ -3,6 +3,7 @@ import { createDelightApp, createLogger } from "./app.ts";
 import { ConfigError, loadConfig, type Config } from "./config.ts";
 import { openDatabase, type Database } from "./db/database.ts";
 import { parseDatabaseUrl } from "./db/adapters.ts";
+import { explainStartFailure } from "./startup-errors.ts";
 
 function describeDatabase(config: Config): string {
   const target = parseDatabaseUrl(config.databaseUrl);
@@ -41,7 +42,14 @@ async function main(): Promise<void> {
   }
 
   const delight = createDelightApp({ config, database, logger });
-  const { port } = await delight.start();
+  let port: number | undefined;
+  try {
+    ({ port } = await delight.start());
+  } catch (error) {
+    console.error(explainStartFailure(error, config));
+    await database.close().catch(() => undefined);
+    process.exit(1);
+  }
   logger.info(
     config.slack.appToken
       ? `Delight is running in Socket Mode; database: ${describeDatabase(config)}`

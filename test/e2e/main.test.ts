@@ -89,3 +89,26 @@ describe("npm start", () => {
     });
   });
 });
+
+describe("npm start with a token Slack rejects", () => {
+  const slack = new SlackStandIn();
+  afterAll(() => slack.stop());
+
+  it("exits with one message saying which token to copy again", async () => {
+    const apiUrl = await slack.start();
+    slack.on("auth.test", () => ({ ok: false, error: "invalid_auth" }));
+    const app = run(
+      baseEnv({
+        SLACK_BOT_TOKEN: "xoxb-revoked",
+        SLACK_SIGNING_SECRET: "secret",
+        SLACK_API_URL: apiUrl,
+        PORT: String(await freePort()),
+        DATABASE_URL: "memory://",
+      }),
+    );
+    expect(await app.exited).toBe(1);
+    expect(app.output()).toContain("Slack rejected SLACK_BOT_TOKEN (invalid_auth)");
+    expect(app.output()).not.toMatch(/\n\s+at /);
+    expect(app.output()).not.toContain("xoxb-revoked");
+  });
+});
