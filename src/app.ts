@@ -8,6 +8,8 @@ import type { Config } from "./config.ts";
 import type { Database } from "./db/database.ts";
 import type { AppDeps } from "./deps.ts";
 import { registerAdminFeature } from "./features/admin/listeners.ts";
+import { registerHomeFeature } from "./features/home/listeners.ts";
+import { registerNominationsFeature } from "./features/nominations/listeners.ts";
 import { userFacingErrors } from "./slack/errors.ts";
 import { createRoleLookup, SlackUsers } from "./slack/roles.ts";
 
@@ -99,6 +101,8 @@ export function createDelightApp(options: DelightAppOptions): DelightApp {
   });
 
   registerAdminFeature(app, deps);
+  registerNominationsFeature(app, deps);
+  registerHomeFeature(app, deps);
 
   let started = false;
   return {
