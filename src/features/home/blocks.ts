@@ -6,7 +6,7 @@ import { context, section } from "../../slack/replies.ts";
 import { mentionChannel, mentionUser } from "../../slack/text.ts";
 import { decisionButtons, formatValues, listPeople, storyPreview } from "../nominations/blocks.ts";
 import { formatValueCounts } from "../nominations/stats.ts";
-import type { HomeSummary } from "./service.ts";
+import { HOME_LIST_LIMITS, type HomeSummary } from "./service.ts";
 
 type KnownBlock = webApi.KnownBlock;
 
@@ -52,7 +52,10 @@ export function homeView(summary: HomeSummary, notice?: string): webApi.HomeView
     { type: "divider" },
   );
 
-  const { received, given } = summary;
+  // The service already takes no more than the limits; slicing again keeps each section's
+  // text under Slack's 3,000 characters whoever builds the summary.
+  const received = { ...summary.received, recent: summary.received.recent.slice(0, HOME_LIST_LIMITS.received) };
+  const given = { ...summary.given, recent: summary.given.recent.slice(0, HOME_LIST_LIMITS.given) };
   blocks.push(
     section(`*Recognition you received* — ${received.total}\n${formatValueCounts(received.perValue)}`),
     ...(received.recent.length > 0
@@ -67,7 +70,7 @@ export function homeView(summary: HomeSummary, notice?: string): webApi.HomeView
     { type: "divider" },
   );
 
-  const { myPending } = summary;
+  const myPending = { ...summary.myPending, items: summary.myPending.items.slice(0, HOME_LIST_LIMITS.myPending) };
   blocks.push(section(`*Your nominations waiting for approval* — ${myPending.total}`));
   if (myPending.items.length === 0) blocks.push(context("None waiting."));
   else
@@ -81,7 +84,7 @@ export function homeView(summary: HomeSummary, notice?: string): webApi.HomeView
     );
 
   if (summary.approvals) {
-    const { approvals } = summary;
+    const approvals = { ...summary.approvals, items: summary.approvals.items.slice(0, HOME_LIST_LIMITS.approvals) };
     blocks.push(
       { type: "divider" },
       section(

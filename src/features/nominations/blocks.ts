@@ -3,8 +3,9 @@
 // with mrkdwnFromSlack (it is stored Slack-escaped), everything else with escapeMrkdwn.
 import type { webApi } from "@slack/bolt";
 import type { Nomination } from "../../generated/prisma/client.ts";
+import type { StoryOutcome } from "./service.ts";
 import { context, section, SECTION_TEXT_LIMIT, truncate } from "../../slack/replies.ts";
-import { escapeMrkdwn, mentionChannel, mentionUser, mrkdwnFromSlack, plainFromSlack } from "../../slack/text.ts";
+import { escapeMrkdwn, mentionChannel, mentionUser, mrkdwnFromSlack } from "../../slack/text.ts";
 import {
   DELIGHT_VALUES,
   isDelightValue,
@@ -64,9 +65,19 @@ export function quotedStory(story: string, limit = SECTION_TEXT_LIMIT - 200): st
     .join("\n");
 }
 
-/** A one-line preview of the story, as plain words (for lists and notifications). */
+/**
+ * A one-line preview of the story for lists, safe to post. It is cut on the Slack-escaped
+ * source, never inside a <…> token or an &…; entity, so mentions survive and nothing breaks.
+ */
 export function storyPreview(story: string, length = 140): string {
-  return escapeMrkdwn(truncate(plainFromSlack(story).replace(/\s+/g, " ").trim(), length));
+  const oneLine = story.replace(/\s+/g, " ").trim();
+  if (oneLine.length <= length) return mrkdwnFromSlack(oneLine);
+  let cut = oneLine.slice(0, length);
+  const openToken = cut.lastIndexOf("<");
+  if (openToken > cut.lastIndexOf(">")) cut = cut.slice(0, openToken);
+  const openEntity = cut.lastIndexOf("&");
+  if (openEntity > cut.lastIndexOf(";")) cut = cut.slice(0, openEntity);
+  return `${mrkdwnFromSlack(cut.trimEnd())}…`;
 }
 
 function safeLink(link: string | null): string | null {
@@ -141,14 +152,21 @@ export function decisionButtons(nominationId: string): webApi.Button[] {
   ];
 }
 
-export function decisionThreadNote(n: NominationView, storyChannelId: string | null): SlackMessage {
+export function decisionThreadNote(n: NominationView, story: StoryOutcome): SlackMessage {
   let text: string;
-  if (n.status === "approved") {
-    text = storyChannelId
-      ? `${decisionLine(n)}. The story is shared in ${mentionChannel(storyChannelId)} and the nominees have been told.`
-      : `${decisionLine(n)}. The nominees have been told. No stories channel is set, so the story wasn't shared: an admin can set one with \`/delight-admin channel stories #channel\`.`;
-  } else {
-    text = `${decisionLine(n)}. The nominator has been told why.`;
+  switch (story.kind) {
+    case "posted":
+      text = `${decisionLine(n)}. The story is shared in ${mentionChannel(story.channelId)} and the nominees have been told.`;
+      break;
+    case "no-channel":
+      text = `${decisionLine(n)}. The nominees have been told. No stories channel is set, so the story wasn't shared: an admin can set one with \`/delight-admin channel stories #channel\`.`;
+      break;
+    case "failed":
+      text = `${decisionLine(n)}. The nominees have been told, but I couldn't post the story in ${mentionChannel(story.channelId)}. Invite me there with \`/invite @Delight\`.`;
+      break;
+    case "not-approved":
+      text = `${decisionLine(n)}. The nominator has been told why.`;
+      break;
   }
   return { text, blocks: [section(text)] };
 }

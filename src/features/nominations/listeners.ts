@@ -113,6 +113,7 @@ export function registerNominationsFeature(app: App, deps: AppDeps): void {
           nomineeIds: parsed.nomineeIds,
           story: parsed.story,
           values: parsed.values,
+          link: parsed.link ?? null,
         });
         await replyEphemeral(respond, saved);
         return;
@@ -191,12 +192,12 @@ export function registerNominationsFeature(app: App, deps: AppDeps): void {
     });
     const where = fromHome ? { home: { teamId, userId: body.user.id } } : { respond };
     if (outcome.kind === "decided") {
-      const { storyChannelId } = await announceDecision(deps, client, outcome.nomination);
+      const { story } = await announceDecision(deps, client, outcome.nomination);
       if (fromHome)
         await tell(
           client,
           where,
-          `:white_check_mark: Approved.${storyChannelId ? ` The story is shared in <#${storyChannelId}>.` : ""}`,
+          `:white_check_mark: Approved.${story.kind === "posted" ? ` The story is shared in <#${story.channelId}>.` : ""}`,
         );
       return;
     }

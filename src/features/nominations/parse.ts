@@ -73,7 +73,7 @@ export type DelightCommand =
   | { kind: "modal" }
   | { kind: "help" }
   | { kind: "stats" }
-  | { kind: "nominate"; nomineeIds: string[]; story: string; values: DelightValue[] }
+  | { kind: "nominate"; nomineeIds: string[]; story: string; values: DelightValue[]; link?: string }
   | { kind: "invalid"; problem: string };
 
 const USER_HINT = "Type `@` and pick each person from the list so Slack links them.";
@@ -135,7 +135,15 @@ export function parseDelightCommand(escapedText: string): DelightCommand {
       problem: `That story is ${storyLength(story)} characters; please keep it under ${MAX_STORY_LENGTH}. Run \`/delight\` alone for a form with more room to edit.`,
     };
   }
-  return { kind: "nominate", nomineeIds, story, values: normaliseValues([...values]) };
+  // The first link in the story (Slack sends it as <https://…|label>) becomes the nomination's link.
+  const link = /<(https?:\/\/[^\s<>|]+)(?:\|[^>]*)?>/i.exec(story)?.[1];
+  return {
+    kind: "nominate",
+    nomineeIds,
+    story,
+    values: normaliseValues([...values]),
+    ...(link && link.length <= MAX_LINK_LENGTH ? { link } : {}),
+  };
 }
 
 // --- The nomination modal -----------------------------------------------------------------

@@ -255,6 +255,13 @@ export async function decideNomination(
   return count === 1 ? { kind: "decided", nomination: current } : { kind: "already-decided", nomination: current };
 }
 
+/** Where the approved story went. */
+export type StoryOutcome =
+  | { kind: "posted"; channelId: string }
+  | { kind: "no-channel" }
+  | { kind: "failed"; channelId: string }
+  | { kind: "not-approved" };
+
 /**
  * Everything that follows a decision, done once by the request that won it. Each step is
  * independent: a failed DM does not keep the story from being shared.
@@ -263,31 +270,36 @@ export async function announceDecision(
   deps: ServiceDeps,
   client: WebClient,
   decided: Nomination,
-): Promise<{ storyChannelId: string | null }> {
-  const step = async (what: string, action: () => Promise<unknown>) => {
+): Promise<{ story: StoryOutcome }> {
+  /** Runs one follow-up; returns false (and logs) when it failed. */
+  const step = async (what: string, action: () => Promise<unknown>): Promise<boolean> => {
     try {
       await action();
+      return true;
     } catch (error) {
       deps.logger.warn(`After a decision, could not ${what}`, { nominationId: decided.id }, String(error));
+      return false;
     }
   };
 
   let nomination = decided;
-  let storyChannelId: string | null = null;
+  let story: StoryOutcome = { kind: "not-approved" };
   if (nomination.status === "approved") {
     const settings = await getSettings(deps.prisma, { teamId: nomination.teamId });
-    storyChannelId = settings.storiesChannelId;
-    if (storyChannelId) {
-      const channel = storyChannelId;
-      await step("share the story", async () => {
+    const channel = settings.storiesChannelId;
+    if (!channel) story = { kind: "no-channel" };
+    else {
+      const shared = await step("share the story", async () => {
         const posted = await client.chat.postMessage({ channel, ...storyPost(nomination), unfurl_links: false });
         nomination = await deps.prisma.nomination.update({
           where: { id: nomination.id },
           data: { storyChannelId: channel, storyMessageTs: posted.ts ?? null },
         });
       });
+      story = { kind: shared ? "posted" : "failed", channelId: channel };
     }
   }
+  const storyChannelId = story.kind === "posted" ? story.channelId : null;
 
   const { approvalChannelId: channel, approvalMessageTs: cardTs, controlsMessageTs } = nomination;
   if (channel && cardTs) {
@@ -298,7 +310,7 @@ export async function announceDecision(
       );
     }
     await step("record the decision in the thread", () =>
-      client.chat.postMessage({ channel, thread_ts: cardTs, ...decisionThreadNote(nomination, storyChannelId) }),
+      client.chat.postMessage({ channel, thread_ts: cardTs, ...decisionThreadNote(nomination, story) }),
     );
   }
 
@@ -316,5 +328,5 @@ export async function announceDecision(
       sendDirectMessage(client, nomination.nominatorId, nominatorRejectedMessage(nomination)),
     );
   }
-  return { storyChannelId };
+  return { story };
 }

@@ -76,7 +76,7 @@ export async function listActiveMembers(client: WebClient): Promise<string[]> {
 }
 
 export async function renderStats(
-  deps: Pick<AppDeps, "prisma" | "clock" | "roles" | "users">,
+  deps: Pick<AppDeps, "prisma" | "clock" | "roles" | "users" | "logger">,
   client: WebClient,
   workspace: WorkspaceRef,
   userId: string,
@@ -116,15 +116,20 @@ export async function renderStats(
       select: { nomineeIds: true },
     });
     const recognised = new Set(recent.flatMap((n) => n.nomineeIds));
-    const members = await listActiveMembers(client);
-    const missing = members.filter((id) => !recognised.has(id));
+    const members = await listActiveMembers(client).catch((error: unknown) => {
+      deps.logger.warn("Could not list workspace members for /delight stats", String(error));
+      return null;
+    });
+    const missing = (members ?? []).filter((id) => !recognised.has(id));
     const shown = missing.slice(0, MAX_NAMES_SHOWN).map(mentionUser).join(", ");
     const more = missing.length > MAX_NAMES_SHOWN ? ` and ${missing.length - MAX_NAMES_SHOWN} more` : "";
     blocks.push(
       section(
-        missing.length === 0
-          ? `*Not recognised in the last ${UNRECOGNISED_DAYS} days:* nobody — everyone has been recognised. :tada:`
-          : `*Not recognised in the last ${UNRECOGNISED_DAYS} days* (${missing.length} of ${members.length} people):\n${shown}${more}`,
+        members === null
+          ? `*Not recognised in the last ${UNRECOGNISED_DAYS} days:* I couldn't read the member list just now. Try again in a minute; if it keeps failing, ask an admin to check that Delight has the \`users:read\` scope.`
+          : missing.length === 0
+            ? `*Not recognised in the last ${UNRECOGNISED_DAYS} days:* nobody — everyone has been recognised. :tada:`
+            : `*Not recognised in the last ${UNRECOGNISED_DAYS} days* (${missing.length} of ${members.length} people):\n${shown}${more}`,
       ),
     );
   }
