@@ -55,7 +55,7 @@ const APPROVING_REACTIONS = new Set(["white_check_mark", "heavy_check_mark"]);
 /** Creates the nomination and posts its approval card; returns the line for the nominator. */
 async function submitNomination(deps: AppDeps, client: WebClient, input: NewNomination): Promise<string> {
   const nomination = await createNomination(deps, input);
-  const outcome = await postApprovalCard(deps, client, nomination.id);
+  const outcome = await postApprovalCard(deps, client, nomination);
   return nominationSaved(nomination, outcome);
 }
 

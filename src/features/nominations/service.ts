@@ -3,7 +3,7 @@
 // `cardClaimedAt`, and a nomination is decided by whoever flips status pending → decided.
 import type { webApi } from "@slack/bolt";
 import type { AppDeps } from "../../deps.ts";
-import type { Nomination } from "../../generated/prisma/client.ts";
+import { Prisma, type Nomination } from "../../generated/prisma/client.ts";
 import { sendDirectMessage } from "../../slack/replies.ts";
 import type { SlackUsers } from "../../slack/roles.ts";
 import { mentionUser } from "../../slack/text.ts";
@@ -83,21 +83,35 @@ export async function nomineeProblem(
   return null;
 }
 
+/** The PostgreSQL adapter reports P2003; the PGlite adapter passes on SQLSTATE 23503. */
+function isForeignKeyViolation(error: unknown): boolean {
+  if (error instanceof Prisma.PrismaClientKnownRequestError) return error.code === "P2003";
+  return (error as { cause?: { code?: unknown } } | null)?.cause?.code === "23503";
+}
+
 export async function createNomination(deps: ServiceDeps, input: NewNomination): Promise<Nomination> {
-  await ensureWorkspace(deps.prisma, input.workspace);
-  return deps.prisma.nomination.create({
-    data: {
-      teamId: input.workspace.teamId,
-      enterpriseId: input.workspace.enterpriseId ?? null,
-      nominatorId: input.nominatorId,
-      nomineeIds: input.nomineeIds,
-      story: input.story,
-      values: input.values,
-      customer: input.customer ?? null,
-      link: input.link ?? null,
-      createdAt: deps.clock.now(),
-    },
-  });
+  const create = () =>
+    deps.prisma.nomination.create({
+      data: {
+        teamId: input.workspace.teamId,
+        enterpriseId: input.workspace.enterpriseId ?? null,
+        nominatorId: input.nominatorId,
+        nomineeIds: input.nomineeIds,
+        story: input.story,
+        values: input.values,
+        customer: input.customer ?? null,
+        link: input.link ?? null,
+        createdAt: deps.clock.now(),
+      },
+    });
+  try {
+    return await create();
+  } catch (error) {
+    // The workspace row is made on first use only: a busy workspace saves a query per nomination.
+    if (!isForeignKeyViolation(error)) throw error;
+    await ensureWorkspace(deps.prisma, input.workspace);
+    return create();
+  }
 }
 
 export type CardOutcome =
@@ -128,12 +142,18 @@ function claimableCard(now: Date) {
 export async function postApprovalCard(
   deps: ServiceDeps,
   client: WebClient,
-  nominationId: string,
+  nominationOrId: Nomination | string,
 ): Promise<CardOutcome> {
-  const nomination = await deps.prisma.nomination.findUnique({ where: { id: nominationId } });
-  if (!nomination) throw new Error(`Nomination ${nominationId} not found`);
-  const settings = await getSettings(deps.prisma, { teamId: nomination.teamId });
-  const channelId = settings.approvalsChannelId;
+  const nomination =
+    typeof nominationOrId === "string"
+      ? await deps.prisma.nomination.findUniqueOrThrow({ where: { id: nominationOrId } })
+      : nominationOrId;
+  const nominationId = nomination.id;
+  const workspace = await deps.prisma.workspace.findUnique({
+    where: { teamId: nomination.teamId },
+    select: { approvalsChannelId: true },
+  });
+  const channelId = workspace?.approvalsChannelId;
   if (!channelId) return { kind: "no-channel" };
 
   const now = deps.clock.now();
