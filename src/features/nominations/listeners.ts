@@ -36,11 +36,10 @@ import {
 } from "./parse.ts";
 import {
   announceDecision,
-  createNomination,
   decideNomination,
   findByApprovalMessage,
   nomineeProblem,
-  postApprovalCard,
+  submitNomination,
   type Decision,
   type DecisionOutcome,
   type NewNomination,
@@ -53,10 +52,9 @@ export const NOMINATE_SHORTCUT = "nominate_message";
 const APPROVING_REACTIONS = new Set(["white_check_mark", "heavy_check_mark"]);
 
 /** Creates the nomination and posts its approval card; returns the line for the nominator. */
-async function submitNomination(deps: AppDeps, client: WebClient, input: NewNomination): Promise<string> {
-  const nomination = await createNomination(deps, input);
-  const outcome = await postApprovalCard(deps, client, nomination);
-  return nominationSaved(nomination, outcome);
+async function saveAndPost(deps: AppDeps, client: WebClient, input: NewNomination): Promise<string> {
+  const { nomination, card } = await submitNomination(deps, client, input);
+  return nominationSaved(nomination, card);
 }
 
 /** What the person who tried to decide is told, or null when the thread already shows it. */
@@ -107,7 +105,7 @@ export function registerNominationsFeature(app: App, deps: AppDeps): void {
           await refuse(problem.mrkdwn);
           return;
         }
-        const saved = await submitNomination(deps, client, {
+        const saved = await saveAndPost(deps, client, {
           workspace,
           nominatorId: command.user_id,
           nomineeIds: parsed.nomineeIds,
@@ -157,7 +155,7 @@ export function registerNominationsFeature(app: App, deps: AppDeps): void {
     }
     await ack();
     const teamId = context.teamId ?? body.team?.id ?? body.user.team_id ?? "";
-    const saved = await submitNomination(deps, client, {
+    const saved = await saveAndPost(deps, client, {
       workspace: { teamId, enterpriseId: context.enterpriseId ?? null },
       nominatorId,
       nomineeIds: read.draft.nomineeIds,

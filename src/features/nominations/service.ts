@@ -89,7 +89,12 @@ function isForeignKeyViolation(error: unknown): boolean {
   return (error as { cause?: { code?: unknown } } | null)?.cause?.code === "23503";
 }
 
-export async function createNomination(deps: ServiceDeps, input: NewNomination): Promise<Nomination> {
+export async function createNomination(
+  deps: ServiceDeps,
+  input: NewNomination,
+  options: { claimCard?: boolean } = {},
+): Promise<Nomination> {
+  const now = deps.clock.now();
   const create = () =>
     deps.prisma.nomination.create({
       data: {
@@ -101,7 +106,8 @@ export async function createNomination(deps: ServiceDeps, input: NewNomination):
         values: input.values,
         customer: input.customer ?? null,
         link: input.link ?? null,
-        createdAt: deps.clock.now(),
+        createdAt: now,
+        cardClaimedAt: options.claimCard ? now : null,
       },
     });
   try {
@@ -134,6 +140,30 @@ function claimableCard(now: Date) {
   };
 }
 
+export async function approvalsChannelOf(deps: Pick<AppDeps, "prisma">, teamId: string): Promise<string | null> {
+  const workspace = await deps.prisma.workspace.findUnique({ where: { teamId }, select: { approvalsChannelId: true } });
+  return workspace?.approvalsChannelId ?? null;
+}
+
+/**
+ * Saves a new nomination and posts its approval card. When the approvals channel is known,
+ * the row is created already claimed (`cardClaimedAt` set in the same insert), so nobody
+ * else can post its card and the busy path costs three queries. Otherwise it goes through
+ * `postApprovalCard`, which re-reads the channel in case an admin just set it.
+ */
+export async function submitNomination(
+  deps: ServiceDeps,
+  client: WebClient,
+  input: NewNomination,
+): Promise<{ nomination: Nomination; card: CardOutcome }> {
+  const channelId = await approvalsChannelOf(deps, input.workspace.teamId);
+  const nomination = await createNomination(deps, input, { claimCard: channelId !== null });
+  const card = channelId
+    ? await publishClaimedCard(deps, client, nomination, channelId)
+    : await postApprovalCard(deps, client, nomination);
+  return { nomination, card };
+}
+
 /**
  * Posts the approval card of a pending nomination to the approvals channel, then the
  * Approve / Reject controls in its thread. Exactly once per nomination, whatever the
@@ -148,30 +178,38 @@ export async function postApprovalCard(
     typeof nominationOrId === "string"
       ? await deps.prisma.nomination.findUniqueOrThrow({ where: { id: nominationOrId } })
       : nominationOrId;
-  const nominationId = nomination.id;
-  const workspace = await deps.prisma.workspace.findUnique({
-    where: { teamId: nomination.teamId },
-    select: { approvalsChannelId: true },
-  });
-  const channelId = workspace?.approvalsChannelId;
+  const channelId = await approvalsChannelOf(deps, nomination.teamId);
   if (!channelId) return { kind: "no-channel" };
 
   const now = deps.clock.now();
   const claimed = await deps.prisma.nomination.updateMany({
-    where: { id: nominationId, ...claimableCard(now) },
+    where: { id: nomination.id, ...claimableCard(now) },
     data: { cardClaimedAt: now },
   });
   if (claimed.count !== 1) return { kind: "already-claimed", channelId: nomination.approvalChannelId };
+  return publishClaimedCard(deps, client, nomination, channelId);
+}
 
+/** Posts the card and its controls; only for a caller that holds the nomination's claim. */
+async function publishClaimedCard(
+  deps: ServiceDeps,
+  client: WebClient,
+  nomination: Nomination,
+  channelId: string,
+): Promise<CardOutcome> {
+  const nominationId = nomination.id;
   let cardTs: string;
   try {
-    const card = approvalCard(nomination);
-    const posted = await client.chat.postMessage({ channel: channelId, ...card, unfurl_links: false });
+    const posted = await client.chat.postMessage({
+      channel: channelId,
+      ...approvalCard(nomination),
+      unfurl_links: false,
+    });
     if (!posted.ts) throw new Error("chat.postMessage returned no ts");
     cardTs = posted.ts;
   } catch (error) {
-    // Nothing was posted: give the claim back so the next attempt (a new approvals channel,
-    // or the stale-claim takeover) can post it.
+    // Nothing was posted: give the claim back so the next attempt (the periodic sweep, or
+    // an admin setting the approvals channel again) can post it.
     await deps.prisma.nomination.updateMany({
       where: { id: nominationId, approvalMessageTs: null },
       data: { cardClaimedAt: null },
@@ -179,21 +217,23 @@ export async function postApprovalCard(
     deps.logger.warn("Could not post the approval card", { nominationId, channelId }, String(error));
     return { kind: "failed", channelId };
   }
-  await deps.prisma.nomination.update({
-    where: { id: nominationId },
-    data: { approvalChannelId: channelId, approvalMessageTs: cardTs },
-  });
 
+  let controlsTs: string | null = null;
   try {
-    const controls = approvalControls(nomination);
-    const reply = await client.chat.postMessage({ channel: channelId, thread_ts: cardTs, ...controls });
-    if (reply.ts) {
-      await deps.prisma.nomination.update({ where: { id: nominationId }, data: { controlsMessageTs: reply.ts } });
-    }
+    const reply = await client.chat.postMessage({
+      channel: channelId,
+      thread_ts: cardTs,
+      ...approvalControls(nomination),
+    });
+    controlsTs = reply.ts ?? null;
   } catch (error) {
     // The card is up; managers can still decide with ✅ or an "approve" reply.
     deps.logger.warn("Could not post the approval buttons", { nominationId, channelId }, String(error));
   }
+  await deps.prisma.nomination.update({
+    where: { id: nominationId },
+    data: { approvalChannelId: channelId, approvalMessageTs: cardTs, controlsMessageTs: controlsTs },
+  });
   return { kind: "posted", channelId };
 }
 
