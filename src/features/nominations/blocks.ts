@@ -252,7 +252,9 @@ export function nominationSaved(
     case "no-channel":
       return `:sparkles: Thanks! Your nomination of ${who} is saved and waiting. No approvals channel is set yet, so managers can't see it: ask a Delight admin to run \`/delight-admin channel approvals #channel\`. It will be posted there as soon as they do.`;
     default:
-      return `:sparkles: Thanks! Your nomination of ${who} is saved, but I couldn't post it to the approvals channel just now. It is kept pending; a Delight admin can re-run \`/delight-admin channel approvals #channel\` (or invite me there with \`/invite @Delight\`) to post it.`;
+      return `:sparkles: Thanks! Your nomination of ${who} is saved, but I couldn't post it to ${
+        outcome.channelId ? mentionChannel(outcome.channelId) : "the approvals channel"
+      } just now. It stays pending and I'll try again every few minutes. If it doesn't appear, ask a Delight admin to invite me there with \`/invite @Delight\`.`;
   }
 }
 

@@ -4,6 +4,7 @@
 // Every door checks on the server that the person is a manager; the database decides who
 // was first.
 import type { App, BlockButtonAction, RespondFn, webApi } from "@slack/bolt";
+import cron from "node-cron";
 import type { AppDeps } from "../../deps.ts";
 import { publishHome } from "../home/publish.ts";
 import { replyEphemeral, sendDirectMessage } from "../../slack/replies.ts";
@@ -40,6 +41,7 @@ import {
   findByApprovalMessage,
   nomineeProblem,
   submitNomination,
+  sweepWaitingCards,
   type Decision,
   type DecisionOutcome,
   type NewNomination,
@@ -306,4 +308,27 @@ export function registerNominationsFeature(app: App, deps: AppDeps): void {
       retryNum: context.retryNum,
     });
   });
+}
+
+/** Every few minutes, each instance posts the approval cards that are still waiting. */
+export const WAITING_CARDS_SWEEP = "*/5 * * * *";
+
+export function startNominationsSweeper(deps: AppDeps, client: WebClient): { stop(): Promise<void> } {
+  const task = cron.schedule(
+    WAITING_CARDS_SWEEP,
+    async () => {
+      try {
+        const posted = await sweepWaitingCards(deps, client);
+        if (posted > 0) deps.logger.info(`Posted ${posted} waiting approval cards`);
+      } catch (error) {
+        deps.logger.warn("The waiting-card sweep failed; it runs again in a few minutes", String(error));
+      }
+    },
+    { noOverlap: true },
+  );
+  return {
+    async stop() {
+      await task.destroy();
+    },
+  };
 }

@@ -256,6 +256,22 @@ export async function postWaitingCards(deps: ServiceDeps, client: WebClient, wor
   return posted;
 }
 
+/**
+ * Posts the waiting cards of every workspace that has an approvals channel: the safety net
+ * for a card whose post failed or whose poster died. Runs on every instance; the claims make
+ * each card go out once.
+ */
+export async function sweepWaitingCards(deps: ServiceDeps, client: WebClient): Promise<number> {
+  const teams = await deps.prisma.nomination.findMany({
+    where: { ...claimableCard(deps.clock.now()), workspace: { approvalsChannelId: { not: null } } },
+    distinct: ["teamId"],
+    select: { teamId: true },
+  });
+  let posted = 0;
+  for (const { teamId } of teams) posted += await postWaitingCards(deps, client, { teamId });
+  return posted;
+}
+
 export async function countWaitingCards(deps: ServiceDeps, workspace: WorkspaceRef): Promise<number> {
   return deps.prisma.nomination.count({ where: { teamId: workspace.teamId, ...claimableCard(deps.clock.now()) } });
 }

@@ -9,6 +9,7 @@ import {
   decideNomination,
   postApprovalCard,
   postWaitingCards,
+  sweepWaitingCards,
 } from "../../../src/features/nominations/service.ts";
 import { createRoleLookup, type SlackUsers } from "../../../src/slack/roles.ts";
 import { databaseTargets } from "../../support/databases.ts";
@@ -128,6 +129,30 @@ describe.each(databaseTargets())("nominations service on $name", (target) => {
     );
     expect(outcomes.filter((o) => o.kind === "decided")).toHaveLength(1);
     expect(outcomes.filter((o) => o.kind === "already-decided")).toHaveLength(3);
+    await db.close();
+  });
+
+  it("sweeps waiting cards: released and stale claims are posted, live claims and channel-less teams are not", async () => {
+    const db = await openDatabase(await target.create());
+    const clock = new TestClock();
+    const deps = { prisma: db.prisma, clock, logger: silentLogger };
+    await setChannel(db.prisma, { teamId: "TSWEEP" }, "approvals", "CSWEEP");
+    const make = (teamId: string, story: string, cardClaimedAt: Date | null) =>
+      db.prisma.nomination.create({
+        data: { teamId, nominatorId: "UA", nomineeIds: ["UB"], story, values: [], cardClaimedAt },
+      });
+    await db.prisma.workspace.create({ data: { teamId: "TNOCHANNEL" } });
+    await make("TSWEEP", "released", null);
+    await make("TSWEEP", "stale", new Date(clock.now().getTime() - 11 * 60_000));
+    await make("TSWEEP", "in flight", new Date(clock.now().getTime() - 60_000));
+    await make("TNOCHANNEL", "waiting for a channel", null);
+    const { client, posts } = recordingClient();
+    expect(await sweepWaitingCards(deps, client)).toBe(2);
+    const cards = posts.filter((p) => !p.thread_ts).map((p) => JSON.stringify(p));
+    expect(cards.some((c) => c.includes("released"))).toBe(true);
+    expect(cards.some((c) => c.includes("stale"))).toBe(true);
+    expect(cards.some((c) => c.includes("in flight"))).toBe(false);
+    expect(await sweepWaitingCards(deps, client)).toBe(0);
     await db.close();
   });
 });
