@@ -448,6 +448,34 @@ describe("nominations without an approvals channel", () => {
     expect(new Set(rows.map((r) => r.approvalMessageTs)).size).toBe(8);
   });
 
+  it("posts waiting cards once when two app instances are told the approvals channel at once", async () => {
+    const second = await startTestApp({ database: t.database, slack: t.slack, admins: ["UADMIN"] });
+    try {
+      const team = "T0TWIN";
+      const senders = [t, second].map(
+        (app) => new SignedSlackClient(app.url, SIGNING_SECRET, team, `${t.slack.url}respond/`),
+      );
+      const start = t.slack.responses().length;
+      for (let i = 0; i < 6; i++) {
+        await senders[i % 2]!.command("/delight", `<@UALICE|alice> twin story ${i}`, "UNINA");
+      }
+      await t.slack.waitFor(() => t.slack.responses().length >= start + 6);
+      expect(await t.database.prisma.nomination.count({ where: { teamId: team, cardClaimedAt: null } })).toBe(6);
+      const before = t.slack.responses().length;
+      await Promise.all(
+        senders.map((sender) => sender.command("/delight-admin", "channel approvals <#C0TWIN|approvals>", "UADMIN")),
+      );
+      await t.slack.waitFor(() => t.slack.responses().length >= before + 2);
+      await t.slack.waitFor(() => t.slack.postsTo("C0TWIN").filter((c) => c.args.thread_ts).length >= 6);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(t.slack.postsTo("C0TWIN").filter((c) => !c.args.thread_ts)).toHaveLength(6);
+      const rows = await t.database.prisma.nomination.findMany({ where: { teamId: team } });
+      expect(rows.every((r) => r.approvalChannelId === "C0TWIN" && r.approvalMessageTs)).toBe(true);
+    } finally {
+      await second.stop();
+    }
+  });
+
   it("keeps a nomination pending when posting its card fails, and posts it on the next try", async () => {
     const team = { teamId: "T0FLAKY" };
     const flaky = new SignedSlackClient(t.url, SIGNING_SECRET, team.teamId, `${t.slack.url}respond/`);
