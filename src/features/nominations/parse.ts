@@ -9,7 +9,7 @@
 //   Render it with `mrkdwnFromSlack` (keeps real <@U…> mentions, defuses <!channel>, shows
 //   real link addresses) and turn it back into plain text with `plainFromSlack`.
 import { z } from "zod";
-import { mentionedUserIds, plainFromSlack } from "../../slack/text.ts";
+import { escapeMrkdwn, mentionedUserIds, plainFromSlack } from "../../slack/text.ts";
 
 export const DELIGHT_VALUES = ["listen", "empathize", "attention", "delight", "recovery"] as const;
 export type DelightValue = (typeof DELIGHT_VALUES)[number];
@@ -102,7 +102,7 @@ export function parseDelightCommand(escapedText: string): DelightCommand {
     return {
       kind: "invalid",
       problem: unlinked
-        ? `I couldn't tell who ${plainFromSlack(unlinked[0])} is. ${USER_HINT}`
+        ? `I couldn't tell who ${escapeMrkdwn(plainFromSlack(unlinked[0]))} is. ${USER_HINT}`
         : `Start with the people you want to recognise, such as \`/delight @alice the story…\`. ${USER_HINT}`,
     };
   }

@@ -53,6 +53,8 @@ describe("parseDelightCommand", () => {
     expect(parseDelightCommand("great work on Acme")).toMatchObject({ kind: "invalid" });
     const unlinked = parseDelightCommand("@alice great work");
     expect(unlinked.kind === "invalid" && unlinked.problem).toContain("couldn't tell who @alice is");
+    const broadcast = parseDelightCommand("@here &lt;b&gt; great work");
+    expect(broadcast.kind === "invalid" && broadcast.problem).toContain("@\u200Bhere");
     const noStory = parseDelightCommand("<@UALICE> #listen");
     expect(noStory.kind === "invalid" && noStory.problem).toContain("Tell the story");
     const long = parseDelightCommand(`<@UALICE> ${"x".repeat(MAX_STORY_LENGTH + 1)}`);
