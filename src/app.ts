@@ -8,6 +8,8 @@ import type { Config } from "./config.ts";
 import type { Database } from "./db/database.ts";
 import type { AppDeps } from "./deps.ts";
 import { registerAdminFeature } from "./features/admin/listeners.ts";
+import { registerHomeFeature } from "./features/home/listeners.ts";
+import { registerNominationsFeature, startNominationsSweeper } from "./features/nominations/listeners.ts";
 import { userFacingErrors } from "./slack/errors.ts";
 import { createRoleLookup, SlackUsers } from "./slack/roles.ts";
 
@@ -103,13 +105,17 @@ export function createDelightApp(options: DelightAppOptions): DelightApp {
   });
 
   registerAdminFeature(app, deps);
+  registerNominationsFeature(app, deps);
+  registerHomeFeature(app, deps);
 
   let started = false;
+  let schedules: Array<{ stop(): Promise<void> }> = [];
   return {
     app,
     deps,
     async start(port = config.port) {
       await app.init();
+      schedules = [startNominationsSweeper(deps, app.client)];
       if (socketMode) {
         await app.start();
         started = true;
@@ -121,6 +127,8 @@ export function createDelightApp(options: DelightAppOptions): DelightApp {
       return { port: typeof address === "object" && address ? address.port : port };
     },
     async stop() {
+      await Promise.all(schedules.map((schedule) => schedule.stop()));
+      schedules = [];
       if (started) await app.stop();
       started = false;
     },

@@ -68,6 +68,7 @@ CREATE TABLE "Nomination" (
     "status" "NominationStatus" NOT NULL DEFAULT 'pending',
     "approvalChannelId" TEXT,
     "approvalMessageTs" TEXT,
+    "controlsMessageTs" TEXT,
     "cardClaimedAt" TIMESTAMP(3),
     "decidedBy" TEXT,
     "decidedAt" TIMESTAMP(3),

@@ -2,6 +2,7 @@
 import type { App } from "@slack/bolt";
 import type { AppDeps } from "../../deps.ts";
 import { ensureAppInChannel } from "../../slack/channels.ts";
+import { countWaitingCards, postWaitingCards } from "../nominations/service.ts";
 import { replyEphemeral } from "../../slack/replies.ts";
 import { quoteInput } from "../../slack/text.ts";
 import { ADMIN_HELP, formatDigestSchedule, formatDuration, formatMoney, renderSettings } from "./blocks.ts";
@@ -42,6 +43,8 @@ export function registerAdminFeature(app: App, deps: AppDeps): void {
     const admin = command.user_id;
     const cmd = parsed.command;
     const notices: string[] = [];
+    // Work to do once the admin has their answer (it can take a while).
+    let afterReply: (() => Promise<unknown>) | undefined;
     switch (cmd.kind) {
       case "help":
         await replyEphemeral(respond, ADMIN_HELP);
@@ -76,6 +79,16 @@ export function registerAdminFeature(app: App, deps: AppDeps): void {
         );
         const warning = await ensureAppInChannel(client, cmd.channelId);
         if (warning) notices.push(warning);
+        if (cmd.role === "approvals") {
+          // Nominations made while no approvals channel was set wait, pending, for this.
+          const waiting = await countWaitingCards(deps, workspace);
+          if (waiting > 0) {
+            notices.push(
+              `:inbox_tray: Posting ${waiting} waiting ${waiting === 1 ? "nomination" : "nominations"} there for approval now.`,
+            );
+            afterReply = () => postWaitingCards(deps, client, workspace);
+          }
+        }
         break;
       }
       case "digest-add": {
@@ -124,5 +137,6 @@ export function registerAdminFeature(app: App, deps: AppDeps): void {
     }
     const settings = await getSettings(deps.prisma, workspace);
     await replyEphemeral(respond, renderSettings(settings, notices.join("\n") || undefined));
+    if (afterReply) await afterReply();
   });
 }

@@ -1,0 +1,115 @@
+// Block Kit for App Home. A view holds at most 100 blocks: every list is capped
+// (HOME_LIST_LIMITS) and summarised with "and N more", and homeView checks the total.
+import type { webApi } from "@slack/bolt";
+import type { Nomination } from "../../generated/prisma/client.ts";
+import { context, section } from "../../slack/replies.ts";
+import { mentionChannel, mentionUser } from "../../slack/text.ts";
+import { decisionButtons, formatValues, listPeople, storyPreview } from "../nominations/blocks.ts";
+import { formatValueCounts } from "../nominations/stats.ts";
+import { HOME_LIST_LIMITS, type HomeSummary } from "./service.ts";
+
+type KnownBlock = webApi.KnownBlock;
+
+export const HOME_NOMINATE_ACTION = "home_nominate";
+export const MAX_VIEW_BLOCKS = 100;
+
+/**
+ * The quick-action buttons at the top of App Home, in order.
+ * ── Extension point ── the recoveries feature adds "Log an OOPS" and the surprises feature
+ * adds "Surprise idea" here, each with its own action_id and listener. Only add a button
+ * together with the listener that handles it.
+ */
+export const HOME_QUICK_ACTIONS: webApi.Button[] = [
+  {
+    type: "button",
+    action_id: HOME_NOMINATE_ACTION,
+    text: { type: "plain_text", text: ":sparkles: Nominate someone", emoji: true },
+    style: "primary",
+  },
+];
+
+function more(total: number, shown: number, what: string): KnownBlock[] {
+  return total > shown ? [context(`…and ${total - shown} more ${what}.`)] : [];
+}
+
+function recognitionLine(n: Nomination, who: "nominator" | "nominees"): string {
+  const people = who === "nominator" ? `from ${mentionUser(n.nominatorId)}` : `for ${listPeople(n.nomineeIds)}`;
+  return `• ${people}: ${storyPreview(n.story)}  ${n.values.length > 0 ? `_(${formatValues(n.values)})_` : ""}`.trim();
+}
+
+function pendingState(n: Nomination): string {
+  if (n.approvalChannelId) return `waiting for a manager in ${mentionChannel(n.approvalChannelId)}`;
+  return "waiting: no approvals channel is set yet (ask a Delight admin)";
+}
+
+export function homeView(summary: HomeSummary, notice?: string): webApi.HomeView {
+  const blocks: KnownBlock[] = [];
+  if (notice) blocks.push(section(notice), { type: "divider" });
+  blocks.push(
+    { type: "header", text: { type: "plain_text", text: "Delight" } },
+    context("Recognise colleagues who delight customers. Stories teach better than manuals."),
+    { type: "actions", block_id: "home_quick_actions", elements: HOME_QUICK_ACTIONS },
+    { type: "divider" },
+  );
+
+  // The service already takes no more than the limits; slicing again keeps each section's
+  // text under Slack's 3,000 characters whoever builds the summary.
+  const received = { ...summary.received, recent: summary.received.recent.slice(0, HOME_LIST_LIMITS.received) };
+  const given = { ...summary.given, recent: summary.given.recent.slice(0, HOME_LIST_LIMITS.given) };
+  blocks.push(
+    section(`*Recognition you received* — ${received.total}\n${formatValueCounts(received.perValue)}`),
+    ...(received.recent.length > 0
+      ? [section(received.recent.map((n) => recognitionLine(n, "nominator")).join("\n"))]
+      : [context("Nothing yet. Delight a customer, and a colleague may nominate you!")]),
+    ...more(received.total, received.recent.length, "stories about you"),
+    section(`*Recognition you gave* — ${given.total} approved\n${formatValueCounts(given.perValue)}`),
+    ...(given.recent.length > 0
+      ? [section(given.recent.map((n) => recognitionLine(n, "nominees")).join("\n"))]
+      : [context("Seen a colleague delight a customer? Nominate them with `/delight`.")]),
+    ...more(given.total, given.recent.length, "stories you nominated"),
+    { type: "divider" },
+  );
+
+  const myPending = { ...summary.myPending, items: summary.myPending.items.slice(0, HOME_LIST_LIMITS.myPending) };
+  blocks.push(section(`*Your nominations waiting for approval* — ${myPending.total}`));
+  if (myPending.items.length === 0) blocks.push(context("None waiting."));
+  else
+    blocks.push(
+      section(
+        myPending.items
+          .map((n) => `• ${listPeople(n.nomineeIds)}: ${storyPreview(n.story, 100)} — _${pendingState(n)}_`)
+          .join("\n"),
+      ),
+      ...more(myPending.total, myPending.items.length, "waiting"),
+    );
+
+  if (summary.approvals) {
+    const approvals = { ...summary.approvals, items: summary.approvals.items.slice(0, HOME_LIST_LIMITS.approvals) };
+    blocks.push(
+      { type: "divider" },
+      section(
+        `*Waiting for your decision* — ${approvals.total} ${approvals.total === 1 ? "nomination" : "nominations"}`,
+      ),
+    );
+    if (approvals.items.length === 0) blocks.push(context("Nothing to decide. :tada:"));
+    for (const n of approvals.items) {
+      blocks.push(
+        section(
+          `${mentionUser(n.nominatorId)} nominated ${listPeople(n.nomineeIds)}: ${storyPreview(n.story, 280)}\n${formatValues(n.values)}`,
+        ),
+        // A manager can't decide on their own recognition; the server refuses it anyway.
+        ...(n.nomineeIds.includes(summary.userId)
+          ? [context("You're nominated here, so another manager decides.")]
+          : [{ type: "actions" as const, block_id: `home_decide_${n.id}`, elements: decisionButtons(n.id) }]),
+      );
+    }
+    blocks.push(...more(approvals.total, approvals.items.length, "in the approvals channel"));
+  }
+
+  if (blocks.length > MAX_VIEW_BLOCKS) {
+    // The list limits keep us far below this; never let Slack reject the whole view.
+    blocks.length = MAX_VIEW_BLOCKS - 1;
+    blocks.push(context("Some items are hidden; see the approvals channel for the rest."));
+  }
+  return { type: "home", blocks };
+}

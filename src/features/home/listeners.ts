@@ -1,0 +1,19 @@
+// App Home: published when someone opens it; its buttons are handled by their features
+// (Approve / Reject by nominations), except the ones that only open a form.
+import type { App, BlockButtonAction } from "@slack/bolt";
+import type { AppDeps } from "../../deps.ts";
+import { nominationModal } from "../nominations/blocks.ts";
+import { HOME_NOMINATE_ACTION } from "./blocks.ts";
+import { publishHome } from "./publish.ts";
+
+export function registerHomeFeature(app: App, deps: AppDeps): void {
+  app.event("app_home_opened", async ({ event, client, context }) => {
+    if (event.tab !== "home") return;
+    await publishHome(deps, client, context.teamId ?? "", event.user);
+  });
+
+  app.action<BlockButtonAction>(HOME_NOMINATE_ACTION, async ({ ack, body, client }) => {
+    await ack();
+    await client.views.open({ trigger_id: body.trigger_id, view: nominationModal() });
+  });
+}

@@ -1,0 +1,70 @@
+// What App Home shows one person: recognition received and given, their nominations still
+// waiting, and (for managers) the nominations waiting for a decision.
+import type { AppDeps } from "../../deps.ts";
+import type { Nomination } from "../../generated/prisma/client.ts";
+import { countValues, type ValueCounts } from "../nominations/stats.ts";
+
+/** How many items of each list App Home shows; the rest is summarised as "and N more". */
+export const HOME_LIST_LIMITS = { received: 5, given: 5, myPending: 5, approvals: 10 } as const;
+
+export interface HomeSummary {
+  userId: string;
+  isManager: boolean;
+  received: { total: number; perValue: ValueCounts; recent: Nomination[] };
+  given: { total: number; perValue: ValueCounts; recent: Nomination[] };
+  myPending: { total: number; items: Nomination[] };
+  /** Only for managers: nominations waiting for a decision (oldest first). */
+  approvals: { total: number; items: Nomination[] } | null;
+}
+
+export async function homeSummary(
+  deps: Pick<AppDeps, "prisma" | "roles">,
+  teamId: string,
+  userId: string,
+): Promise<HomeSummary> {
+  const { prisma } = deps;
+  const receivedWhere = { teamId, status: "approved" as const, nomineeIds: { has: userId } };
+  const givenWhere = { teamId, status: "approved" as const, nominatorId: userId };
+  const myPendingWhere = { teamId, status: "pending" as const, nominatorId: userId };
+  const isManager = await deps.roles.isManager(teamId, userId);
+
+  const [receivedValues, receivedRecent, givenValues, givenRecent, myPendingTotal, myPendingItems] = await Promise.all([
+    prisma.nomination.findMany({ where: receivedWhere, select: { values: true } }),
+    prisma.nomination.findMany({
+      where: receivedWhere,
+      orderBy: { decidedAt: "desc" },
+      take: HOME_LIST_LIMITS.received,
+    }),
+    prisma.nomination.findMany({ where: givenWhere, select: { values: true } }),
+    prisma.nomination.findMany({ where: givenWhere, orderBy: { decidedAt: "desc" }, take: HOME_LIST_LIMITS.given }),
+    prisma.nomination.count({ where: myPendingWhere }),
+    prisma.nomination.findMany({
+      where: myPendingWhere,
+      orderBy: { createdAt: "desc" },
+      take: HOME_LIST_LIMITS.myPending,
+    }),
+  ]);
+
+  let approvals: HomeSummary["approvals"] = null;
+  if (isManager) {
+    const waitingWhere = { teamId, status: "pending" as const };
+    const [total, items] = await Promise.all([
+      prisma.nomination.count({ where: waitingWhere }),
+      prisma.nomination.findMany({
+        where: waitingWhere,
+        orderBy: { createdAt: "asc" },
+        take: HOME_LIST_LIMITS.approvals,
+      }),
+    ]);
+    approvals = { total, items };
+  }
+
+  return {
+    userId,
+    isManager,
+    received: { total: receivedValues.length, perValue: countValues(receivedValues), recent: receivedRecent },
+    given: { total: givenValues.length, perValue: countValues(givenValues), recent: givenRecent },
+    myPending: { total: myPendingTotal, items: myPendingItems },
+    approvals,
+  };
+}
