@@ -8,7 +8,10 @@ import { parse } from "yaml";
 const root = path.resolve(import.meta.dirname, "..");
 
 interface Manifest {
-  features: { slash_commands?: Array<{ command: string; url: string; should_escape?: boolean }> };
+  features: {
+    slash_commands?: Array<{ command: string; url: string; should_escape?: boolean }>;
+    shortcuts?: Array<{ callback_id: string; type: string }>;
+  };
   oauth_config: { scopes: { bot: string[] } };
   settings: {
     interactivity: { request_url: string };
@@ -40,7 +43,24 @@ describe("manifest.yml", async () => {
 
   it("lists the bot events the app listens to", () => {
     const events = [...source.matchAll(/app\.event\(\s*"([^"]+)"/g)].map((m) => m[1]);
-    for (const event of events) expect(manifest.settings.event_subscriptions.bot_events).toContain(event);
+    const subscribed = manifest.settings.event_subscriptions.bot_events;
+    for (const event of events) {
+      // The "message" listener needs the channel flavours of the event.
+      if (event === "message")
+        expect(subscribed).toEqual(expect.arrayContaining(["message.channels", "message.groups"]));
+      else expect(subscribed).toContain(event);
+    }
+  });
+
+  it("lists the shortcuts the app registers", () => {
+    const callbackIds = [...source.matchAll(/app\.shortcut\(\s*\{\s*callback_id:\s*([A-Z_]+|"[^"]+")/g)].map(
+      (m) => m[1],
+    );
+    expect((manifest.features.shortcuts ?? []).length).toBe(callbackIds.length);
+    for (const id of callbackIds) {
+      const literal = id?.startsWith('"') ? id.slice(1, -1) : source.match(new RegExp(`${id} = "([^"]+)"`))?.[1];
+      expect(manifest.features.shortcuts?.map((s) => s.callback_id)).toContain(literal);
+    }
   });
 
   it("requests the scopes the code's Web API calls need", () => {
@@ -52,6 +72,7 @@ describe("manifest.yml", async () => {
       "conversations.join": "channels:join",
       "conversations.info": "channels:read",
       "reactions.add": "reactions:write",
+      "conversations.replies": "channels:history",
     };
     for (const [method, scope] of Object.entries(needs)) {
       const [group, name] = method.split(".");
