@@ -1,0 +1,1 @@
+export async function runReminderTickScenario(..._args: unknown[]): Promise<void> {}
