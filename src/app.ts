@@ -1,13 +1,15 @@
 // Builds the Bolt app with every feature registered. main.ts runs it for real; tests and the
 // benchmark start it on a free port against a local stand-in for Slack's Web API.
 import type { Server } from "node:http";
-import { App, LogLevel, type Logger, type webApi } from "@slack/bolt";
+import { App, LogLevel, webApi, type Logger } from "@slack/bolt";
 import { ConsoleLogger } from "@slack/logger";
 import { systemClock, type Clock } from "./clock.ts";
 import type { Config } from "./config.ts";
 import type { Database } from "./db/database.ts";
 import type { AppDeps } from "./deps.ts";
 import { registerAdminFeature } from "./features/admin/listeners.ts";
+import { registerRecoveriesFeature } from "./features/recoveries/listeners.ts";
+import { createScheduler, type Scheduler } from "./scheduler/scheduler.ts";
 import { userFacingErrors } from "./slack/errors.ts";
 import { createRoleLookup, SlackUsers } from "./slack/roles.ts";
 
@@ -23,6 +25,8 @@ export interface DelightAppOptions {
 export interface DelightApp {
   app: App;
   deps: AppDeps;
+  /** Recovery reminders and escalations; main.ts starts it, tests call tick() or run two. */
+  scheduler: Scheduler;
   /** Starts the receiver. HTTP mode resolves with the port it listens on. */
   start(port?: number): Promise<{ port?: number }>;
   stop(): Promise<void>;
@@ -99,11 +103,30 @@ export function createDelightApp(options: DelightAppOptions): DelightApp {
   });
 
   registerAdminFeature(app, deps);
+  registerRecoveriesFeature(app, deps);
+
+  // The scheduler gets its own Web API client that fails fast on a 429 instead of waiting
+  // out Retry-After inside a tick: the row keeps Slack's Retry-After and a later tick sends it.
+  const schedulerClient = new webApi.WebClient(config.slack.botToken, {
+    slackApiUrl: config.slack.apiUrl,
+    logger,
+    retryConfig: DEFAULT_RETRY_CONFIG,
+    ...options.slackClientOptions,
+    rejectRateLimitedCalls: true,
+  });
+  const scheduler = createScheduler({
+    prisma: database.prisma,
+    client: schedulerClient,
+    clock: deps.clock,
+    logger,
+    users,
+  });
 
   let started = false;
   return {
     app,
     deps,
+    scheduler,
     async start(port = config.port) {
       await app.init();
       if (socketMode) {
@@ -117,6 +140,7 @@ export function createDelightApp(options: DelightAppOptions): DelightApp {
       return { port: typeof address === "object" && address ? address.port : port };
     },
     async stop() {
+      await scheduler.stop();
       if (started) await app.stop();
       started = false;
     },

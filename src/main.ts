@@ -42,6 +42,7 @@ async function main(): Promise<void> {
 
   const delight = createDelightApp({ config, database, logger });
   const { port } = await delight.start();
+  delight.scheduler.start();
   logger.info(
     config.slack.appToken
       ? `Delight is running in Socket Mode; database: ${describeDatabase(config)}`
@@ -53,6 +54,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info(`${signal} received, stopping…`);
+    await delight.scheduler.stop().catch((e: unknown) => logger.warn("Error while stopping the scheduler", String(e)));
     await delight.stop().catch((e: unknown) => logger.warn("Error while stopping the app", String(e)));
     await database.close().catch((e: unknown) => logger.warn("Error while closing the database", String(e)));
     process.exit(0);

@@ -1,0 +1,350 @@
+// /oops, the "Log an OOPS" modal and the case buttons. Thin: parse → service → blocks.
+// Every action is checked on the server (owner, reporter or manager) before anything changes.
+import type { AllMiddlewareArgs, App, BlockAction, ButtonAction, SlackViewMiddlewareArgs, webApi } from "@slack/bolt";
+import type { AppDeps } from "../../deps.ts";
+import { replyEphemeral } from "../../slack/replies.ts";
+import { quoteInput } from "../../slack/text.ts";
+import { formatDuration } from "../admin/blocks.ts";
+import { getSettings } from "../admin/settings.ts";
+import {
+  ACTION_IDS,
+  alreadyFixed,
+  alreadyFixedPlain,
+  CALLBACK_IDS,
+  CASE_NOT_FOUND,
+  caseLabel,
+  confirmationText,
+  extendModal,
+  FIELDS,
+  fixedModal,
+  onlyParticipants,
+  onlyParticipantsPlain,
+  openCaseModal,
+  ownerToldLead,
+  reassignModal,
+  renderCaseList,
+  renderOopsHelp,
+  updateModal,
+  type CaseAction,
+} from "./blocks.ts";
+import { refreshCaseMessages, sendCaseCardByDm, timezoneOf, type NotifyDeps } from "./notify.ts";
+import { checkDeadline, CUSTOMER_MAX, httpUrl, parseOopsCommand, storedFromPlain, TEXT_MAX } from "./parse.ts";
+import {
+  addCustomerUpdate,
+  extendCase,
+  getCase,
+  listOpenCases,
+  mayAct,
+  openCase,
+  reassignCase,
+  resolveCase,
+  type ActionResult,
+  type OpenCaseInput,
+  type RecoveryCaseWithTimeline,
+} from "./service.ts";
+
+const LIST_LIMIT = 25;
+const ONLY_MANAGERS_LIST =
+  ":lock: Only Delight managers can list every open recovery. `/oops list` shows the ones you own.";
+
+type ViewArgs = SlackViewMiddlewareArgs & AllMiddlewareArgs;
+type FieldErrors = Record<string, string>;
+
+interface InputState {
+  value?: string | null;
+  selected_user?: string | null;
+  selected_date_time?: number | null;
+}
+
+function field(view: ViewArgs["view"], blockId: string): InputState {
+  return view.state.values[blockId]?.value ?? {};
+}
+
+const text = (view: ViewArgs["view"], blockId: string): string => (field(view, blockId).value ?? "").trim();
+
+/** Why this person can't own a recovery (a bot, a deactivated account), or null. */
+async function ownerProblem(deps: AppDeps, userId: string): Promise<string | null> {
+  try {
+    const profile = await deps.users.profile(userId);
+    if (profile.isBot) return "Apps can't fix customer mistakes: pick a person as the owner.";
+    if (profile.deleted) return "That person's account is deactivated: pick someone else as the owner.";
+    return null;
+  } catch {
+    return "I can't find that person in this workspace: pick the owner from the list.";
+  }
+}
+
+export function registerRecoveriesFeature(app: App, deps: AppDeps): void {
+  const notifyDeps = (client: webApi.WebClient): NotifyDeps => ({
+    prisma: deps.prisma,
+    client,
+    clock: deps.clock,
+    logger: deps.logger,
+    users: deps.users,
+  });
+
+  /** Tells the owner (and the reporter, with a card that stays current). */
+  async function announceNewCase(client: webApi.WebClient, recoveryCase: RecoveryCaseWithTimeline): Promise<void> {
+    const notify = notifyDeps(client);
+    await sendCaseCardByDm(notify, recoveryCase, recoveryCase.ownerId, ownerToldLead(recoveryCase, "new"));
+    if (recoveryCase.reporterId !== recoveryCase.ownerId) {
+      const timezone = await timezoneOf(deps.users, recoveryCase.reporterId);
+      await sendCaseCardByDm(
+        notify,
+        recoveryCase,
+        recoveryCase.reporterId,
+        confirmationText(recoveryCase, deps.clock.now(), timezone),
+      );
+    }
+  }
+
+  app.command("/oops", async ({ ack, command, respond, client }) => {
+    await ack();
+    const teamId = command.team_id;
+    const parsed = parseOopsCommand(command.text);
+    if (!parsed.ok) {
+      await replyEphemeral(respond, renderOopsHelp(parsed.problem, quoteInput(`/oops ${command.text}`)));
+      return;
+    }
+    const cmd = parsed.command;
+    switch (cmd.kind) {
+      case "help":
+        await replyEphemeral(respond, renderOopsHelp());
+        return;
+      case "modal": {
+        const settings = await getSettings(deps.prisma, { teamId, enterpriseId: command.enterprise_id ?? null });
+        await client.views.open({
+          trigger_id: command.trigger_id,
+          view: openCaseModal(formatDuration(settings.slaMinutes)),
+        });
+        return;
+      }
+      case "list": {
+        if (cmd.all && !(await deps.roles.isManager(teamId, command.user_id))) {
+          await replyEphemeral(respond, ONLY_MANAGERS_LIST);
+          return;
+        }
+        const { cases, total } = await listOpenCases(
+          deps.prisma,
+          { teamId, ownerId: cmd.all ? undefined : command.user_id },
+          LIST_LIMIT,
+        );
+        const timezone = await timezoneOf(deps.users, command.user_id);
+        await replyEphemeral(respond, renderCaseList(cases, total, { now: deps.clock.now(), timezone, all: cmd.all }));
+        return;
+      }
+      case "open": {
+        const problem = await ownerProblem(deps, cmd.ownerId);
+        if (problem) {
+          await replyEphemeral(respond, renderOopsHelp(problem, quoteInput(`/oops ${command.text}`)));
+          return;
+        }
+        const recoveryCase = await openCase(deps.prisma, deps.clock.now(), {
+          workspace: { teamId, enterpriseId: command.enterprise_id ?? null },
+          reporterId: command.user_id,
+          ownerId: cmd.ownerId,
+          customer: cmd.customer,
+          description: cmd.description,
+        });
+        const timezone = await timezoneOf(deps.users, command.user_id);
+        await replyEphemeral(respond, confirmationText(recoveryCase, deps.clock.now(), timezone));
+        await announceNewCase(client, recoveryCase);
+        return;
+      }
+    }
+  });
+
+  app.view(CALLBACK_IDS.open, async ({ ack, view, body, client }) => {
+    const errors: FieldErrors = {};
+    const ownerId = field(view, FIELDS.owner).selected_user ?? "";
+    const customer = text(view, FIELDS.customer);
+    const description = text(view, FIELDS.description);
+    const link = text(view, FIELDS.link);
+    const deadline = field(view, FIELDS.deadline).selected_date_time;
+    const now = deps.clock.now();
+
+    if (!ownerId) errors[FIELDS.owner] = "Pick who will fix it.";
+    else {
+      const problem = await ownerProblem(deps, ownerId);
+      if (problem) errors[FIELDS.owner] = problem;
+    }
+    if (!customer) errors[FIELDS.customer] = "Name the customer.";
+    else if (customer.length > CUSTOMER_MAX) errors[FIELDS.customer] = `Keep it under ${CUSTOMER_MAX} characters.`;
+    if (!description) errors[FIELDS.description] = "Say what went wrong.";
+    else if (description.length > TEXT_MAX) errors[FIELDS.description] = `Keep it under ${TEXT_MAX} characters.`;
+    if (link && !httpUrl.safeParse(link).success) errors[FIELDS.link] = "Give a web address starting with https://.";
+    let dueAt: Date | null = null;
+    if (deadline !== null && deadline !== undefined) {
+      const checked = checkDeadline(deadline, now);
+      if (checked.ok) dueAt = checked.dueAt;
+      else errors[FIELDS.deadline] = checked.problem;
+    }
+    if (Object.keys(errors).length > 0) {
+      await ack({ response_action: "errors", errors });
+      return;
+    }
+    await ack();
+
+    const input: OpenCaseInput = {
+      workspace: { teamId: body.team?.id ?? body.user.team_id ?? "", enterpriseId: body.enterprise?.id ?? null },
+      reporterId: body.user.id,
+      ownerId,
+      customer: storedFromPlain(customer),
+      description: storedFromPlain(description),
+      link: link || null,
+      dueAt,
+    };
+    const recoveryCase = await openCase(deps.prisma, now, input);
+    await announceNewCase(client, recoveryCase);
+  });
+
+  // ——— buttons: check, then open the action's modal ———
+  const modalFor: Record<CaseAction, (c: RecoveryCaseWithTimeline) => webApi.View> = {
+    fixed: fixedModal,
+    update: updateModal,
+    extend: extendModal,
+    reassign: reassignModal,
+  };
+
+  for (const action of Object.keys(ACTION_IDS) as CaseAction[]) {
+    app.action<BlockAction<ButtonAction>>(
+      ACTION_IDS[action],
+      async ({ ack, body, action: button, respond, client }) => {
+        await ack();
+        const teamId = body.team?.id ?? body.user.team_id;
+        const recoveryCase = await getCase(deps.prisma, button.value ?? "");
+        if (!recoveryCase || recoveryCase.teamId !== teamId) {
+          await replyEphemeral(respond, CASE_NOT_FOUND);
+          return;
+        }
+        if (!(await mayAct(deps.roles, recoveryCase, body.user.id))) {
+          await replyEphemeral(respond, onlyParticipants(recoveryCase));
+          return;
+        }
+        if (recoveryCase.status !== "open") {
+          await replyEphemeral(respond, alreadyFixed(recoveryCase));
+          await refreshCaseMessages(notifyDeps(client), recoveryCase.id);
+          return;
+        }
+        await client.views.open({ trigger_id: body.trigger_id, view: modalFor[action](recoveryCase) });
+      },
+    );
+  }
+
+  // ——— modal submissions: check again (a modal can outlive a permission), act, refresh ———
+
+  /**
+   * Shared shape of the four case modals: loads the case, re-checks who may act, runs the
+   * change, answers field errors in the modal (nothing typed is lost), then refreshes cards.
+   */
+  function caseModal(
+    callbackId: string,
+    errorField: string,
+    handle: (args: {
+      view: ViewArgs["view"];
+      actorId: string;
+      recoveryCase: RecoveryCaseWithTimeline;
+      now: Date;
+    }) => Promise<
+      { errors: FieldErrors } | { result: ActionResult; after?: (c: RecoveryCaseWithTimeline) => Promise<void> }
+    >,
+  ): void {
+    app.view(callbackId, async ({ ack, view, body, client: webClient }) => {
+      const actorId = body.user.id;
+      const teamId = body.team?.id ?? body.user.team_id;
+      const recoveryCase = await getCase(deps.prisma, view.private_metadata);
+      if (!recoveryCase || recoveryCase.teamId !== teamId) {
+        await ack({ response_action: "errors", errors: { [errorField]: CASE_NOT_FOUND } });
+        return;
+      }
+      if (!(await mayAct(deps.roles, recoveryCase, actorId))) {
+        await ack({ response_action: "errors", errors: { [errorField]: onlyParticipantsPlain(recoveryCase) } });
+        return;
+      }
+      const outcome = await handle({ view, actorId, recoveryCase, now: deps.clock.now() });
+      if ("errors" in outcome) {
+        await ack({ response_action: "errors", errors: outcome.errors });
+        return;
+      }
+      const { result } = outcome;
+      if (!result.ok) {
+        const message = result.reason === "resolved" ? alreadyFixedPlain(result.recoveryCase) : CASE_NOT_FOUND;
+        await ack({ response_action: "errors", errors: { [errorField]: message } });
+        return;
+      }
+      await ack();
+      if (outcome.after) await outcome.after(result.recoveryCase);
+      await refreshCaseMessages(notifyDeps(webClient), recoveryCase.id);
+    });
+  }
+
+  caseModal(CALLBACK_IDS.fixed, FIELDS.fix, async ({ view, actorId, recoveryCase, now }) => {
+    const fix = text(view, FIELDS.fix);
+    const surprise = text(view, FIELDS.surprise);
+    if (!fix) return { errors: { [FIELDS.fix]: "Say what was done to fix it." } };
+    return {
+      result: await resolveCase(deps.prisma, now, {
+        caseId: recoveryCase.id,
+        actorId,
+        fixSummary: storedFromPlain(fix),
+        surpriseGiven: surprise ? storedFromPlain(surprise) : null,
+      }),
+    };
+  });
+
+  caseModal(CALLBACK_IDS.update, FIELDS.update, async ({ view, actorId, recoveryCase, now }) => {
+    const update = text(view, FIELDS.update);
+    if (!update) return { errors: { [FIELDS.update]: "Say what the customer was told." } };
+    return {
+      result: await addCustomerUpdate(deps.prisma, now, {
+        caseId: recoveryCase.id,
+        actorId,
+        text: storedFromPlain(update),
+      }),
+    };
+  });
+
+  caseModal(CALLBACK_IDS.extend, FIELDS.newDeadline, async ({ view, actorId, recoveryCase, now }) => {
+    const errors: FieldErrors = {};
+    const picked = field(view, FIELDS.newDeadline).selected_date_time;
+    const reason = text(view, FIELDS.reason);
+    const checked = picked === null || picked === undefined ? null : checkDeadline(picked, now);
+    if (!checked) errors[FIELDS.newDeadline] = "Pick the new deadline.";
+    else if (!checked.ok) errors[FIELDS.newDeadline] = checked.problem;
+    if (!reason) errors[FIELDS.reason] = "Say why it needs more time: the managers see it.";
+    if (!checked?.ok || Object.keys(errors).length > 0) return { errors };
+    return {
+      result: await extendCase(deps.prisma, now, {
+        caseId: recoveryCase.id,
+        actorId,
+        dueAt: checked.dueAt,
+        reason: storedFromPlain(reason),
+      }),
+    };
+  });
+
+  caseModal(CALLBACK_IDS.reassign, FIELDS.newOwner, async ({ view, actorId, recoveryCase, now }) => {
+    const newOwnerId = field(view, FIELDS.newOwner).selected_user ?? "";
+    const note = text(view, FIELDS.note);
+    if (!newOwnerId) return { errors: { [FIELDS.newOwner]: "Pick the new owner." } };
+    if (newOwnerId === recoveryCase.ownerId) {
+      return { errors: { [FIELDS.newOwner]: `They already own ${caseLabel(recoveryCase)}: pick someone else.` } };
+    }
+    const problem = await ownerProblem(deps, newOwnerId);
+    if (problem) return { errors: { [FIELDS.newOwner]: problem } };
+    return {
+      result: await reassignCase(deps.prisma, now, {
+        caseId: recoveryCase.id,
+        actorId,
+        newOwnerId,
+        previousOwnerId: recoveryCase.ownerId,
+        note: note ? storedFromPlain(note) : null,
+      }),
+      after: async (updated) => {
+        // The new owner is told at once, with the card and its buttons.
+        // (Uses the app's client: the view handler's client is the same token.)
+        await sendCaseCardByDm(notifyDeps(app.client), updated, newOwnerId, ownerToldLead(updated, "reassigned"));
+      },
+    };
+  });
+}

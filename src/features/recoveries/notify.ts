@@ -1,0 +1,179 @@
+// Talking to Slack about a case: the owner's DM, keeping every card message current, and the
+// reminder/escalation deliveries the scheduler calls. Shared by listeners and the scheduler.
+import type { Logger, webApi } from "@slack/bolt";
+import type { Clock } from "../../clock.ts";
+import type { Db } from "../../db/database.ts";
+import type { RecoveryCase, RecoveryReminder } from "../../generated/prisma/client.ts";
+import { sendDirectMessage } from "../../slack/replies.ts";
+import type { SlackUsers } from "../../slack/roles.ts";
+import { getSettings } from "../admin/settings.ts";
+import { escalationManagersLead, escalationOwnerLead, noManagersLead, reminderLead, renderCaseCard } from "./blocks.ts";
+import { addCardMessage, getCase, parseCardMessageRef, recordEvent, type RecoveryCaseWithTimeline } from "./service.ts";
+
+export interface NotifyDeps {
+  prisma: Db;
+  client: webApi.WebClient;
+  clock: Clock;
+  logger: Logger;
+  users: Pick<SlackUsers, "profile">;
+}
+
+/** The person's IANA timezone from Slack, or UTC when Slack can't tell us. */
+export async function timezoneOf(users: NotifyDeps["users"], userId: string): Promise<string> {
+  try {
+    return (await users.profile(userId)).timezone ?? "UTC";
+  } catch {
+    return "UTC";
+  }
+}
+
+/** DMs the case card to a person and remembers the message so later actions update it. */
+export async function sendCaseCardByDm(
+  deps: NotifyDeps,
+  recoveryCase: RecoveryCaseWithTimeline,
+  userId: string,
+  lead?: string,
+): Promise<void> {
+  const timezone = await timezoneOf(deps.users, userId);
+  const message = renderCaseCard(recoveryCase, { now: deps.clock.now(), timezone, lead });
+  const { channel, ts } = await sendDirectMessage(deps.client, userId, message);
+  await addCardMessage(deps.prisma, recoveryCase.id, { channel, ts, timezone });
+}
+
+async function postCaseCardToChannel(
+  deps: NotifyDeps,
+  recoveryCase: RecoveryCaseWithTimeline,
+  channel: string,
+  lead: string,
+): Promise<void> {
+  const message = renderCaseCard(recoveryCase, { now: deps.clock.now(), lead });
+  const posted = await deps.client.chat.postMessage({ channel, text: message.text, blocks: message.blocks });
+  if (posted.ts)
+    await addCardMessage(deps.prisma, recoveryCase.id, { channel: posted.channel ?? channel, ts: posted.ts });
+}
+
+/**
+ * Updates every message showing the case so it shows its current state (and loses its
+ * buttons once fixed). Best effort: a message that can't be updated is logged and skipped.
+ */
+export async function refreshCaseMessages(deps: NotifyDeps, caseId: string): Promise<void> {
+  const recoveryCase = await getCase(deps.prisma, caseId);
+  if (!recoveryCase) return;
+  const now = deps.clock.now();
+  for (const stored of recoveryCase.cardMessages) {
+    const ref = parseCardMessageRef(stored);
+    if (!ref) continue;
+    const message = renderCaseCard(recoveryCase, { now, timezone: ref.timezone });
+    try {
+      await deps.client.chat.update({ channel: ref.channel, ts: ref.ts, text: message.text, blocks: message.blocks });
+    } catch (error) {
+      deps.logger.warn(`Could not update a card of OOPS-${recoveryCase.number}`, ref.channel, String(error));
+    }
+  }
+}
+
+export type DeliveryOutcome = { sent: true } | { sent: false; skipped: string };
+
+/**
+ * Delivers one claimed reminder row. Returns why it was skipped when it no longer matters
+ * (case fixed, deadline moved, already overdue, superseded); throws when Slack failed so
+ * the scheduler retries it on a later tick.
+ */
+export async function deliverReminder(
+  deps: NotifyDeps,
+  reminder: RecoveryReminder,
+  now: Date,
+): Promise<DeliveryOutcome> {
+  const recoveryCase = await getCase(deps.prisma, reminder.caseId);
+  if (!recoveryCase) return { sent: false, skipped: "case deleted" };
+  if (recoveryCase.status !== "open") return { sent: false, skipped: "case already fixed" };
+  if (reminder.kind === "escalation") return escalate(deps, recoveryCase, reminder, now);
+
+  if (recoveryCase.dueAt.getTime() <= now.getTime()) {
+    return { sent: false, skipped: "case already overdue (the escalation covers it)" };
+  }
+  if (reminder.dueAt.getTime() > recoveryCase.dueAt.getTime()) return { sent: false, skipped: "deadline moved" };
+  // After downtime several reminders of a case can be due at once: only the latest is sent.
+  const later = await deps.prisma.recoveryReminder.count({
+    where: {
+      caseId: reminder.caseId,
+      kind: "reminder",
+      status: "pending",
+      dueAt: { gt: reminder.dueAt, lte: now },
+    },
+  });
+  if (later > 0) return { sent: false, skipped: "superseded by a later reminder" };
+
+  const timezone = await timezoneOf(deps.users, recoveryCase.ownerId);
+  await sendCaseCardByDm(deps, recoveryCase, recoveryCase.ownerId, reminderLead(recoveryCase, now, timezone));
+  await recordEvent(deps.prisma, now, { caseId: recoveryCase.id, actorId: recoveryCase.ownerId, kind: "reminded" });
+  return { sent: true };
+}
+
+// Marker event per escalation target, so a retry after a partial failure (say the channel
+// post worked and the owner's DM failed) does not post to the channel again.
+const ESCALATED = "escalated";
+
+async function deliverOnce(
+  deps: NotifyDeps,
+  recoveryCase: RecoveryCase,
+  reminder: RecoveryReminder,
+  target: string,
+  now: Date,
+  send: () => Promise<void>,
+): Promise<void> {
+  const marker = `${reminder.id} ${target}`;
+  const done = await deps.prisma.recoveryEvent.findFirst({
+    where: { caseId: recoveryCase.id, kind: ESCALATED, text: marker },
+  });
+  if (done) return;
+  await send();
+  await recordEvent(deps.prisma, now, {
+    caseId: recoveryCase.id,
+    actorId: recoveryCase.ownerId,
+    kind: ESCALATED,
+    text: marker,
+  });
+}
+
+async function escalate(
+  deps: NotifyDeps,
+  recoveryCase: RecoveryCaseWithTimeline,
+  reminder: RecoveryReminder,
+  now: Date,
+): Promise<DeliveryOutcome> {
+  if (recoveryCase.dueAt.getTime() > now.getTime()) return { sent: false, skipped: "deadline moved" };
+  const settings = await getSettings(deps.prisma, { teamId: recoveryCase.teamId });
+  const managersLead = escalationManagersLead(recoveryCase);
+
+  if (settings.approvalsChannelId) {
+    const channel = settings.approvalsChannelId;
+    await deliverOnce(deps, recoveryCase, reminder, `channel:${channel}`, now, () =>
+      postCaseCardToChannel(deps, recoveryCase, channel, managersLead),
+    );
+  } else if (settings.managerIds.length > 0) {
+    for (const managerId of settings.managerIds) {
+      if (managerId === recoveryCase.ownerId) continue;
+      await deliverOnce(deps, recoveryCase, reminder, `dm:${managerId}`, now, () =>
+        sendCaseCardByDm(deps, recoveryCase, managerId, managersLead),
+      );
+    }
+  } else if (recoveryCase.reporterId !== recoveryCase.ownerId) {
+    // Nobody to escalate to: the reporter hears about it, and how to fix the set-up.
+    await deliverOnce(deps, recoveryCase, reminder, `dm:${recoveryCase.reporterId}`, now, () =>
+      sendCaseCardByDm(deps, recoveryCase, recoveryCase.reporterId, noManagersLead(recoveryCase)),
+    );
+  }
+  const ownerLead =
+    settings.approvalsChannelId || settings.managerIds.length > 0
+      ? escalationOwnerLead(recoveryCase)
+      : noManagersLead(recoveryCase);
+  await deliverOnce(deps, recoveryCase, reminder, `owner:${recoveryCase.ownerId}`, now, () =>
+    sendCaseCardByDm(deps, recoveryCase, recoveryCase.ownerId, ownerLead),
+  );
+  await deps.prisma.recoveryCase.updateMany({
+    where: { id: recoveryCase.id, escalatedAt: null },
+    data: { escalatedAt: now },
+  });
+  return { sent: true };
+}
