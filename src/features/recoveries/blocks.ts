@@ -5,7 +5,6 @@
 import type { webApi } from "@slack/bolt";
 import type { RecoveryCase, RecoveryEvent } from "../../generated/prisma/client.ts";
 import { context, section, SECTION_TEXT_LIMIT, truncate } from "../../slack/replies.ts";
-import { plainFromSlack } from "../../slack/text.ts";
 import { CUSTOMER_MAX, TEXT_MAX } from "./parse.ts";
 import { slackDateToken, type RecoveryCaseWithTimeline } from "./service.ts";
 
@@ -189,12 +188,12 @@ export function renderCaseCard(
       context("Fix it, keep the customer in the loop, then surprise them: an OOPS only becomes a WOW when it's fast."),
     );
   }
-  const plainCustomer = plainFromSlack(recoveryCase.customer);
-  const lead = options.lead ? `${plainFromSlack(options.lead)} ` : "";
+  // The notification text is mrkdwn too: it reuses the safe stored text, never plain text.
+  const lead = options.lead ? `${options.lead} ` : "";
   const text =
     recoveryCase.status === "open"
-      ? `${lead}${label} for ${plainCustomer}: due ${formatDeadline(recoveryCase.dueAt, options.now, options.timezone)}`
-      : `${lead}${label} for ${plainCustomer}: fixed`;
+      ? `${lead}${label} for ${recoveryCase.customer}: due ${formatDeadline(recoveryCase.dueAt, options.now, options.timezone)}`
+      : `${lead}${label} for ${recoveryCase.customer}: fixed`;
   return { text: truncate(text, 3000), blocks };
 }
 
