@@ -1,6 +1,6 @@
 // The reminder tick on every database target, with an injected clock: when reminders fall,
 // rescheduling, cancelling, escalation, two instances, Slack faults and downtime.
-import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { webApi } from "@slack/bolt";
 import { createLogger } from "../../src/app.ts";
 import { openDatabase, type Database } from "../../src/db/database.ts";
@@ -59,25 +59,34 @@ describe.each(databaseTargets())("recovery reminders on $name", (target) => {
     };
   }
 
+  // One database per target for the file (migrations are the slow part); emptied between tests.
+  beforeAll(async () => {
+    databaseUrl = await target.create();
+    database = await openDatabase(databaseUrl);
+  });
+  afterAll(async () => {
+    await database.close();
+    await target.cleanup();
+  });
+
   beforeEach(async () => {
+    await database.prisma.$executeRawUnsafe(
+      `TRUNCATE "RecoveryEvent", "RecoveryReminder", "RecoveryCase", "WorkspaceManager", "Workspace" CASCADE`,
+    );
     slack = new SlackStandIn();
     await slack.start();
     slack.addUser({ id: "UOWNER", tz: "Europe/Paris" });
     slack.addUser({ id: "UREPORTER", tz: "America/New_York" });
     slack.addUser({ id: "UNEWOWNER", tz: "Asia/Tokyo" });
     slack.addUser({ id: "UMANAGER" });
-    databaseUrl = await target.create();
-    database = await openDatabase(databaseUrl);
     clock = new TestClock(START);
     deps = schedulerDeps(database, "instance-a");
     extraDatabases = [];
   });
   afterEach(async () => {
     for (const db of extraDatabases) await db.close();
-    await database.close();
     await slack.stop();
   });
-  afterAll(() => target.cleanup());
 
   const dmsTo = (userId: string) => slack.postsTo(`D${userId}`);
   const tick = (at: Date, d = deps) => {
