@@ -46,6 +46,7 @@ export interface TickResult {
 
 export const DEFAULT_BATCH_SIZE = 100;
 export const DEFAULT_LEASE_MS = 5 * 60_000;
+/** With the back-off below, about 10 hours of retries. */
 export const DEFAULT_MAX_ATTEMPTS = 48;
 
 function retryAfterMs(error: unknown): number | null {
@@ -130,11 +131,13 @@ async function releaseAfterFailure(
     { reminderId: reminder.id, caseId: reminder.caseId, attempt: reminder.attempts },
     message,
   );
-  // Rate limited: keep the row until Slack's Retry-After; otherwise free it for the next tick.
-  const wait = retryAfterMs(error);
+  // The first retry is on the next tick; later ones back off (1, 2, … 15 minutes) so an
+  // hour-long Slack outage is ridden out; a 429 waits at least Slack's Retry-After.
+  const backoff = Math.min(reminder.attempts - 1, 15) * 60_000;
+  const wait = Math.max(backoff, retryAfterMs(error) ?? 0);
   await deps.prisma.recoveryReminder.updateMany({
     where: mine,
-    data: { claimedUntil: wait ? new Date(now.getTime() + wait) : null, lastError: message },
+    data: { claimedUntil: wait > 0 ? new Date(now.getTime() + wait) : null, lastError: message },
   });
 }
 

@@ -203,6 +203,15 @@ describe("/oops service recoveries", () => {
     await t.slack.waitFor(() => t.slack.postsTo("DUREPORTER")[0]);
   });
 
+  it("keeps the case and tells the reporter when the owner can't be messaged", async () => {
+    t.slack.fail("conversations.open", { status: 500 });
+    const reply = await oops("<@UOWNER|owen> Initech: lost the stapler");
+    expect(reply).toContain("Opened");
+    const warning = await t.slack.waitFor(() => t.slack.responses()[1]);
+    expect(JSON.stringify(warning.args)).toContain("Please tell them yourself");
+    expect((await latestCase()).customer).toBe("Initech");
+  });
+
   it("refuses someone who is not owner, reporter or manager, and changes nothing", async () => {
     const recoveryCase = await openByCommand();
     await click("USTRANGER", "recovery_fixed", recoveryCase.id);

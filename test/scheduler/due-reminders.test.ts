@@ -238,6 +238,35 @@ describe.each(databaseTargets())("recovery reminders on $name", (target) => {
     expect(slack.textOf(dmsTo("UOWNER")[0]!)).toContain("is overdue");
   });
 
+  it("escalates to each manager when the app can't post in the approvals channel", async () => {
+    await setChannel(database.prisma, workspace, "approvals", "C0GONE");
+    await addManagers(database.prisma, workspace, ["UMANAGER"], "UADMIN");
+    slack.on("chat.postMessage", (args) =>
+      args.channel === "C0GONE"
+        ? { ok: false, error: "not_in_channel" }
+        : { ok: true, channel: args.channel, ts: `${Date.now()}.000200` },
+    );
+    await openCase(database.prisma, START, caseInput());
+    expect(await tick(at(24 * HOUR))).toMatchObject({ sent: 1, failed: 0 });
+    expect(dmsTo("UMANAGER")).toHaveLength(1);
+    expect(dmsTo("UOWNER")).toHaveLength(1);
+  });
+
+  it("retries only the part of an escalation that failed", async () => {
+    await setChannel(database.prisma, workspace, "approvals", "C0APPROVALS");
+    let ownerFailures = 1;
+    slack.on("chat.postMessage", (args) => {
+      if (args.channel === "DUOWNER" && ownerFailures-- > 0) return { ok: false, error: "fatal_error" };
+      return { ok: true, channel: args.channel, ts: `${Date.now()}.000300` };
+    });
+    await openCase(database.prisma, START, caseInput());
+    expect(await tick(at(24 * HOUR))).toMatchObject({ failed: 1 });
+    expect(await tick(at(24 * HOUR + MINUTE))).toMatchObject({ sent: 1 });
+    await tick(at(25 * HOUR));
+    expect(slack.postsTo("C0APPROVALS")).toHaveLength(1);
+    expect(dmsTo("UOWNER")).toHaveLength(2); // the failed attempt, then the delivery
+  });
+
   it("sends each reminder once when two instances tick on the same database", async () => {
     const second = target.name === "postgres" ? await openDatabase(databaseUrl) : database;
     if (second !== database) extraDatabases.push(second);

@@ -227,6 +227,9 @@ export function confirmationText(recoveryCase: RecoveryCase, now: Date, timezone
   return `:white_check_mark: Opened *${caseLabel(recoveryCase)}* for ${recoveryCase.customer}: ${owner}; it's due ${formatDeadline(recoveryCase.dueAt, now, timezone)}. \`/oops list\` shows your open cases.`;
 }
 
+export const couldNotTellOwner = (recoveryCase: RecoveryCase): string =>
+  `:warning: ${caseLabel(recoveryCase)} is open, but Slack didn't let me message <@${recoveryCase.ownerId}>. Please tell them yourself; reminders will still try to reach them.`;
+
 // ——— lists and help ———
 
 export function renderCaseList(

@@ -2,7 +2,7 @@
 // Every action is checked on the server (owner, reporter or manager) before anything changes.
 import type { AllMiddlewareArgs, App, BlockAction, ButtonAction, SlackViewMiddlewareArgs, webApi } from "@slack/bolt";
 import type { AppDeps } from "../../deps.ts";
-import { replyEphemeral } from "../../slack/replies.ts";
+import { replyEphemeral, sendDirectMessage } from "../../slack/replies.ts";
 import { quoteInput } from "../../slack/text.ts";
 import { formatDuration } from "../admin/blocks.ts";
 import { getSettings } from "../admin/settings.ts";
@@ -14,6 +14,7 @@ import {
   CASE_NOT_FOUND,
   caseLabel,
   confirmationText,
+  couldNotTellOwner,
   extendModal,
   FIELDS,
   fixedModal,
@@ -83,10 +84,19 @@ export function registerRecoveriesFeature(app: App, deps: AppDeps): void {
     users: deps.users,
   });
 
-  /** Tells the owner (and the reporter, with a card that stays current). */
-  async function announceNewCase(client: webApi.WebClient, recoveryCase: RecoveryCaseWithTimeline): Promise<void> {
+  /**
+   * Tells the owner (and the reporter, with a card that stays current). The case exists
+   * already, so a Slack failure here is logged and reported, never "nothing was changed".
+   * Returns false when the owner could not be told.
+   */
+  async function announceNewCase(client: webApi.WebClient, recoveryCase: RecoveryCaseWithTimeline): Promise<boolean> {
     const notify = notifyDeps(client);
-    await sendCaseCardByDm(notify, recoveryCase, recoveryCase.ownerId, ownerToldLead(recoveryCase, "new"));
+    try {
+      await sendCaseCardByDm(notify, recoveryCase, recoveryCase.ownerId, ownerToldLead(recoveryCase, "new"));
+    } catch (error) {
+      deps.logger.warn(`Could not DM the owner of ${caseLabel(recoveryCase)}`, String(error));
+      return false;
+    }
     if (recoveryCase.reporterId !== recoveryCase.ownerId) {
       const timezone = await timezoneOf(deps.users, recoveryCase.reporterId);
       await sendCaseCardByDm(
@@ -94,8 +104,11 @@ export function registerRecoveriesFeature(app: App, deps: AppDeps): void {
         recoveryCase,
         recoveryCase.reporterId,
         confirmationText(recoveryCase, deps.clock.now(), timezone),
+      ).catch((error: unknown) =>
+        deps.logger.warn(`Could not DM the reporter of ${caseLabel(recoveryCase)}`, String(error)),
       );
     }
+    return true;
   }
 
   app.command("/oops", async ({ ack, command, respond, client }) => {
@@ -148,7 +161,9 @@ export function registerRecoveriesFeature(app: App, deps: AppDeps): void {
         });
         const timezone = await timezoneOf(deps.users, command.user_id);
         await replyEphemeral(respond, confirmationText(recoveryCase, deps.clock.now(), timezone));
-        await announceNewCase(client, recoveryCase);
+        if (!(await announceNewCase(client, recoveryCase))) {
+          await replyEphemeral(respond, couldNotTellOwner(recoveryCase));
+        }
         return;
       }
     }
@@ -195,7 +210,12 @@ export function registerRecoveriesFeature(app: App, deps: AppDeps): void {
       dueAt,
     };
     const recoveryCase = await openCase(deps.prisma, now, input);
-    await announceNewCase(client, recoveryCase);
+    if (!(await announceNewCase(client, recoveryCase))) {
+      // No response_url from a modal: the reporter hears by DM, if Slack lets us.
+      await sendDirectMessage(client, input.reporterId, { text: couldNotTellOwner(recoveryCase) }).catch(
+        (error: unknown) => deps.logger.warn("Could not DM the reporter either", String(error)),
+      );
+    }
   });
 
   // ——— buttons: check, then open the action's modal ———
@@ -246,7 +266,8 @@ export function registerRecoveriesFeature(app: App, deps: AppDeps): void {
       recoveryCase: RecoveryCaseWithTimeline;
       now: Date;
     }) => Promise<
-      { errors: FieldErrors } | { result: ActionResult; after?: (c: RecoveryCaseWithTimeline) => Promise<void> }
+      | { errors: FieldErrors }
+      | { result: ActionResult; after?: (c: RecoveryCaseWithTimeline, client: webApi.WebClient) => Promise<void> }
     >,
   ): void {
     app.view(callbackId, async ({ ack, view, body, client: webClient }) => {
@@ -273,7 +294,7 @@ export function registerRecoveriesFeature(app: App, deps: AppDeps): void {
         return;
       }
       await ack();
-      if (outcome.after) await outcome.after(result.recoveryCase);
+      if (outcome.after) await outcome.after(result.recoveryCase, webClient);
       await refreshCaseMessages(notifyDeps(webClient), recoveryCase.id);
     });
   }
@@ -340,10 +361,9 @@ export function registerRecoveriesFeature(app: App, deps: AppDeps): void {
         previousOwnerId: recoveryCase.ownerId,
         note: note ? storedFromPlain(note) : null,
       }),
-      after: async (updated) => {
+      after: async (updated, client) => {
         // The new owner is told at once, with the card and its buttons.
-        // (Uses the app's client: the view handler's client is the same token.)
-        await sendCaseCardByDm(notifyDeps(app.client), updated, newOwnerId, ownerToldLead(updated, "reassigned"));
+        await sendCaseCardByDm(notifyDeps(client), updated, newOwnerId, ownerToldLead(updated, "reassigned"));
       },
     };
   });

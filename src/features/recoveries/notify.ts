@@ -136,6 +136,11 @@ async function deliverOnce(
   });
 }
 
+/** Slack answered "no" (not_in_channel, channel_not_found…): retrying will not help. */
+function isPlatformError(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === "slack_webapi_platform_error";
+}
+
 async function escalate(
   deps: NotifyDeps,
   recoveryCase: RecoveryCaseWithTimeline,
@@ -145,22 +150,43 @@ async function escalate(
   if (recoveryCase.dueAt.getTime() > now.getTime()) return { sent: false, skipped: "deadline moved" };
   const settings = await getSettings(deps.prisma, { teamId: recoveryCase.teamId });
   const managersLead = escalationManagersLead(recoveryCase);
+  // Each target is tried even when another fails, so one broken channel never keeps the
+  // owner from hearing; any failure is thrown at the end and retried on a later tick.
+  const failures: unknown[] = [];
+  const attempt = async (target: string, send: () => Promise<void>): Promise<boolean> => {
+    try {
+      await deliverOnce(deps, recoveryCase, reminder, target, now, send);
+      return true;
+    } catch (error) {
+      failures.push(error);
+      return false;
+    }
+  };
+  const dmManagers = async () => {
+    for (const managerId of settings.managerIds) {
+      if (managerId === recoveryCase.ownerId) continue;
+      await attempt(`dm:${managerId}`, () => sendCaseCardByDm(deps, recoveryCase, managerId, managersLead));
+    }
+  };
 
   if (settings.approvalsChannelId) {
     const channel = settings.approvalsChannelId;
-    await deliverOnce(deps, recoveryCase, reminder, `channel:${channel}`, now, () =>
+    const posted = await attempt(`channel:${channel}`, () =>
       postCaseCardToChannel(deps, recoveryCase, channel, managersLead),
     );
-  } else if (settings.managerIds.length > 0) {
-    for (const managerId of settings.managerIds) {
-      if (managerId === recoveryCase.ownerId) continue;
-      await deliverOnce(deps, recoveryCase, reminder, `dm:${managerId}`, now, () =>
-        sendCaseCardByDm(deps, recoveryCase, managerId, managersLead),
+    if (!posted && isPlatformError(failures.at(-1))) {
+      // The app was removed from the channel (or it was archived): the managers still hear.
+      deps.logger.warn(
+        `Could not post the escalation of OOPS-${recoveryCase.number} to ${channel}; sending it to each manager instead`,
+        String(failures.pop()),
       );
+      await dmManagers();
     }
+  } else if (settings.managerIds.length > 0) {
+    await dmManagers();
   } else if (recoveryCase.reporterId !== recoveryCase.ownerId) {
     // Nobody to escalate to: the reporter hears about it, and how to fix the set-up.
-    await deliverOnce(deps, recoveryCase, reminder, `dm:${recoveryCase.reporterId}`, now, () =>
+    await attempt(`dm:${recoveryCase.reporterId}`, () =>
       sendCaseCardByDm(deps, recoveryCase, recoveryCase.reporterId, noManagersLead(recoveryCase)),
     );
   }
@@ -168,9 +194,10 @@ async function escalate(
     settings.approvalsChannelId || settings.managerIds.length > 0
       ? escalationOwnerLead(recoveryCase)
       : noManagersLead(recoveryCase);
-  await deliverOnce(deps, recoveryCase, reminder, `owner:${recoveryCase.ownerId}`, now, () =>
+  await attempt(`owner:${recoveryCase.ownerId}`, () =>
     sendCaseCardByDm(deps, recoveryCase, recoveryCase.ownerId, ownerLead),
   );
+  if (failures.length > 0) throw failures[0];
   await deps.prisma.recoveryCase.updateMany({
     where: { id: recoveryCase.id, escalatedAt: null },
     data: { escalatedAt: now },
