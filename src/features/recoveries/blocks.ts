@@ -375,7 +375,9 @@ export function updateModal(recoveryCase: RecoveryCase): View {
   );
 }
 
-export function extendModal(recoveryCase: RecoveryCase): View {
+export function extendModal(recoveryCase: RecoveryCase, now: Date): View {
+  // Suggest a day later than the current deadline, or than now when it has already passed.
+  const suggested = Math.max(recoveryCase.dueAt.getTime(), now.getTime()) + 24 * 3_600_000;
   return modal(
     CALLBACK_IDS.extend,
     "Extend the deadline",
@@ -384,7 +386,7 @@ export function extendModal(recoveryCase: RecoveryCase): View {
       caseContext(recoveryCase),
       input(FIELDS.newDeadline, "New deadline", {
         type: "datetimepicker",
-        initial_date_time: Math.floor(recoveryCase.dueAt.getTime() / 1000) + 24 * 3600,
+        initial_date_time: Math.floor(suggested / 1000),
       }),
       input(FIELDS.reason, "Why?", { type: "plain_text_input", multiline: true, max_length: TEXT_MAX }),
     ],

@@ -29,7 +29,14 @@ import {
   type CaseAction,
 } from "./blocks.ts";
 import { refreshCaseMessages, sendCaseCardByDm, timezoneOf, type NotifyDeps } from "./notify.ts";
-import { checkDeadline, CUSTOMER_MAX, httpUrl, parseOopsCommand, storedFromPlain, TEXT_MAX } from "./parse.ts";
+import {
+  parseExtendSubmission,
+  parseOopsCommand,
+  parseOpenCaseSubmission,
+  parseReassignSubmission,
+  parseTextSubmission,
+  type FieldErrors,
+} from "./parse.ts";
 import {
   addCustomerUpdate,
   extendCase,
@@ -49,19 +56,6 @@ const ONLY_MANAGERS_LIST =
   ":lock: Only Delight managers can list every open recovery. `/oops list` shows the ones you own.";
 
 type ViewArgs = SlackViewMiddlewareArgs & AllMiddlewareArgs;
-type FieldErrors = Record<string, string>;
-
-interface InputState {
-  value?: string | null;
-  selected_user?: string | null;
-  selected_date_time?: number | null;
-}
-
-function field(view: ViewArgs["view"], blockId: string): InputState {
-  return view.state.values[blockId]?.value ?? {};
-}
-
-const text = (view: ViewArgs["view"], blockId: string): string => (field(view, blockId).value ?? "").trim();
 
 /** Why this person can't own a recovery (a bot, a deactivated account), or null. */
 async function ownerProblem(deps: AppDeps, userId: string): Promise<string | null> {
@@ -170,31 +164,13 @@ export function registerRecoveriesFeature(app: App, deps: AppDeps): void {
   });
 
   app.view(CALLBACK_IDS.open, async ({ ack, view, body, client }) => {
-    const errors: FieldErrors = {};
-    const ownerId = field(view, FIELDS.owner).selected_user ?? "";
-    const customer = text(view, FIELDS.customer);
-    const description = text(view, FIELDS.description);
-    const link = text(view, FIELDS.link);
-    const deadline = field(view, FIELDS.deadline).selected_date_time;
     const now = deps.clock.now();
-
-    if (!ownerId) errors[FIELDS.owner] = "Pick who will fix it.";
-    else {
-      const problem = await ownerProblem(deps, ownerId);
-      if (problem) errors[FIELDS.owner] = problem;
-    }
-    if (!customer) errors[FIELDS.customer] = "Name the customer.";
-    else if (customer.length > CUSTOMER_MAX) errors[FIELDS.customer] = `Keep it under ${CUSTOMER_MAX} characters.`;
-    if (!description) errors[FIELDS.description] = "Say what went wrong.";
-    else if (description.length > TEXT_MAX) errors[FIELDS.description] = `Keep it under ${TEXT_MAX} characters.`;
-    if (link && !httpUrl.safeParse(link).success) errors[FIELDS.link] = "Give a web address starting with https://.";
-    let dueAt: Date | null = null;
-    if (deadline !== null && deadline !== undefined) {
-      const checked = checkDeadline(deadline, now);
-      if (checked.ok) dueAt = checked.dueAt;
-      else errors[FIELDS.deadline] = checked.problem;
-    }
-    if (Object.keys(errors).length > 0) {
+    const parsed = parseOpenCaseSubmission(view.state.values, now, FIELDS);
+    const errors: FieldErrors = parsed.ok ? {} : parsed.errors;
+    const ownerId = parsed.ok ? parsed.value.ownerId : "";
+    const problem = ownerId ? await ownerProblem(deps, ownerId) : null;
+    if (problem) errors[FIELDS.owner] = problem;
+    if (!parsed.ok || problem) {
       await ack({ response_action: "errors", errors });
       return;
     }
@@ -203,11 +179,7 @@ export function registerRecoveriesFeature(app: App, deps: AppDeps): void {
     const input: OpenCaseInput = {
       workspace: { teamId: body.team?.id ?? body.user.team_id ?? "", enterpriseId: body.enterprise?.id ?? null },
       reporterId: body.user.id,
-      ownerId,
-      customer: storedFromPlain(customer),
-      description: storedFromPlain(description),
-      link: link || null,
-      dueAt,
+      ...parsed.value,
     };
     const recoveryCase = await openCase(deps.prisma, now, input);
     if (!(await announceNewCase(client, recoveryCase))) {
@@ -222,7 +194,7 @@ export function registerRecoveriesFeature(app: App, deps: AppDeps): void {
   const modalFor: Record<CaseAction, (c: RecoveryCaseWithTimeline) => webApi.View> = {
     fixed: fixedModal,
     update: updateModal,
-    extend: extendModal,
+    extend: (c) => extendModal(c, deps.clock.now()),
     reassign: reassignModal,
   };
 
@@ -300,57 +272,46 @@ export function registerRecoveriesFeature(app: App, deps: AppDeps): void {
   }
 
   caseModal(CALLBACK_IDS.fixed, FIELDS.fix, async ({ view, actorId, recoveryCase, now }) => {
-    const fix = text(view, FIELDS.fix);
-    const surprise = text(view, FIELDS.surprise);
-    if (!fix) return { errors: { [FIELDS.fix]: "Say what was done to fix it." } };
+    const parsed = parseTextSubmission(
+      view.state.values,
+      { blockId: FIELDS.fix, problem: "Say what was done to fix it." },
+      FIELDS.surprise,
+    );
+    if (!parsed.ok) return { errors: parsed.errors };
     return {
       result: await resolveCase(deps.prisma, now, {
         caseId: recoveryCase.id,
         actorId,
-        fixSummary: storedFromPlain(fix),
-        surpriseGiven: surprise ? storedFromPlain(surprise) : null,
+        fixSummary: parsed.value.text,
+        surpriseGiven: parsed.value.optional,
       }),
     };
   });
 
   caseModal(CALLBACK_IDS.update, FIELDS.update, async ({ view, actorId, recoveryCase, now }) => {
-    const update = text(view, FIELDS.update);
-    if (!update) return { errors: { [FIELDS.update]: "Say what the customer was told." } };
+    const parsed = parseTextSubmission(view.state.values, {
+      blockId: FIELDS.update,
+      problem: "Say what the customer was told.",
+    });
+    if (!parsed.ok) return { errors: parsed.errors };
     return {
-      result: await addCustomerUpdate(deps.prisma, now, {
-        caseId: recoveryCase.id,
-        actorId,
-        text: storedFromPlain(update),
-      }),
+      result: await addCustomerUpdate(deps.prisma, now, { caseId: recoveryCase.id, actorId, text: parsed.value.text }),
     };
   });
 
   caseModal(CALLBACK_IDS.extend, FIELDS.newDeadline, async ({ view, actorId, recoveryCase, now }) => {
-    const errors: FieldErrors = {};
-    const picked = field(view, FIELDS.newDeadline).selected_date_time;
-    const reason = text(view, FIELDS.reason);
-    const checked = picked === null || picked === undefined ? null : checkDeadline(picked, now);
-    if (!checked) errors[FIELDS.newDeadline] = "Pick the new deadline.";
-    else if (!checked.ok) errors[FIELDS.newDeadline] = checked.problem;
-    if (!reason) errors[FIELDS.reason] = "Say why it needs more time: the managers see it.";
-    if (!checked?.ok || Object.keys(errors).length > 0) return { errors };
-    return {
-      result: await extendCase(deps.prisma, now, {
-        caseId: recoveryCase.id,
-        actorId,
-        dueAt: checked.dueAt,
-        reason: storedFromPlain(reason),
-      }),
-    };
+    const parsed = parseExtendSubmission(view.state.values, now, {
+      deadline: FIELDS.newDeadline,
+      reason: FIELDS.reason,
+    });
+    if (!parsed.ok) return { errors: parsed.errors };
+    return { result: await extendCase(deps.prisma, now, { caseId: recoveryCase.id, actorId, ...parsed.value }) };
   });
 
   caseModal(CALLBACK_IDS.reassign, FIELDS.newOwner, async ({ view, actorId, recoveryCase, now }) => {
-    const newOwnerId = field(view, FIELDS.newOwner).selected_user ?? "";
-    const note = text(view, FIELDS.note);
-    if (!newOwnerId) return { errors: { [FIELDS.newOwner]: "Pick the new owner." } };
-    if (newOwnerId === recoveryCase.ownerId) {
-      return { errors: { [FIELDS.newOwner]: `They already own ${caseLabel(recoveryCase)}: pick someone else.` } };
-    }
+    const parsed = parseReassignSubmission(view.state.values, recoveryCase.ownerId, FIELDS);
+    if (!parsed.ok) return { errors: parsed.errors };
+    const { newOwnerId, note } = parsed.value;
     const problem = await ownerProblem(deps, newOwnerId);
     if (problem) return { errors: { [FIELDS.newOwner]: problem } };
     return {
@@ -359,7 +320,7 @@ export function registerRecoveriesFeature(app: App, deps: AppDeps): void {
         actorId,
         newOwnerId,
         previousOwnerId: recoveryCase.ownerId,
-        note: note ? storedFromPlain(note) : null,
+        note,
       }),
       after: async (updated, client) => {
         // The new owner is told at once, with the card and its buttons.

@@ -112,3 +112,116 @@ export function checkDeadline(unixSeconds: number, now: Date): DeadlineCheck {
   }
   return { ok: true, dueAt };
 }
+
+// ——— modal submissions ———
+// Each returns the values to act on, or field errors keyed by block id (shown in the modal,
+// which keeps what the person typed).
+
+/** The part of a view's state these modals read (every input's action_id is "value"). */
+export type ViewValues = Record<string, Record<string, unknown>>;
+export type FieldErrors = Record<string, string>;
+export type Submission<T> = { ok: true; value: T } | { ok: false; errors: FieldErrors };
+
+const inputState = z.object({
+  value: z.string().nullish(),
+  selected_user: z.string().nullish(),
+  selected_date_time: z.number().nullish(),
+});
+
+function readInput(values: ViewValues, blockId: string): z.infer<typeof inputState> {
+  const parsed = inputState.safeParse(values[blockId]?.value ?? {});
+  return parsed.success ? parsed.data : {};
+}
+
+const readText = (values: ViewValues, blockId: string): string => (readInput(values, blockId).value ?? "").trim();
+
+function result<T>(errors: FieldErrors, value: T): Submission<T> {
+  return Object.keys(errors).length > 0 ? { ok: false, errors } : { ok: true, value };
+}
+
+export interface OpenCaseSubmission {
+  ownerId: string;
+  /** Stored safe mrkdwn. */
+  customer: string;
+  description: string;
+  link: string | null;
+  dueAt: Date | null;
+}
+
+export function parseOpenCaseSubmission(
+  values: ViewValues,
+  now: Date,
+  blockIds: { owner: string; customer: string; description: string; link: string; deadline: string },
+): Submission<OpenCaseSubmission> {
+  const errors: FieldErrors = {};
+  const ownerId = readInput(values, blockIds.owner).selected_user ?? "";
+  const customer = readText(values, blockIds.customer);
+  const description = readText(values, blockIds.description);
+  const link = readText(values, blockIds.link);
+  const deadline = readInput(values, blockIds.deadline).selected_date_time;
+  if (!ownerId) errors[blockIds.owner] = "Pick who will fix it.";
+  if (!customer) errors[blockIds.customer] = "Name the customer.";
+  else if (customer.length > CUSTOMER_MAX) errors[blockIds.customer] = `Keep it under ${CUSTOMER_MAX} characters.`;
+  if (!description) errors[blockIds.description] = "Say what went wrong.";
+  else if (description.length > TEXT_MAX) errors[blockIds.description] = `Keep it under ${TEXT_MAX} characters.`;
+  if (link && !httpUrl.safeParse(link).success) errors[blockIds.link] = "Give a web address starting with https://.";
+  let dueAt: Date | null = null;
+  if (deadline !== null && deadline !== undefined) {
+    const checked = checkDeadline(deadline, now);
+    if (checked.ok) dueAt = checked.dueAt;
+    else errors[blockIds.deadline] = checked.problem;
+  }
+  return result(errors, {
+    ownerId,
+    customer: storedFromPlain(customer),
+    description: storedFromPlain(description),
+    link: link || null,
+    dueAt,
+  });
+}
+
+/** A required text field (stored safe mrkdwn) and an optional one (null when empty). */
+export function parseTextSubmission(
+  values: ViewValues,
+  required: { blockId: string; problem: string },
+  optionalBlockId?: string,
+): Submission<{ text: string; optional: string | null }> {
+  const text = readText(values, required.blockId);
+  const optional = optionalBlockId ? readText(values, optionalBlockId) : "";
+  const errors: FieldErrors = {};
+  if (!text) errors[required.blockId] = required.problem;
+  else if (text.length > TEXT_MAX) errors[required.blockId] = `Keep it under ${TEXT_MAX} characters.`;
+  if (optionalBlockId && optional.length > TEXT_MAX) errors[optionalBlockId] = `Keep it under ${TEXT_MAX} characters.`;
+  return result(errors, { text: storedFromPlain(text), optional: optional ? storedFromPlain(optional) : null });
+}
+
+export function parseExtendSubmission(
+  values: ViewValues,
+  now: Date,
+  blockIds: { deadline: string; reason: string },
+): Submission<{ dueAt: Date; reason: string }> {
+  const errors: FieldErrors = {};
+  const picked = readInput(values, blockIds.deadline).selected_date_time;
+  const reason = readText(values, blockIds.reason);
+  const checked = picked === null || picked === undefined ? null : checkDeadline(picked, now);
+  if (!checked) errors[blockIds.deadline] = "Pick the new deadline.";
+  else if (!checked.ok) errors[blockIds.deadline] = checked.problem;
+  if (!reason) errors[blockIds.reason] = "Say why it needs more time: the managers see it.";
+  else if (reason.length > TEXT_MAX) errors[blockIds.reason] = `Keep it under ${TEXT_MAX} characters.`;
+  if (!checked?.ok) return { ok: false, errors };
+  return result(errors, { dueAt: checked.dueAt, reason: storedFromPlain(reason) });
+}
+
+export function parseReassignSubmission(
+  values: ViewValues,
+  currentOwnerId: string,
+  blockIds: { newOwner: string; note: string },
+): Submission<{ newOwnerId: string; note: string | null }> {
+  const errors: FieldErrors = {};
+  const newOwnerId = readInput(values, blockIds.newOwner).selected_user ?? "";
+  const note = readText(values, blockIds.note);
+  if (!newOwnerId) errors[blockIds.newOwner] = "Pick the new owner.";
+  else if (newOwnerId === currentOwnerId) errors[blockIds.newOwner] = "They already own this case: pick someone else.";
+  if (note.length > TEXT_MAX) errors[blockIds.note] = `Keep it under ${TEXT_MAX} characters.`;
+  return result(errors, { newOwnerId, note: note ? storedFromPlain(note) : null });
+}
