@@ -133,6 +133,10 @@ describe.each(databaseTargets())("recovery reminders on $name", (target) => {
     expect(slack.textOf(dmsTo("UMANAGER")[0]!)).toContain("Overdue service recovery");
     const row = await database.prisma.recoveryCase.findUniqueOrThrow({ where: { id: c.id } });
     expect(row.escalatedAt?.toISOString()).toBe(at(24 * HOUR).toISOString());
+    // The earlier reminder cards were updated to show the case is overdue.
+    const updates = slack.callsTo("chat.update").filter((u) => u.args.channel === "DUOWNER");
+    expect(updates.length).toBeGreaterThanOrEqual(2);
+    expect(slack.textOf(updates[0]!)).toContain("*Overdue*");
   });
 
   it("follows a custom SLA and custom reminder offsets, skipping offsets already in the past", async () => {

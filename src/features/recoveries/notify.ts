@@ -148,6 +148,9 @@ async function escalate(
   now: Date,
 ): Promise<DeliveryOutcome> {
   if (recoveryCase.dueAt.getTime() > now.getTime()) return { sent: false, skipped: "deadline moved" };
+  // The cards already out there now say "Overdue" (before the new messages go out, which
+  // keep their lead line until the next action).
+  await refreshCaseMessages(deps, recoveryCase.id);
   const settings = await getSettings(deps.prisma, { teamId: recoveryCase.teamId });
   const managersLead = escalationManagersLead(recoveryCase);
   // Each target is tried even when another fails, so one broken channel never keeps the
