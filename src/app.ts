@@ -105,12 +105,14 @@ export function createDelightApp(options: DelightAppOptions): DelightApp {
   registerAdminFeature(app, deps);
   registerRecoveriesFeature(app, deps);
 
-  // The scheduler gets its own Web API client that fails fast on a 429 instead of waiting
-  // out Retry-After inside a tick: the row keeps Slack's Retry-After and a later tick sends it.
+  // The scheduler gets its own Web API client that fails fast (a 429 is not waited out
+  // inside a tick, one quick retry otherwise): the row keeps the error and Slack's
+  // Retry-After, and a later tick sends it.
   const schedulerClient = new webApi.WebClient(config.slack.botToken, {
     slackApiUrl: config.slack.apiUrl,
     logger,
-    retryConfig: DEFAULT_RETRY_CONFIG,
+    timeout: 10_000,
+    retryConfig: { retries: 1, factor: 2, minTimeout: 500, maxTimeout: 2_000, randomize: true },
     ...options.slackClientOptions,
     rejectRateLimitedCalls: true,
   });

@@ -45,6 +45,8 @@ export interface TickResult {
 }
 
 export const DEFAULT_BATCH_SIZE = 100;
+/** A tick stops after this many failed sends in a row. */
+export const MAX_FAILURES_IN_A_ROW = 3;
 export const DEFAULT_LEASE_MS = 5 * 60_000;
 /** With the back-off below, about 10 hours of retries. */
 export const DEFAULT_MAX_ATTEMPTS = 48;
@@ -72,7 +74,11 @@ export async function runDueReminders(deps: SchedulerDeps, now: Date): Promise<T
     select: { id: true },
   });
 
+  let failuresInARow = 0;
   for (const { id } of due) {
+    // Slack looks down: leave the rest unclaimed for a later tick instead of spending this
+    // one on timeouts (a tick that runs long delays everything due after it).
+    if (failuresInARow >= MAX_FAILURES_IN_A_ROW) break;
     // Claim just before sending, so the lease only has to cover one delivery.
     const claim = await deps.prisma.recoveryReminder.updateMany({
       where: { id, status: "pending", ...leaseFree },
@@ -97,8 +103,10 @@ export async function runDueReminders(deps: SchedulerDeps, now: Date): Promise<T
         });
         result.skipped += 1;
       }
+      failuresInARow = 0;
     } catch (error) {
       result.failed += 1;
+      failuresInARow += 1;
       await releaseAfterFailure(deps, reminder, error, now, maxAttempts);
     }
   }

@@ -311,6 +311,15 @@ describe.each(databaseTargets())("recovery reminders on $name", (target) => {
     expect(slack.callsTo("chat.postMessage")).toHaveLength(3); // two failures, one delivery
   });
 
+  it("stops a tick after three failed sends in a row and sends the rest later", async () => {
+    for (let i = 0; i < 5; i++) await openCase(database.prisma, START, caseInput({ customer: `C${i}` }));
+    slack.fail("chat.postMessage", { status: 503, times: 100 });
+    expect(await tick(at(12 * HOUR))).toMatchObject({ claimed: 3, failed: 3 });
+    slack.reset();
+    expect(await tick(at(12 * HOUR + MINUTE))).toMatchObject({ claimed: 5, sent: 5 });
+    expect(dmsTo("UOWNER")).toHaveLength(5);
+  });
+
   it("after downtime sends only the latest due reminder of a case", async () => {
     const c = await openCase(database.prisma, START, caseInput());
     await tick(at(23 * HOUR));
