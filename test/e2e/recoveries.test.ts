@@ -261,6 +261,11 @@ describe("/oops service recoveries", () => {
 
     const row = await t.database.prisma.recoveryCase.findUniqueOrThrow({ where: { id: recoveryCase.id } });
     expect(row).toMatchObject({ status: "resolved", resolvedBy: "UOWNER", fixSummary: "Couriered the right pair" });
+    // The reporter hears it is fixed.
+    const notice = await t.slack.waitFor(() =>
+      t.slack.postsTo("DUREPORTER").find((c) => t.slack.textOf(c).includes("was fixed by <@UOWNER>")),
+    );
+    expect(t.slack.textOf(notice)).toContain("within the deadline");
     expect(
       await t.database.prisma.recoveryReminder.count({ where: { caseId: recoveryCase.id, status: "pending" } }),
     ).toBe(0);

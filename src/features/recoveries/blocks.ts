@@ -230,6 +230,12 @@ export function confirmationText(recoveryCase: RecoveryCase, now: Date, timezone
 export const couldNotTellOwner = (recoveryCase: RecoveryCase): string =>
   `:warning: ${caseLabel(recoveryCase)} is open, but Slack didn't let me message <@${recoveryCase.ownerId}>. Please tell them yourself; reminders will still try to reach them.`;
 
+export function fixedNotice(recoveryCase: RecoveryCase): string {
+  const onTime = recoveryCase.resolvedAt !== null && recoveryCase.resolvedAt.getTime() <= recoveryCase.dueAt.getTime();
+  const surprise = recoveryCase.surpriseGiven ? ` Surprise: ${truncate(recoveryCase.surpriseGiven, 500)}` : "";
+  return `:white_check_mark: ${caseLabel(recoveryCase)} for ${recoveryCase.customer} was fixed by <@${recoveryCase.resolvedBy ?? recoveryCase.ownerId}>${onTime ? ", within the deadline :tada:" : ""}.${surprise}`;
+}
+
 // ——— lists and help ———
 
 export function renderCaseList(

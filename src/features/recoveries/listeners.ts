@@ -18,6 +18,7 @@ import {
   extendModal,
   FIELDS,
   fixedModal,
+  fixedNotice,
   onlyParticipants,
   onlyParticipantsPlain,
   openCaseModal,
@@ -285,6 +286,13 @@ export function registerRecoveriesFeature(app: App, deps: AppDeps): void {
         fixSummary: parsed.value.text,
         surpriseGiven: parsed.value.optional,
       }),
+      after: async (fixed, client) => {
+        // Close the loop with the person who reported it (their card updates silently).
+        if (fixed.reporterId === actorId) return;
+        await sendDirectMessage(client, fixed.reporterId, { text: fixedNotice(fixed) }).catch((error: unknown) =>
+          deps.logger.warn(`Could not tell the reporter ${caseLabel(fixed)} is fixed`, String(error)),
+        );
+      },
     };
   });
 
