@@ -1,7 +1,7 @@
 // Builds the Bolt app with every feature registered. main.ts runs it for real; tests and the
 // benchmark start it on a free port against a local stand-in for Slack's Web API.
 import type { Server } from "node:http";
-import { App, LogLevel, type Logger, type webApi } from "@slack/bolt";
+import { App, LogLevel, webApi, type Logger } from "@slack/bolt";
 import { ConsoleLogger } from "@slack/logger";
 import { systemClock, type Clock } from "./clock.ts";
 import type { Config } from "./config.ts";
@@ -10,6 +10,8 @@ import type { AppDeps } from "./deps.ts";
 import { registerAdminFeature } from "./features/admin/listeners.ts";
 import { registerHomeFeature } from "./features/home/listeners.ts";
 import { registerNominationsFeature, startNominationsSweeper } from "./features/nominations/listeners.ts";
+import { registerRecoveriesFeature } from "./features/recoveries/listeners.ts";
+import { createScheduler, type Scheduler } from "./scheduler/scheduler.ts";
 import { userFacingErrors } from "./slack/errors.ts";
 import { createRoleLookup, SlackUsers } from "./slack/roles.ts";
 
@@ -25,6 +27,8 @@ export interface DelightAppOptions {
 export interface DelightApp {
   app: App;
   deps: AppDeps;
+  /** Recovery reminders and escalations; main.ts starts it, tests call tick() or run two. */
+  scheduler: Scheduler;
   /** Starts the receiver. HTTP mode resolves with the port it listens on. */
   start(port?: number): Promise<{ port?: number }>;
   stop(): Promise<void>;
@@ -107,12 +111,33 @@ export function createDelightApp(options: DelightAppOptions): DelightApp {
   registerAdminFeature(app, deps);
   registerNominationsFeature(app, deps);
   registerHomeFeature(app, deps);
+  registerRecoveriesFeature(app, deps);
+
+  // The scheduler gets its own Web API client that fails fast (a 429 is not waited out
+  // inside a tick, one quick retry otherwise): the row keeps the error and Slack's
+  // Retry-After, and a later tick sends it.
+  const schedulerClient = new webApi.WebClient(config.slack.botToken, {
+    slackApiUrl: config.slack.apiUrl,
+    logger,
+    timeout: 10_000,
+    retryConfig: { retries: 1, factor: 2, minTimeout: 500, maxTimeout: 2_000, randomize: true },
+    ...options.slackClientOptions,
+    rejectRateLimitedCalls: true,
+  });
+  const scheduler = createScheduler({
+    prisma: database.prisma,
+    client: schedulerClient,
+    clock: deps.clock,
+    logger,
+    users,
+  });
 
   let started = false;
   let schedules: Array<{ stop(): Promise<void> }> = [];
   return {
     app,
     deps,
+    scheduler,
     async start(port = config.port) {
       await app.init();
       schedules = [startNominationsSweeper(deps, app.client)];
@@ -129,6 +154,7 @@ export function createDelightApp(options: DelightAppOptions): DelightApp {
     async stop() {
       await Promise.all(schedules.map((schedule) => schedule.stop()));
       schedules = [];
+      await scheduler.stop();
       if (started) await app.stop();
       started = false;
     },

@@ -50,6 +50,7 @@ async function main(): Promise<void> {
     await database.close().catch(() => undefined);
     process.exit(1);
   }
+  delight.scheduler.start();
   logger.info(
     config.slack.appToken
       ? `Delight is running in Socket Mode; database: ${describeDatabase(config)}`
@@ -61,6 +62,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info(`${signal} received, stopping…`);
+    await delight.scheduler.stop().catch((e: unknown) => logger.warn("Error while stopping the scheduler", String(e)));
     await delight.stop().catch((e: unknown) => logger.warn("Error while stopping the app", String(e)));
     await database.close().catch((e: unknown) => logger.warn("Error while closing the database", String(e)));
     process.exit(0);

@@ -105,6 +105,15 @@ describe("/delight-admin", () => {
     expect((await getSettings(t.database.prisma, workspace)).slaMinutes).toBe(720);
   });
 
+  it("sets recovery reminder times before the deadline, and back to the default", async () => {
+    const reply = await run("reminders 2h 12h 30m");
+    expect(reply).toContain("12 hours, 2 hours, 30 min before the deadline");
+    expect((await getSettings(t.database.prisma, workspace)).reminderOffsetsMinutes).toEqual([720, 120, 30]);
+    expect(await run("reminders soon")).toContain("reminders 12h 2h");
+    await run("reminders default");
+    expect((await getSettings(t.database.prisma, workspace)).reminderOffsetsMinutes).toEqual([]);
+  });
+
   it("sets and removes the per-gesture budget", async () => {
     const reply = await run("budget 49.50 eur");
     expect(reply).toContain("€49.50");

@@ -100,6 +100,7 @@ CREATE TABLE "RecoveryCase" (
     "fixSummary" TEXT,
     "surpriseGiven" TEXT,
     "escalatedAt" TIMESTAMP(3),
+    "cardMessages" TEXT[] DEFAULT ARRAY[]::TEXT[],
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updatedAt" TIMESTAMP(3) NOT NULL,
 

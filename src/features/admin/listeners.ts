@@ -14,6 +14,7 @@ import {
   removeManagers,
   setBudget,
   setChannel,
+  setReminderOffsets,
   setSla,
   upsertDigestSchedule,
   type WorkspaceRef,
@@ -120,6 +121,14 @@ export function registerAdminFeature(app: App, deps: AppDeps): void {
         await setSla(deps.prisma, workspace, cmd.minutes);
         notices.push(
           `:white_check_mark: New recoveries are now due ${formatDuration(cmd.minutes)} after they are reported. Open cases keep their deadline.`,
+        );
+        break;
+      case "reminders":
+        await setReminderOffsets(deps.prisma, workspace, cmd.offsetsMinutes);
+        notices.push(
+          cmd.offsetsMinutes.length === 0
+            ? ":white_check_mark: Owners of new and extended recoveries are reminded at half-time and 2 hours before the deadline."
+            : `:white_check_mark: Owners of new and extended recoveries are reminded ${cmd.offsetsMinutes.map((m) => formatDuration(m)).join(", ")} before the deadline.`,
         );
         break;
       case "budget":

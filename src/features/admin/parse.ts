@@ -10,6 +10,7 @@ export type AdminCommand =
   | { kind: "digest-add"; channelId: string; weekday: number; hour: number; minute: number; timezone?: string }
   | { kind: "digest-remove"; channelId: string }
   | { kind: "sla"; minutes: number }
+  | { kind: "reminders"; offsetsMinutes: number[] }
   | { kind: "budget"; cents: number | null; currency: string | null };
 
 export type ParseResult = { ok: true; command: AdminCommand } | { ok: false; problem: string };
@@ -38,6 +39,7 @@ export const WEEKDAY_NAMES = ["", "Monday", "Tuesday", "Wednesday", "Thursday", 
 
 export const MIN_SLA_MINUTES = 30;
 export const MAX_SLA_MINUTES = 30 * 24 * 60;
+export const MAX_REMINDER_OFFSETS = 5;
 
 const timeOfDay = z
   .string()
@@ -151,6 +153,27 @@ export function parseAdminCommand(escapedText: string): ParseResult {
         return { ok: false, problem: "The recovery deadline must be between 30 minutes and 30 days." };
       }
       return { ok: true, command: { kind: "sla", minutes } };
+    }
+    case "reminders":
+    case "reminder": {
+      // Offsets before the deadline: "reminders 12h 2h 30m"; "reminders default" resets.
+      const words = [second, ...rest].filter((w): w is string => Boolean(w));
+      if (words.length === 1 && (words[0] === "default" || words[0] === "reset")) {
+        return { ok: true, command: { kind: "reminders", offsetsMinutes: [] } };
+      }
+      const offsets = words.map((w) => parseDuration(w));
+      if (words.length === 0 || offsets.some((m) => m === null || m < 1 || m > MAX_SLA_MINUTES)) {
+        return {
+          ok: false,
+          problem:
+            "Give how long before the deadline to remind the owner, such as `reminders 12h 2h` or `reminders 3h 30m`, or `reminders default` (half-time and 2 hours before).",
+        };
+      }
+      const unique = [...new Set(offsets as number[])].sort((a, b) => b - a);
+      if (unique.length > MAX_REMINDER_OFFSETS) {
+        return { ok: false, problem: `Give at most ${MAX_REMINDER_OFFSETS} reminder times.` };
+      }
+      return { ok: true, command: { kind: "reminders", offsetsMinutes: unique } };
     }
     case "budget": {
       if (second === "off" || second === "none")

@@ -127,6 +127,15 @@ export async function setSla(prisma: Db, workspace: WorkspaceRef, slaMinutes: nu
   await prisma.workspace.update({ where: { teamId: workspace.teamId }, data: { slaMinutes } });
 }
 
+/** Minutes before the deadline at which owners are reminded; [] = the default schedule. */
+export async function setReminderOffsets(prisma: Db, workspace: WorkspaceRef, offsetsMinutes: number[]): Promise<void> {
+  await ensureWorkspace(prisma, workspace);
+  await prisma.workspace.update({
+    where: { teamId: workspace.teamId },
+    data: { reminderOffsetsMinutes: offsetsMinutes },
+  });
+}
+
 export async function setBudget(
   prisma: Db,
   workspace: WorkspaceRef,

@@ -1,0 +1,338 @@
+// The reminder tick on every database target, with an injected clock: when reminders fall,
+// rescheduling, cancelling, escalation, two instances, Slack faults and downtime.
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { webApi } from "@slack/bolt";
+import { createLogger } from "../../src/app.ts";
+import { openDatabase, type Database } from "../../src/db/database.ts";
+import { addManagers, setChannel, setSla } from "../../src/features/admin/settings.ts";
+import {
+  extendCase,
+  openCase,
+  reassignCase,
+  resolveCase,
+  type OpenCaseInput,
+} from "../../src/features/recoveries/service.ts";
+import { runDueReminders, type SchedulerDeps } from "../../src/scheduler/due-reminders.ts";
+import { SlackUsers } from "../../src/slack/roles.ts";
+import { databaseTargets } from "../support/databases.ts";
+import { SlackStandIn, TEAM_ID } from "../support/slack-stand-in.ts";
+import { TestClock } from "../support/test-app.ts";
+
+const HOUR = 3_600_000;
+const MINUTE = 60_000;
+const START = new Date("2026-11-23T09:00:00Z");
+const workspace = { teamId: TEAM_ID };
+
+function caseInput(overrides: Partial<OpenCaseInput> = {}): OpenCaseInput {
+  return {
+    workspace,
+    reporterId: "UREPORTER",
+    ownerId: "UOWNER",
+    customer: "Acme",
+    description: "Shipped the wrong earmuffs",
+    ...overrides,
+  };
+}
+
+describe.each(databaseTargets())("recovery reminders on $name", (target) => {
+  let slack: SlackStandIn;
+  let database: Database;
+  let databaseUrl: string;
+  let clock: TestClock;
+  let deps: SchedulerDeps;
+  let extraDatabases: Database[];
+
+  function schedulerDeps(db: Database, instanceId: string): SchedulerDeps {
+    const client = new webApi.WebClient("xoxb-test", {
+      slackApiUrl: `${slack.url}api/`,
+      retryConfig: { retries: 0 },
+      rejectRateLimitedCalls: true,
+      logLevel: webApi.LogLevel.ERROR,
+    });
+    return {
+      prisma: db.prisma,
+      client,
+      clock,
+      logger: createLogger("error"),
+      users: new SlackUsers(client),
+      instanceId,
+    };
+  }
+
+  // One database per target for the file (migrations are the slow part); emptied between tests.
+  beforeAll(async () => {
+    databaseUrl = await target.create();
+    database = await openDatabase(databaseUrl);
+  });
+  afterAll(async () => {
+    await database.close();
+    await target.cleanup();
+  });
+
+  beforeEach(async () => {
+    await database.prisma.$executeRawUnsafe(
+      `TRUNCATE "RecoveryEvent", "RecoveryReminder", "RecoveryCase", "WorkspaceManager", "Workspace" CASCADE`,
+    );
+    slack = new SlackStandIn();
+    await slack.start();
+    slack.addUser({ id: "UOWNER", tz: "Europe/Paris" });
+    slack.addUser({ id: "UREPORTER", tz: "America/New_York" });
+    slack.addUser({ id: "UNEWOWNER", tz: "Asia/Tokyo" });
+    slack.addUser({ id: "UMANAGER" });
+    clock = new TestClock(START);
+    deps = schedulerDeps(database, "instance-a");
+    extraDatabases = [];
+  });
+  afterEach(async () => {
+    for (const db of extraDatabases) await db.close();
+    await slack.stop();
+  });
+
+  const dmsTo = (userId: string) => slack.postsTo(`D${userId}`);
+  const tick = (at: Date, d = deps) => {
+    clock.set(at);
+    return runDueReminders(d, at);
+  };
+  const at = (ms: number) => new Date(START.getTime() + ms);
+  async function pendingTimes(caseId: string) {
+    const rows = await database.prisma.recoveryReminder.findMany({
+      where: { caseId, status: "pending" },
+      orderBy: { dueAt: "asc" },
+    });
+    return rows.map((r) => [r.kind, r.dueAt.toISOString()]);
+  }
+
+  it("reminds at half-time and 2 hours before a 24-hour deadline, each once, then escalates once", async () => {
+    await addManagers(database.prisma, workspace, ["UMANAGER"], "UADMIN");
+    const c = await openCase(database.prisma, START, caseInput());
+    expect(c.dueAt.toISOString()).toBe("2026-11-24T09:00:00.000Z");
+    expect(await pendingTimes(c.id)).toEqual([
+      ["reminder", "2026-11-23T21:00:00.000Z"],
+      ["reminder", "2026-11-24T07:00:00.000Z"],
+      ["escalation", "2026-11-24T09:00:00.000Z"],
+    ]);
+
+    expect((await tick(at(12 * HOUR - MINUTE))).claimed).toBe(0);
+    expect(await tick(at(12 * HOUR))).toMatchObject({ sent: 1 });
+    expect(await tick(at(12 * HOUR + MINUTE))).toMatchObject({ claimed: 0 });
+    expect(dmsTo("UOWNER")).toHaveLength(1);
+    // Shown in the owner's timezone (Paris, UTC+1): 09:00 UTC → 10:00 Tue.
+    expect(slack.textOf(dmsTo("UOWNER")[0]!)).toContain("in 12 h — 10:00 Tue");
+
+    await tick(at(22 * HOUR));
+    expect(dmsTo("UOWNER")).toHaveLength(2);
+    expect(slack.textOf(dmsTo("UOWNER")[1]!)).toContain("in 2 h — 10:00 Tue");
+
+    // Escalation: owner DM + each manager by DM (no approvals channel), once.
+    await tick(at(24 * HOUR));
+    await tick(at(24 * HOUR + MINUTE));
+    await tick(at(30 * HOUR));
+    expect(dmsTo("UOWNER")).toHaveLength(3);
+    expect(slack.textOf(dmsTo("UOWNER")[2]!)).toContain("is overdue");
+    expect(dmsTo("UMANAGER")).toHaveLength(1);
+    expect(slack.textOf(dmsTo("UMANAGER")[0]!)).toContain("Overdue service recovery");
+    const row = await database.prisma.recoveryCase.findUniqueOrThrow({ where: { id: c.id } });
+    expect(row.escalatedAt?.toISOString()).toBe(at(24 * HOUR).toISOString());
+    // The earlier reminder cards were updated to show the case is overdue.
+    const updates = slack.callsTo("chat.update").filter((u) => u.args.channel === "DUOWNER");
+    expect(updates.length).toBeGreaterThanOrEqual(2);
+    expect(slack.textOf(updates[0]!)).toContain("*Overdue*");
+  });
+
+  it("follows a custom SLA and custom reminder offsets, skipping offsets already in the past", async () => {
+    await setSla(database.prisma, workspace, 4 * 60);
+    const fourHours = await openCase(database.prisma, START, caseInput());
+    // Half-time and 2 hours before coincide at 11:00: one reminder.
+    expect(await pendingTimes(fourHours.id)).toEqual([
+      ["reminder", "2026-11-23T11:00:00.000Z"],
+      ["escalation", "2026-11-23T13:00:00.000Z"],
+    ]);
+
+    await setSla(database.prisma, workspace, 90);
+    const ninety = await openCase(database.prisma, START, caseInput());
+    // 2 hours before a 90-minute deadline is before the case existed: skipped.
+    expect(await pendingTimes(ninety.id)).toEqual([
+      ["reminder", "2026-11-23T09:45:00.000Z"],
+      ["escalation", "2026-11-23T10:30:00.000Z"],
+    ]);
+
+    await setSla(database.prisma, workspace, 24 * 60);
+    await database.prisma.workspace.update({
+      where: { teamId: TEAM_ID },
+      data: { reminderOffsetsMinutes: [60, 15, 48 * 60] },
+    });
+    const custom = await openCase(database.prisma, START, caseInput());
+    expect(await pendingTimes(custom.id)).toEqual([
+      ["reminder", "2026-11-24T08:00:00.000Z"],
+      ["reminder", "2026-11-24T08:45:00.000Z"],
+      ["escalation", "2026-11-24T09:00:00.000Z"],
+    ]);
+  });
+
+  it("reschedules on extend, follows the new owner on reassign, and cancels everything on resolve", async () => {
+    const c = await openCase(database.prisma, START, caseInput());
+    await tick(at(12 * HOUR)); // half-time reminder sent
+    expect(dmsTo("UOWNER")).toHaveLength(1);
+
+    // At 22:00 (11 h left) the deadline moves to 09:00 two days later (35 h from now).
+    const extendedAt = at(13 * HOUR);
+    clock.set(extendedAt);
+    const newDue = at(48 * HOUR);
+    const extended = await extendCase(database.prisma, extendedAt, {
+      caseId: c.id,
+      actorId: "UOWNER",
+      dueAt: newDue,
+      reason: "Waiting for the courier",
+    });
+    expect(extended.ok).toBe(true);
+    expect(await pendingTimes(c.id)).toEqual([
+      ["reminder", "2026-11-24T15:30:00.000Z"],
+      ["reminder", "2026-11-25T07:00:00.000Z"],
+      ["escalation", "2026-11-25T09:00:00.000Z"],
+    ]);
+    // The old 07:00 reminder and 09:00 escalation no longer fire.
+    await tick(at(24 * HOUR));
+    expect(dmsTo("UOWNER")).toHaveLength(1);
+
+    // Reassigned: the next reminder goes to the new owner, in their timezone.
+    await reassignCase(database.prisma, at(25 * HOUR), {
+      caseId: c.id,
+      actorId: "UREPORTER",
+      newOwnerId: "UNEWOWNER",
+      previousOwnerId: "UOWNER",
+      note: null,
+    });
+    await tick(at(30 * HOUR + 30 * MINUTE));
+    expect(dmsTo("UNEWOWNER")).toHaveLength(1);
+    expect(slack.textOf(dmsTo("UNEWOWNER")[0]!)).toContain("18:00 Wed"); // Tokyo, UTC+9
+    expect(dmsTo("UOWNER")).toHaveLength(1);
+
+    const resolved = await resolveCase(database.prisma, at(31 * HOUR), {
+      caseId: c.id,
+      actorId: "UNEWOWNER",
+      fixSummary: "Sent the right pair",
+      surpriseGiven: "A hand-written note",
+    });
+    expect(resolved.ok).toBe(true);
+    expect(await pendingTimes(c.id)).toEqual([]);
+    await tick(at(60 * HOUR));
+    expect(slack.callsTo("chat.postMessage")).toHaveLength(2);
+
+    // A second resolve (another click) changes nothing.
+    const again = await resolveCase(database.prisma, at(32 * HOUR), {
+      caseId: c.id,
+      actorId: "UOWNER",
+      fixSummary: "x",
+      surpriseGiven: null,
+    });
+    expect(again).toMatchObject({ ok: false, reason: "resolved" });
+  });
+
+  it("escalates to the approvals channel exactly once, even when ticks overlap", async () => {
+    await setChannel(database.prisma, workspace, "approvals", "C0APPROVALS");
+    await openCase(database.prisma, START, caseInput());
+    const overdue = at(25 * HOUR);
+    const results = await Promise.all([tick(overdue), tick(overdue), tick(overdue)]);
+    expect(results.reduce((sum, r) => sum + r.sent, 0)).toBe(1);
+    await tick(at(26 * HOUR));
+    expect(slack.postsTo("C0APPROVALS")).toHaveLength(1);
+    expect(slack.textOf(slack.postsTo("C0APPROVALS")[0]!)).toContain("<@UOWNER>");
+    // Downtime: the two reminders are skipped (the case is already overdue), the owner gets the escalation only.
+    expect(dmsTo("UOWNER")).toHaveLength(1);
+    expect(slack.textOf(dmsTo("UOWNER")[0]!)).toContain("is overdue");
+  });
+
+  it("escalates to each manager when the app can't post in the approvals channel", async () => {
+    await setChannel(database.prisma, workspace, "approvals", "C0GONE");
+    await addManagers(database.prisma, workspace, ["UMANAGER"], "UADMIN");
+    slack.on("chat.postMessage", (args) =>
+      args.channel === "C0GONE"
+        ? { ok: false, error: "not_in_channel" }
+        : { ok: true, channel: args.channel, ts: `${Date.now()}.000200` },
+    );
+    await openCase(database.prisma, START, caseInput());
+    expect(await tick(at(24 * HOUR))).toMatchObject({ sent: 1, failed: 0 });
+    expect(dmsTo("UMANAGER")).toHaveLength(1);
+    expect(dmsTo("UOWNER")).toHaveLength(1);
+  });
+
+  it("retries only the part of an escalation that failed", async () => {
+    await setChannel(database.prisma, workspace, "approvals", "C0APPROVALS");
+    let ownerFailures = 1;
+    slack.on("chat.postMessage", (args) => {
+      if (args.channel === "DUOWNER" && ownerFailures-- > 0) return { ok: false, error: "fatal_error" };
+      return { ok: true, channel: args.channel, ts: `${Date.now()}.000300` };
+    });
+    await openCase(database.prisma, START, caseInput());
+    expect(await tick(at(24 * HOUR))).toMatchObject({ failed: 1 });
+    expect(await tick(at(24 * HOUR + MINUTE))).toMatchObject({ sent: 1 });
+    await tick(at(25 * HOUR));
+    expect(slack.postsTo("C0APPROVALS")).toHaveLength(1);
+    expect(dmsTo("UOWNER")).toHaveLength(2); // the failed attempt, then the delivery
+  });
+
+  it("sends each reminder once when two instances tick on the same database", async () => {
+    const second = target.name === "postgres" ? await openDatabase(databaseUrl) : database;
+    if (second !== database) extraDatabases.push(second);
+    const depsB = schedulerDeps(second, "instance-b");
+    const cases = [];
+    for (let i = 0; i < 12; i++) cases.push(await openCase(database.prisma, START, caseInput({ customer: `C${i}` })));
+
+    // Each instance ticks every minute around half-time; their ticks overlap.
+    for (let minute = 0; minute < 3; minute++) {
+      const now = at(12 * HOUR + minute * MINUTE);
+      clock.set(now);
+      await Promise.all([runDueReminders(deps, now), runDueReminders(depsB, now)]);
+    }
+    expect(dmsTo("UOWNER")).toHaveLength(12);
+    const sent = await database.prisma.recoveryReminder.findMany({ where: { status: "sent" } });
+    expect(sent).toHaveLength(12);
+    expect(new Set(sent.map((r) => r.caseId)).size).toBe(12);
+    expect(sent.every((r) => r.attempts === 1)).toBe(true);
+  });
+
+  it("retries a reminder Slack failed (500, then 429 with Retry-After) on a later tick, and sends it once", async () => {
+    const c = await openCase(database.prisma, START, caseInput());
+    slack.fail("chat.postMessage", { status: 500 });
+    expect(await tick(at(12 * HOUR))).toMatchObject({ failed: 1, sent: 0 });
+    let row = await database.prisma.recoveryReminder.findFirstOrThrow({ where: { caseId: c.id, kind: "reminder" } });
+    expect(row).toMatchObject({ status: "pending", attempts: 1 });
+    expect(row.lastError).toBeTruthy();
+
+    slack.fail("chat.postMessage", { status: 429, retryAfterSeconds: 90 });
+    expect(await tick(at(12 * HOUR + MINUTE))).toMatchObject({ failed: 1 });
+    // Within Retry-After nothing is attempted…
+    expect(await tick(at(12 * HOUR + 2 * MINUTE))).toMatchObject({ claimed: 0 });
+    // …after it, the reminder goes out, once.
+    expect(await tick(at(12 * HOUR + 3 * MINUTE))).toMatchObject({ sent: 1 });
+    await tick(at(12 * HOUR + 4 * MINUTE));
+    row = await database.prisma.recoveryReminder.findUniqueOrThrow({ where: { id: row.id } });
+    expect(row).toMatchObject({ status: "sent", attempts: 3, lastError: null });
+    expect(slack.callsTo("chat.postMessage")).toHaveLength(3); // two failures, one delivery
+  });
+
+  it("stops a tick after three failed sends in a row and sends the rest later", async () => {
+    for (let i = 0; i < 5; i++) await openCase(database.prisma, START, caseInput({ customer: `C${i}` }));
+    slack.fail("chat.postMessage", { status: 503, times: 100 });
+    expect(await tick(at(12 * HOUR))).toMatchObject({ claimed: 3, failed: 3 });
+    slack.reset();
+    expect(await tick(at(12 * HOUR + MINUTE))).toMatchObject({ claimed: 5, sent: 5 });
+    expect(dmsTo("UOWNER")).toHaveLength(5);
+  });
+
+  it("after downtime sends only the latest due reminder of a case", async () => {
+    const c = await openCase(database.prisma, START, caseInput());
+    await tick(at(23 * HOUR));
+    expect(dmsTo("UOWNER")).toHaveLength(1);
+    expect(slack.textOf(dmsTo("UOWNER")[0]!)).toContain("in 1 h");
+    const rows = await database.prisma.recoveryReminder.findMany({ where: { caseId: c.id, kind: "reminder" } });
+    expect(rows.map((r) => r.status).sort()).toEqual(["cancelled", "sent"]);
+  });
+
+  it("handles at most batchSize rows per tick, the rest on the next", async () => {
+    for (let i = 0; i < 5; i++) await openCase(database.prisma, START, caseInput({ customer: `C${i}` }));
+    const small = { ...deps, batchSize: 3 };
+    expect(await tick(at(12 * HOUR), small)).toMatchObject({ claimed: 3 });
+    expect(await tick(at(12 * HOUR + MINUTE), small)).toMatchObject({ claimed: 2 });
+  });
+});
