@@ -191,6 +191,29 @@ describe("App Home and /delight stats", () => {
     expect(opened.args.view).toMatchObject({ callback_id: "nominate_modal" });
   });
 
+  it("shows the person's open recoveries with their deadlines, soonest first", async () => {
+    const repliesBefore = t.slack.responses().length;
+    const opened = await t.sender.command("/oops", "<@USAM|sam> Acme &lt;!channel&gt;: parcel lost twice", "UNINA");
+    expect(opened.status).toBe(200);
+    await t.slack.waitFor(() => t.slack.responses().length > repliesBefore);
+    const sam = JSON.stringify((await openHome("USAM")).args.view);
+    expect(sam).toContain("Your open recoveries* — 1");
+    expect(sam).toMatch(/OOPS-\d+\* Acme/);
+    expect(sam).toMatch(/due in 24 h|due in 1 day|due tomorrow/);
+    expect(sam).not.toContain("<!channel>");
+    // Recoveries someone else owns are not on your Home.
+    expect(JSON.stringify((await openHome("UBOB")).args.view)).not.toContain("Your open recoveries");
+  });
+
+  it("opens the OOPS form from the Log an OOPS quick action", async () => {
+    const before = t.slack.callsTo("views.open").length;
+    await t.sender.interaction(
+      buttonClick({ userId: "USAM", actionId: "home_log_oops", value: "", homeViewId: "VHOME" }),
+    );
+    const opened = await t.slack.waitFor(() => t.slack.callsTo("views.open")[before]);
+    expect((opened.args.view as { callback_id: string }).callback_id).toBe("recovery_open");
+  });
+
   it("/delight stats shows your and the team's counts this month per value", async () => {
     await t.sender.command("/delight", "stats", "UALICE");
     const reply = text(await t.slack.waitFor(() => t.slack.responses()[0]));

@@ -6,11 +6,13 @@ import { context, section } from "../../slack/replies.ts";
 import { mentionChannel, mentionUser } from "../../slack/text.ts";
 import { decisionButtons, formatValues, listPeople, storyPreview } from "../nominations/blocks.ts";
 import { formatValueCounts } from "../nominations/stats.ts";
+import { caseLabel, formatDeadline } from "../recoveries/blocks.ts";
 import { HOME_LIST_LIMITS, type HomeSummary } from "./service.ts";
 
 type KnownBlock = webApi.KnownBlock;
 
 export const HOME_NOMINATE_ACTION = "home_nominate";
+export const HOME_LOG_OOPS_ACTION = "home_log_oops";
 export const MAX_VIEW_BLOCKS = 100;
 
 /**
@@ -25,6 +27,11 @@ export const HOME_QUICK_ACTIONS: webApi.Button[] = [
     action_id: HOME_NOMINATE_ACTION,
     text: { type: "plain_text", text: ":sparkles: Nominate someone", emoji: true },
     style: "primary",
+  },
+  {
+    type: "button",
+    action_id: HOME_LOG_OOPS_ACTION,
+    text: { type: "plain_text", text: ":rotating_light: Log an OOPS", emoji: true },
   },
 ];
 
@@ -42,7 +49,29 @@ function pendingState(n: Nomination): string {
   return "waiting: no approvals channel is set yet (ask a Delight admin)";
 }
 
-export function homeView(summary: HomeSummary, notice?: string): webApi.HomeView {
+function recoveriesSection(summary: HomeSummary, now: Date, timezone?: string): KnownBlock[] {
+  const { total, items } = summary.recoveries;
+  if (total === 0) return [];
+  const lines = items.slice(0, HOME_LIST_LIMITS.recoveries).map((c) => {
+    const overdue = c.dueAt.getTime() <= now.getTime();
+    return `${overdue ? ":red_circle:" : "•"} *${caseLabel(c)}* ${c.customer.slice(0, 80)} — due ${formatDeadline(c.dueAt, now, timezone)}`;
+  });
+  return [
+    section(`*Your open recoveries* — ${total}. Turn each OOPS into a WOW before its deadline.\n${lines.join("\n")}`),
+    ...more(total, lines.length, "(`/oops list`)"),
+    { type: "divider" },
+  ];
+}
+
+export interface HomeViewOptions {
+  notice?: string;
+  /** For deadlines: the reader's clock and timezone. */
+  now?: Date;
+  timezone?: string;
+}
+
+export function homeView(summary: HomeSummary, options: HomeViewOptions = {}): webApi.HomeView {
+  const { notice } = options;
   const blocks: KnownBlock[] = [];
   if (notice) blocks.push(section(notice), { type: "divider" });
   blocks.push(
@@ -50,6 +79,7 @@ export function homeView(summary: HomeSummary, notice?: string): webApi.HomeView
     context("Recognise colleagues who delight customers. Stories teach better than manuals."),
     { type: "actions", block_id: "home_quick_actions", elements: HOME_QUICK_ACTIONS },
     { type: "divider" },
+    ...recoveriesSection(summary, options.now ?? new Date(), options.timezone),
   );
 
   // The service already takes no more than the limits; slicing again keeps each section's

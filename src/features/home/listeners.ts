@@ -2,8 +2,11 @@
 // (Approve / Reject by nominations), except the ones that only open a form.
 import type { App, BlockButtonAction } from "@slack/bolt";
 import type { AppDeps } from "../../deps.ts";
+import { formatDuration } from "../admin/blocks.ts";
+import { getSettings } from "../admin/settings.ts";
 import { nominationModal } from "../nominations/blocks.ts";
-import { HOME_NOMINATE_ACTION } from "./blocks.ts";
+import { openCaseModal } from "../recoveries/blocks.ts";
+import { HOME_LOG_OOPS_ACTION, HOME_NOMINATE_ACTION } from "./blocks.ts";
 import { publishHome } from "./publish.ts";
 
 export function registerHomeFeature(app: App, deps: AppDeps): void {
@@ -15,5 +18,13 @@ export function registerHomeFeature(app: App, deps: AppDeps): void {
   app.action<BlockButtonAction>(HOME_NOMINATE_ACTION, async ({ ack, body, client }) => {
     await ack();
     await client.views.open({ trigger_id: body.trigger_id, view: nominationModal() });
+  });
+
+  // The same form as `/oops` alone; its submission is handled by the recoveries feature.
+  app.action<BlockButtonAction>(HOME_LOG_OOPS_ACTION, async ({ ack, body, client }) => {
+    await ack();
+    const teamId = body.team?.id ?? body.user.team_id ?? "";
+    const settings = await getSettings(deps.prisma, { teamId, enterpriseId: body.enterprise?.id ?? null });
+    await client.views.open({ trigger_id: body.trigger_id, view: openCaseModal(formatDuration(settings.slaMinutes)) });
   });
 }

@@ -5,12 +5,16 @@ import { homeView } from "./blocks.ts";
 import { homeSummary } from "./service.ts";
 
 export async function publishHome(
-  deps: Pick<AppDeps, "prisma" | "roles">,
+  deps: Pick<AppDeps, "prisma" | "roles" | "users" | "clock">,
   client: webApi.WebClient,
   teamId: string,
   userId: string,
   notice?: string,
 ): Promise<void> {
-  const summary = await homeSummary(deps, teamId, userId);
-  await client.views.publish({ user_id: userId, view: homeView(summary, notice) });
+  const [summary, profile] = await Promise.all([
+    homeSummary(deps, teamId, userId),
+    deps.users.profile(userId).catch(() => undefined),
+  ]);
+  const view = homeView(summary, { notice, now: deps.clock.now(), timezone: profile?.timezone });
+  await client.views.publish({ user_id: userId, view });
 }

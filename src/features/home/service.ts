@@ -1,15 +1,19 @@
-// What App Home shows one person: recognition received and given, their nominations still
-// waiting, and (for managers) the nominations waiting for a decision.
+// What App Home shows one person: their open recoveries with deadlines, recognition received
+// and given, their nominations still waiting, and (for managers) the nominations waiting for a
+// decision.
 import type { AppDeps } from "../../deps.ts";
-import type { Nomination } from "../../generated/prisma/client.ts";
+import type { Nomination, RecoveryCase } from "../../generated/prisma/client.ts";
 import { countValues, type ValueCounts } from "../nominations/stats.ts";
+import { listOpenCases } from "../recoveries/service.ts";
 
 /** How many items of each list App Home shows; the rest is summarised as "and N more". */
-export const HOME_LIST_LIMITS = { received: 5, given: 5, myPending: 5, approvals: 10 } as const;
+export const HOME_LIST_LIMITS = { recoveries: 5, received: 5, given: 5, myPending: 5, approvals: 10 } as const;
 
 export interface HomeSummary {
   userId: string;
   isManager: boolean;
+  /** Open recovery cases the person owns, soonest deadline first. */
+  recoveries: { total: number; items: RecoveryCase[] };
   received: { total: number; perValue: ValueCounts; recent: Nomination[] };
   given: { total: number; perValue: ValueCounts; recent: Nomination[] };
   myPending: { total: number; items: Nomination[] };
@@ -27,6 +31,11 @@ export async function homeSummary(
   const givenWhere = { teamId, status: "approved" as const, nominatorId: userId };
   const myPendingWhere = { teamId, status: "pending" as const, nominatorId: userId };
   const isManager = await deps.roles.isManager(teamId, userId);
+  const { cases: recoveryItems, total: recoveryTotal } = await listOpenCases(
+    prisma,
+    { teamId, ownerId: userId },
+    HOME_LIST_LIMITS.recoveries,
+  );
 
   const [receivedValues, receivedRecent, givenValues, givenRecent, myPendingTotal, myPendingItems] = await Promise.all([
     prisma.nomination.findMany({ where: receivedWhere, select: { values: true } }),
@@ -62,6 +71,7 @@ export async function homeSummary(
   return {
     userId,
     isManager,
+    recoveries: { total: recoveryTotal, items: recoveryItems },
     received: { total: receivedValues.length, perValue: countValues(receivedValues), recent: receivedRecent },
     given: { total: givenValues.length, perValue: countValues(givenValues), recent: givenRecent },
     myPending: { total: myPendingTotal, items: myPendingItems },
