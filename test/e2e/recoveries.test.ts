@@ -54,12 +54,29 @@ describe("/oops service recoveries", () => {
     });
   }
 
-  /** Opens a case by command and waits until the owner has been told. */
+  /**
+   * Polls the database until `read` returns something truthy: the app stores a card message
+   * only after Slack answered, so a test that saw the stand-in's call must still wait for it.
+   */
+  async function waitForDb<T>(read: () => Promise<T | undefined | null | false>, timeoutMs = 5_000): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const value = await read();
+      if (value) return value;
+      if (Date.now() > deadline) throw new Error("waitForDb: timed out");
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+
+  /** Opens a case by command and waits until the owner and the reporter have their cards (stored). */
   async function openByCommand(text = "<@UOWNER|owen> Acme: wrong earmuffs shipped") {
     const before = t.slack.postsTo("DUOWNER").length;
     await oops(text);
     await t.slack.waitFor(() => t.slack.postsTo("DUOWNER").length > before);
-    return latestCase();
+    return waitForDb(async () => {
+      const recoveryCase = await latestCase();
+      return recoveryCase.cardMessages.length >= 2 && recoveryCase;
+    });
   }
 
   function click(userId: string, actionId: string, caseId: string) {
@@ -145,7 +162,11 @@ describe("/oops service recoveries", () => {
     // The reporter gets the card too, kept current.
     await t.slack.waitFor(() => t.slack.postsTo("DUREPORTER")[0]);
 
-    const recoveryCase = await latestCase();
+    // The card is stored after Slack answered the post: wait for the database, not the stand-in.
+    const recoveryCase = await waitForDb(async () => {
+      const latest = await latestCase();
+      return latest.cardMessages.length === 2 && latest;
+    });
     expect(recoveryCase).toMatchObject({ ownerId: "UOWNER", reporterId: "UREPORTER", status: "open" });
     expect(recoveryCase.dueAt.toISOString()).toBe("2026-11-24T09:00:00.000Z");
     expect(recoveryCase.cardMessages).toHaveLength(2);

@@ -221,6 +221,16 @@ export function noManagersLead(recoveryCase: RecoveryCase): string {
   return `:red_circle: *${caseLabel(recoveryCase)} is overdue*, and this workspace has no Delight managers or approvals channel to escalate to. Ask a Delight admin to run \`/delight-admin managers add @…\`.`;
 }
 
+/** To the reporter when an escalation reached no manager (say the app was removed from the approvals channel). */
+export function escalationReachedNobodyLead(recoveryCase: RecoveryCase): string {
+  return `:red_circle: *${caseLabel(recoveryCase)} is overdue*, and I couldn't reach any Delight manager about it (the approvals channel doesn't let me post, and no manager could be messaged). Please follow up with <@${recoveryCase.ownerId}>, and ask a Delight admin to invite the app to the approvals channel or run \`/delight-admin managers add @…\`.`;
+}
+
+/** To the reporter when Slack says the owner can't get messages (deactivated, say): retrying won't help. */
+export function ownerUnreachableLead(recoveryCase: RecoveryCase, reason: string): string {
+  return `:warning: I couldn't remind <@${recoveryCase.ownerId}> about ${caseLabel(recoveryCase)}: Slack says their account can't get messages (${reason}). Use *Reassign* to give it to someone who can fix it.`;
+}
+
 export function confirmationText(recoveryCase: RecoveryCase, now: Date, timezone?: string): string {
   const owner =
     recoveryCase.ownerId === recoveryCase.reporterId ? "you own it" : `I've told <@${recoveryCase.ownerId}>`;
