@@ -66,6 +66,7 @@ describe("renderCaseCard", () => {
     fixSummary: null,
     surpriseGiven: null,
     escalatedAt: null,
+    sourceViewId: null,
     cardMessages: [],
     createdAt: now,
     updatedAt: now,
