@@ -5,7 +5,7 @@
 import type { webApi } from "@slack/bolt";
 import type { RecoveryCase, RecoveryEvent } from "../../generated/prisma/client.ts";
 import { context, section, SECTION_TEXT_LIMIT, truncate } from "../../slack/replies.ts";
-import { CUSTOMER_MAX, TEXT_MAX } from "./parse.ts";
+import { CUSTOMER_MAX, suggestedExtension, TEXT_MAX } from "./parse.ts";
 import { slackDateToken, type RecoveryCaseWithTimeline } from "./service.ts";
 
 type KnownBlock = webApi.KnownBlock;
@@ -392,8 +392,7 @@ export function updateModal(recoveryCase: RecoveryCase): View {
 }
 
 export function extendModal(recoveryCase: RecoveryCase, now: Date): View {
-  // Suggest a day later than the current deadline, or than now when it has already passed.
-  const suggested = Math.max(recoveryCase.dueAt.getTime(), now.getTime()) + 24 * 3_600_000;
+  const suggested = suggestedExtension(recoveryCase.dueAt, now).getTime();
   return modal(
     CALLBACK_IDS.extend,
     "Extend the deadline",

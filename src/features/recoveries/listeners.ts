@@ -345,10 +345,12 @@ export function registerRecoveriesFeature(app: App, deps: AppDeps): void {
   });
 
   caseModal(CALLBACK_IDS.extend, FIELDS.newDeadline, async ({ view, actorId, recoveryCase, now }) => {
-    const parsed = parseExtendSubmission(view.state.values, now, {
-      deadline: FIELDS.newDeadline,
-      reason: FIELDS.reason,
-    });
+    const parsed = parseExtendSubmission(
+      view.state.values,
+      now,
+      { deadline: FIELDS.newDeadline, reason: FIELDS.reason },
+      recoveryCase.dueAt,
+    );
     if (!parsed.ok) return { errors: parsed.errors };
     return { result: await extendCase(deps.prisma, now, { caseId: recoveryCase.id, actorId, ...parsed.value }) };
   });
