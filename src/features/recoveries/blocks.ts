@@ -45,6 +45,19 @@ export const FIELDS = {
 
 export const caseLabel = (recoveryCase: Pick<RecoveryCase, "number">): string => `OOPS-${recoveryCase.number}`;
 
+/**
+ * `truncate` for stored mrkdwn: never cuts an entity (&amp;) or a token (<@U…>, <https://…>)
+ * in half, which Slack would show as a broken "&am…" or an unbalanced "<".
+ */
+export function truncateMrkdwn(text: string, limit: number): string {
+  if (text.length <= limit) return text;
+  const cut = text
+    .slice(0, limit - 1)
+    .replace(/&[#a-zA-Z0-9]*$/, "")
+    .replace(/<[^<>]*$/, "");
+  return `${cut}…`;
+}
+
 // ——— time ———
 
 function relative(ms: number): string {
@@ -78,7 +91,8 @@ export function formatClock(date: Date, now: Date, timezone: string): string {
  */
 export function formatDeadline(dueAt: Date, now: Date, timezone?: string): string {
   const left = dueAt.getTime() - now.getTime();
-  const rel = left >= 0 ? `in ${relative(left)}` : `${relative(left)} overdue`;
+  // At the deadline itself the case is overdue (the scheduler escalates at dueAt <= now).
+  const rel = left > 0 ? `in ${relative(left)}` : `${relative(left)} overdue`;
   const abs = timezone ? formatClock(dueAt, now, timezone) : slackDateToken(dueAt);
   return `${rel} — ${abs}`;
 }
@@ -111,7 +125,7 @@ function timelineLines(timeline: RecoveryEvent[], now: Date, timezone?: string):
   const lines = last.map(
     (e) =>
       `• ${formatMoment(e.createdAt, now, timezone)} — <@${e.actorId}>, ${EVENT_LABELS[e.kind] ?? e.kind}${
-        e.text ? `: ${truncate(e.text, 400)}` : ""
+        e.text ? `: ${truncateMrkdwn(e.text, 400)}` : ""
       }`,
   );
   if (shown.length > last.length) lines.unshift(`_${shown.length - last.length} earlier updates not shown_`);
@@ -158,7 +172,7 @@ export function renderCaseCard(
   if (options.lead) blocks.push(section(options.lead));
   blocks.push(
     section(
-      truncate(`*${label} · ${recoveryCase.customer}*\n${statusLine(recoveryCase, options)}`, SECTION_TEXT_LIMIT),
+      truncateMrkdwn(`*${label} · ${recoveryCase.customer}*\n${statusLine(recoveryCase, options)}`, SECTION_TEXT_LIMIT),
     ),
     {
       type: "section",
@@ -167,21 +181,25 @@ export function renderCaseCard(
         { type: "mrkdwn", text: `*Reported by*\n<@${recoveryCase.reporterId}>` },
       ],
     },
-    section(truncate(`*What went wrong*\n${recoveryCase.description}`, SECTION_TEXT_LIMIT)),
+    section(truncateMrkdwn(`*What went wrong*\n${recoveryCase.description}`, SECTION_TEXT_LIMIT)),
   );
   if (recoveryCase.link) blocks.push(section(`*Link*\n<${recoveryCase.link.replace(/[<>|]/g, "")}>`));
   if (recoveryCase.status === "resolved") {
     blocks.push(
-      section(truncate(`*What was done*\n${recoveryCase.fixSummary ?? "_not recorded_"}`, SECTION_TEXT_LIMIT)),
+      section(truncateMrkdwn(`*What was done*\n${recoveryCase.fixSummary ?? "_not recorded_"}`, SECTION_TEXT_LIMIT)),
     );
     blocks.push(
       section(
-        truncate(`*Surprise for the customer*\n${recoveryCase.surpriseGiven ?? "_none recorded_"}`, SECTION_TEXT_LIMIT),
+        truncateMrkdwn(
+          `*Surprise for the customer*\n${recoveryCase.surpriseGiven ?? "_none recorded_"}`,
+          SECTION_TEXT_LIMIT,
+        ),
       ),
     );
   }
   const timeline = timelineLines(recoveryCase.timeline, options.now, options.timezone);
-  if (timeline.length > 0) blocks.push(section(truncate(`*Timeline*\n${timeline.join("\n")}`, SECTION_TEXT_LIMIT)));
+  if (timeline.length > 0)
+    blocks.push(section(truncateMrkdwn(`*Timeline*\n${timeline.join("\n")}`, SECTION_TEXT_LIMIT)));
   if (recoveryCase.status === "open") {
     blocks.push(caseActions(recoveryCase));
     blocks.push(
@@ -194,7 +212,7 @@ export function renderCaseCard(
     recoveryCase.status === "open"
       ? `${lead}${label} for ${recoveryCase.customer}: due ${formatDeadline(recoveryCase.dueAt, options.now, options.timezone)}`
       : `${lead}${label} for ${recoveryCase.customer}: fixed`;
-  return { text: truncate(text, 3000), blocks };
+  return { text: truncateMrkdwn(text, 3000), blocks };
 }
 
 // ——— notifications ———
@@ -242,7 +260,7 @@ export const couldNotTellOwner = (recoveryCase: RecoveryCase): string =>
 
 export function fixedNotice(recoveryCase: RecoveryCase): string {
   const onTime = recoveryCase.resolvedAt !== null && recoveryCase.resolvedAt.getTime() <= recoveryCase.dueAt.getTime();
-  const surprise = recoveryCase.surpriseGiven ? ` Surprise: ${truncate(recoveryCase.surpriseGiven, 500)}` : "";
+  const surprise = recoveryCase.surpriseGiven ? ` Surprise: ${truncateMrkdwn(recoveryCase.surpriseGiven, 500)}` : "";
   return `:white_check_mark: ${caseLabel(recoveryCase)} for ${recoveryCase.customer} was fixed by <@${recoveryCase.resolvedBy ?? recoveryCase.ownerId}>${onTime ? ", within the deadline :tada:" : ""}.${surprise}`;
 }
 
@@ -265,7 +283,7 @@ export function renderCaseList(
   const lines = cases.map((c) => {
     const overdue = c.dueAt.getTime() <= options.now.getTime();
     const owner = options.all ? ` — <@${c.ownerId}>` : "";
-    return `${overdue ? ":red_circle:" : "•"} *${caseLabel(c)}* ${truncate(c.customer, 80)}${owner} — due ${formatDeadline(c.dueAt, options.now, options.timezone)}`;
+    return `${overdue ? ":red_circle:" : "•"} *${caseLabel(c)}* ${truncateMrkdwn(c.customer, 80)}${owner} — due ${formatDeadline(c.dueAt, options.now, options.timezone)}`;
   });
   const blocks: KnownBlock[] = [section(title)];
   // Sections hold 3000 characters; split the list into chunks that fit.
@@ -348,7 +366,7 @@ export function openCaseModal(slaText: string): View {
 }
 
 function caseContext(recoveryCase: RecoveryCase): KnownBlock {
-  return context(`*${caseLabel(recoveryCase)}* · ${truncate(recoveryCase.customer, 200)}`);
+  return context(`*${caseLabel(recoveryCase)}* · ${truncateMrkdwn(recoveryCase.customer, 200)}`);
 }
 
 export function fixedModal(recoveryCase: RecoveryCase): View {
