@@ -4,7 +4,7 @@
 // renders those in each reader's own timezone).
 import type { webApi } from "@slack/bolt";
 import type { RecoveryCase, RecoveryEvent } from "../../generated/prisma/client.ts";
-import { context, section, SECTION_TEXT_LIMIT, truncate } from "../../slack/replies.ts";
+import { context, section, SECTION_TEXT_LIMIT } from "../../slack/replies.ts";
 import { CUSTOMER_MAX, suggestedExtension, TEXT_MAX } from "./parse.ts";
 import { slackDateToken, type RecoveryCaseWithTimeline } from "./service.ts";
 
