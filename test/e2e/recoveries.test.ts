@@ -488,6 +488,11 @@ describe("/oops service recoveries", () => {
       expect(dm).toContain("THE-END");
       expect(dm).toContain("https://tickets.example/7");
       expect(dm).toContain("<@UOWNER>");
+
+      // The same from /oops: the reply quotes the command back.
+      const commandReply = await oops(`<@UOWNER|owen> Pied Piper: ${"lost ".repeat(100)}LAST-WORD`);
+      expect(commandReply).toContain("couldn't save");
+      expect(commandReply).toContain("LAST-WORD");
     } finally {
       await prisma.$executeRawUnsafe(`DROP TRIGGER delight_test_fail ON "RecoveryCase"`);
       await prisma.$executeRawUnsafe(`DROP FUNCTION delight_test_fail()`);

@@ -65,6 +65,9 @@ type ViewArgs = SlackViewMiddlewareArgs & AllMiddlewareArgs;
 /** Quotes everything the person typed back to them: nothing typed is lost (an ephemeral text holds ~40k). */
 const QUOTE_MAX = 38_000;
 const quoteAll = (typed: string): string => quoteInput(typed, QUOTE_MAX);
+const COULD_NOT_SAVE =
+  ":warning: Sorry, I couldn't save your service recovery because of a problem on our side, so no case was opened.";
+
 /** The apology when the modal's case could not be saved, with everything they typed (plain text fields). */
 function couldNotSaveCase(values: ViewValues): string {
   const typed = (field: string): string => {
@@ -83,7 +86,7 @@ function couldNotSaveCase(values: ViewValues): string {
   ]
     .filter(Boolean)
     .join("\n");
-  return `:warning: Sorry, I couldn't save your service recovery because of a problem on our side, so no case was opened. Please try again in a minute with \`/oops\`; here is what you typed:\n${quoted}`;
+  return `${COULD_NOT_SAVE} Please try again in a minute with \`/oops\`; here is what you typed:\n${quoted}`;
 }
 
 /** After ack() there is time to wait for Slack. */
@@ -166,13 +169,24 @@ export function registerRecoveriesFeature(app: App, deps: AppDeps): void {
           await replyEphemeral(respond, renderOopsHelp(problem, quoteAll(`/oops ${command.text}`)));
           return;
         }
-        const recoveryCase = await openCase(deps.prisma, deps.clock.now(), {
-          workspace: { teamId, enterpriseId: command.enterprise_id ?? null },
-          reporterId: command.user_id,
-          ownerId: cmd.ownerId,
-          customer: cmd.customer,
-          description: cmd.description,
-        });
+        let recoveryCase: RecoveryCaseWithTimeline;
+        try {
+          recoveryCase = await openCase(deps.prisma, deps.clock.now(), {
+            workspace: { teamId, enterpriseId: command.enterprise_id ?? null },
+            reporterId: command.user_id,
+            ownerId: cmd.ownerId,
+            customer: cmd.customer,
+            description: cmd.description,
+          });
+        } catch (error) {
+          // The general "something went wrong" would drop what they typed: quote it back.
+          deps.logger.error("Could not save a recovery case from /oops", String(error));
+          await replyEphemeral(
+            respond,
+            `${COULD_NOT_SAVE} Please try again in a minute; here is what you typed:\n${quoteAll(`/oops ${command.text}`)}`,
+          );
+          return;
+        }
         const timezone = await timezoneOf(deps.users, command.user_id);
         await replyEphemeral(respond, confirmationText(recoveryCase, deps.clock.now(), timezone));
         if (!(await announceNewCase(client, recoveryCase))) {
