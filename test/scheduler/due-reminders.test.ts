@@ -448,4 +448,27 @@ describe.each(databaseTargets())("recovery reminders on $name", (target) => {
     expect(ownerDm).not.toContain("managers have been told");
     expect(ownerDm).toContain("no Delight managers");
   });
+
+  it("updates a reminder it just posted when the case was extended while it was posting", async () => {
+    const c = await openCase(database.prisma, START, caseInput());
+    // The second profile lookup is the one inside the send, after the last check.
+    let lookups = 0;
+    const users: SchedulerDeps["users"] = {
+      profile: async (id: string) => {
+        if (++lookups === 2) {
+          await extendCase(database.prisma, clock.now(), {
+            caseId: c.id,
+            actorId: "UOWNER",
+            dueAt: at(72 * HOUR),
+            reason: "Courier strike",
+          });
+        }
+        return { id, isBot: false, isAdmin: false, deleted: false, timezone: "UTC" };
+      },
+    };
+    await tick(at(12 * HOUR), { ...deps, users });
+    expect(dmsTo("UOWNER")).toHaveLength(1);
+    const update = slack.callsTo("chat.update").find((u) => u.args.channel === "DUOWNER");
+    expect(update && slack.textOf(update)).toContain("Courier strike");
+  });
 });

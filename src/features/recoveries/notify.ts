@@ -167,11 +167,7 @@ export async function deliverReminder(
     if (reminder.kind === "escalation") return await escalate(deps, reminder, now);
     return await remind(deps, reminder, now);
   } catch (error) {
-    if (error instanceof NoLongerWanted) {
-      // Whatever was already posted may show the state before the change: bring it up to date.
-      await refreshCaseMessages(deps, reminder.caseId);
-      return { sent: false, skipped: error.message };
-    }
+    if (error instanceof NoLongerWanted) return { sent: false, skipped: error.message };
     throw error;
   }
 }
@@ -258,6 +254,22 @@ async function deliverOnce(
 
 async function escalate(deps: NotifyDeps, reminder: RecoveryReminder, now: Date): Promise<DeliveryOutcome> {
   const recoveryCase = await guard(deps, reminder);
+  try {
+    return await escalateCase(deps, reminder, recoveryCase, now);
+  } catch (error) {
+    // Stopped part-way by a Fixed or Extend: what was already posted (and the cards just
+    // marked "Overdue") show the state before the change, so bring them up to date.
+    if (error instanceof NoLongerWanted) await refreshCaseMessages(deps, recoveryCase.id);
+    throw error;
+  }
+}
+
+async function escalateCase(
+  deps: NotifyDeps,
+  reminder: RecoveryReminder,
+  recoveryCase: RecoveryCaseWithTimeline,
+  now: Date,
+): Promise<DeliveryOutcome> {
   // The cards already out there now say "Overdue" (before the new messages go out, which
   // keep their lead line until the next action).
   await refreshCaseMessages(deps, recoveryCase.id);
