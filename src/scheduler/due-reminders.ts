@@ -9,6 +9,8 @@
 //     claimer died mid-send;
 //  3. send, then mark it sent only if we still hold it. A failed send releases the claim
 //     (or keeps it until Slack's Retry-After) so a later tick retries it: nothing is dropped.
+//     Only a target Slack says can never receive (deactivated user, archived channel) is
+//     final at once: someone else is told instead (see notify.ts).
 // The one gap is a crash between Slack accepting the message and step 3: the row is sent
 // again after the lease. That is the best a database and an external API allow.
 import { randomUUID } from "node:crypto";

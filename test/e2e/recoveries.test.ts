@@ -462,6 +462,8 @@ describe("/oops service recoveries", () => {
     await waitForDb(async () => (await latestCase()).cardMessages.length === 2);
     expect(await t.database.prisma.recoveryCase.count()).toBe(before + 1);
     expect(t.slack.postsTo("DUOWNER")).toHaveLength(1);
+    // A resubmission that lost the race on the unique key is not an error for the reporter.
+    expect(t.slack.postsTo("DUREPORTER").filter((c) => t.slack.textOf(c).includes("couldn't save"))).toHaveLength(0);
   });
 
   it("DMs the reporter everything they typed when the modal's case can't be saved", async () => {

@@ -7,6 +7,8 @@ import { openDatabase, type Database } from "../../src/db/database.ts";
 import { addManagers, setChannel, setSla } from "../../src/features/admin/settings.ts";
 import {
   extendCase,
+  findCaseByView,
+  isUniqueViolation,
   openCase,
   reassignCase,
   resolveCase,
@@ -470,5 +472,13 @@ describe.each(databaseTargets())("recovery reminders on $name", (target) => {
     expect(dmsTo("UOWNER")).toHaveLength(1);
     const update = slack.callsTo("chat.update").find((u) => u.args.channel === "DUOWNER");
     expect(update && slack.textOf(update)).toContain("Courier strike");
+  });
+
+  it("keeps one case per modal view: a second open with the same view id is a unique violation", async () => {
+    await openCase(database.prisma, START, caseInput({ sourceViewId: "V1" }));
+    const again = await openCase(database.prisma, START, caseInput({ sourceViewId: "V1" })).catch((e: unknown) => e);
+    expect(isUniqueViolation(again)).toBe(true);
+    expect((await findCaseByView(database.prisma, "V1"))?.customer).toBe("Acme");
+    expect(await database.prisma.recoveryCase.count()).toBe(1);
   });
 });

@@ -94,6 +94,7 @@ const UNREACHABLE_ERRORS = new Set([
   "channel_not_found",
   "not_in_channel",
   "is_archived",
+  "restricted_action",
 ]);
 
 /** The Slack error code when `error` says its target is unreachable for good; null otherwise (5xx, 429, network…). */

@@ -86,9 +86,14 @@ export async function findCaseByView(prisma: Db, sourceViewId: string): Promise<
   });
 }
 
-/** True when `error` is a unique-key violation (Prisma P2002): someone else created the row first. */
+/**
+ * True when `error` is a unique-key violation: someone else created the row first. Prisma
+ * reports it as P2002, but inside an interactive transaction through a driver adapter
+ * (PGlite) it can arrive as the adapter's error, with PostgreSQL's code 23505 as its cause.
+ */
 export function isUniqueViolation(error: unknown): boolean {
-  return (error as { code?: unknown } | null)?.code === "P2002";
+  const e = error as { code?: unknown; cause?: { code?: unknown; kind?: unknown } } | null;
+  return e?.code === "P2002" || e?.cause?.code === "23505" || e?.cause?.kind === "UniqueConstraintViolation";
 }
 
 export async function openCase(prisma: Db, now: Date, input: OpenCaseInput): Promise<RecoveryCaseWithTimeline> {
