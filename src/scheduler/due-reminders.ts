@@ -9,6 +9,8 @@
 //     claimer died mid-send;
 //  3. send, then mark it sent only if we still hold it. A failed send releases the claim
 //     (or keeps it until Slack's Retry-After) so a later tick retries it: nothing is dropped.
+//     Only a target Slack says can never receive (deactivated user, archived channel) is
+//     final at once: someone else is told instead (see notify.ts).
 // The one gap is a crash between Slack accepting the message and step 3: the row is sent
 // again after the lease. That is the best a database and an external API allow.
 import { randomUUID } from "node:crypto";
@@ -16,7 +18,7 @@ import type { Logger, webApi } from "@slack/bolt";
 import type { Clock } from "../clock.ts";
 import type { Db } from "../db/database.ts";
 import type { RecoveryReminder } from "../generated/prisma/client.ts";
-import { deliverReminder } from "../features/recoveries/notify.ts";
+import { deliverReminder, unreachableReason } from "../features/recoveries/notify.ts";
 import type { SlackUsers } from "../slack/roles.ts";
 
 export interface SchedulerDeps {
@@ -60,15 +62,24 @@ function describeError(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).slice(0, 500);
 }
 
-export async function runDueReminders(deps: SchedulerDeps, now: Date): Promise<TickResult> {
+/**
+ * Runs one tick. `tickStart` picks which rows are due; every claim, lease check and "sent"
+ * mark reads the clock again, because a tick can run for minutes (slow Slack, big batch) and
+ * a lease counted from the tick's start would already have run out for its later rows —
+ * letting another instance claim and send them a second time.
+ */
+export async function runDueReminders(deps: SchedulerDeps, tickStart: Date): Promise<TickResult> {
   const instanceId = deps.instanceId ?? "anonymous";
   const leaseMs = deps.leaseMs ?? DEFAULT_LEASE_MS;
   const maxAttempts = deps.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
   const result: TickResult = { claimed: 0, sent: 0, skipped: 0, failed: 0 };
-  const leaseFree = { OR: [{ claimedUntil: null }, { claimedUntil: { lt: now } }] };
+  const leaseFree = (now: Date) => ({ OR: [{ claimedUntil: null }, { claimedUntil: { lt: now } }] });
+  // Past this much tick time no new row is claimed: the rest wait for the next tick, and a
+  // row claimed late still has at least half a lease to be delivered in.
+  const claimWindowEnd = tickStart.getTime() + leaseMs / 2;
 
   const due = await deps.prisma.recoveryReminder.findMany({
-    where: { status: "pending", dueAt: { lte: now }, ...leaseFree },
+    where: { status: "pending", dueAt: { lte: tickStart }, ...leaseFree(tickStart) },
     orderBy: { dueAt: "asc" },
     take: deps.batchSize ?? DEFAULT_BATCH_SIZE,
     select: { id: true },
@@ -79,21 +90,27 @@ export async function runDueReminders(deps: SchedulerDeps, now: Date): Promise<T
     // Slack looks down: leave the rest unclaimed for a later tick instead of spending this
     // one on timeouts (a tick that runs long delays everything due after it).
     if (failuresInARow >= MAX_FAILURES_IN_A_ROW) break;
+    const claimedAt = deps.clock.now();
+    if (claimedAt.getTime() >= claimWindowEnd) break;
     // Claim just before sending, so the lease only has to cover one delivery.
     const claim = await deps.prisma.recoveryReminder.updateMany({
-      where: { id, status: "pending", ...leaseFree },
-      data: { claimedBy: instanceId, claimedUntil: new Date(now.getTime() + leaseMs), attempts: { increment: 1 } },
+      where: { id, status: "pending", ...leaseFree(claimedAt) },
+      data: {
+        claimedBy: instanceId,
+        claimedUntil: new Date(claimedAt.getTime() + leaseMs),
+        attempts: { increment: 1 },
+      },
     });
     if (claim.count === 0) continue; // another instance has it
     result.claimed += 1;
     const reminder = await deps.prisma.recoveryReminder.findUniqueOrThrow({ where: { id } });
     const mine = { id, status: "pending" as const, claimedBy: instanceId };
     try {
-      const outcome = await deliverReminder(deps, reminder, now);
+      const outcome = await deliverReminder(deps, reminder, claimedAt);
       if (outcome.sent) {
         await deps.prisma.recoveryReminder.updateMany({
           where: mine,
-          data: { status: "sent", sentAt: now, claimedUntil: null, lastError: null },
+          data: { status: "sent", sentAt: deps.clock.now(), claimedUntil: null, lastError: null },
         });
         result.sent += 1;
       } else {
@@ -105,9 +122,21 @@ export async function runDueReminders(deps: SchedulerDeps, now: Date): Promise<T
       }
       failuresInARow = 0;
     } catch (error) {
+      const unreachable = unreachableReason(error);
+      if (unreachable) {
+        // Slack said the target can never receive (deactivated, archived…): final, not a
+        // sign that Slack is down, so it neither retries nor stops the tick.
+        deps.logger.warn(`Gave up on a recovery ${reminder.kind}: ${unreachable}`, { reminderId: reminder.id });
+        await deps.prisma.recoveryReminder.updateMany({
+          where: mine,
+          data: { status: "cancelled", claimedUntil: null, lastError: `undeliverable: ${unreachable}` },
+        });
+        result.skipped += 1;
+        continue;
+      }
       result.failed += 1;
       failuresInARow += 1;
-      await releaseAfterFailure(deps, reminder, error, now, maxAttempts);
+      await releaseAfterFailure(deps, reminder, error, deps.clock.now(), maxAttempts);
     }
   }
   return result;

@@ -114,6 +114,15 @@ describe("/delight-admin", () => {
     expect((await getSettings(t.database.prisma, workspace)).reminderOffsetsMinutes).toEqual([]);
   });
 
+  it("warns when a reminder time is not shorter than the SLA (it would never be sent)", async () => {
+    await run("sla 24h");
+    const reply = await run("reminders 48h");
+    expect(reply).toContain("never sent");
+    expect(reply).toContain("no reminder at all");
+    expect(await run("reminders 12h")).not.toContain("never sent");
+    await run("reminders default");
+  });
+
   it("sets and removes the per-gesture budget", async () => {
     const reply = await run("budget 49.50 eur");
     expect(reply).toContain("€49.50");

@@ -54,12 +54,29 @@ describe("/oops service recoveries", () => {
     });
   }
 
-  /** Opens a case by command and waits until the owner has been told. */
+  /**
+   * Polls the database until `read` returns something truthy: the app stores a card message
+   * only after Slack answered, so a test that saw the stand-in's call must still wait for it.
+   */
+  async function waitForDb<T>(read: () => Promise<T | undefined | null | false>, timeoutMs = 5_000): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const value = await read();
+      if (value) return value;
+      if (Date.now() > deadline) throw new Error("waitForDb: timed out");
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+
+  /** Opens a case by command and waits until the owner and the reporter have their cards (stored). */
   async function openByCommand(text = "<@UOWNER|owen> Acme: wrong earmuffs shipped") {
     const before = t.slack.postsTo("DUOWNER").length;
     await oops(text);
     await t.slack.waitFor(() => t.slack.postsTo("DUOWNER").length > before);
-    return latestCase();
+    return waitForDb(async () => {
+      const recoveryCase = await latestCase();
+      return recoveryCase.cardMessages.length >= 2 && recoveryCase;
+    });
   }
 
   function click(userId: string, actionId: string, caseId: string) {
@@ -86,7 +103,15 @@ describe("/oops service recoveries", () => {
     });
   }
 
-  async function submit(userId: string, callbackId: string, values: Values, privateMetadata = "") {
+  let viewCounter = 0;
+  /** Submits a modal; each call is a new view unless `viewId` says it is a resubmission. */
+  async function submit(
+    userId: string,
+    callbackId: string,
+    values: Values,
+    privateMetadata = "",
+    viewId = `VMODAL${++viewCounter}`,
+  ) {
     const response = await t.sender.interaction({
       type: "view_submission",
       team: { id: TEAM_ID, domain: "delight-test" },
@@ -95,7 +120,7 @@ describe("/oops service recoveries", () => {
       token: "legacy-verification-token",
       trigger_id: `trigger-submit-${userId}`,
       view: {
-        id: "VMODAL",
+        id: viewId,
         team_id: TEAM_ID,
         type: "modal",
         callback_id: callbackId,
@@ -145,7 +170,11 @@ describe("/oops service recoveries", () => {
     // The reporter gets the card too, kept current.
     await t.slack.waitFor(() => t.slack.postsTo("DUREPORTER")[0]);
 
-    const recoveryCase = await latestCase();
+    // The card is stored after Slack answered the post: wait for the database, not the stand-in.
+    const recoveryCase = await waitForDb(async () => {
+      const latest = await latestCase();
+      return latest.cardMessages.length === 2 && latest;
+    });
     expect(recoveryCase).toMatchObject({ ownerId: "UOWNER", reporterId: "UREPORTER", status: "open" });
     expect(recoveryCase.dueAt.toISOString()).toBe("2026-11-24T09:00:00.000Z");
     expect(recoveryCase.cardMessages).toHaveLength(2);
@@ -380,6 +409,95 @@ describe("/oops service recoveries", () => {
       expect(t.slack.textOf(reminder[0]!)).toContain(`OOPS-${recoveryCase.number}`);
     } finally {
       await second.stop();
+    }
+  });
+
+  it("quotes back everything a long, invalid /oops typed", async () => {
+    const long = `Acme ${"very ".repeat(200)}broken order END-OF-INPUT`;
+    const reply = await oops(long);
+    expect(reply).toContain("Name the owner first");
+    expect(reply).toContain("END-OF-INPUT");
+  });
+
+  it("Reassign: when the new owner can't be messaged, the cards still update and the reassigner is told", async () => {
+    const recoveryCase = await openByCommand();
+    t.slack.reset();
+    t.slack.on("conversations.open", (args) =>
+      args.users === "UNEWOWNER"
+        ? { ok: false, error: "fatal_error" }
+        : { ok: true, channel: { id: `D${String(args.users)}` } },
+    );
+    try {
+      await submit(
+        "UOWNER",
+        "recovery_reassign_modal",
+        { new_owner: userValue("UNEWOWNER"), note: textValue("") },
+        recoveryCase.id,
+      );
+      await cardUpdate("DUOWNER", "*Owner*\\n<@UNEWOWNER>");
+      const told = await t.slack.waitFor(() =>
+        t.slack.postsTo("DUOWNER").find((c) => t.slack.textOf(c).includes("didn't let me message <@UNEWOWNER>")),
+      );
+      expect(told).toBeTruthy();
+    } finally {
+      t.slack.on("conversations.open", (args) => ({ ok: true, channel: { id: `D${String(args.users)}` } }));
+    }
+  });
+
+  it("opens one case when Slack resends the same modal view", async () => {
+    const before = await t.database.prisma.recoveryCase.count();
+    const values: Values = {
+      owner: userValue("UOWNER"),
+      customer: textValue("Hooli"),
+      description: textValue("Double charged"),
+      link: { value: { type: "url_text_input", value: "" } },
+      deadline: dateTimeValue(null),
+    };
+    await Promise.all([
+      submit("UREPORTER", "recovery_open", values, "", "VRESENT"),
+      submit("UREPORTER", "recovery_open", values, "", "VRESENT"),
+    ]);
+    await t.slack.waitFor(() => t.slack.postsTo("DUOWNER")[0]);
+    await submit("UREPORTER", "recovery_open", values, "", "VRESENT");
+    await waitForDb(async () => (await latestCase()).cardMessages.length === 2);
+    expect(await t.database.prisma.recoveryCase.count()).toBe(before + 1);
+    expect(t.slack.postsTo("DUOWNER")).toHaveLength(1);
+    // A resubmission that lost the race on the unique key is not an error for the reporter.
+    expect(t.slack.postsTo("DUREPORTER").filter((c) => t.slack.textOf(c).includes("couldn't save"))).toHaveLength(0);
+  });
+
+  it("DMs the reporter everything they typed when the modal's case can't be saved", async () => {
+    const prisma = t.database.prisma;
+    await prisma.$executeRawUnsafe(
+      `CREATE OR REPLACE FUNCTION delight_test_fail() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'disk full'; END $$ LANGUAGE plpgsql`,
+    );
+    await prisma.$executeRawUnsafe(
+      `CREATE TRIGGER delight_test_fail BEFORE INSERT ON "RecoveryCase" FOR EACH ROW EXECUTE FUNCTION delight_test_fail()`,
+    );
+    try {
+      const description = `The parcel went to the old address ${"and back ".repeat(150)}THE-END`;
+      const reply = await submit("UREPORTER", "recovery_open", {
+        owner: userValue("UOWNER"),
+        customer: textValue("Pied Piper & Co"),
+        description: textValue(description),
+        link: { value: { type: "url_text_input", value: "https://tickets.example/7" } },
+        deadline: dateTimeValue(null),
+      });
+      expect(reply).toEqual({});
+      const dm = t.slack.textOf(await t.slack.waitFor(() => t.slack.postsTo("DUREPORTER")[0]));
+      expect(dm).toContain("couldn't save");
+      expect(dm).toContain("Pied Piper &amp; Co");
+      expect(dm).toContain("THE-END");
+      expect(dm).toContain("https://tickets.example/7");
+      expect(dm).toContain("<@UOWNER>");
+
+      // The same from /oops: the reply quotes the command back.
+      const commandReply = await oops(`<@UOWNER|owen> Pied Piper: ${"lost ".repeat(100)}LAST-WORD`);
+      expect(commandReply).toContain("couldn't save");
+      expect(commandReply).toContain("LAST-WORD");
+    } finally {
+      await prisma.$executeRawUnsafe(`DROP TRIGGER delight_test_fail ON "RecoveryCase"`);
+      await prisma.$executeRawUnsafe(`DROP FUNCTION delight_test_fail()`);
     }
   });
 });

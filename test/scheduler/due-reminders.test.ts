@@ -7,6 +7,8 @@ import { openDatabase, type Database } from "../../src/db/database.ts";
 import { addManagers, setChannel, setSla } from "../../src/features/admin/settings.ts";
 import {
   extendCase,
+  findCaseByView,
+  isUniqueViolation,
   openCase,
   reassignCase,
   resolveCase,
@@ -334,5 +336,149 @@ describe.each(databaseTargets())("recovery reminders on $name", (target) => {
     const small = { ...deps, batchSize: 3 };
     expect(await tick(at(12 * HOUR), small)).toMatchObject({ claimed: 3 });
     expect(await tick(at(12 * HOUR + MINUTE), small)).toMatchObject({ claimed: 2 });
+  });
+
+  it("re-reads the clock for each claim and stops claiming before its lease could run out", async () => {
+    for (let i = 0; i < 3; i++) await openCase(database.prisma, START, caseInput({ customer: `C${i}` }));
+    // Slack takes 3 minutes per message: past half a lease (2.5 min) the tick claims no more.
+    let ts = 0;
+    slack.on("chat.postMessage", (args) => {
+      clock.advance(3 * MINUTE);
+      return { ok: true, channel: args.channel, ts: `1700000000.${String(++ts).padStart(6, "0")}` };
+    });
+    expect(await tick(at(12 * HOUR))).toMatchObject({ claimed: 1, sent: 1 });
+    const sent = await database.prisma.recoveryReminder.findFirstOrThrow({ where: { status: "sent" } });
+    expect(sent.sentAt?.toISOString()).toBe(at(12 * HOUR + 3 * MINUTE).toISOString());
+
+    // Another instance's tick, later: its lease counts from when it claims, not from its start.
+    const depsB = schedulerDeps(database, "instance-b");
+    const startB = clock.now();
+    const result = await runDueReminders(depsB, startB);
+    expect(result).toMatchObject({ claimed: 1, sent: 1 });
+    expect(await database.prisma.recoveryReminder.count({ where: { status: "sent" } })).toBe(2);
+    // A row claimed late in a tick holds its lease from the claim (the clock moved on).
+    const third = await runDueReminders(depsB, clock.now());
+    expect(third).toMatchObject({ claimed: 1, sent: 1 });
+    expect(dmsTo("UOWNER")).toHaveLength(3);
+  });
+
+  it("stops an escalation under way when the case is fixed, and updates the cards it already posted", async () => {
+    await addManagers(database.prisma, workspace, ["UMANAGER"], "UADMIN");
+    const c = await openCase(database.prisma, START, caseInput());
+    // The owner fixes the case while the manager's escalation DM is being sent.
+    const users: SchedulerDeps["users"] = {
+      profile: async (id: string) => {
+        if (id === "UMANAGER") {
+          await resolveCase(database.prisma, clock.now(), {
+            caseId: c.id,
+            actorId: "UOWNER",
+            fixSummary: "Sent the right pair",
+            surpriseGiven: null,
+          });
+        }
+        return { id, isBot: false, isAdmin: false, deleted: false, timezone: "UTC" };
+      },
+    };
+    await database.prisma.recoveryReminder.updateMany({ where: { kind: "reminder" }, data: { status: "cancelled" } });
+    expect(await tick(at(24 * HOUR), { ...deps, users })).toMatchObject({ sent: 0, skipped: 1 });
+    expect(dmsTo("UMANAGER")).toHaveLength(1);
+    expect(dmsTo("UOWNER")).toHaveLength(0); // not told it is overdue after it was fixed
+    const update = slack.callsTo("chat.update").find((u) => u.args.channel === "DUMANAGER");
+    expect(update && slack.textOf(update)).toContain("Sent the right pair");
+  });
+
+  it("does not send a reminder for a case extended after the tick read it", async () => {
+    const c = await openCase(database.prisma, START, caseInput());
+    // Extended while the tick looks up the owner's timezone (just before it posts).
+    let extended = false;
+    const users: SchedulerDeps["users"] = {
+      profile: async (id: string) => {
+        if (extended) return { id, isBot: false, isAdmin: false, deleted: false, timezone: "UTC" };
+        extended = true;
+        await extendCase(database.prisma, clock.now(), {
+          caseId: c.id,
+          actorId: "UOWNER",
+          dueAt: at(72 * HOUR),
+          reason: "Courier strike",
+        });
+        return { id, isBot: false, isAdmin: false, deleted: false, timezone: "UTC" };
+      },
+    };
+    expect(await tick(at(12 * HOUR), { ...deps, users })).toMatchObject({ sent: 0, skipped: 1 });
+    expect(dmsTo("UOWNER")).toHaveLength(0);
+  });
+
+  it("gives up at once on an owner Slack says can't get messages, and tells the reporter", async () => {
+    const c = await openCase(database.prisma, START, caseInput());
+    slack.on("conversations.open", (args) =>
+      args.users === "UOWNER"
+        ? { ok: false, error: "user_disabled" }
+        : { ok: true, channel: { id: `D${String(args.users)}` } },
+    );
+    expect(await tick(at(12 * HOUR))).toMatchObject({ sent: 0, skipped: 1, failed: 0 });
+    const row = await database.prisma.recoveryReminder.findFirstOrThrow({
+      where: { caseId: c.id, kind: "reminder", dueAt: at(12 * HOUR) },
+    });
+    expect(row.status).toBe("cancelled");
+    expect(row.lastError).toContain("user_disabled");
+    expect(slack.textOf(dmsTo("UREPORTER")[0]!)).toContain("Reassign");
+
+    // The escalation: the owner's DM is final too; the reporter (no managers) hears; no retry.
+    await database.prisma.recoveryReminder.updateMany({ where: { kind: "reminder" }, data: { status: "cancelled" } });
+    expect(await tick(at(24 * HOUR))).toMatchObject({ sent: 1, failed: 0 });
+    expect(await tick(at(25 * HOUR))).toMatchObject({ claimed: 0 });
+  });
+
+  it("does not stop a tick for targets that can never receive", async () => {
+    for (let i = 0; i < 5; i++) await openCase(database.prisma, START, caseInput({ customer: `C${i}` }));
+    slack.on("conversations.open", () => ({ ok: false, error: "account_inactive" }));
+    expect(await tick(at(12 * HOUR))).toMatchObject({ claimed: 5, skipped: 5, failed: 0 });
+  });
+
+  it("tells the reporter, and not 'your managers have been told', when the escalation reached nobody", async () => {
+    await setChannel(database.prisma, workspace, "approvals", "C0GONE");
+    slack.on("chat.postMessage", (args) =>
+      args.channel === "C0GONE"
+        ? { ok: false, error: "not_in_channel" }
+        : { ok: true, channel: args.channel, ts: `${Date.now()}.000500` },
+    );
+    await openCase(database.prisma, START, caseInput());
+    await database.prisma.recoveryReminder.updateMany({ where: { kind: "reminder" }, data: { status: "cancelled" } });
+    expect(await tick(at(24 * HOUR))).toMatchObject({ sent: 1, failed: 0 });
+    expect(slack.textOf(dmsTo("UREPORTER")[0]!)).toContain("couldn't reach any Delight manager");
+    const ownerDm = slack.textOf(dmsTo("UOWNER")[0]!);
+    expect(ownerDm).not.toContain("managers have been told");
+    expect(ownerDm).toContain("no Delight managers");
+  });
+
+  it("updates a reminder it just posted when the case was extended while it was posting", async () => {
+    const c = await openCase(database.prisma, START, caseInput());
+    // The second profile lookup is the one inside the send, after the last check.
+    let lookups = 0;
+    const users: SchedulerDeps["users"] = {
+      profile: async (id: string) => {
+        if (++lookups === 2) {
+          await extendCase(database.prisma, clock.now(), {
+            caseId: c.id,
+            actorId: "UOWNER",
+            dueAt: at(72 * HOUR),
+            reason: "Courier strike",
+          });
+        }
+        return { id, isBot: false, isAdmin: false, deleted: false, timezone: "UTC" };
+      },
+    };
+    await tick(at(12 * HOUR), { ...deps, users });
+    expect(dmsTo("UOWNER")).toHaveLength(1);
+    const update = slack.callsTo("chat.update").find((u) => u.args.channel === "DUOWNER");
+    expect(update && slack.textOf(update)).toContain("Courier strike");
+  });
+
+  it("keeps one case per modal view: a second open with the same view id is a unique violation", async () => {
+    await openCase(database.prisma, START, caseInput({ sourceViewId: "V1" }));
+    const again = await openCase(database.prisma, START, caseInput({ sourceViewId: "V1" })).catch((e: unknown) => e);
+    expect(isUniqueViolation(again)).toBe(true);
+    expect((await findCaseByView(database.prisma, "V1"))?.customer).toBe("Acme");
+    expect(await database.prisma.recoveryCase.count()).toBe(1);
   });
 });

@@ -100,6 +100,7 @@ CREATE TABLE "RecoveryCase" (
     "fixSummary" TEXT,
     "surpriseGiven" TEXT,
     "escalatedAt" TIMESTAMP(3),
+    "sourceViewId" TEXT,
     "cardMessages" TEXT[] DEFAULT ARRAY[]::TEXT[],
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updatedAt" TIMESTAMP(3) NOT NULL,
@@ -151,6 +152,9 @@ CREATE INDEX "Nomination_nomineeIds_idx" ON "Nomination" USING GIN ("nomineeIds"
 
 -- CreateIndex
 CREATE UNIQUE INDEX "Nomination_approvalChannelId_approvalMessageTs_key" ON "Nomination"("approvalChannelId", "approvalMessageTs");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "RecoveryCase_sourceViewId_key" ON "RecoveryCase"("sourceViewId");
 
 -- CreateIndex
 CREATE INDEX "RecoveryCase_teamId_status_dueAt_idx" ON "RecoveryCase"("teamId", "status", "dueAt");

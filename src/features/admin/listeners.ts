@@ -23,6 +23,17 @@ import {
 export const ONLY_ADMINS =
   ":lock: Only Slack workspace admins and owners (or people listed in DELIGHT_ADMINS) can change Delight's settings. Nothing was changed; ask one of them if something needs adjusting.";
 
+/**
+ * A reminder due earlier before the deadline than the whole SLA would fall before the case
+ * was opened, so it is never sent: the admin is told, rather than left expecting it.
+ */
+export function remindersBeyondSla(offsetsMinutes: number[], slaMinutes: number): string | null {
+  const never = offsetsMinutes.filter((minutes) => minutes >= slaMinutes);
+  if (never.length === 0) return null;
+  const all = never.length === offsetsMinutes.length;
+  return `:warning: New recoveries are due ${formatDuration(slaMinutes)} after they are reported, so a reminder ${never.map((m) => formatDuration(m)).join(", ")} before the deadline would come before the case exists and is never sent${all ? ": owners get no reminder at all" : ""}. Use shorter times, or a longer SLA with \`/delight-admin sla …\`.`;
+}
+
 export function registerAdminFeature(app: App, deps: AppDeps): void {
   app.command("/delight-admin", async ({ ack, command, respond, client }) => {
     await ack();
@@ -123,14 +134,18 @@ export function registerAdminFeature(app: App, deps: AppDeps): void {
           `:white_check_mark: New recoveries are now due ${formatDuration(cmd.minutes)} after they are reported. Open cases keep their deadline.`,
         );
         break;
-      case "reminders":
+      case "reminders": {
         await setReminderOffsets(deps.prisma, workspace, cmd.offsetsMinutes);
         notices.push(
           cmd.offsetsMinutes.length === 0
             ? ":white_check_mark: Owners of new and extended recoveries are reminded at half-time and 2 hours before the deadline."
             : `:white_check_mark: Owners of new and extended recoveries are reminded ${cmd.offsetsMinutes.map((m) => formatDuration(m)).join(", ")} before the deadline.`,
         );
+        const { slaMinutes } = await getSettings(deps.prisma, workspace);
+        const warning = remindersBeyondSla(cmd.offsetsMinutes, slaMinutes);
+        if (warning) notices.push(warning);
         break;
+      }
       case "budget":
         await setBudget(
           deps.prisma,

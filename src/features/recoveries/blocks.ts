@@ -4,8 +4,8 @@
 // renders those in each reader's own timezone).
 import type { webApi } from "@slack/bolt";
 import type { RecoveryCase, RecoveryEvent } from "../../generated/prisma/client.ts";
-import { context, section, SECTION_TEXT_LIMIT, truncate } from "../../slack/replies.ts";
-import { CUSTOMER_MAX, TEXT_MAX } from "./parse.ts";
+import { context, section, SECTION_TEXT_LIMIT } from "../../slack/replies.ts";
+import { CUSTOMER_MAX, suggestedExtension, TEXT_MAX } from "./parse.ts";
 import { slackDateToken, type RecoveryCaseWithTimeline } from "./service.ts";
 
 type KnownBlock = webApi.KnownBlock;
@@ -45,6 +45,19 @@ export const FIELDS = {
 
 export const caseLabel = (recoveryCase: Pick<RecoveryCase, "number">): string => `OOPS-${recoveryCase.number}`;
 
+/**
+ * `truncate` for stored mrkdwn: never cuts an entity (&amp;) or a token (<@U…>, <https://…>)
+ * in half, which Slack would show as a broken "&am…" or an unbalanced "<".
+ */
+export function truncateMrkdwn(text: string, limit: number): string {
+  if (text.length <= limit) return text;
+  const cut = text
+    .slice(0, limit - 1)
+    .replace(/&[#a-zA-Z0-9]*$/, "")
+    .replace(/<[^<>]*$/, "");
+  return `${cut}…`;
+}
+
 // ——— time ———
 
 function relative(ms: number): string {
@@ -78,7 +91,8 @@ export function formatClock(date: Date, now: Date, timezone: string): string {
  */
 export function formatDeadline(dueAt: Date, now: Date, timezone?: string): string {
   const left = dueAt.getTime() - now.getTime();
-  const rel = left >= 0 ? `in ${relative(left)}` : `${relative(left)} overdue`;
+  // At the deadline itself the case is overdue (the scheduler escalates at dueAt <= now).
+  const rel = left > 0 ? `in ${relative(left)}` : `${relative(left)} overdue`;
   const abs = timezone ? formatClock(dueAt, now, timezone) : slackDateToken(dueAt);
   return `${rel} — ${abs}`;
 }
@@ -111,7 +125,7 @@ function timelineLines(timeline: RecoveryEvent[], now: Date, timezone?: string):
   const lines = last.map(
     (e) =>
       `• ${formatMoment(e.createdAt, now, timezone)} — <@${e.actorId}>, ${EVENT_LABELS[e.kind] ?? e.kind}${
-        e.text ? `: ${truncate(e.text, 400)}` : ""
+        e.text ? `: ${truncateMrkdwn(e.text, 400)}` : ""
       }`,
   );
   if (shown.length > last.length) lines.unshift(`_${shown.length - last.length} earlier updates not shown_`);
@@ -158,7 +172,7 @@ export function renderCaseCard(
   if (options.lead) blocks.push(section(options.lead));
   blocks.push(
     section(
-      truncate(`*${label} · ${recoveryCase.customer}*\n${statusLine(recoveryCase, options)}`, SECTION_TEXT_LIMIT),
+      truncateMrkdwn(`*${label} · ${recoveryCase.customer}*\n${statusLine(recoveryCase, options)}`, SECTION_TEXT_LIMIT),
     ),
     {
       type: "section",
@@ -167,21 +181,25 @@ export function renderCaseCard(
         { type: "mrkdwn", text: `*Reported by*\n<@${recoveryCase.reporterId}>` },
       ],
     },
-    section(truncate(`*What went wrong*\n${recoveryCase.description}`, SECTION_TEXT_LIMIT)),
+    section(truncateMrkdwn(`*What went wrong*\n${recoveryCase.description}`, SECTION_TEXT_LIMIT)),
   );
   if (recoveryCase.link) blocks.push(section(`*Link*\n<${recoveryCase.link.replace(/[<>|]/g, "")}>`));
   if (recoveryCase.status === "resolved") {
     blocks.push(
-      section(truncate(`*What was done*\n${recoveryCase.fixSummary ?? "_not recorded_"}`, SECTION_TEXT_LIMIT)),
+      section(truncateMrkdwn(`*What was done*\n${recoveryCase.fixSummary ?? "_not recorded_"}`, SECTION_TEXT_LIMIT)),
     );
     blocks.push(
       section(
-        truncate(`*Surprise for the customer*\n${recoveryCase.surpriseGiven ?? "_none recorded_"}`, SECTION_TEXT_LIMIT),
+        truncateMrkdwn(
+          `*Surprise for the customer*\n${recoveryCase.surpriseGiven ?? "_none recorded_"}`,
+          SECTION_TEXT_LIMIT,
+        ),
       ),
     );
   }
   const timeline = timelineLines(recoveryCase.timeline, options.now, options.timezone);
-  if (timeline.length > 0) blocks.push(section(truncate(`*Timeline*\n${timeline.join("\n")}`, SECTION_TEXT_LIMIT)));
+  if (timeline.length > 0)
+    blocks.push(section(truncateMrkdwn(`*Timeline*\n${timeline.join("\n")}`, SECTION_TEXT_LIMIT)));
   if (recoveryCase.status === "open") {
     blocks.push(caseActions(recoveryCase));
     blocks.push(
@@ -194,7 +212,7 @@ export function renderCaseCard(
     recoveryCase.status === "open"
       ? `${lead}${label} for ${recoveryCase.customer}: due ${formatDeadline(recoveryCase.dueAt, options.now, options.timezone)}`
       : `${lead}${label} for ${recoveryCase.customer}: fixed`;
-  return { text: truncate(text, 3000), blocks };
+  return { text: truncateMrkdwn(text, 3000), blocks };
 }
 
 // ——— notifications ———
@@ -221,6 +239,16 @@ export function noManagersLead(recoveryCase: RecoveryCase): string {
   return `:red_circle: *${caseLabel(recoveryCase)} is overdue*, and this workspace has no Delight managers or approvals channel to escalate to. Ask a Delight admin to run \`/delight-admin managers add @…\`.`;
 }
 
+/** To the reporter when an escalation reached no manager (say the app was removed from the approvals channel). */
+export function escalationReachedNobodyLead(recoveryCase: RecoveryCase): string {
+  return `:red_circle: *${caseLabel(recoveryCase)} is overdue*, and I couldn't reach any Delight manager about it (the approvals channel doesn't let me post, and no manager could be messaged). Please follow up with <@${recoveryCase.ownerId}>, and ask a Delight admin to invite the app to the approvals channel or run \`/delight-admin managers add @…\`.`;
+}
+
+/** To the reporter when Slack says the owner can't get messages (deactivated, say): retrying won't help. */
+export function ownerUnreachableLead(recoveryCase: RecoveryCase, reason: string): string {
+  return `:warning: I couldn't remind <@${recoveryCase.ownerId}> about ${caseLabel(recoveryCase)}: Slack says their account can't get messages (${reason}). Use *Reassign* to give it to someone who can fix it.`;
+}
+
 export function confirmationText(recoveryCase: RecoveryCase, now: Date, timezone?: string): string {
   const owner =
     recoveryCase.ownerId === recoveryCase.reporterId ? "you own it" : `I've told <@${recoveryCase.ownerId}>`;
@@ -232,7 +260,7 @@ export const couldNotTellOwner = (recoveryCase: RecoveryCase): string =>
 
 export function fixedNotice(recoveryCase: RecoveryCase): string {
   const onTime = recoveryCase.resolvedAt !== null && recoveryCase.resolvedAt.getTime() <= recoveryCase.dueAt.getTime();
-  const surprise = recoveryCase.surpriseGiven ? ` Surprise: ${truncate(recoveryCase.surpriseGiven, 500)}` : "";
+  const surprise = recoveryCase.surpriseGiven ? ` Surprise: ${truncateMrkdwn(recoveryCase.surpriseGiven, 500)}` : "";
   return `:white_check_mark: ${caseLabel(recoveryCase)} for ${recoveryCase.customer} was fixed by <@${recoveryCase.resolvedBy ?? recoveryCase.ownerId}>${onTime ? ", within the deadline :tada:" : ""}.${surprise}`;
 }
 
@@ -255,7 +283,7 @@ export function renderCaseList(
   const lines = cases.map((c) => {
     const overdue = c.dueAt.getTime() <= options.now.getTime();
     const owner = options.all ? ` — <@${c.ownerId}>` : "";
-    return `${overdue ? ":red_circle:" : "•"} *${caseLabel(c)}* ${truncate(c.customer, 80)}${owner} — due ${formatDeadline(c.dueAt, options.now, options.timezone)}`;
+    return `${overdue ? ":red_circle:" : "•"} *${caseLabel(c)}* ${truncateMrkdwn(c.customer, 80)}${owner} — due ${formatDeadline(c.dueAt, options.now, options.timezone)}`;
   });
   const blocks: KnownBlock[] = [section(title)];
   // Sections hold 3000 characters; split the list into chunks that fit.
@@ -338,7 +366,7 @@ export function openCaseModal(slaText: string): View {
 }
 
 function caseContext(recoveryCase: RecoveryCase): KnownBlock {
-  return context(`*${caseLabel(recoveryCase)}* · ${truncate(recoveryCase.customer, 200)}`);
+  return context(`*${caseLabel(recoveryCase)}* · ${truncateMrkdwn(recoveryCase.customer, 200)}`);
 }
 
 export function fixedModal(recoveryCase: RecoveryCase): View {
@@ -382,8 +410,7 @@ export function updateModal(recoveryCase: RecoveryCase): View {
 }
 
 export function extendModal(recoveryCase: RecoveryCase, now: Date): View {
-  // Suggest a day later than the current deadline, or than now when it has already passed.
-  const suggested = Math.max(recoveryCase.dueAt.getTime(), now.getTime()) + 24 * 3_600_000;
+  const suggested = suggestedExtension(recoveryCase.dueAt, now).getTime();
   return modal(
     CALLBACK_IDS.extend,
     "Extend the deadline",

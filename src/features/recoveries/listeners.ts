@@ -29,6 +29,7 @@ import {
   updateModal,
   type CaseAction,
 } from "./blocks.ts";
+import { ownerProblem } from "./owner-check.ts";
 import { refreshCaseMessages, sendCaseCardByDm, timezoneOf, type NotifyDeps } from "./notify.ts";
 import {
   parseExtendSubmission,
@@ -37,11 +38,14 @@ import {
   parseReassignSubmission,
   parseTextSubmission,
   type FieldErrors,
+  type ViewValues,
 } from "./parse.ts";
 import {
   addCustomerUpdate,
   extendCase,
+  findCaseByView,
   getCase,
+  isUniqueViolation,
   listOpenCases,
   mayAct,
   openCase,
@@ -58,17 +62,35 @@ const ONLY_MANAGERS_LIST =
 
 type ViewArgs = SlackViewMiddlewareArgs & AllMiddlewareArgs;
 
-/** Why this person can't own a recovery (a bot, a deactivated account), or null. */
-async function ownerProblem(deps: AppDeps, userId: string): Promise<string | null> {
-  try {
-    const profile = await deps.users.profile(userId);
-    if (profile.isBot) return "Apps can't fix customer mistakes: pick a person as the owner.";
-    if (profile.deleted) return "That person's account is deactivated: pick someone else as the owner.";
-    return null;
-  } catch {
-    return "I can't find that person in this workspace: pick the owner from the list.";
-  }
+/** Quotes everything the person typed back to them: nothing typed is lost (an ephemeral text holds ~40k). */
+const QUOTE_MAX = 38_000;
+const quoteAll = (typed: string): string => quoteInput(typed, QUOTE_MAX);
+const COULD_NOT_SAVE =
+  ":warning: Sorry, I couldn't save your service recovery because of a problem on our side, so no case was opened.";
+
+/** The apology when the modal's case could not be saved, with everything they typed (plain text fields). */
+function couldNotSaveCase(values: ViewValues): string {
+  const typed = (field: string): string => {
+    const state = values[field]?.value as { value?: unknown; selected_user?: unknown } | undefined;
+    return typeof state?.value === "string" ? state.value : "";
+  };
+  const ownerId = (values[FIELDS.owner]?.value as { selected_user?: unknown } | undefined)?.selected_user;
+  const fields = [
+    `Customer: ${typed(FIELDS.customer)}`,
+    `What went wrong: ${typed(FIELDS.description)}`,
+    typed(FIELDS.link) ? `Link: ${typed(FIELDS.link)}` : "",
+  ].filter(Boolean);
+  const quoted = [
+    typeof ownerId === "string" && /^[UW][A-Z0-9]+$/.test(ownerId) ? `> Owner: <@${ownerId}>` : "",
+    ...fields.map(quoteAll),
+  ]
+    .filter(Boolean)
+    .join("\n");
+  return `${COULD_NOT_SAVE} Please try again in a minute with \`/oops\`; here is what you typed:\n${quoted}`;
 }
+
+/** After ack() there is time to wait for Slack. */
+const AFTER_ACK_LOOKUP_MS = 10_000;
 
 export function registerRecoveriesFeature(app: App, deps: AppDeps): void {
   const notifyDeps = (client: webApi.WebClient): NotifyDeps => ({
@@ -111,7 +133,7 @@ export function registerRecoveriesFeature(app: App, deps: AppDeps): void {
     const teamId = command.team_id;
     const parsed = parseOopsCommand(command.text);
     if (!parsed.ok) {
-      await replyEphemeral(respond, renderOopsHelp(parsed.problem, quoteInput(`/oops ${command.text}`)));
+      await replyEphemeral(respond, renderOopsHelp(parsed.problem, quoteAll(`/oops ${command.text}`)));
       return;
     }
     const cmd = parsed.command;
@@ -142,18 +164,29 @@ export function registerRecoveriesFeature(app: App, deps: AppDeps): void {
         return;
       }
       case "open": {
-        const problem = await ownerProblem(deps, cmd.ownerId);
+        const problem = await ownerProblem(deps.users, cmd.ownerId, AFTER_ACK_LOOKUP_MS);
         if (problem) {
-          await replyEphemeral(respond, renderOopsHelp(problem, quoteInput(`/oops ${command.text}`)));
+          await replyEphemeral(respond, renderOopsHelp(problem, quoteAll(`/oops ${command.text}`)));
           return;
         }
-        const recoveryCase = await openCase(deps.prisma, deps.clock.now(), {
-          workspace: { teamId, enterpriseId: command.enterprise_id ?? null },
-          reporterId: command.user_id,
-          ownerId: cmd.ownerId,
-          customer: cmd.customer,
-          description: cmd.description,
-        });
+        let recoveryCase: RecoveryCaseWithTimeline;
+        try {
+          recoveryCase = await openCase(deps.prisma, deps.clock.now(), {
+            workspace: { teamId, enterpriseId: command.enterprise_id ?? null },
+            reporterId: command.user_id,
+            ownerId: cmd.ownerId,
+            customer: cmd.customer,
+            description: cmd.description,
+          });
+        } catch (error) {
+          // The general "something went wrong" would drop what they typed: quote it back.
+          deps.logger.error("Could not save a recovery case from /oops", String(error));
+          await replyEphemeral(
+            respond,
+            `${COULD_NOT_SAVE} Please try again in a minute; here is what you typed:\n${quoteAll(`/oops ${command.text}`)}`,
+          );
+          return;
+        }
         const timezone = await timezoneOf(deps.users, command.user_id);
         await replyEphemeral(respond, confirmationText(recoveryCase, deps.clock.now(), timezone));
         if (!(await announceNewCase(client, recoveryCase))) {
@@ -169,7 +202,7 @@ export function registerRecoveriesFeature(app: App, deps: AppDeps): void {
     const parsed = parseOpenCaseSubmission(view.state.values, now, FIELDS);
     const errors: FieldErrors = parsed.ok ? {} : parsed.errors;
     const ownerId = parsed.ok ? parsed.value.ownerId : "";
-    const problem = ownerId ? await ownerProblem(deps, ownerId) : null;
+    const problem = ownerId ? await ownerProblem(deps.users, ownerId) : null;
     if (problem) errors[FIELDS.owner] = problem;
     if (!parsed.ok || problem) {
       await ack({ response_action: "errors", errors });
@@ -180,9 +213,23 @@ export function registerRecoveriesFeature(app: App, deps: AppDeps): void {
     const input: OpenCaseInput = {
       workspace: { teamId: body.team?.id ?? body.user.team_id ?? "", enterpriseId: body.enterprise?.id ?? null },
       reporterId: body.user.id,
+      sourceViewId: view.id,
       ...parsed.value,
     };
-    const recoveryCase = await openCase(deps.prisma, now, input);
+    let recoveryCase: RecoveryCaseWithTimeline;
+    try {
+      // Slack resends a view it thinks timed out: the same view opens one case, once.
+      if (await findCaseByView(deps.prisma, view.id)) return;
+      recoveryCase = await openCase(deps.prisma, now, input);
+    } catch (error) {
+      if (isUniqueViolation(error)) return; // a concurrent resubmission of this view won
+      // Acked already, so the modal is gone: without this DM what they typed would be lost.
+      deps.logger.error("Could not save a recovery case from the modal", String(error));
+      await sendDirectMessage(client, input.reporterId, { text: couldNotSaveCase(view.state.values) }).catch(
+        (dmError: unknown) => deps.logger.warn("Could not DM the reporter about it either", String(dmError)),
+      );
+      return;
+    }
     if (!(await announceNewCase(client, recoveryCase))) {
       // No response_url from a modal: the reporter hears by DM, if Slack lets us.
       await sendDirectMessage(client, input.reporterId, { text: couldNotTellOwner(recoveryCase) }).catch(
@@ -267,8 +314,12 @@ export function registerRecoveriesFeature(app: App, deps: AppDeps): void {
         return;
       }
       await ack();
-      if (outcome.after) await outcome.after(result.recoveryCase, webClient);
-      await refreshCaseMessages(notifyDeps(webClient), recoveryCase.id);
+      try {
+        if (outcome.after) await outcome.after(result.recoveryCase, webClient);
+      } finally {
+        // The change is saved whatever `after` managed: every card shows it.
+        await refreshCaseMessages(notifyDeps(webClient), recoveryCase.id);
+      }
     });
   }
 
@@ -308,10 +359,12 @@ export function registerRecoveriesFeature(app: App, deps: AppDeps): void {
   });
 
   caseModal(CALLBACK_IDS.extend, FIELDS.newDeadline, async ({ view, actorId, recoveryCase, now }) => {
-    const parsed = parseExtendSubmission(view.state.values, now, {
-      deadline: FIELDS.newDeadline,
-      reason: FIELDS.reason,
-    });
+    const parsed = parseExtendSubmission(
+      view.state.values,
+      now,
+      { deadline: FIELDS.newDeadline, reason: FIELDS.reason },
+      recoveryCase.dueAt,
+    );
     if (!parsed.ok) return { errors: parsed.errors };
     return { result: await extendCase(deps.prisma, now, { caseId: recoveryCase.id, actorId, ...parsed.value }) };
   });
@@ -320,7 +373,7 @@ export function registerRecoveriesFeature(app: App, deps: AppDeps): void {
     const parsed = parseReassignSubmission(view.state.values, recoveryCase.ownerId, FIELDS);
     if (!parsed.ok) return { errors: parsed.errors };
     const { newOwnerId, note } = parsed.value;
-    const problem = await ownerProblem(deps, newOwnerId);
+    const problem = await ownerProblem(deps.users, newOwnerId);
     if (problem) return { errors: { [FIELDS.newOwner]: problem } };
     return {
       result: await reassignCase(deps.prisma, now, {
@@ -331,8 +384,16 @@ export function registerRecoveriesFeature(app: App, deps: AppDeps): void {
         note,
       }),
       after: async (updated, client) => {
-        // The new owner is told at once, with the card and its buttons.
-        await sendCaseCardByDm(notifyDeps(client), updated, newOwnerId, ownerToldLead(updated, "reassigned"));
+        // The new owner is told at once, with the card and its buttons. If Slack won't let
+        // us, the person who reassigned it hears (the modal is closed already).
+        try {
+          await sendCaseCardByDm(notifyDeps(client), updated, newOwnerId, ownerToldLead(updated, "reassigned"));
+        } catch (error) {
+          deps.logger.warn(`Could not DM the new owner of ${caseLabel(updated)}`, String(error));
+          await sendDirectMessage(client, actorId, { text: couldNotTellOwner(updated) }).catch((dmError: unknown) =>
+            deps.logger.warn("Could not DM the person who reassigned it either", String(dmError)),
+          );
+        }
       },
     };
   });

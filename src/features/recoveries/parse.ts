@@ -49,8 +49,10 @@ export function parseOopsCommand(escapedText: string): OopsParseResult {
     };
   }
   const ownerId = ownerMatch[1] as string;
-  const rest = text.slice(ownerMatch[0].length);
-  const colon = rest.indexOf(":");
+  // Slack sends a literal < as &lt;, so a raw < opens a token; one that never closes is
+  // escaped here, so no stored text can hold an unbalanced < that swallows what follows.
+  const rest = escapeStrayAngles(text.slice(ownerMatch[0].length));
+  const colon = separatorColon(rest);
   const customer = colon >= 0 ? rest.slice(0, colon).trim() : "";
   const description = colon >= 0 ? rest.slice(colon + 1).trim() : "";
   if (colon < 0 || customer === "") {
@@ -80,15 +82,38 @@ export function parseOopsCommand(escapedText: string): OopsParseResult {
   };
 }
 
+/** Escapes < and > that are not part of a complete Slack token (<@U…>, <https://…|label>). */
+function escapeStrayAngles(escaped: string): string {
+  return escaped
+    .split(/(<[^<>]*>)/)
+    .map((part, i) => (i % 2 === 1 ? part : part.replace(/</g, "&lt;").replace(/>/g, "&gt;")))
+    .join("");
+}
+
+/**
+ * The colon between customer and description: the first one outside Slack's <…> tokens,
+ * since a link (<https://acme.com|acme.com>) or a date token has colons of its own.
+ */
+function separatorColon(text: string): number {
+  let inToken = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === "<") inToken = true;
+    else if (ch === ">") inToken = false;
+    else if (ch === ":" && !inToken) return i;
+  }
+  return -1;
+}
+
 /** Modal text → stored safe mrkdwn (see the convention at the top). */
 export function storedFromPlain(plain: string): string {
   return escapeMrkdwn(plain.trim());
 }
 
+/** A web address (its length is checked separately, with its own message). */
 export const httpUrl = z
   .string()
   .trim()
-  .max(LINK_MAX)
   .refine((value) => {
     try {
       const url = new URL(value);
@@ -164,7 +189,11 @@ export function parseOpenCaseSubmission(
   else if (customer.length > CUSTOMER_MAX) errors[blockIds.customer] = `Keep it under ${CUSTOMER_MAX} characters.`;
   if (!description) errors[blockIds.description] = "Say what went wrong.";
   else if (description.length > TEXT_MAX) errors[blockIds.description] = `Keep it under ${TEXT_MAX} characters.`;
-  if (link && !httpUrl.safeParse(link).success) errors[blockIds.link] = "Give a web address starting with https://.";
+  if (link.length > LINK_MAX) {
+    errors[blockIds.link] = `That link is too long (over ${LINK_MAX} characters): use a shorter link to the same page.`;
+  } else if (link && !httpUrl.safeParse(link).success) {
+    errors[blockIds.link] = "Give a web address starting with https://.";
+  }
   let dueAt: Date | null = null;
   if (deadline !== null && deadline !== undefined) {
     const checked = checkDeadline(deadline, now);
@@ -195,15 +224,32 @@ export function parseTextSubmission(
   return result(errors, { text: storedFromPlain(text), optional: optional ? storedFromPlain(optional) : null });
 }
 
+/** The latest deadline the Extend modal suggests: inside the 30-day cap, with a minute to spare for the submit. */
+export function suggestedExtension(currentDueAt: Date, now: Date): Date {
+  // A day later than the current deadline, or than now when it has already passed…
+  const dayLater = Math.max(currentDueAt.getTime(), now.getTime()) + 24 * 3_600_000;
+  // …but never past the cap, or the suggestion itself would be refused (a 30-day SLA).
+  const latest = now.getTime() + MAX_DEADLINE_MINUTES * 60_000 - 60 * 60_000;
+  return new Date(Math.min(dayLater, latest));
+}
+
 export function parseExtendSubmission(
   values: ViewValues,
   now: Date,
   blockIds: { deadline: string; reason: string },
+  currentDueAt: Date,
 ): Submission<{ dueAt: Date; reason: string }> {
   const errors: FieldErrors = {};
   const picked = readInput(values, blockIds.deadline).selected_date_time;
   const reason = readText(values, blockIds.reason);
-  const checked = picked === null || picked === undefined ? null : checkDeadline(picked, now);
+  let checked = picked === null || picked === undefined ? null : checkDeadline(picked, now);
+  if (checked?.ok && checked.dueAt.getTime() <= currentDueAt.getTime()) {
+    // Extend only gives more time: an earlier pick would quietly shorten the deadline.
+    checked = {
+      ok: false,
+      problem: `Pick a time after the current deadline (${currentDueAt.toISOString().slice(0, 16).replace("T", " ")} UTC): Extend can only give more time.`,
+    };
+  }
   if (!checked) errors[blockIds.deadline] = "Pick the new deadline.";
   else if (!checked.ok) errors[blockIds.deadline] = checked.problem;
   if (!reason) errors[blockIds.reason] = "Say why it needs more time: the managers see it.";

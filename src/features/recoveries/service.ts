@@ -74,6 +74,26 @@ export interface OpenCaseInput {
   link?: string | null;
   /** Deadline override; default: now + the workspace SLA. */
   dueAt?: Date | null;
+  /** The modal's view id, when opened from the modal (see RecoveryCase.sourceViewId). */
+  sourceViewId?: string | null;
+}
+
+/** The case a modal view already opened, if any (a resubmission of the same view). */
+export async function findCaseByView(prisma: Db, sourceViewId: string): Promise<RecoveryCaseWithTimeline | null> {
+  return prisma.recoveryCase.findUnique({
+    where: { sourceViewId },
+    include: { timeline: { orderBy: { createdAt: "asc" } } },
+  });
+}
+
+/**
+ * True when `error` is a unique-key violation: someone else created the row first. Prisma
+ * reports it as P2002, but inside an interactive transaction through a driver adapter
+ * (PGlite) it can arrive as the adapter's error, with PostgreSQL's code 23505 as its cause.
+ */
+export function isUniqueViolation(error: unknown): boolean {
+  const e = error as { code?: unknown; cause?: { code?: unknown; kind?: unknown } } | null;
+  return e?.code === "P2002" || e?.cause?.code === "23505" || e?.cause?.kind === "UniqueConstraintViolation";
 }
 
 export async function openCase(prisma: Db, now: Date, input: OpenCaseInput): Promise<RecoveryCaseWithTimeline> {
@@ -90,6 +110,7 @@ export async function openCase(prisma: Db, now: Date, input: OpenCaseInput): Pro
         customer: input.customer,
         description: input.description,
         link: input.link ?? null,
+        sourceViewId: input.sourceViewId ?? null,
         reportedAt: now,
         dueAt,
         timeline: { create: { actorId: input.reporterId, kind: "created", createdAt: now } },

@@ -52,6 +52,7 @@ function recoveryCase(i: number): RecoveryCase {
     fixSummary: null,
     surpriseGiven: null,
     escalatedAt: null,
+    sourceViewId: null,
     cardMessages: [],
     createdAt: at,
     updatedAt: at,

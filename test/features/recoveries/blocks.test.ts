@@ -1,6 +1,6 @@
 // Times in each reader's timezone, reminder times, and the case card's states.
 import { describe, expect, it } from "vitest";
-import { formatDeadline, renderCaseCard } from "../../../src/features/recoveries/blocks.ts";
+import { formatDeadline, renderCaseCard, truncateMrkdwn } from "../../../src/features/recoveries/blocks.ts";
 import { reminderTimes, type RecoveryCaseWithTimeline } from "../../../src/features/recoveries/service.ts";
 
 const now = new Date("2026-11-23T13:30:00Z"); // a Monday
@@ -66,6 +66,7 @@ describe("renderCaseCard", () => {
     fixSummary: null,
     surpriseGiven: null,
     escalatedAt: null,
+    sourceViewId: null,
     cardMessages: [],
     createdAt: now,
     updatedAt: now,
@@ -96,5 +97,18 @@ describe("renderCaseCard", () => {
     expect(card).toContain("2 h after the deadline");
     expect(card).toContain("Cocoa");
     expect(card).not.toContain("recovery_fixed");
+  });
+});
+
+describe("truncateMrkdwn and the deadline itself", () => {
+  it("never cuts an entity or a Slack token in half", () => {
+    expect(truncateMrkdwn("Tom &amp; Jerry", 8)).toBe("Tom …");
+    expect(truncateMrkdwn("ask <@U0OWNER> now", 10)).toBe("ask …");
+    expect(truncateMrkdwn("short &amp; sweet", 100)).toBe("short &amp; sweet");
+  });
+
+  it("says overdue, not 'in less than a minute', at exactly the deadline", () => {
+    const now = new Date("2026-11-23T09:00:00Z");
+    expect(formatDeadline(now, now, "UTC")).toBe("less than a minute overdue — 09:00 Mon");
   });
 });

@@ -9,6 +9,7 @@ import {
   parseReassignSubmission,
   parseTextSubmission,
   storedFromPlain,
+  suggestedExtension,
 } from "../../../src/features/recoveries/parse.ts";
 
 describe("parseOopsCommand", () => {
@@ -121,10 +122,12 @@ describe("modal submissions", () => {
       parseTextSubmission({ fix: text("done"), surprise: text("") }, { blockId: "fix", problem: "" }, "surprise"),
     ).toEqual({ ok: true, value: { text: "done", optional: null } });
     expect(
-      parseExtendSubmission({ new_deadline: at(3_600_000), reason: text("") }, now, {
-        deadline: "new_deadline",
-        reason: "reason",
-      }),
+      parseExtendSubmission(
+        { new_deadline: at(3_600_000), reason: text("") },
+        now,
+        { deadline: "new_deadline", reason: "reason" },
+        now,
+      ),
     ).toMatchObject({
       ok: false,
       errors: { reason: expect.stringContaining("why") },
@@ -135,5 +138,52 @@ describe("modal submissions", () => {
       ok: false,
       errors: { new_owner: expect.stringContaining("already own") },
     });
+  });
+
+  it("finds the customer's colon outside Slack links and mentions", () => {
+    expect(parseOopsCommand("<@UOWEN|owen> <https://acme.com|acme.com>: broken checkout")).toEqual({
+      ok: true,
+      command: { kind: "open", ownerId: "UOWEN", customer: "<https://acme.com>", description: "broken checkout" },
+    });
+    expect(parseOopsCommand("<@UOWEN|owen> Acme: see <https://acme.com/a:b|ticket> now")).toMatchObject({
+      ok: true,
+      command: { customer: "Acme", description: "see <https://acme.com/a:b> now" },
+    });
+    // A < that never closes is kept as text, never stored unbalanced.
+    const stray = parseOopsCommand("<@UOWEN|owen> Acme <b: price < cost");
+    expect(stray).toMatchObject({ ok: true, command: { customer: "Acme &lt;b", description: "price &lt; cost" } });
+  });
+
+  it("Extend: suggests a date within the 30-day cap, and only accepts a later deadline", () => {
+    const suggested = suggestedExtension(new Date(now.getTime() + 29.5 * 24 * 3_600_000), now);
+    expect(checkDeadline(suggested.getTime() / 1000, now).ok).toBe(true);
+    expect(suggestedExtension(new Date(now.getTime() + 3_600_000), now)).toEqual(
+      new Date(now.getTime() + 25 * 3_600_000),
+    );
+    const blockIds = { deadline: "new_deadline", reason: "reason" };
+    const currentDue = new Date(now.getTime() + 10 * 3_600_000);
+    const shorter = parseExtendSubmission(
+      { new_deadline: at(5 * 3_600_000), reason: text("courier") },
+      now,
+      blockIds,
+      currentDue,
+    );
+    expect(shorter).toMatchObject({
+      ok: false,
+      errors: { new_deadline: expect.stringContaining("after the current deadline") },
+    });
+    expect(
+      parseExtendSubmission({ new_deadline: at(11 * 3_600_000), reason: text("courier") }, now, blockIds, currentDue),
+    ).toMatchObject({ ok: true });
+  });
+
+  it("says a long but valid link is too long, not that it isn't a web address", () => {
+    const link = `https://tickets.example/${"a".repeat(600)}`;
+    const parsed = parseOpenCaseSubmission(
+      { owner: user("U1"), customer: text("Acme"), description: text("late"), link: text(link), deadline: {} },
+      now,
+      FIELDS,
+    );
+    expect(parsed).toMatchObject({ ok: false, errors: { link: expect.stringContaining("too long") } });
   });
 });
