@@ -41,6 +41,7 @@ import {
   findByApprovalMessage,
   nomineeProblem,
   submitNomination,
+  sweepUnfinishedFollowUps,
   sweepWaitingCards,
   type Decision,
   type DecisionOutcome,
@@ -310,7 +311,10 @@ export function registerNominationsFeature(app: App, deps: AppDeps): void {
   });
 }
 
-/** Every few minutes, each instance posts the approval cards that are still waiting. */
+/**
+ * Every few minutes, each instance posts the approval cards that are still waiting and
+ * finishes decisions whose follow-ups were interrupted (the database claims make each run once).
+ */
 export const WAITING_CARDS_SWEEP = "*/5 * * * *";
 
 export function startNominationsSweeper(deps: AppDeps, client: WebClient): { stop(): Promise<void> } {
@@ -320,6 +324,8 @@ export function startNominationsSweeper(deps: AppDeps, client: WebClient): { sto
       try {
         const posted = await sweepWaitingCards(deps, client);
         if (posted > 0) deps.logger.info(`Posted ${posted} waiting approval cards`);
+        const finished = await sweepUnfinishedFollowUps(deps, client);
+        if (finished > 0) deps.logger.info(`Finished the follow-ups of ${finished} decisions`);
       } catch (error) {
         deps.logger.warn("The waiting-card sweep failed; it runs again in a few minutes", String(error));
       }

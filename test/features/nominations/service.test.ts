@@ -28,6 +28,9 @@ const silentLogger = {
 /** A Web API client that only records chat.postMessage (slowly, to widen race windows). */
 function recordingClient() {
   const posts: Array<Record<string, unknown>> = [];
+  const deleted: Array<Record<string, unknown>> = [];
+  /** What conversations.history answers. */
+  const history: Array<Record<string, unknown>> = [];
   let ts = 1;
   const client = {
     chat: {
@@ -36,9 +39,17 @@ function recordingClient() {
         posts.push(args);
         return { ok: true, ts: `${ts++}.000` };
       },
+      update: async () => ({ ok: true }),
+      delete: async (args: Record<string, unknown>) => {
+        deleted.push(args);
+        return { ok: true };
+      },
+    },
+    conversations: {
+      history: async () => ({ ok: true, messages: history, has_more: false }),
     },
   } as unknown as webApi.WebClient;
-  return { client, posts };
+  return { client, posts, deleted, history };
 }
 
 describe.each(databaseTargets())("nominations service on $name", (target) => {
