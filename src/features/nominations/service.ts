@@ -235,7 +235,7 @@ async function findPostedCard(
     const card = history.messages?.find(
       (m) =>
         m.metadata?.event_type === CARD_EVENT_TYPE &&
-        (m.metadata.event_payload as { nomination_id?: unknown } | undefined)?.nomination_id === nominationId,
+        (m.metadata.event_payload)?.nomination_id === nominationId,
     );
     if (card?.ts) return card.ts;
     cursor = history.response_metadata?.next_cursor || undefined;
