@@ -33,6 +33,8 @@ export interface NewNomination {
   values: DelightValue[];
   customer?: string | null;
   link?: string | null;
+  /** The modal view that was submitted: the same view submitted again creates nothing new. */
+  sourceViewId?: string | null;
 }
 
 export interface NomineeProblem {
@@ -42,25 +44,47 @@ export interface NomineeProblem {
   plain: string;
 }
 
+/** Slack says this account does not exist (as opposed to a rate limit or a network error). */
+function isUnknownUser(error: unknown): boolean {
+  const code = (error as { data?: { error?: unknown } } | null)?.data?.error;
+  return code === "user_not_found" || code === "user_not_visible" || code === "account_inactive";
+}
+
+// The modal asks before ack(), which must come within 3 seconds: the profile lookups get
+// this long, then the bot/deleted check is skipped rather than the submission failing.
+export const NOMINEE_CHECK_TIMEOUT_MS = 2_000;
+
 /**
  * Says why these people can't be nominated by this person, or returns null when they can.
  * Bots, deleted accounts and people Slack doesn't know are refused, and so is oneself.
+ * When Slack can't answer (rate limit, network, too slow) nobody is refused for it: a real
+ * colleague must not be turned away, and a manager still sees the card before anything is
+ * shared.
  */
 export async function nomineeProblem(
-  users: SlackUsers,
+  users: Pick<SlackUsers, "profile">,
   nominatorId: string,
   nomineeIds: string[],
+  options: { timeoutMs?: number } = {},
 ): Promise<NomineeProblem | null> {
   if (nomineeIds.includes(nominatorId)) {
     const text =
       "You can't nominate yourself — recognition means most when a colleague notices. Ask a teammate who saw it to nominate you, or nominate someone who helped you.";
     return { mrkdwn: text, plain: text };
   }
-  const profiles = await Promise.all(
-    nomineeIds.map((id) =>
-      users.profile(id).catch(() => ({ id, isBot: false, deleted: true, name: undefined as string | undefined })),
+  type Looked = { id: string; isBot: boolean; deleted: boolean; name?: string | undefined };
+  const lookups = Promise.all(
+    nomineeIds.map((id): Promise<Looked | null> =>
+      users.profile(id).catch((error: unknown) => (isUnknownUser(error) ? { id, isBot: false, deleted: true } : null)),
     ),
   );
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<null>((resolve) => {
+    timer = setTimeout(() => resolve(null), options.timeoutMs ?? NOMINEE_CHECK_TIMEOUT_MS);
+  });
+  const answered = await Promise.race([lookups, timedOut]).finally(() => clearTimeout(timer));
+  if (!answered) return null;
+  const profiles = answered.filter((p): p is Looked => p !== null);
   const describe = (people: typeof profiles) => ({
     mrkdwn: people.map((p) => mentionUser(p.id)).join(", "),
     plain: people.map((p) => `@${p.name ?? p.id}`).join(", "),
@@ -89,6 +113,12 @@ function isForeignKeyViolation(error: unknown): boolean {
   return (error as { cause?: { code?: unknown } } | null)?.cause?.code === "23503";
 }
 
+/** Same for unique keys: P2002, or SQLSTATE 23505 through PGlite. */
+function isUniqueViolation(error: unknown): boolean {
+  if (error instanceof Prisma.PrismaClientKnownRequestError) return error.code === "P2002";
+  return (error as { cause?: { code?: unknown } } | null)?.cause?.code === "23505";
+}
+
 export async function createNomination(
   deps: ServiceDeps,
   input: NewNomination,
@@ -106,6 +136,7 @@ export async function createNomination(
         values: input.values,
         customer: input.customer ?? null,
         link: input.link ?? null,
+        sourceViewId: input.sourceViewId ?? null,
         createdAt: now,
         cardClaimedAt: options.claimCard ? now : null,
       },
@@ -157,7 +188,16 @@ export async function submitNomination(
   input: NewNomination,
 ): Promise<{ nomination: Nomination; card: CardOutcome }> {
   const channelId = await approvalsChannelOf(deps, input.workspace.teamId);
-  const nomination = await createNomination(deps, input, { claimCard: channelId !== null });
+  let nomination: Nomination;
+  try {
+    nomination = await createNomination(deps, input, { claimCard: channelId !== null });
+  } catch (error) {
+    // The same modal submitted twice (Slack showed an error and the person clicked again):
+    // the first submission's nomination stands, and its card is its poster's business.
+    if (!input.sourceViewId || !isUniqueViolation(error)) throw error;
+    const first = await deps.prisma.nomination.findUniqueOrThrow({ where: { sourceViewId: input.sourceViewId } });
+    return { nomination: first, card: { kind: "already-claimed", channelId: first.approvalChannelId ?? channelId } };
+  }
   const card = channelId
     ? await publishClaimedCard(deps, client, nomination, channelId)
     : await postApprovalCard(deps, client, nomination);
@@ -232,11 +272,11 @@ async function findPostedCard(
       limit: 200,
       ...(cursor ? { cursor } : {}),
     });
-    const card = history.messages?.find(
-      (m) =>
-        m.metadata?.event_type === CARD_EVENT_TYPE &&
-        (m.metadata.event_payload)?.nomination_id === nominationId,
-    );
+    const card = history.messages?.find((m) => {
+      if (m.metadata?.event_type !== CARD_EVENT_TYPE) return false;
+      const payload: { nomination_id?: unknown } = m.metadata.event_payload ?? {};
+      return payload.nomination_id === nominationId;
+    });
     if (card?.ts) return card.ts;
     cursor = history.response_metadata?.next_cursor || undefined;
     if (!history.has_more || !cursor) return null;
