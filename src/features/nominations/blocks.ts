@@ -24,6 +24,7 @@ import {
   MODAL_BLOCKS,
   type NominationDraft,
   REJECT_REASON_BLOCK,
+  slackEscapedFromPlain,
   VALUE_EMOJI,
   VALUE_LABELS,
 } from "./parse.ts";
@@ -252,7 +253,8 @@ export function nominationNotSavedMessage(draft: NominationDraft): SlackMessage 
     draft.values.length > 0 ? `*Values:* ${formatValues(draft.values)}` : null,
     draft.link ? `*Link:* ${escapeMrkdwn(draft.link)}` : null,
   ].filter((p): p is string => p !== null);
-  const story = quoteInput(draft.storyPlain);
+  // Modal text is plain: escape it first, so a typed <b> is quoted as typed, not read as a token.
+  const story = quoteInput(slackEscapedFromPlain(draft.storyPlain));
   return {
     // The whole story is in the text too (up to 40,000 characters), for notifications and
     // clients that don't show blocks.
