@@ -611,4 +611,43 @@ describe("nominations without an approvals channel", () => {
     expect(row).toMatchObject({ status: "pending", cardClaimedAt: null, approvalMessageTs: null });
     expect(await postWaitingCards(t.delight.deps, t.delight.app.client, team)).toBe(1);
   });
+
+  it("after a crash between posting a card and saving it, adopts that card instead of posting another", async () => {
+    const team = { teamId: "T0CRASH" };
+    const crashy = new SignedSlackClient(t.url, SIGNING_SECRET, team.teamId, `${t.slack.url}respond/`);
+    await setChannel(t.database.prisma, team, "approvals", "C0CRASH");
+    // The card goes up, then saving its ts fails (as if the process died right there).
+    const spy = vi
+      .spyOn(t.delight.deps.prisma.nomination, "updateMany")
+      .mockRejectedValueOnce(new Error("connection lost"));
+    try {
+      const before = t.slack.responses().length;
+      await crashy.command("/delight", "<@UBOB|bob> answered at 3 a.m.", "UNINA");
+      await t.slack.waitFor(() => t.slack.responses()[before]);
+    } finally {
+      spy.mockRestore();
+    }
+    const card = t.slack.postsTo("C0CRASH")[0]!;
+    const row = await t.database.prisma.nomination.findFirstOrThrow({ where: { teamId: team.teamId } });
+    expect(card.args.metadata).toEqual({ event_type: "delight_nomination", event_payload: { nomination_id: row.id } });
+    expect(row).toMatchObject({ approvalMessageTs: null });
+    expect(row.cardClaimedAt).not.toBeNull();
+
+    // Slack still has the card; ten minutes on, the stale claim is taken over.
+    const cardTs = "1800000000.000100";
+    t.slack.on("conversations.history", (args) => ({
+      ok: true,
+      has_more: false,
+      messages: args.channel === "C0CRASH" ? [{ type: "message", ts: cardTs, metadata: card.args.metadata }] : [],
+    }));
+    (t.clock as TestClock).advance(11 * 60_000);
+    expect(await postWaitingCards(t.delight.deps, t.delight.app.client, team)).toBe(1);
+    expect(t.slack.postsTo("C0CRASH").filter((c) => !c.args.thread_ts)).toHaveLength(1);
+    const history = t.slack.callsTo("conversations.history").at(-1)!;
+    expect(history.args.channel).toBe("C0CRASH");
+    expect(String(history.args.include_all_metadata)).toBe("true");
+    expect(Number(history.args.oldest)).toBeLessThan(row.cardClaimedAt!.getTime() / 1000);
+    const adopted = await t.database.prisma.nomination.findUniqueOrThrow({ where: { id: row.id } });
+    expect(adopted).toMatchObject({ approvalChannelId: "C0CRASH", approvalMessageTs: cardTs });
+  });
 });

@@ -196,8 +196,9 @@ export function registerNominationsFeature(app: App, deps: AppDeps): void {
     await ack();
     const teamId = context.teamId ?? body.team?.id ?? body.user.team_id ?? "";
     const { draft } = read;
+    let saved: string;
     try {
-      const saved = await saveAndPost(deps, client, {
+      saved = await saveAndPost(deps, client, {
         workspace: { teamId, enterpriseId: context.enterpriseId ?? null },
         nominatorId,
         nomineeIds: draft.nomineeIds,
@@ -207,15 +208,22 @@ export function registerNominationsFeature(app: App, deps: AppDeps): void {
         link: draft.link,
         sourceViewId: view.id,
       });
-      // A modal has no response_url: the confirmation goes by direct message.
-      await sendDirectMessage(client, nominatorId, { text: saved });
     } catch (error) {
-      // The modal is closed and has no response_url: without this the story would be gone.
+      // The modal is closed and has no response_url: without a DM the story would be gone.
       deps.logger.error("Could not save a nomination from the form", { teamId, nominatorId }, String(error));
-      await sendDirectMessage(client, nominatorId, nominationNotSavedMessage(draft)).catch((dmError: unknown) =>
-        deps.logger.warn("Could not tell the nominator their nomination failed", String(dmError)),
-      );
+      // It may have been saved before the failure (then the sweeper posts its card): say so
+      // rather than invite a duplicate.
+      const kept = await deps.prisma.nomination.findUnique({ where: { sourceViewId: view.id } }).catch(() => null);
+      saved = kept ? nominationSaved(kept, { kind: "failed", channelId: kept.approvalChannelId }) : "";
+      if (!kept) {
+        await sendDirectMessage(client, nominatorId, nominationNotSavedMessage(draft)).catch((dmError: unknown) =>
+          deps.logger.warn("Could not tell the nominator their nomination failed", String(dmError)),
+        );
+        return;
+      }
     }
+    // A modal has no response_url: the confirmation goes by direct message.
+    await sendDirectMessage(client, nominatorId, { text: saved });
   });
 
   /** Tells the person in the place they clicked: ephemeral in the thread, or on App Home. */
