@@ -618,7 +618,7 @@ describe("nominations without an approvals channel", () => {
     await setChannel(t.database.prisma, team, "approvals", "C0CRASH");
     // The card goes up, then saving its ts fails (as if the process died right there).
     const spy = vi
-      .spyOn(t.delight.deps.prisma.nomination, "updateMany")
+      .spyOn(t.delight.deps.prisma.nomination, "updateManyAndReturn")
       .mockRejectedValueOnce(new Error("connection lost"));
     try {
       const before = t.slack.responses().length;

@@ -179,7 +179,7 @@ export async function approvalsChannelOf(deps: Pick<AppDeps, "prisma">, teamId: 
 /**
  * Saves a new nomination and posts its approval card. When the approvals channel is known,
  * the row is created already claimed (`cardClaimedAt` set in the same insert), so nobody
- * else can post its card and the busy path costs three queries. Otherwise it goes through
+ * else can post its card and the busy path costs four queries. Otherwise it goes through
  * `postApprovalCard`, which re-reads the channel in case an admin just set it.
  */
 export async function submitNomination(
@@ -327,21 +327,20 @@ async function publishClaimedCard(
   // on the claim alone would leave the slow poster's card behind, or could delete a card
   // the other adopted.) Saving also reopens the follow-ups: if a manager decided while the
   // card was going up, the card still needs the decision (see finishFollowUps).
-  const saved = await deps.prisma.nomination.updateMany({
+  const [current] = await deps.prisma.nomination.updateManyAndReturn({
     where: { id: nominationId, approvalMessageTs: null },
     data: { approvalChannelId: channelId, approvalMessageTs: cardTs, followUpsDoneAt: null },
   });
-  if (saved.count !== 1) {
-    const current = await deps.prisma.nomination.findUnique({ where: { id: nominationId } });
-    if (current?.approvalMessageTs !== cardTs) {
+  if (!current) {
+    const winner = await deps.prisma.nomination.findUnique({ where: { id: nominationId } });
+    if (winner?.approvalMessageTs !== cardTs) {
       await client.chat.delete({ channel: channelId, ts: cardTs }).catch((error: unknown) => {
         deps.logger.warn("Could not remove a duplicate approval card", { nominationId, channelId }, String(error));
       });
     }
-    return { kind: "already-claimed", channelId: current?.approvalChannelId ?? channelId };
+    return { kind: "already-claimed", channelId: winner?.approvalChannelId ?? channelId };
   }
 
-  const current = await deps.prisma.nomination.findUniqueOrThrow({ where: { id: nominationId } });
   if (current.status !== "pending") {
     // Decided while the card was going up: the decision's follow-ups found no card to
     // update. Finish them now (the card shows the decision; no live buttons are posted).
@@ -356,9 +355,11 @@ async function publishClaimedCard(
       ...approvalControls(current),
     });
     if (reply.ts) {
-      await deps.prisma.nomination.update({ where: { id: nominationId }, data: { controlsMessageTs: reply.ts } });
+      const after = await deps.prisma.nomination.update({
+        where: { id: nominationId },
+        data: { controlsMessageTs: reply.ts },
+      });
       // A decision that landed while the buttons went up updated the card, not these buttons.
-      const after = await deps.prisma.nomination.findUniqueOrThrow({ where: { id: nominationId } });
       if (after.status !== "pending") {
         await client.chat.update({ channel: channelId, ts: reply.ts, ...approvalControls(after) });
       }

@@ -456,4 +456,28 @@ describe.each(databaseTargets())("nominations service on $name", (target) => {
     expect(row.followUpsDoneAt).not.toBeNull();
     await db.close();
   });
+
+  it("makes one nomination of one modal view, even submitted twice at once", async () => {
+    const db = await openDatabase(await target.create());
+    const deps = { prisma: db.prisma, clock: new TestClock(), logger: silentLogger };
+    const team = { teamId: "TVIEW" };
+    await setChannel(db.prisma, team, "approvals", "CAPP");
+    const slack = scriptedClient();
+    const input = {
+      workspace: team,
+      nominatorId: "UA",
+      nomineeIds: ["UB"],
+      story: "twice",
+      values: [],
+      sourceViewId: "V123",
+    };
+    const [first, second] = await Promise.all([
+      submitNomination(deps, slack.client, input),
+      submitNomination(deps, slack.client, input),
+    ]);
+    expect(first.nomination.id).toBe(second.nomination.id);
+    expect(await db.prisma.nomination.count({ where: { teamId: "TVIEW" } })).toBe(1);
+    expect(slack.cards()).toHaveLength(1);
+    await db.close();
+  });
 });
