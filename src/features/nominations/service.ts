@@ -344,7 +344,14 @@ async function publishClaimedCard(
   if (current.status !== "pending") {
     // Decided while the card was going up: the decision's follow-ups found no card to
     // update. Finish them now (the card shows the decision; no live buttons are posted).
-    await finishFollowUps(deps, client, nominationId);
+    const finished = await finishFollowUps(deps, client, nominationId);
+    if (!finished) {
+      // The decider still holds the follow-ups (the sweeper completes them once it lets go);
+      // the card shows the decision right away anyway: an update is harmless to repeat.
+      await client.chat.update({ channel: channelId, ts: cardTs, ...approvalCard(current) }).catch((error: unknown) => {
+        deps.logger.warn("Could not show the decision on a new card", { nominationId, channelId }, String(error));
+      });
+    }
     return { kind: "posted", channelId };
   }
 

@@ -414,48 +414,62 @@ describe.each(databaseTargets())("nominations service on $name", (target) => {
     await db.close();
   });
 
-  it("shows a decision made while the card was going up on the card, with no live buttons", async () => {
-    const db = await openDatabase(await target.create());
-    const clock = new TestClock();
-    const roles = createRoleLookup({ prisma: db.prisma, users: {} as SlackUsers, configuredAdmins: [] });
-    const deps = { prisma: db.prisma, clock, logger: silentLogger, roles };
-    const team = { teamId: "TRACE8" };
-    await addManagers(db.prisma, team, ["UM"], "UADMIN");
-    await setChannel(db.prisma, team, "approvals", "CAPP");
-    const slack = scriptedClient();
-    const held = slack.holdPosts((args) => args.channel === "CAPP" && !args.thread_ts);
-    const submitted = submitNomination(deps, slack.client, {
-      workspace: team,
-      nominatorId: "UA",
-      nomineeIds: ["UB"],
-      story: "race",
-      values: [],
-    });
-    await held.arrived;
-    // A manager approves from App Home while the card is on its way.
-    const pending = await db.prisma.nomination.findFirstOrThrow({ where: { teamId: "TRACE8" } });
-    const outcome = await decideNomination(deps, {
-      teamId: "TRACE8",
-      nominationId: pending.id,
-      deciderId: "UM",
-      decision: { kind: "approve" },
-    });
-    if (outcome.kind !== "decided") throw new Error("not decided");
-    await announceDecision(deps, slack.client, outcome.nomination);
-    held.release();
-    await submitted;
+  it.each([false, true])(
+    "shows a decision made while the card was going up on the card, with no live buttons (decider still busy: %s)",
+    async (decideOnly) => {
+      const db = await openDatabase(await target.create());
+      const clock = new TestClock();
+      const roles = createRoleLookup({ prisma: db.prisma, users: {} as SlackUsers, configuredAdmins: [] });
+      const deps = { prisma: db.prisma, clock, logger: silentLogger, roles };
+      const team = { teamId: "TRACE8" };
+      await addManagers(db.prisma, team, ["UM"], "UADMIN");
+      await setChannel(db.prisma, team, "approvals", "CAPP");
+      const slack = scriptedClient();
+      const held = slack.holdPosts((args) => args.channel === "CAPP" && !args.thread_ts);
+      const submitted = submitNomination(deps, slack.client, {
+        workspace: team,
+        nominatorId: "UA",
+        nomineeIds: ["UB"],
+        story: "race",
+        values: [],
+      });
+      await held.arrived;
+      // A manager approves from App Home while the card is on its way.
+      const pending = await db.prisma.nomination.findFirstOrThrow({ where: { teamId: "TRACE8" } });
+      const outcome = await decideNomination(deps, {
+        teamId: "TRACE8",
+        nominationId: pending.id,
+        deciderId: "UM",
+        decision: { kind: "approve" },
+      });
+      if (outcome.kind !== "decided") throw new Error("not decided");
+      if (decideOnly) {
+        // The decider's follow-ups are still running (it holds their lease) when the card is saved.
+        held.release();
+        await submitted;
+        const row = await db.prisma.nomination.findUniqueOrThrow({ where: { id: pending.id } });
+        const update = slack.callsTo("chat.update").find((c) => c.args.ts === row.approvalMessageTs);
+        expect(JSON.stringify(update?.args)).toContain("Approved");
+        expect(JSON.stringify(slack.posts())).not.toContain("nomination_approve");
+        await db.close();
+        return;
+      }
+      await announceDecision(deps, slack.client, outcome.nomination);
+      held.release();
+      await submitted;
 
-    const row = await db.prisma.nomination.findUniqueOrThrow({ where: { id: pending.id } });
-    const cardTs = row.approvalMessageTs;
-    expect(cardTs).toBeTruthy();
-    const update = slack.callsTo("chat.update").find((c) => c.args.ts === cardTs);
-    expect(JSON.stringify(update?.args)).toContain("Approved");
-    const thread = slack.posts().filter((p) => p.thread_ts === cardTs);
-    expect(JSON.stringify(thread)).not.toContain("nomination_approve");
-    expect(JSON.stringify(thread)).toContain("Approved");
-    expect(row.followUpsDoneAt).not.toBeNull();
-    await db.close();
-  });
+      const row = await db.prisma.nomination.findUniqueOrThrow({ where: { id: pending.id } });
+      const cardTs = row.approvalMessageTs;
+      expect(cardTs).toBeTruthy();
+      const update = slack.callsTo("chat.update").find((c) => c.args.ts === cardTs);
+      expect(JSON.stringify(update?.args)).toContain("Approved");
+      const thread = slack.posts().filter((p) => p.thread_ts === cardTs);
+      expect(JSON.stringify(thread)).not.toContain("nomination_approve");
+      expect(JSON.stringify(thread)).toContain("Approved");
+      expect(row.followUpsDoneAt).not.toBeNull();
+      await db.close();
+    },
+  );
 
   it("makes one nomination of one modal view, even submitted twice at once", async () => {
     const db = await openDatabase(await target.create());
