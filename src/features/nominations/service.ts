@@ -255,6 +255,37 @@ export const CARD_EVENT_TYPE = "delight_nomination";
 const CARD_SEARCH_MARGIN_MS = 5 * 60_000;
 const CARD_SEARCH_PAGES = 5;
 
+/** The metadata of the thread reply that holds a card's buttons. */
+const CONTROLS_EVENT_TYPE = "delight_nomination_controls";
+
+/** The ts of the buttons already posted under an adopted card, or null (also when Slack can't say). */
+async function findPostedControls(
+  deps: ServiceDeps,
+  client: WebClient,
+  channelId: string,
+  cardTs: string,
+  nominationId: string,
+): Promise<string | null> {
+  try {
+    const replies = await client.conversations.replies({
+      channel: channelId,
+      ts: cardTs,
+      include_all_metadata: true,
+      limit: 200,
+    });
+    const controls = replies.messages?.find((m) => {
+      if (m.metadata?.event_type !== CONTROLS_EVENT_TYPE) return false;
+      const payload: { nomination_id?: unknown } = m.metadata.event_payload ?? {};
+      return payload.nomination_id === nominationId;
+    });
+    return controls?.ts ?? null;
+  } catch (error) {
+    // Worst case a second set of buttons: both work, and the database keeps one decision.
+    deps.logger.warn("Could not look for the buttons of an adopted card", { nominationId, channelId }, String(error));
+    return null;
+  }
+}
+
 /** The ts of the approval card already posted for this nomination since its claim, if any. */
 async function findPostedCard(
   client: WebClient,
@@ -356,11 +387,18 @@ async function publishClaimedCard(
   }
 
   try {
-    const reply = await client.chat.postMessage({
-      channel: channelId,
-      thread_ts: cardTs,
-      ...approvalControls(current),
-    });
+    // An adopted card may already have its buttons: reuse them rather than post a second set.
+    const existingControls = existingTs
+      ? await findPostedControls(deps, client, channelId, cardTs, nominationId)
+      : null;
+    const reply = existingControls
+      ? { ts: existingControls }
+      : await client.chat.postMessage({
+          channel: channelId,
+          thread_ts: cardTs,
+          ...approvalControls(current),
+          metadata: { event_type: CONTROLS_EVENT_TYPE, event_payload: { nomination_id: nominationId } },
+        });
     if (reply.ts) {
       const after = await deps.prisma.nomination.update({
         where: { id: nominationId },

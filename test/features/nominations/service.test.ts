@@ -63,6 +63,7 @@ function recordingClient() {
 function scriptedClient() {
   const calls: Array<{ method: string; args: Record<string, unknown> }> = [];
   const history: Array<Record<string, unknown>> = [];
+  const replies: Array<Record<string, unknown>> = [];
   const failing = new Set<string>();
   let gate: ((args: Record<string, unknown>) => Promise<void> | undefined) | undefined;
   let ts = 100;
@@ -93,6 +94,10 @@ function scriptedClient() {
         calls.push({ method: "conversations.history", args });
         return { ok: true, messages: history, has_more: false };
       },
+      replies: async (args: Record<string, unknown>) => {
+        calls.push({ method: "conversations.replies", args });
+        return { ok: true, messages: replies, has_more: false };
+      },
     },
   } as unknown as webApi.WebClient;
   const posts = () => calls.filter((c) => c.method === "chat.postMessage").map((c) => c.args);
@@ -100,6 +105,7 @@ function scriptedClient() {
     client,
     calls,
     history,
+    replies,
     failing,
     posts,
     cards: () => posts().filter((p) => !p.thread_ts && !String(p.channel).startsWith("D")),
@@ -269,6 +275,31 @@ describe.each(databaseTargets())("nominations service on $name", (target) => {
     expect(row).toMatchObject({ approvalChannelId: "CAPP", approvalMessageTs: "556.000" });
     // The buttons still go up under the adopted card.
     expect(slack.posts().find((p) => p.thread_ts === "556.000")).toBeTruthy();
+
+    // A card adopted with its buttons already under it gets no second set.
+    const withButtons = await createNomination(
+      deps,
+      { workspace: team, nominatorId: "UA", nomineeIds: ["UB"], story: "crash with buttons", values: [] },
+      { claimCard: true },
+    );
+    slack.history.push({
+      ts: "557.000",
+      metadata: { event_type: CARD_EVENT_TYPE, event_payload: { nomination_id: withButtons.id } },
+    });
+    slack.replies.push({ ts: "557.000" });
+    slack.replies.push({
+      ts: "557.500",
+      thread_ts: "557.000",
+      metadata: { event_type: "delight_nomination_controls", event_payload: { nomination_id: withButtons.id } },
+    });
+    clock.advance(11 * 60_000);
+    expect(await sweepWaitingCards(deps, slack.client)).toBe(1);
+    expect(slack.posts().filter((p) => p.thread_ts === "557.000")).toHaveLength(0);
+    expect(await db.prisma.nomination.findUniqueOrThrow({ where: { id: withButtons.id } })).toMatchObject({
+      approvalMessageTs: "557.000",
+      controlsMessageTs: "557.500",
+    });
+    expect(slack.cards()).toHaveLength(0);
     await db.close();
   });
 
