@@ -71,14 +71,41 @@ export function mentionedChannelIds(escaped: string): string[] {
   return [...new Set(ids)];
 }
 
-/** Quotes what the user typed back to them (for validation messages): plain, escaped, shortened. */
-export function quoteInput(escapedOrPlain: string, maxLength = 300): string {
+/**
+ * Quotes what the user typed back to them (for validation messages): plain and escaped, and
+ * whole by default, because nothing a person typed may be lost on a refusal. Message text may
+ * be up to 40,000 characters; use `splitForSections` for blocks.
+ */
+export function quoteInput(escapedOrPlain: string, maxLength = Number.POSITIVE_INFINITY): string {
   const plain = plainFromSlack(escapedOrPlain).trim();
   const shown = plain.length > maxLength ? `${plain.slice(0, maxLength - 1)}…` : plain;
   return shown
     .split("\n")
     .map((line) => `> ${escapeMrkdwn(line)}`)
     .join("\n");
+}
+
+/**
+ * Splits quoted (mrkdwn) text into pieces of at most `limit` characters, at line breaks
+ * where possible and never inside an &…; entity, so each fits a section block.
+ */
+export function splitForSections(mrkdwn: string, limit = 3000): string[] {
+  const pieces: string[] = [];
+  let rest = mrkdwn;
+  while (rest.length > limit) {
+    let cut = rest.lastIndexOf("\n", limit);
+    if (cut <= 0) {
+      cut = limit;
+      const entity = rest.lastIndexOf("&", cut - 1);
+      if (entity > rest.lastIndexOf(";", cut - 1) && cut - entity < 8) cut = entity;
+    }
+    pieces.push(rest.slice(0, cut));
+    rest = rest.slice(cut).replace(/^\n/, "");
+    // A line cut in two keeps its quote mark on the next piece.
+    if (!rest.startsWith(">") && pieces.at(-1)?.split("\n").at(-1)?.startsWith(">")) rest = `> ${rest}`;
+  }
+  if (rest.length > 0) pieces.push(rest);
+  return pieces;
 }
 
 export const mentionUser = (userId: string): string => `<@${userId}>`;

@@ -1,8 +1,8 @@
 // Nominations and approval in threads, end to end: the real app, signed requests, the Slack
 // stand-in. One app for the file; the stand-in's record is reset between tests.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { addManagers, setChannel } from "../../src/features/admin/settings.ts";
-import { postWaitingCards } from "../../src/features/nominations/service.ts";
+import { postWaitingCards, sweepUnfinishedFollowUps } from "../../src/features/nominations/service.ts";
 import { SignedSlackClient } from "../support/signed-requests.ts";
 import { buttonClick, messageShortcut, reactionAdded, threadReply, viewSubmission } from "../support/payloads.ts";
 import { TEAM_ID, type RecordedCall } from "../support/slack-stand-in.ts";
@@ -362,15 +362,137 @@ describe("nominations", () => {
       }),
     );
     const opened = await t.slack.waitFor(() => t.slack.callsTo("views.open")[0]);
-    expect(t.slack.callsTo("chat.getPermalink")[0]?.args).toMatchObject({
-      channel: "C0SUPPORT",
-      message_ts: "1700000123.000200",
-    });
+    const updated = await t.slack.waitFor(() => t.slack.callsTo("views.update")[0]);
+    const permalinkCall = t.slack.callsTo("chat.getPermalink")[0]!;
+    expect(permalinkCall.args).toMatchObject({ channel: "C0SUPPORT", message_ts: "1700000123.000200" });
+    // The form opens first (the trigger_id expires in seconds); the link is added after.
+    const order = (call: RecordedCall) => t.slack.calls.indexOf(call);
+    expect(order(opened)).toBeLessThan(order(permalinkCall));
+    expect(order(permalinkCall)).toBeLessThan(order(updated));
     const view = JSON.stringify(opened.args.view);
     expect(view).toContain("nominate_modal");
     expect(view).toContain("Thank you @alice & team, you saved our launch!");
-    expect(view).toContain("https://delight-test.slack.com/archives/C0SUPPORT/p1700000123000200");
     expect(view).toContain('"initial_users":["UALICE"]');
+    expect(updated.args.view_id).toMatch(/^V/);
+    const withLink = JSON.stringify(updated.args.view);
+    expect(withLink).toContain("https://delight-test.slack.com/archives/C0SUPPORT/p1700000123000200");
+    expect(withLink).toContain("Thank you @alice & team, you saved our launch!");
+  });
+
+  it("shows names, not ids, for the bare mentions of a real message in the shortcut's form", async () => {
+    await t.sender.interaction(
+      messageShortcut({
+        userId: "UNINA",
+        callbackId: "nominate_message",
+        channel: "C0SUPPORT",
+        message: { ts: "1700000124.000300", text: "Huge thanks to <@UALICE> and <@UNKNOWN1>!", user: "UCUSTOMER" },
+        responseUrl: t.slack.responseUrl("shortcut"),
+      }),
+    );
+    const opened = await t.slack.waitFor(() => t.slack.callsTo("views.open")[0]);
+    const view = JSON.stringify(opened.args.view);
+    expect(view).toContain("Huge thanks to @Alice and @UNKNOWN1!");
+    expect(view).not.toContain("@UALICE");
+    expect(view).toContain('"initial_users":["UALICE","UNKNOWN1"]');
+  });
+
+  it("quotes the whole of a refused /delight back, however long", async () => {
+    const story = `${"so good ".repeat(400)}and that is the END`;
+    const reply = await delight(`<@UALICE|alice> ${story}`);
+    expect(reply).toContain("keep it under");
+    expect(reply).toContain("and that is the END");
+    expect(reply.match(/so good/g)).toHaveLength(400);
+  });
+
+  it("creates one nomination when the same form is submitted twice", async () => {
+    const before = await t.database.prisma.nomination.count();
+    const submit = () =>
+      t.sender.interaction(
+        viewSubmission({
+          userId: "UNINA",
+          callbackId: "nominate_modal",
+          viewId: "VSAMEFORM1",
+          values: {
+            nominees: { type: "multi_users_select", selected_users: ["UBOB"] },
+            story: { type: "plain_text_input", value: "Found the lost parcel twice over" },
+          },
+        }),
+      );
+    (t.clock as TestClock).advance(60_000);
+    expect((await submit()).status).toBe(200);
+    expect((await submit()).status).toBe(200);
+    await t.slack.waitFor(() => dmsTo("UNINA").length >= 2);
+    await settle();
+    expect(await t.database.prisma.nomination.count()).toBe(before + 1);
+    expect(cards().filter((c) => text(c).includes("lost parcel twice"))).toHaveLength(1);
+  });
+
+  it("sends the story back by DM when saving a submitted form fails", async () => {
+    const spy = vi
+      .spyOn(t.delight.deps.prisma.nomination, "create")
+      .mockRejectedValueOnce(new Error("database unavailable"));
+    try {
+      const story = `${"A long & careful story. ".repeat(80)}Signed, Nina <3`;
+      const response = await t.sender.interaction(
+        viewSubmission({
+          userId: "UNINA",
+          callbackId: "nominate_modal",
+          values: {
+            nominees: { type: "multi_users_select", selected_users: ["UBOB"] },
+            story: { type: "plain_text_input", value: story },
+          },
+        }),
+      );
+      expect(response.status).toBe(200);
+      const dm = await t.slack.waitFor(() => dmsTo("UNINA").find((c) => text(c).includes("couldn't save")));
+      const blocks = dm.args.blocks as Array<{ text?: { text: string } }>;
+      const all = blocks.map((b) => b.text?.text ?? "").join("");
+      expect(all).toContain("Signed, Nina &lt;3");
+      expect(all.match(/A long &amp; careful story/g)).toHaveLength(80);
+      for (const b of blocks) expect((b.text?.text ?? "").length).toBeLessThanOrEqual(3000);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  it("approves on an “approve” reply also sent to the channel (thread_broadcast)", async () => {
+    const n = await nominateAndWaitForCard();
+    t.slack.reset();
+    await t.sender.event({
+      ...threadReply({ userId: "UMARIA", channel: APPROVALS, threadTs: n.approvalMessageTs!, text: "approve" }),
+      subtype: "thread_broadcast",
+    });
+    await t.slack.waitFor(() => t.slack.postsTo(STORIES).length > 0);
+    const row = await t.database.prisma.nomination.findUniqueOrThrow({ where: { id: n.id } });
+    expect(row).toMatchObject({ status: "approved", decidedBy: "UMARIA" });
+  });
+
+  it("doesn't tell a manager 'nothing was changed' when a follow-up fails after the decision; the sweeper finishes it", async () => {
+    const n = await nominateAndWaitForCard();
+    t.slack.reset();
+    // Reading the settings (for the stories channel) fails once, after the decision is saved.
+    const spy = vi
+      .spyOn(t.delight.deps.prisma.workspace, "findUnique")
+      .mockRejectedValueOnce(new Error("database hiccup"));
+    try {
+      await click("UMARIA", "nomination_approve", n.id, "approve-hiccup");
+      await t.slack.waitFor(() => dmsTo("UNINA").some((c) => text(c).includes("Thank you")));
+      await settle();
+    } finally {
+      spy.mockRestore();
+    }
+    expect(t.slack.responses().map(text).join()).not.toContain("nothing was changed");
+    expect(t.slack.postsTo(STORIES)).toHaveLength(0);
+    const row = await t.database.prisma.nomination.findUniqueOrThrow({ where: { id: n.id } });
+    expect(row).toMatchObject({ status: "approved", followUpsDoneAt: null });
+
+    // The next sweep shares the story and does nothing twice.
+    expect(await sweepUnfinishedFollowUps(t.delight.deps, t.delight.app.client)).toBe(1);
+    expect(t.slack.postsTo(STORIES)).toHaveLength(1);
+    expect(dmsTo("UNINA").filter((c) => text(c).includes("Thank you"))).toHaveLength(1);
+    expect(dmsTo("UALICE")).toHaveLength(1);
+    const done = await t.database.prisma.nomination.findUniqueOrThrow({ where: { id: n.id } });
+    expect(done.followUpsDoneAt).not.toBeNull();
   });
 
   it("refuses a manager deciding on their own nomination", async () => {
@@ -488,5 +610,44 @@ describe("nominations without an approvals channel", () => {
     const row = await t.database.prisma.nomination.findFirstOrThrow({ where: { teamId: team.teamId } });
     expect(row).toMatchObject({ status: "pending", cardClaimedAt: null, approvalMessageTs: null });
     expect(await postWaitingCards(t.delight.deps, t.delight.app.client, team)).toBe(1);
+  });
+
+  it("after a crash between posting a card and saving it, adopts that card instead of posting another", async () => {
+    const team = { teamId: "T0CRASH" };
+    const crashy = new SignedSlackClient(t.url, SIGNING_SECRET, team.teamId, `${t.slack.url}respond/`);
+    await setChannel(t.database.prisma, team, "approvals", "C0CRASH");
+    // The card goes up, then saving its ts fails (as if the process died right there).
+    const spy = vi
+      .spyOn(t.delight.deps.prisma.nomination, "updateManyAndReturn")
+      .mockRejectedValueOnce(new Error("connection lost"));
+    try {
+      const before = t.slack.responses().length;
+      await crashy.command("/delight", "<@UBOB|bob> answered at 3 a.m.", "UNINA");
+      await t.slack.waitFor(() => t.slack.responses()[before]);
+    } finally {
+      spy.mockRestore();
+    }
+    const card = t.slack.postsTo("C0CRASH")[0]!;
+    const row = await t.database.prisma.nomination.findFirstOrThrow({ where: { teamId: team.teamId } });
+    expect(card.args.metadata).toEqual({ event_type: "delight_nomination", event_payload: { nomination_id: row.id } });
+    expect(row).toMatchObject({ approvalMessageTs: null });
+    expect(row.cardClaimedAt).not.toBeNull();
+
+    // Slack still has the card; ten minutes on, the stale claim is taken over.
+    const cardTs = "1800000000.000100";
+    t.slack.on("conversations.history", (args) => ({
+      ok: true,
+      has_more: false,
+      messages: args.channel === "C0CRASH" ? [{ type: "message", ts: cardTs, metadata: card.args.metadata }] : [],
+    }));
+    (t.clock as TestClock).advance(11 * 60_000);
+    expect(await postWaitingCards(t.delight.deps, t.delight.app.client, team)).toBe(1);
+    expect(t.slack.postsTo("C0CRASH").filter((c) => !c.args.thread_ts)).toHaveLength(1);
+    const history = t.slack.callsTo("conversations.history").at(-1)!;
+    expect(history.args.channel).toBe("C0CRASH");
+    expect(String(history.args.include_all_metadata)).toBe("true");
+    expect(Number(history.args.oldest)).toBeLessThan(row.cardClaimedAt!.getTime() / 1000);
+    const adopted = await t.database.prisma.nomination.findUniqueOrThrow({ where: { id: row.id } });
+    expect(adopted).toMatchObject({ approvalChannelId: "C0CRASH", approvalMessageTs: cardTs });
   });
 });

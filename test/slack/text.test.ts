@@ -6,6 +6,7 @@ import {
   mrkdwnFromSlack,
   plainFromSlack,
   quoteInput,
+  splitForSections,
 } from "../../src/slack/text.ts";
 
 describe("escapeMrkdwn (plain text, e.g. modal input)", () => {
@@ -55,10 +56,26 @@ describe("plainFromSlack and helpers", () => {
     expect(mentionedChannelIds("<#C1|a> <#G2> <#C1>")).toEqual(["C1", "G2"]);
   });
 
-  it("quotes input back safely and shortened", () => {
-    const quoted = quoteInput(`<!channel> ${"x".repeat(400)}`);
+  it("quotes input back safely and whole (nothing typed is lost), shortened only on request", () => {
+    const long = `<!channel> ${"x".repeat(5000)} end`;
+    const quoted = quoteInput(long);
     expect(quoted.startsWith("> ")).toBe(true);
     expect(quoted).not.toContain("<!channel>");
-    expect(quoted.length).toBeLessThan(350);
+    expect(quoted).toContain(`${"x".repeat(5000)} end`);
+    expect(quoteInput(long, 300).length).toBeLessThan(350);
+  });
+
+  it("splits long quoted text into section-sized pieces, never inside an entity", () => {
+    const quoted = quoteInput(`${"a&b ".repeat(1500)}\n${"<y> ".repeat(900)}`);
+    const pieces = splitForSections(quoted, 3000);
+    expect(pieces.length).toBeGreaterThan(2);
+    for (const piece of pieces) {
+      expect(piece.length).toBeLessThanOrEqual(3000);
+      expect(piece.startsWith(">")).toBe(true);
+      expect(piece).not.toMatch(/&(a|am|amp|l|lt|g|gt)?$/);
+      expect(piece).not.toMatch(/^(mp|p|t);/);
+    }
+    expect(pieces.join("").replace(/\s|>/g, "").length).toBeGreaterThan(0);
+    expect(pieces.join("")).toContain("a&amp;b");
   });
 });

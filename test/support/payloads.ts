@@ -57,6 +57,8 @@ export function viewSubmission(input: {
   values: Record<string, Record<string, unknown>>;
   privateMetadata?: string;
   teamId?: string;
+  /** The same id again = the same modal submitted again. */
+  viewId?: string;
 }): Record<string, unknown> {
   const teamId = input.teamId ?? TEAM_ID;
   return {
@@ -67,7 +69,7 @@ export function viewSubmission(input: {
     token: "legacy-verification-token",
     trigger_id: nextId("trigger-"),
     view: {
-      id: nextId("V"),
+      id: input.viewId ?? nextId("V"),
       type: "modal",
       callback_id: input.callbackId,
       private_metadata: input.privateMetadata ?? "",

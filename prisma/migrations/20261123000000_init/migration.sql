@@ -75,6 +75,13 @@ CREATE TABLE "Nomination" (
     "rejectionReason" TEXT,
     "storyChannelId" TEXT,
     "storyMessageTs" TEXT,
+    "sourceViewId" TEXT,
+    "cardUpdatedAt" TIMESTAMP(3),
+    "threadNotedAt" TIMESTAMP(3),
+    "notifiedNomineeIds" TEXT[] DEFAULT ARRAY[]::TEXT[],
+    "nominatorNotifiedAt" TIMESTAMP(3),
+    "followUpsDoneAt" TIMESTAMP(3),
+    "followUpClaimedUntil" TIMESTAMP(3),
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updatedAt" TIMESTAMP(3) NOT NULL,
 
@@ -142,6 +149,9 @@ CREATE TABLE "RecoveryEvent" (
 CREATE UNIQUE INDEX "DigestSchedule_teamId_channelId_key" ON "DigestSchedule"("teamId", "channelId");
 
 -- CreateIndex
+CREATE UNIQUE INDEX "Nomination_sourceViewId_key" ON "Nomination"("sourceViewId");
+
+-- CreateIndex
 CREATE INDEX "Nomination_teamId_status_createdAt_idx" ON "Nomination"("teamId", "status", "createdAt");
 
 -- CreateIndex
@@ -149,6 +159,9 @@ CREATE INDEX "Nomination_teamId_nominatorId_createdAt_idx" ON "Nomination"("team
 
 -- CreateIndex
 CREATE INDEX "Nomination_nomineeIds_idx" ON "Nomination" USING GIN ("nomineeIds");
+
+-- CreateIndex
+CREATE INDEX "Nomination_followUpsDoneAt_decidedAt_idx" ON "Nomination"("followUpsDoneAt", "decidedAt");
 
 -- CreateIndex
 CREATE UNIQUE INDEX "Nomination_approvalChannelId_approvalMessageTs_key" ON "Nomination"("approvalChannelId", "approvalMessageTs");

@@ -4,8 +4,15 @@
 import type { webApi } from "@slack/bolt";
 import type { Nomination } from "../../generated/prisma/client.ts";
 import type { StoryOutcome } from "./service.ts";
-import { context, section, SECTION_TEXT_LIMIT, truncate } from "../../slack/replies.ts";
-import { escapeMrkdwn, mentionChannel, mentionUser, mrkdwnFromSlack } from "../../slack/text.ts";
+import { context, section, SECTION_TEXT_LIMIT, truncate, truncateMrkdwn } from "../../slack/replies.ts";
+import {
+  escapeMrkdwn,
+  mentionChannel,
+  mentionUser,
+  mrkdwnFromSlack,
+  quoteInput,
+  splitForSections,
+} from "../../slack/text.ts";
 import {
   DELIGHT_VALUES,
   isDelightValue,
@@ -15,7 +22,9 @@ import {
   MAX_STORY_LENGTH,
   MODAL_ACTION,
   MODAL_BLOCKS,
+  type NominationDraft,
   REJECT_REASON_BLOCK,
+  slackEscapedFromPlain,
   VALUE_EMOJI,
   VALUE_LABELS,
 } from "./parse.ts";
@@ -59,10 +68,12 @@ export function formatValues(values: string[]): string {
 
 /** The story as a mrkdwn block quote, safe to post and within a section's limit. */
 export function quotedStory(story: string, limit = SECTION_TEXT_LIMIT - 200): string {
-  return truncate(mrkdwnFromSlack(story), limit)
+  // Quote first, then cut: the ">" of every line counts towards the limit too.
+  const quoted = mrkdwnFromSlack(story)
     .split("\n")
     .map((line) => `>${line}`)
     .join("\n");
+  return truncateMrkdwn(quoted, limit);
 }
 
 /**
@@ -205,11 +216,17 @@ export function nominatorThanksMessage(n: NominationView, storyChannelId: string
 export function nominatorRejectedMessage(n: NominationView): SlackMessage {
   const who = n.decidedBy ? mentionUser(n.decidedBy) : "A manager";
   const text = `Your nomination of ${listPeople(n.nomineeIds)} wasn't approved by ${who}.`;
+  const heading = "*Their reason:*\n";
+  // Escape and quote first, then cut: "&" becomes "&amp;", so a 1,000-character reason can
+  // need 5,000 characters; the cut leaves room for the heading.
   const reason = n.rejectionReason
-    ? `*Their reason:*\n${escapeMrkdwn(truncate(n.rejectionReason, MAX_REASON_LENGTH))
-        .split("\n")
-        .map((l) => `>${l}`)
-        .join("\n")}`
+    ? `${heading}${truncateMrkdwn(
+        escapeMrkdwn(n.rejectionReason)
+          .split("\n")
+          .map((l) => `>${l}`)
+          .join("\n"),
+        SECTION_TEXT_LIMIT - heading.length,
+      )}`
     : "";
   return {
     text,
@@ -219,6 +236,34 @@ export function nominatorRejectedMessage(n: NominationView): SlackMessage {
       context(
         "Thanks for looking out for great customer moments — keep them coming. You can ask them about it in the approval thread.",
       ),
+    ],
+  };
+}
+
+/**
+ * The direct message sent when a nomination from the form could not be saved after the form
+ * closed: an apology, what to do, and everything they wrote, so nothing is lost.
+ */
+export function nominationNotSavedMessage(draft: NominationDraft): SlackMessage {
+  const text =
+    ":warning: Sorry, I couldn't save your nomination just now, so nobody has seen it yet. Here is everything you wrote: please copy it and try `/delight` again in a minute. If it keeps happening, tell your Delight admin.";
+  const parts = [
+    `*Nominees:* ${listPeople(draft.nomineeIds)}`,
+    draft.customer ? `*Customer:* ${escapeMrkdwn(draft.customer)}` : null,
+    draft.values.length > 0 ? `*Values:* ${formatValues(draft.values)}` : null,
+    draft.link ? `*Link:* ${escapeMrkdwn(draft.link)}` : null,
+  ].filter((p): p is string => p !== null);
+  // Modal text is plain: escape it first, so a typed <b> is quoted as typed, not read as a token.
+  const story = quoteInput(slackEscapedFromPlain(draft.storyPlain));
+  return {
+    // The whole story is in the text too (up to 40,000 characters), for notifications and
+    // clients that don't show blocks.
+    text: `${text}\n${parts.join("\n")}\n*Story:*\n${story}`,
+    blocks: [
+      section(text),
+      section(parts.join("\n")),
+      section("*Story:*"),
+      ...splitForSections(story, SECTION_TEXT_LIMIT).map((piece) => section(piece)),
     ],
   };
 }

@@ -17,6 +17,7 @@ import {
   NOMINATE_CALLBACK,
   NOMINATION_GONE,
   nominationModal,
+  nominationNotSavedMessage,
   nominationSaved,
   noticeModal,
   ONLY_MANAGERS,
@@ -41,6 +42,7 @@ import {
   findByApprovalMessage,
   nomineeProblem,
   submitNomination,
+  sweepUnfinishedFollowUps,
   sweepWaitingCards,
   type Decision,
   type DecisionOutcome,
@@ -52,6 +54,8 @@ type WebClient = webApi.WebClient;
 
 export const NOMINATE_SHORTCUT = "nominate_message";
 const APPROVING_REACTIONS = new Set(["white_check_mark", "heavy_check_mark"]);
+// Names for the shortcut's prefill must not eat the trigger_id's few seconds.
+const MENTION_LOOKUP_TIMEOUT_MS = 1_000;
 
 /** Creates the nomination and posts its approval card; returns the line for the nominator. */
 async function saveAndPost(deps: AppDeps, client: WebClient, input: NewNomination): Promise<string> {
@@ -123,8 +127,16 @@ export function registerNominationsFeature(app: App, deps: AppDeps): void {
 
   app.shortcut({ callback_id: NOMINATE_SHORTCUT, type: "message_action" }, async ({ ack, shortcut, client }) => {
     await ack();
-    // Message text arrives Slack-escaped; the modal's inputs are plain text.
-    const text = shortcut.message.text ?? "";
+    // Message text arrives Slack-escaped; the modal's inputs are plain text. Real messages
+    // carry bare <@U…> mentions: show names, not ids.
+    const text = await labelMentions(shortcut.message.text ?? "");
+    const prefill = {
+      storyPlain: plainFromSlack(text),
+      nomineeIds: mentionedUserIds(text).filter((id) => id !== shortcut.user.id),
+      channelId: shortcut.channel.id,
+    };
+    // The trigger_id expires within seconds: open the form first, then add the link.
+    const opened = await client.views.open({ trigger_id: shortcut.trigger_id, view: nominationModal(prefill) });
     const permalink = await client.chat
       .getPermalink({ channel: shortcut.channel.id, message_ts: shortcut.message.ts })
       .then((r) => r.permalink)
@@ -132,16 +144,41 @@ export function registerNominationsFeature(app: App, deps: AppDeps): void {
         deps.logger.warn("Could not get the message permalink", String(error));
         return undefined;
       });
-    await client.views.open({
-      trigger_id: shortcut.trigger_id,
-      view: nominationModal({
-        storyPlain: plainFromSlack(text),
-        link: permalink,
-        nomineeIds: mentionedUserIds(text).filter((id) => id !== shortcut.user.id),
-        channelId: shortcut.channel.id,
-      }),
-    });
+    const viewId = opened.view?.id;
+    if (!permalink || !viewId) return;
+    await client.views
+      .update({ view_id: viewId, hash: opened.view?.hash, view: nominationModal({ ...prefill, link: permalink }) })
+      .catch((error: unknown) => {
+        // Most likely the person already submitted or closed it: the link is optional.
+        deps.logger.warn("Could not add the permalink to the nomination form", String(error));
+      });
   });
+
+  /** Gives bare <@U…> mentions their display name (or leaves the id), within a short budget. */
+  async function labelMentions(escaped: string): Promise<string> {
+    const bare = [...new Set([...escaped.matchAll(/<@([UW][A-Z0-9]+)>/g)].map((m) => m[1] as string))];
+    if (bare.length === 0) return escaped;
+    const lookups = Promise.all(
+      bare.map((id) =>
+        deps.users
+          .profile(id)
+          .then((p) => [id, p.name] as const)
+          .catch(() => [id, undefined] as const),
+      ),
+    );
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<[]>((resolve) => {
+      timer = setTimeout(() => resolve([]), MENTION_LOOKUP_TIMEOUT_MS);
+    });
+    const names = new Map<string, string | undefined>(
+      await Promise.race([lookups, timedOut]).finally(() => clearTimeout(timer)),
+    );
+    return escaped.replace(/<@([UW][A-Z0-9]+)>/g, (whole, id: string) => {
+      const name = names.get(id);
+      // The label is shown as plain text; keep it from closing the token.
+      return name ? `<@${id}|${name.replace(/[<>|]/g, "")}>` : whole;
+    });
+  }
 
   app.view(NOMINATE_CALLBACK, async ({ ack, view, body, client, context }) => {
     const nominatorId = body.user.id;
@@ -150,6 +187,7 @@ export function registerNominationsFeature(app: App, deps: AppDeps): void {
       await ack({ response_action: "errors", errors: read.errors });
       return;
     }
+    // Bounded (see nomineeProblem): ack() must come within 3 seconds.
     const problem = await nomineeProblem(deps.users, nominatorId, read.draft.nomineeIds);
     if (problem) {
       await ack({ response_action: "errors", errors: { [MODAL_BLOCKS.nominees]: problem.plain } });
@@ -157,15 +195,33 @@ export function registerNominationsFeature(app: App, deps: AppDeps): void {
     }
     await ack();
     const teamId = context.teamId ?? body.team?.id ?? body.user.team_id ?? "";
-    const saved = await saveAndPost(deps, client, {
-      workspace: { teamId, enterpriseId: context.enterpriseId ?? null },
-      nominatorId,
-      nomineeIds: read.draft.nomineeIds,
-      story: slackEscapedFromPlain(read.draft.storyPlain),
-      values: read.draft.values,
-      customer: read.draft.customer,
-      link: read.draft.link,
-    });
+    const { draft } = read;
+    let saved: string;
+    try {
+      saved = await saveAndPost(deps, client, {
+        workspace: { teamId, enterpriseId: context.enterpriseId ?? null },
+        nominatorId,
+        nomineeIds: draft.nomineeIds,
+        story: slackEscapedFromPlain(draft.storyPlain),
+        values: draft.values,
+        customer: draft.customer,
+        link: draft.link,
+        sourceViewId: view.id,
+      });
+    } catch (error) {
+      // The modal is closed and has no response_url: without a DM the story would be gone.
+      deps.logger.error("Could not save a nomination from the form", { teamId, nominatorId }, String(error));
+      // It may have been saved before the failure (then the sweeper posts its card): say so
+      // rather than invite a duplicate.
+      const kept = await deps.prisma.nomination.findUnique({ where: { sourceViewId: view.id } }).catch(() => null);
+      saved = kept ? nominationSaved(kept, { kind: "failed", channelId: kept.approvalChannelId }) : "";
+      if (!kept) {
+        await sendDirectMessage(client, nominatorId, nominationNotSavedMessage(draft)).catch((dmError: unknown) =>
+          deps.logger.warn("Could not tell the nominator their nomination failed", String(dmError)),
+        );
+        return;
+      }
+    }
     // A modal has no response_url: the confirmation goes by direct message.
     await sendDirectMessage(client, nominatorId, { text: saved });
   });
@@ -295,10 +351,10 @@ export function registerNominationsFeature(app: App, deps: AppDeps): void {
   });
 
   app.event("message", async ({ event, client, context }) => {
-    // Only people's replies in a thread: no edits, joins or app messages.
-    if (event.subtype !== undefined) return;
+    // Only people's replies in a thread (also sent to the channel): no edits, joins or app messages.
+    if (event.subtype !== undefined && event.subtype !== "thread_broadcast") return;
     const message = event;
-    if (message.bot_id || !message.thread_ts || message.thread_ts === message.ts) return;
+    if (("bot_id" in message && message.bot_id) || !message.thread_ts || message.thread_ts === message.ts) return;
     if (!isApprovalReply(message.text)) return;
     await decideInChannel(client, {
       teamId: context.teamId ?? "",
@@ -310,7 +366,10 @@ export function registerNominationsFeature(app: App, deps: AppDeps): void {
   });
 }
 
-/** Every few minutes, each instance posts the approval cards that are still waiting. */
+/**
+ * Every few minutes, each instance posts the approval cards that are still waiting and
+ * finishes decisions whose follow-ups were interrupted (the database claims make each run once).
+ */
 export const WAITING_CARDS_SWEEP = "*/5 * * * *";
 
 export function startNominationsSweeper(deps: AppDeps, client: WebClient): { stop(): Promise<void> } {
@@ -320,6 +379,8 @@ export function startNominationsSweeper(deps: AppDeps, client: WebClient): { sto
       try {
         const posted = await sweepWaitingCards(deps, client);
         if (posted > 0) deps.logger.info(`Posted ${posted} waiting approval cards`);
+        const finished = await sweepUnfinishedFollowUps(deps, client);
+        if (finished > 0) deps.logger.info(`Finished the follow-ups of ${finished} decisions`);
       } catch (error) {
         deps.logger.warn("The waiting-card sweep failed; it runs again in a few minutes", String(error));
       }

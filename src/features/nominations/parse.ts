@@ -31,18 +31,21 @@ export const VALUE_EMOJI: Record<DelightValue, string> = {
 };
 
 // People write tags the way they speak; a few obvious spellings map to the same value.
-const VALUE_ALIASES: Record<string, DelightValue> = {
-  listen: "listen",
-  listening: "listen",
-  empathize: "empathize",
-  empathise: "empathize",
-  empathy: "empathize",
-  attention: "attention",
-  delight: "delight",
-  wow: "delight",
-  recovery: "recovery",
-  oops: "recovery",
-};
+// A Map, not an object literal: "#constructor" or "#toString" must not look like a tag.
+const VALUE_ALIASES = new Map<string, DelightValue>([
+  ["listen", "listen"],
+  ["listening", "listen"],
+  ["empathize", "empathize"],
+  ["empathise", "empathize"],
+  ["empathy", "empathize"],
+  ["attention", "attention"],
+  ["delight", "delight"],
+  ["wow", "delight"],
+  ["recovery", "recovery"],
+  ["oops", "recovery"],
+]);
+
+const valueOfTag = (tag: string | undefined): DelightValue | undefined => VALUE_ALIASES.get((tag ?? "").toLowerCase());
 
 /** Long enough for a real story, short enough for one Slack section (3,000 characters). */
 export const MAX_STORY_LENGTH = 2000;
@@ -64,9 +67,17 @@ export function slackEscapedFromPlain(plain: string): string {
   return plain.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
-/** Length of a story as people see it (entities and mention tokens count as what they show). */
+/**
+ * Length of a story as people see it: entities and mention tokens count as what they show,
+ * and a link as its label (or its address when it has none), not "label (address)".
+ */
 export function storyLength(slackEscaped: string): number {
-  return plainFromSlack(slackEscaped).trim().length;
+  const asShown = slackEscaped.replace(
+    /<((?:https?|mailto):[^|<>]*)(?:\|([^<>]*))?>/gi,
+    (_whole, url: string, label?: string) =>
+      label ? label.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;") : url,
+  );
+  return plainFromSlack(asShown).trim().length;
 }
 
 export type DelightCommand =
@@ -78,8 +89,9 @@ export type DelightCommand =
 
 const USER_HINT = "Type `@` and pick each person from the list so Slack links them.";
 
-// Leading nominees: linked mentions, optionally separated by commas, "and" or "&".
-const LEADING_NOMINEE = /^\s*(?:<@[UW][A-Z0-9]+(?:\|[^>]*)?>|,|and\b|&amp;|\+)\s*/i;
+// Leading nominees: linked mentions, optionally separated by commas, "and", "&" or "+". A
+// connector counts only between two mentions: "@alice and the customer…" keeps its "and".
+const LEADING_NOMINEE = /^\s*<@[UW][A-Z0-9]+(?:\|[^>]*)?>(?:(?:\s*(?:,|and\b|&amp;|\+))+\s*(?=<@))?\s*/i;
 const TAG = /(^|\s)#([A-Za-z]+)\b/g;
 const TRAILING_TAG = /\s*#([A-Za-z]+)[.,;!]*\s*$/;
 
@@ -112,12 +124,12 @@ export function parseDelightCommand(escapedText: string): DelightCommand {
 
   const values = new Set<DelightValue>();
   for (const match of rest.matchAll(TAG)) {
-    const value = VALUE_ALIASES[(match[2] ?? "").toLowerCase()];
+    const value = valueOfTag(match[2]);
     if (value) values.add(value);
   }
   // Tags at the end are labels, not part of the story; tags inside a sentence stay in it.
   let story = rest;
-  for (let m = TRAILING_TAG.exec(story); m && VALUE_ALIASES[(m[1] ?? "").toLowerCase()]; m = TRAILING_TAG.exec(story)) {
+  for (let m = TRAILING_TAG.exec(story); m && valueOfTag(m[1]); m = TRAILING_TAG.exec(story)) {
     story = story.slice(0, m.index);
   }
   story = story.trim().replace(/^[:\-–—]\s*/, "");

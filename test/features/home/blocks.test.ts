@@ -27,6 +27,13 @@ function row(i: number): Nomination {
     rejectionReason: null,
     storyChannelId: null,
     storyMessageTs: null,
+    sourceViewId: null,
+    cardUpdatedAt: null,
+    threadNotedAt: null,
+    notifiedNomineeIds: [],
+    nominatorNotifiedAt: null,
+    followUpsDoneAt: null,
+    followUpClaimedUntil: null,
     createdAt: at,
     updatedAt: at,
   };

@@ -1,6 +1,15 @@
 // Rendering of nominations: user text is always escaped, and Block Kit limits hold.
 import { describe, expect, it } from "vitest";
-import { approvalCard, storyPost, storyPreview } from "../../../src/features/nominations/blocks.ts";
+import {
+  approvalCard,
+  nominationNotSavedMessage,
+  nominatorRejectedMessage,
+  quotedStory,
+  storyPost,
+  storyPreview,
+} from "../../../src/features/nominations/blocks.ts";
+import { MAX_REASON_LENGTH, MAX_STORY_LENGTH } from "../../../src/features/nominations/parse.ts";
+import { nomineeProblem } from "../../../src/features/nominations/service.ts";
 import { parseDelightCommand } from "../../../src/features/nominations/parse.ts";
 import { startOfMonth } from "../../../src/features/nominations/stats.ts";
 
@@ -59,5 +68,93 @@ describe("startOfMonth", () => {
     expect(startOfMonth(now, "America/New_York").toISOString()).toBe("2026-11-01T04:00:00.000Z");
     // Just after midnight on the 1st in Tokyo is still October in UTC.
     expect(startOfMonth(new Date("2026-10-31T16:00:00Z"), "Asia/Tokyo").toISOString()).toBe("2026-10-31T15:00:00.000Z");
+  });
+});
+
+/** Every text of every block, with its limit. */
+function blockTexts(blocks: unknown[]): string[] {
+  return blocks.flatMap((b) => {
+    const block = b as {
+      text?: { text: string };
+      elements?: Array<{ text?: string }>;
+      fields?: Array<{ text: string }>;
+    };
+    return [
+      ...(block.text ? [block.text.text] : []),
+      ...(block.elements ?? []).flatMap((e) => (e.text ? [e.text] : [])),
+      ...(block.fields ?? []).map((f) => f.text),
+    ];
+  });
+}
+
+describe("Block Kit limits with worst-case input", () => {
+  it("keeps a rejection reason full of & < > within a section, without a broken entity", () => {
+    const reason = "&<>".repeat(MAX_REASON_LENGTH / 3);
+    const message = nominatorRejectedMessage({
+      ...nomination,
+      status: "rejected",
+      decidedBy: "UMARIA",
+      rejectionReason: reason,
+    });
+    const texts = blockTexts(message.blocks);
+    for (const text of texts) expect(text.length).toBeLessThanOrEqual(3000);
+    const quoted = texts.find((t) => t.includes("Their reason"))!;
+    expect(quoted).toMatch(/(&amp;|&lt;|&gt;)…$/);
+  });
+
+  it("keeps a story of many short lines within a section once each line is quoted", () => {
+    const story = "a\n".repeat(MAX_STORY_LENGTH / 2);
+    expect(quotedStory(story).length).toBeLessThanOrEqual(2800);
+    const card = approvalCard({ ...nomination, story });
+    for (const text of blockTexts(card.blocks)) expect(text.length).toBeLessThanOrEqual(3000);
+    const entities = "&amp;".repeat(700);
+    const cut = quotedStory(entities);
+    expect(cut.length).toBeLessThanOrEqual(2800);
+    expect(cut).toMatch(/&amp;…$/);
+  });
+
+  it("quotes the whole story back when a form could not be saved, in sections that fit", () => {
+    const storyPlain = `${"<b> & ".repeat(600)}THE END`;
+    const message = nominationNotSavedMessage({
+      nomineeIds: ["UALICE"],
+      customer: "Acme",
+      storyPlain,
+      values: ["listen"],
+      link: null,
+    });
+    for (const text of blockTexts(message.blocks)) expect(text.length).toBeLessThanOrEqual(3000);
+    expect(message.blocks.length).toBeGreaterThan(4);
+    const all = blockTexts(message.blocks).join("");
+    expect(all).toContain("THE END");
+    // Every character made it, and no entity was cut in two.
+    for (const entity of [/&lt;/g, /&gt;/g, /&amp;/g]) expect(all.match(entity)).toHaveLength(600);
+    expect(message.text).toContain("THE END");
+  });
+});
+
+describe("nomineeProblem", () => {
+  const profile = (id: string) => ({ id, isBot: false, isAdmin: false, deleted: false, name: id });
+  const platformError = (code: string) => Object.assign(new Error(code), { data: { ok: false, error: code } });
+
+  it("refuses unknown accounts but not people Slack could not look up just now", async () => {
+    const users = {
+      profile: async (id: string) => {
+        if (id === "UGONE") throw platformError("user_not_found");
+        if (id === "UBUSY") throw platformError("ratelimited");
+        if (id === "UNET") throw new Error("socket hang up");
+        return profile(id);
+      },
+    };
+    expect(await nomineeProblem(users, "UNINA", ["UALICE", "UBUSY", "UNET"])).toBeNull();
+    expect((await nomineeProblem(users, "UNINA", ["UALICE", "UGONE"]))?.plain).toContain("active account");
+  });
+
+  it("skips the check rather than hold the form past Slack's 3 seconds", async () => {
+    const slow = { profile: () => new Promise<never>(() => undefined) };
+    const started = Date.now();
+    expect(await nomineeProblem(slow, "UNINA", ["UALICE"], { timeoutMs: 50 })).toBeNull();
+    expect(Date.now() - started).toBeLessThan(1000);
+    // Self-nomination needs no lookup and is still refused.
+    expect(await nomineeProblem(slow, "UNINA", ["UNINA"], { timeoutMs: 50 })).not.toBeNull();
   });
 });

@@ -7,6 +7,7 @@ import {
   readNominationModal,
   readRejectReason,
   slackEscapedFromPlain,
+  storyLength,
 } from "../../../src/features/nominations/parse.ts";
 import { mrkdwnFromSlack } from "../../../src/slack/text.ts";
 
@@ -116,5 +117,42 @@ describe("approval replies and reasons", () => {
       ok: true,
       reason: "Not customer-facing",
     });
+  });
+});
+
+describe("review fixes in parsing", () => {
+  it("treats and, & and + as connectors only between mentions", () => {
+    expect(parseDelightCommand("<@UALICE|alice> and the customer loved it")).toMatchObject({
+      nomineeIds: ["UALICE"],
+      story: "and the customer loved it",
+    });
+    expect(parseDelightCommand("<@UALICE> &amp; team saved the launch")).toMatchObject({
+      story: "&amp; team saved the launch",
+    });
+    expect(parseDelightCommand("<@UALICE> + a note made their day")).toMatchObject({
+      story: "+ a note made their day",
+    });
+    expect(parseDelightCommand("<@UALICE>, and <@UBOB> &amp; <@UCAT> + <@UDAN> fixed it")).toMatchObject({
+      nomineeIds: ["UALICE", "UBOB", "UCAT", "UDAN"],
+      story: "fixed it",
+    });
+  });
+
+  it("knows only real value tags (#constructor, #toString are text)", () => {
+    const parsed = parseDelightCommand("<@UALICE> fixed the build #constructor #toString #hasOwnProperty");
+    expect(parsed).toMatchObject({
+      kind: "nominate",
+      values: [],
+      story: "fixed the build #constructor #toString #hasOwnProperty",
+    });
+  });
+
+  it("counts a link as the reader sees it, not as label plus address", () => {
+    const url = `https://example.com/${"x".repeat(300)}`;
+    expect(storyLength(`see <${url}|the review>`)).toBe("see the review".length);
+    expect(storyLength(`see <${url}>`)).toBe(4 + url.length);
+    // A story just under the limit with long links is accepted.
+    const story = `${"y".repeat(MAX_STORY_LENGTH - 20)} <${url}|ticket> <${url}|review>`;
+    expect(parseDelightCommand(`<@UALICE> ${story}`).kind).toBe("nominate");
   });
 });
