@@ -130,6 +130,9 @@ export class SlackStandIn {
         res.end(JSON.stringify(body));
       });
     });
+    // Keep idle connections longer than the app's client does, as Slack does: otherwise a
+    // request on a socket the server is just closing fails with "fetch failed".
+    this.server.keepAliveTimeout = 120_000;
     await new Promise<void>((resolve) => this.server?.listen(0, "127.0.0.1", resolve));
     const { port } = this.server.address() as AddressInfo;
     this.url = `http://127.0.0.1:${port}/`;
