@@ -142,7 +142,11 @@ export function createDelightApp(options: DelightAppOptions): DelightApp {
       await app.init();
       schedules = [startNominationsSweeper(deps, app.client)];
       if (socketMode) {
-        await app.start();
+        // apps.connections.open uses the app-level token: mark its failures so the start-up
+        // message names SLACK_APP_TOKEN rather than the bot token.
+        await app.start().catch((error: unknown) => {
+          throw Object.assign(error instanceof Error ? error : new Error(String(error)), { during: "socket-mode" });
+        });
         started = true;
         return {};
       }

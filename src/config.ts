@@ -39,12 +39,13 @@ const envSchema = z.object({
     .optional()
     .superRefine((value, ctx) => {
       try {
-        parseDatabaseUrl(value);
+        const target = parseDatabaseUrl(value);
+        if (target.kind === "postgres") new URL(target.connectionString ?? "");
       } catch {
         ctx.addIssue({
           code: "custom",
           message:
-            "must be unset (embedded database in ./data), memory:// (in memory), file:<dir>, or postgres://user:password@host:5432/db.",
+            "must be unset (embedded database in ./data), memory:// (in memory), file:<dir>, or postgres://user:password@host:5432/db (percent-encode special characters in the password, such as # as %23).",
         });
       }
     }),

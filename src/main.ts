@@ -8,8 +8,9 @@ import { explainStartFailure } from "./startup-errors.ts";
 function describeDatabase(config: Config): string {
   const target = parseDatabaseUrl(config.databaseUrl);
   if (target.kind === "postgres") {
-    const url = new URL(target.connectionString ?? "");
-    return `PostgreSQL at ${url.hostname}:${url.port || 5432}${url.pathname}`;
+    // Never show the password; never throw while describing a URL that failed to parse.
+    const hostAndDb = /@([^/?#]+)(\/[^?#]*)?/.exec(target.connectionString ?? "");
+    return hostAndDb ? `PostgreSQL at ${hostAndDb[1]}${hostAndDb[2] ?? ""}` : "PostgreSQL";
   }
   return target.dataDir ? `embedded PGlite in ${target.dataDir}` : "in-memory PGlite (data is lost on exit)";
 }

@@ -7,9 +7,16 @@ export function explainStartFailure(error: unknown, config: Config): string {
   if (code === "EADDRINUSE") {
     return `Delight can't listen on port ${config.port}: another program uses it. Stop that program or set PORT to a free port.`;
   }
-  if (/invalid_auth|not_authed|account_inactive|token_revoked/.test(slackError)) {
+  const authProblem = /invalid_auth|not_authed|account_inactive|token_revoked/.exec(slackError)?.[0];
+  if (authProblem && (error as { during?: string } | null)?.during === "socket-mode") {
     return (
-      `Slack rejected SLACK_BOT_TOKEN (${slackError.replace(/^.*(invalid_auth|not_authed|account_inactive|token_revoked).*$/s, "$1")}). ` +
+      `Slack rejected SLACK_APP_TOKEN (${authProblem}). Generate an app-level token (xapp-…) with the ` +
+      "connections:write scope on your Slack app's Basic Information page → App-Level Tokens, and check that Socket Mode is on."
+    );
+  }
+  if (authProblem) {
+    return (
+      `Slack rejected SLACK_BOT_TOKEN (${authProblem}). ` +
       "Copy the Bot User OAuth Token (xoxb-…) again from your Slack app's OAuth & Permissions page; reinstall the app if it was removed."
     );
   }

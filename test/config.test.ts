@@ -72,6 +72,12 @@ describe("loadConfig", () => {
     expect(config.openai).toEqual({ apiKey: "sk-test", baseUrl: undefined, model: "gpt-4o-mini" });
   });
 
+  it("explains a PostgreSQL URL whose password needs percent-encoding", () => {
+    expect(problems({ ...valid, DATABASE_URL: "postgres://u:pa#ss@db:5432/delight" })[0]).toMatch(
+      /^DATABASE_URL .*percent-encode/,
+    );
+  });
+
   it("treats empty values as unset", () => {
     expect(loadConfig({ ...valid, PORT: "", DATABASE_URL: " " }).port).toBe(3000);
   });

@@ -4,6 +4,8 @@
 //   file:<dir>       → embedded PGlite persisted under <dir>
 //   postgres(ql)://… → PostgreSQL through node-postgres
 // Used by the app at start-up and by prisma.config.ts for the Prisma CLI.
+import { rmSync } from "node:fs";
+import { mkdir, open, readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
@@ -72,6 +74,50 @@ export class CatalogTypesAsTextClient extends pg.Client {
   }
 }
 
+export class DataDirInUseError extends Error {}
+
+/**
+ * PGlite has no locking of its own: two processes on one data directory corrupt it. A lock
+ * file with the owner's pid (next to the directory) keeps a second `npm start` (or `npm run db:migrate` while the app
+ * runs) out; a lock left by a process that no longer exists is taken over.
+ */
+async function lockDataDir(dir: string): Promise<() => void> {
+  // Beside the directory, not in it: PGlite initialises only an empty directory.
+  await mkdir(path.dirname(dir), { recursive: true });
+  const lockPath = dataDirLockPath(dir);
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const handle = await open(lockPath, "wx");
+      await handle.writeFile(String(process.pid));
+      await handle.close();
+      return () => rmSync(lockPath, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      const owner = Number((await readFile(lockPath, "utf8").catch(() => "")).trim());
+      if (owner && owner !== process.pid && isRunning(owner)) {
+        throw new DataDirInUseError(
+          `the embedded database in ${dir} is in use by another process (pid ${owner}). Stop it first, or set DATABASE_URL to another directory (file:<dir>) or to PostgreSQL.`,
+        );
+      }
+      await rm(lockPath, { force: true }); // stale: its process is gone
+    }
+  }
+  throw new DataDirInUseError(`could not lock the embedded database in ${dir}`);
+}
+
+export function dataDirLockPath(dir: string): string {
+  return path.join(path.dirname(dir), `.${path.basename(dir)}.lock`);
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
 export interface OpenedDriver {
   target: DatabaseTarget;
   adapterFactory: SqlMigrationAwareDriverAdapterFactory;
@@ -79,26 +125,49 @@ export interface OpenedDriver {
   execScript(sql: string): Promise<void>;
   /** Runs one parameterised query and returns its rows. */
   query<Row>(sql: string, params?: unknown[]): Promise<Row[]>;
+  /**
+   * Runs `work` on one database connection, for session state such as an advisory lock
+   * (a pool would otherwise spread the lock, the work and the unlock over connections).
+   */
+  withSession<T>(work: (session: SqlSession) => Promise<T>): Promise<T>;
   close(): Promise<void>;
+}
+
+export interface SqlSession {
+  execScript(sql: string): Promise<void>;
+  query<Row>(sql: string, params?: unknown[]): Promise<Row[]>;
 }
 
 export async function openDriverAdapter(databaseUrl: string | undefined): Promise<OpenedDriver> {
   const target = parseDatabaseUrl(databaseUrl);
   if (target.kind === "pglite") {
+    const releaseLock = target.dataDir ? await lockDataDir(target.dataDir) : () => undefined;
     const pglite = target.dataDir ? new PGlite(target.dataDir) : new PGlite();
-    await pglite.waitReady;
-    return {
-      target,
-      // pglite-prisma-adapter 0.6 is typed against an older driver-adapter-utils; the
-      // interface it implements is unchanged at run time (checked by the database tests).
-      adapterFactory: new PrismaPGlite(pglite) as unknown as SqlMigrationAwareDriverAdapterFactory,
+    try {
+      await pglite.waitReady;
+    } catch (error) {
+      releaseLock();
+      throw error;
+    }
+    const session: SqlSession = {
       async execScript(sql) {
         await pglite.exec(sql);
       },
       async query<Row>(sql: string, params: unknown[] = []) {
         return (await pglite.query<Row>(sql, params)).rows;
       },
-      close: () => pglite.close(),
+    };
+    return {
+      target,
+      // pglite-prisma-adapter 0.6 is typed against an older driver-adapter-utils; the
+      // interface it implements is unchanged at run time (checked by the database tests).
+      adapterFactory: new PrismaPGlite(pglite) as unknown as SqlMigrationAwareDriverAdapterFactory,
+      ...session,
+      withSession: (work) => work(session),
+      async close() {
+        await pglite.close();
+        releaseLock();
+      },
     };
   }
   const pool = new pg.Pool({
@@ -106,6 +175,9 @@ export async function openDriverAdapter(databaseUrl: string | undefined): Promis
     Client: CatalogTypesAsTextClient,
     max: 10,
   });
+  // An idle connection dropped by the server (restart, failover) must not crash the process
+  // before Prisma attaches its own listener; the pool replaces it on next use.
+  pool.on("error", (error) => console.warn(`PostgreSQL connection lost: ${error.message}`));
   return {
     target,
     adapterFactory: new PrismaPg(pool, { disposeExternalPool: false }),
@@ -114,6 +186,21 @@ export async function openDriverAdapter(databaseUrl: string | undefined): Promis
     },
     async query<Row>(sql: string, params: unknown[] = []) {
       return (await pool.query(sql, params)).rows as Row[];
+    },
+    async withSession(work) {
+      const client = await pool.connect();
+      try {
+        return await work({
+          async execScript(sql) {
+            await client.query(sql);
+          },
+          async query<Row>(sql: string, params: unknown[] = []) {
+            return (await client.query(sql, params)).rows as Row[];
+          },
+        });
+      } finally {
+        client.release();
+      }
     },
     close: () => pool.end(),
   };

@@ -19,7 +19,7 @@ export async function openDatabase(databaseUrl: string | undefined): Promise<Dat
   const driver = await openDriverAdapter(databaseUrl);
   let appliedMigrations: string[];
   try {
-    appliedMigrations = await applyMigrations(driver);
+    appliedMigrations = await driver.withSession((session) => applyMigrations(session));
   } catch (error) {
     await driver.close().catch(() => undefined);
     throw error;

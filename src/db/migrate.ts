@@ -6,7 +6,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import type { OpenedDriver } from "./adapters.ts";
+import type { SqlSession } from "./adapters.ts";
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL("../../prisma/migrations", import.meta.url));
 
@@ -47,11 +47,10 @@ export async function readMigrations(dir = MIGRATIONS_DIR): Promise<MigrationFil
 
 export class MigrationError extends Error {}
 
+const sqlText = (value: string): string => `'${value.replace(/'/g, "''")}'`;
+
 /** Applies every migration not yet recorded; returns the names it applied. */
-export async function applyMigrations(
-  driver: Pick<OpenedDriver, "execScript" | "query">,
-  dir = MIGRATIONS_DIR,
-): Promise<string[]> {
+export async function applyMigrations(driver: SqlSession, dir = MIGRATIONS_DIR): Promise<string[]> {
   const migrations = await readMigrations(dir);
   await driver.query("SELECT pg_advisory_lock($1)", [PRISMA_ADVISORY_LOCK_KEY]);
   try {
@@ -70,21 +69,15 @@ export async function applyMigrations(
             `"npx prisma migrate resolve --rolled-back ${migration.name}" and start again.`,
         );
       }
-      const id = randomUUID();
-      await driver.query(
-        `INSERT INTO "_prisma_migrations" (id, checksum, migration_name, started_at) VALUES ($1, $2, $3, now())`,
-        [id, migration.checksum, migration.name],
-      );
+      // The bookkeeping row is written in the migration's own transaction: a process killed
+      // mid-migration leaves neither the schema change nor a half-finished record behind.
+      const record = `INSERT INTO "_prisma_migrations" (id, checksum, migration_name, started_at, finished_at, applied_steps_count) VALUES (${sqlText(randomUUID())}, ${sqlText(migration.checksum)}, ${sqlText(migration.name)}, now(), now(), 1);`;
       try {
-        await driver.execScript(`BEGIN;\n${migration.sql}\nCOMMIT;`);
+        await driver.execScript(`BEGIN;\n${migration.sql}\n${record}\nCOMMIT;`);
       } catch (error) {
         await driver.execScript("ROLLBACK;").catch(() => undefined);
-        await driver.query(`DELETE FROM "_prisma_migrations" WHERE id = $1`, [id]);
         throw new MigrationError(`Migration ${migration.name} failed: ${(error as Error).message}`);
       }
-      await driver.query(`UPDATE "_prisma_migrations" SET finished_at = now(), applied_steps_count = 1 WHERE id = $1`, [
-        id,
-      ]);
       applied.push(migration.name);
     }
     return applied;

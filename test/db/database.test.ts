@@ -1,6 +1,9 @@
 // The data layer on every database target: migrations, isolation, exactly-once primitives.
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { openDriverAdapter } from "../../src/db/adapters.ts";
+import { dataDirLockPath, openDriverAdapter } from "../../src/db/adapters.ts";
 import { openDatabase } from "../../src/db/database.ts";
 import { applyMigrations, readMigrations } from "../../src/db/migrate.ts";
 import { ensureWorkspace, getSettings, setSla } from "../../src/features/admin/settings.ts";
@@ -57,5 +60,52 @@ describe.each(databaseTargets())("database on $name", (target) => {
 describe("PostgreSQL tests", () => {
   it.skipIf(Boolean(TEST_DATABASE_URL))("are skipped: set TEST_DATABASE_URL=postgres://… to run them", () => {
     expect(TEST_DATABASE_URL).toBeUndefined();
+  });
+});
+
+describe.each(databaseTargets())("migrations on $name", (target) => {
+  afterAll(() => target.cleanup());
+
+  it("records nothing for a migration that fails, so the next start tries it again", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "delight-migrations-"));
+    await mkdir(path.join(dir, "20260101000000_good"));
+    await writeFile(path.join(dir, "20260101000000_good", "migration.sql"), `CREATE TABLE "Good" (id INT);`);
+    await mkdir(path.join(dir, "20260102000000_bad"));
+    await writeFile(
+      path.join(dir, "20260102000000_bad", "migration.sql"),
+      `CREATE TABLE "Half" (id INT);\nSELECT * FROM "NoSuchTable";`,
+    );
+    const driver = await openDriverAdapter(await target.create());
+    await expect(driver.withSession((s) => applyMigrations(s, dir))).rejects.toThrow(/20260102000000_bad failed/);
+    const recorded = await driver.query<{ migration_name: string; finished_at: Date | null }>(
+      `SELECT migration_name, finished_at FROM "_prisma_migrations" ORDER BY migration_name`,
+    );
+    expect(recorded.map((r) => r.migration_name)).toEqual(["20260101000000_good"]);
+    expect(recorded[0]?.finished_at).not.toBeNull();
+    const half = await driver.query<{ exists: boolean }>(`SELECT to_regclass('"Half"') IS NOT NULL AS exists`);
+    expect(half[0]?.exists).toBe(false);
+    await driver.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+});
+
+describe("embedded database directory", () => {
+  it("refuses a second process on the same data directory, naming what to do", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "delight-lock-"));
+    // The parent process (the test runner) is alive: its pid stands for "another instance".
+    await writeFile(dataDirLockPath(dir), String(process.ppid));
+    await expect(openDriverAdapter(`file:${dir}`)).rejects.toThrow(/in use by another process/);
+    await rm(dir, { recursive: true, force: true });
+    await rm(dataDirLockPath(dir), { force: true });
+  });
+
+  it("takes over a lock left by a process that is gone", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "delight-lock-"));
+    await writeFile(dataDirLockPath(dir), "999999");
+    const driver = await openDriverAdapter(`file:${dir}`);
+    expect(await readFile(dataDirLockPath(dir), "utf8")).toBe(String(process.pid));
+    await driver.close();
+    await expect(readFile(dataDirLockPath(dir), "utf8")).rejects.toThrow();
+    await rm(dir, { recursive: true, force: true });
   });
 });

@@ -1,6 +1,5 @@
 // `npm start` as a user runs it: the real process entry, with and without configuration.
 import { spawn, type ChildProcess } from "node:child_process";
-import { createServer } from "node:net";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { databaseTargets } from "../support/databases.ts";
@@ -13,17 +12,6 @@ function baseEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   return { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: "info", ...extra };
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 function run(env: NodeJS.ProcessEnv): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
   const child = spawn(tsx, ["src/main.ts"], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
@@ -31,6 +19,16 @@ function run(env: NodeJS.ProcessEnv): { child: ChildProcess; output: () => strin
   child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
   return { child, output: () => output, exited };
+}
+
+async function waitForListeningPort(output: () => string, timeoutMs: number): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const match = /listening on port (\d+)/.exec(output());
+    if (match) return Number(match[1]);
+    if (Date.now() > deadline) throw new Error(`The app did not start listening:\n${output()}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 async function waitForHealth(url: string, timeoutMs: number): Promise<Response> {
@@ -63,18 +61,19 @@ describe("npm start", () => {
 
     it("serves /healthz and /slack/events within a few seconds, and stops cleanly", async () => {
       const apiUrl = await slack.start();
-      const port = await freePort();
       const started = Date.now();
+      // PORT=0: the OS picks a free port and the app says which, so parallel test files never collide.
       const app = run(
         baseEnv({
           SLACK_BOT_TOKEN: "xoxb-test",
           SLACK_SIGNING_SECRET: "secret",
           SLACK_API_URL: apiUrl,
-          PORT: String(port),
+          PORT: "0",
           DATABASE_URL: await target.create(),
         }),
       );
       try {
+        const port = await waitForListeningPort(app.output, 15_000);
         const health = await waitForHealth(`http://127.0.0.1:${port}/healthz`, 15_000);
         expect(health.status).toBe(200);
         expect(Date.now() - started).toBeLessThan(15_000);
@@ -102,7 +101,7 @@ describe("npm start with a token Slack rejects", () => {
         SLACK_BOT_TOKEN: "xoxb-revoked",
         SLACK_SIGNING_SECRET: "secret",
         SLACK_API_URL: apiUrl,
-        PORT: String(await freePort()),
+        PORT: "0",
         DATABASE_URL: "memory://",
       }),
     );

@@ -164,6 +164,12 @@ CREATE INDEX "Nomination_nomineeIds_idx" ON "Nomination" USING GIN ("nomineeIds"
 CREATE INDEX "Nomination_followUpsDoneAt_decidedAt_idx" ON "Nomination"("followUpsDoneAt", "decidedAt");
 
 -- CreateIndex
+CREATE INDEX "Nomination_approvalChannelId_controlsMessageTs_idx" ON "Nomination"("approvalChannelId", "controlsMessageTs");
+
+-- CreateIndex
+CREATE INDEX "Nomination_status_approvalMessageTs_idx" ON "Nomination"("status", "approvalMessageTs");
+
+-- CreateIndex
 CREATE UNIQUE INDEX "Nomination_approvalChannelId_approvalMessageTs_key" ON "Nomination"("approvalChannelId", "approvalMessageTs");
 
 -- CreateIndex

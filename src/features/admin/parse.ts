@@ -124,7 +124,8 @@ export function parseAdminCommand(escapedText: string): ParseResult {
       const [channelToken, weekdayWord, timeWord, timezone, ...extra] = rest;
       const [channelId] = mentionedChannelIds(channelToken ?? "");
       if (!channelId) return { ok: false, problem: `Name the digest's channel first. ${CHANNEL_HINT}` };
-      const weekday = WEEKDAYS[(weekdayWord ?? "").toLowerCase()];
+      const weekdayKey = (weekdayWord ?? "").toLowerCase();
+      const weekday = Object.hasOwn(WEEKDAYS, weekdayKey) ? WEEKDAYS[weekdayKey] : undefined;
       if (!weekday) return { ok: false, problem: "Give a weekday after the channel, such as `friday` or `mon`." };
       const time = timeOfDay.safeParse(timeWord ?? "");
       if (!time.success) return { ok: false, problem: "Give the time as 24-hour `HH:MM`, such as `16:30`." };

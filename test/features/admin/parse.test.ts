@@ -34,6 +34,8 @@ describe("parseAdminCommand", () => {
     ["managers promote <@U1>", /managers add/],
     ["channel approvals general", /Name the channel/],
     ["digest add <#C1> someday 10:00", /weekday/],
+    ["digest add <#C1> constructor 10:00", /weekday/],
+    ["digest add <#C1> __proto__ 10:00", /weekday/],
     ["digest add <#C1> mon 25:00", /HH:MM/],
     ["digest add <#C1> mon 10:00 Mars/Base", /IANA/],
     ["sla soon", /24h/],
