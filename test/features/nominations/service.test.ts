@@ -129,6 +129,16 @@ function scriptedClient() {
 describe.each(databaseTargets())("nominations service on $name", (target) => {
   afterAll(() => target.cleanup());
 
+  /** A fresh database, a workspace with an approvals channel, and a scripted Slack client. */
+  async function workspaceWithApprovals(teamId: string) {
+    const db = await openDatabase(await target.create());
+    const clock = new TestClock();
+    const deps = { prisma: db.prisma, clock, logger: silentLogger };
+    const team = { teamId };
+    await setChannel(db.prisma, team, "approvals", "CAPP");
+    return { db, clock, deps, team, slack: scriptedClient() };
+  }
+
   it("creates the workspace on its first nomination and posts each card once under concurrency", async () => {
     const db = await openDatabase(await target.create());
     const deps = { prisma: db.prisma, clock: new TestClock(), logger: silentLogger };
@@ -241,12 +251,7 @@ describe.each(databaseTargets())("nominations service on $name", (target) => {
     await db.close();
   });
   it("adopts the card a crashed poster left behind instead of posting a second one", async () => {
-    const db = await openDatabase(await target.create());
-    const clock = new TestClock();
-    const deps = { prisma: db.prisma, clock, logger: silentLogger };
-    const team = { teamId: "TCRASH" };
-    await setChannel(db.prisma, team, "approvals", "CAPP");
-    const slack = scriptedClient();
+    const { db, clock, deps, team, slack } = await workspaceWithApprovals("TCRASH");
     // The first poster posts the card, then dies before saving its ts: simulated by a save
     // that never happens (the claim stays, approvalMessageTs stays null).
     const n = await createNomination(
@@ -304,12 +309,7 @@ describe.each(databaseTargets())("nominations service on $name", (target) => {
   });
 
   it("tags each card with its nomination id, and keeps one card when a slow post is taken over", async () => {
-    const db = await openDatabase(await target.create());
-    const clock = new TestClock();
-    const deps = { prisma: db.prisma, clock, logger: silentLogger };
-    const team = { teamId: "TSLOW" };
-    await setChannel(db.prisma, team, "approvals", "CAPP");
-    const slack = scriptedClient();
+    const { db, clock, deps, team, slack } = await workspaceWithApprovals("TSLOW");
     // The first post waits (429s) for longer than the stale-claim delay.
     const held = slack.holdPosts((args) => !args.thread_ts);
     const slow = submitNomination(deps, slack.client, {
@@ -338,12 +338,7 @@ describe.each(databaseTargets())("nominations service on $name", (target) => {
   });
 
   it("keeps a taken-over claim when the slow poster's post finally fails", async () => {
-    const db = await openDatabase(await target.create());
-    const clock = new TestClock();
-    const deps = { prisma: db.prisma, clock, logger: silentLogger };
-    const team = { teamId: "TSLOWFAIL" };
-    await setChannel(db.prisma, team, "approvals", "CAPP");
-    const slack = scriptedClient();
+    const { db, clock, deps, team, slack } = await workspaceWithApprovals("TSLOWFAIL");
     const slowHeld = slack.holdPosts((args) => !args.thread_ts);
     const slow = submitNomination(deps, slack.client, {
       workspace: team,
@@ -503,11 +498,7 @@ describe.each(databaseTargets())("nominations service on $name", (target) => {
   );
 
   it("makes one nomination of one modal view, even submitted twice at once", async () => {
-    const db = await openDatabase(await target.create());
-    const deps = { prisma: db.prisma, clock: new TestClock(), logger: silentLogger };
-    const team = { teamId: "TVIEW" };
-    await setChannel(db.prisma, team, "approvals", "CAPP");
-    const slack = scriptedClient();
+    const { db, deps, team, slack } = await workspaceWithApprovals("TVIEW");
     const input = {
       workspace: team,
       nominatorId: "UA",
