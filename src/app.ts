@@ -12,6 +12,7 @@ import { registerHomeFeature } from "./features/home/listeners.ts";
 import { registerNominationsFeature, startNominationsSweeper } from "./features/nominations/listeners.ts";
 import { registerRecoveriesFeature } from "./features/recoveries/listeners.ts";
 import { createScheduler, type Scheduler } from "./scheduler/scheduler.ts";
+import { createInlineJobQueue, createInlineOutbox } from "./jobs/inline.ts";
 import { userFacingErrors } from "./slack/errors.ts";
 import { createRoleLookup, SlackUsers } from "./slack/roles.ts";
 
@@ -95,6 +96,7 @@ export function createDelightApp(options: DelightAppOptions): DelightApp {
     logger,
     users,
     roles: createRoleLookup({ prisma: database.prisma, users, configuredAdmins: config.admins }),
+    jobs: createInlineJobQueue(createInlineOutbox(app.client), logger),
   };
 
   app.use(userFacingErrors(logger));

@@ -3,6 +3,7 @@ import type { Logger } from "@slack/bolt";
 import type { Clock } from "./clock.ts";
 import type { Config } from "./config.ts";
 import type { Db } from "./db/database.ts";
+import type { JobQueue } from "./jobs/queue.ts";
 import type { RoleLookup, SlackUsers } from "./slack/roles.ts";
 
 export interface AppDeps {
@@ -12,4 +13,6 @@ export interface AppDeps {
   logger: Logger;
   roles: RoleLookup;
   users: SlackUsers;
+  /** Work after the ack: listeners and schedules enqueue, handlers run it (src/jobs). */
+  jobs: JobQueue;
 }
