@@ -12,7 +12,13 @@ import { registerHomeFeature } from "./features/home/listeners.ts";
 import { registerNominationsFeature, startNominationsSweeper } from "./features/nominations/listeners.ts";
 import { registerRecoveriesFeature } from "./features/recoveries/listeners.ts";
 import { createScheduler, type Scheduler } from "./scheduler/scheduler.ts";
-import { createInlineJobQueue, createInlineOutbox } from "./jobs/inline.ts";
+import { newInstanceId } from "./scheduler/due-reminders.ts";
+import { JobStore } from "./jobs/durable-queue.ts";
+import { JobWorkers } from "./jobs/workers.ts";
+import { createMetrics, type Metrics } from "./metrics.ts";
+import { DurableOutbox } from "./slack/durable-outbox.ts";
+import { Pacer } from "./slack/pacer.ts";
+import { ackTiming } from "./slack/ack-timing.ts";
 import { userFacingErrors } from "./slack/errors.ts";
 import { createRoleLookup, SlackUsers } from "./slack/roles.ts";
 
@@ -23,6 +29,8 @@ export interface DelightAppOptions {
   logger?: Logger;
   /** Overrides for the Web API client (tests shorten retries). */
   slackClientOptions?: Partial<webApi.WebClientOptions>;
+  /** Workers of this instance (default 8). */
+  workerConcurrency?: number;
 }
 
 export interface DelightApp {
@@ -30,9 +38,14 @@ export interface DelightApp {
   deps: AppDeps;
   /** Recovery reminders and escalations; main.ts starts it, tests call tick() or run two. */
   scheduler: Scheduler;
+  /** This instance's workers: they run the jobs listeners and schedules record. */
+  workers: JobWorkers;
+  outbox: DurableOutbox;
+  metrics: Metrics;
   /** Starts the receiver. HTTP mode resolves with the port it listens on. */
   start(port?: number): Promise<{ port?: number }>;
-  stop(): Promise<void>;
+  /** Stops taking requests, stops the schedules, and gives running jobs `graceMs` to finish. */
+  stop(graceMs?: number): Promise<void>;
 }
 
 const LOG_LEVELS: Record<Config["logLevel"], LogLevel> = {
@@ -63,6 +76,9 @@ export function createDelightApp(options: DelightAppOptions): DelightApp {
     retryConfig: DEFAULT_RETRY_CONFIG,
     ...options.slackClientOptions,
   };
+  const jobStore = new JobStore(database.prisma);
+  const metrics = createMetrics({ prisma: database.prisma, jobs: jobStore });
+  let requestsInFlight = 0;
   const app = new App({
     token: config.slack.botToken,
     signingSecret: config.slack.signingSecret,
@@ -85,10 +101,61 @@ export function createDelightApp(options: DelightAppOptions): DelightApp {
           });
         },
       },
+      {
+        path: "/metrics",
+        method: ["GET"],
+        handler: (_req, res) => {
+          void metrics.registry.metrics().then(
+            (text) => {
+              res.writeHead(200, { "content-type": metrics.registry.contentType });
+              res.end(text);
+            },
+            (error: unknown) => {
+              res.writeHead(500, { "content-type": "text/plain" });
+              res.end(`metrics failed: ${String(error)}`);
+            },
+          );
+        },
+      },
     ],
   });
 
   const users = new SlackUsers(app.client);
+
+  // Every write to Slack goes through the outbox, with its own client: no hidden retries (the
+  // outbox retries, after checking whether the first try arrived) and 429s fail fast (the
+  // outbox waits them out without holding a worker).
+  const outboxClient = new webApi.WebClient(config.slack.botToken, {
+    slackApiUrl: config.slack.apiUrl,
+    logger,
+    timeout: 10_000,
+    ...options.slackClientOptions,
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+  });
+  const outbox = new DurableOutbox({
+    prisma: database.prisma,
+    client: outboxClient,
+    pacer: new Pacer(database.prisma),
+    logger,
+    hooks: {
+      onSent: (method) => metrics.slackWrites.inc({ method }),
+      onRateLimited: (lane) => metrics.rateLimited.inc({ lane_kind: lane.split(":")[0] ?? lane }),
+      onDead: (method) => metrics.deadWrites.inc({ method }),
+    },
+  });
+  const workers = new JobWorkers({
+    store: jobStore,
+    logger,
+    outboxFor: (job) => outbox.forTeam(job.teamId),
+    instanceId: newInstanceId(),
+    concurrency: options.workerConcurrency,
+    isBusy: () => requestsInFlight > 0,
+    onRun: ({ kind, lagSeconds, outcome }) => {
+      metrics.jobRuns.inc({ kind, outcome });
+      metrics.jobLagSeconds.observe(lagSeconds);
+    },
+  });
   const deps: AppDeps = {
     config,
     prisma: database.prisma,
@@ -96,9 +163,10 @@ export function createDelightApp(options: DelightAppOptions): DelightApp {
     logger,
     users,
     roles: createRoleLookup({ prisma: database.prisma, users, configuredAdmins: config.admins }),
-    jobs: createInlineJobQueue(createInlineOutbox(app.client), logger),
+    jobs: workers,
   };
 
+  app.use(ackTiming(metrics.ackSeconds));
   app.use(userFacingErrors(logger));
   app.error(async (error) => {
     // Errors that escaped the middleware above (for example a failed ack).
@@ -140,8 +208,12 @@ export function createDelightApp(options: DelightAppOptions): DelightApp {
     app,
     deps,
     scheduler,
+    workers,
+    outbox,
+    metrics,
     async start(port = config.port) {
       await app.init();
+      workers.start();
       schedules = [startNominationsSweeper(deps, app.client)];
       if (socketMode) {
         // apps.connections.open uses the app-level token: mark its failures so the start-up
@@ -154,15 +226,24 @@ export function createDelightApp(options: DelightAppOptions): DelightApp {
       }
       const server = (await app.start(port)) as Server;
       started = true;
+      // While requests are being answered, the workers step back (see JobWorkers.isBusy).
+      server.on("request", (_req, res) => {
+        requestsInFlight += 1;
+        res.once("close", () => {
+          requestsInFlight -= 1;
+        });
+      });
       const address = server.address();
       return { port: typeof address === "object" && address ? address.port : port };
     },
-    async stop() {
+    async stop(graceMs?: number) {
+      // Stop taking work first, then let the workers finish or hand back what they hold.
+      if (started) await app.stop();
+      started = false;
       await Promise.all(schedules.map((schedule) => schedule.stop()));
       schedules = [];
       await scheduler.stop();
-      if (started) await app.stop();
-      started = false;
+      await workers.stop(graceMs);
     },
   };
 }

@@ -73,11 +73,13 @@ describe("manifest.yml", async () => {
       "conversations.info": "channels:read",
       "reactions.add": "reactions:write",
       "conversations.replies": "channels:history",
+      "conversations.history": "im:history",
     };
     for (const [method, scope] of Object.entries(needs)) {
       const [group, name] = method.split(".");
       if (source.includes(`.${group}.${name}(`)) expect(manifest.oauth_config.scopes.bot, method).toContain(scope);
     }
+    if (source.includes(".filesUploadV2(")) expect(manifest.oauth_config.scopes.bot).toContain("files:write");
     expect(manifest.oauth_config.scopes.bot).toContain("commands");
   });
 

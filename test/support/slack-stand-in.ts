@@ -25,6 +25,21 @@ interface Fault {
   retryAfterSeconds?: number;
   slackError?: string;
   times: number;
+  /** The call takes effect (a message is posted) but the answer is the fault: an in-doubt write. */
+  afterDelivery?: boolean;
+}
+
+/** A message the stand-in holds, for conversations.history and conversations.replies. */
+export interface StoredMessage {
+  ts: string;
+  thread_ts?: string;
+  text?: unknown;
+  metadata?: unknown;
+}
+
+interface ChannelRateLimit {
+  perSecond: number;
+  burst: number;
 }
 
 export const BOT_USER_ID = "UDELIGHTBOT";
@@ -38,9 +53,19 @@ export class SlackStandIn {
   /** Channels the app is a member of; conversations.info answers from it. */
   readonly memberOf = new Set<string>();
   private readonly faults = new Map<string, Fault>();
+  /** Messages posted per channel, oldest first. */
+  readonly messages = new Map<string, StoredMessage[]>();
+  /** Answers 429 (per channel, like Slack's chat.postMessage limit) past this rate. */
+  private channelRateLimit?: ChannelRateLimit;
+  private readonly channelBuckets = new Map<string, number>();
+  /** Every Web API call answers 503 until this time (ms since the epoch). */
+  private downUntil = 0;
+  /** 429 answers given, per method. */
+  readonly rateLimitedCalls: RecordedCall[] = [];
   private readonly handlers = new Map<string, Handler>();
   private server?: Server;
-  private tsCounter = 1_700_000_000;
+  // Message timestamps count up from the real time, so "oldest" look-ups behave like Slack's.
+  private tsCounter = Math.floor(Date.now() / 1000);
   url = "";
 
   constructor() {
@@ -60,6 +85,17 @@ export class SlackStandIn {
   /** Overrides the answer of one method. */
   on(method: string, handler: Handler): void {
     this.handlers.set(method, handler);
+  }
+
+  /** Limits chat.postMessage per channel like Slack: `perSecond` with a short `burst`; beyond it, 429 + Retry-After. */
+  limitPostsPerChannel(limit: ChannelRateLimit | undefined): void {
+    this.channelRateLimit = limit;
+    this.channelBuckets.clear();
+  }
+
+  /** Every Web API call answers 503 for the next `ms` milliseconds. */
+  goDown(ms: number): void {
+    this.downUntil = Date.now() + ms;
   }
 
   callsTo(method: string): RecordedCall[] {
@@ -82,7 +118,21 @@ export class SlackStandIn {
 
   reset(): void {
     this.calls.length = 0;
+    this.rateLimitedCalls.length = 0;
     this.faults.clear();
+  }
+
+  /** GCRA per channel: the delay before this post would be allowed (0 = now), taking the slot if allowed. */
+  private channelDelayMs(channel: string): number {
+    const limit = this.channelRateLimit;
+    if (!limit) return 0;
+    const interval = 1000 / limit.perSecond;
+    const now = Date.now();
+    const tat = Math.max(this.channelBuckets.get(channel) ?? now, now);
+    const allowedAt = tat - (limit.burst - 1) * interval;
+    if (allowedAt > now) return allowedAt - now;
+    this.channelBuckets.set(channel, tat + interval);
+    return 0;
   }
 
   /** Resolves once `predicate` holds for the recorded calls (polls; fails after timeoutMs). */
@@ -109,11 +159,28 @@ export class SlackStandIn {
         const method = isResponseUrl ? "response_url" : path.replace(/^\/api\//, "");
         const args = parseArgs(raw, req.headers["content-type"] ?? "");
         if (isResponseUrl) args.response_id = path.slice("/respond/".length);
-        this.calls.push({ method, args, at: Date.now() });
+        const call = { method, args, at: Date.now() };
+        this.calls.push(call);
+
+        if (!isResponseUrl && Date.now() < this.downUntil) {
+          res.writeHead(503, { "content-type": "text/plain" });
+          res.end("Service Unavailable");
+          return;
+        }
+        if (method === "chat.postMessage") {
+          const delay = this.channelDelayMs(String(args.channel));
+          if (delay > 0) {
+            this.rateLimitedCalls.push(call);
+            res.writeHead(429, { "content-type": "application/json", "retry-after": String(Math.ceil(delay / 1000)) });
+            res.end(JSON.stringify({ ok: false, error: "ratelimited" }));
+            return;
+          }
+        }
 
         const fault = this.faults.get(method);
         if (fault && fault.times > 0) {
           fault.times -= 1;
+          if (fault.afterDelivery) this.answer(method, args);
           const headers: Record<string, string> = { "content-type": "application/json" };
           if (fault.retryAfterSeconds !== undefined) headers["retry-after"] = String(fault.retryAfterSeconds);
           res.writeHead(fault.status, headers);
@@ -146,6 +213,17 @@ export class SlackStandIn {
     });
   }
 
+  private shown(message: StoredMessage, args: Record<string, unknown>): Record<string, unknown> {
+    const withMetadata = args.include_all_metadata === true || args.include_all_metadata === "true";
+    return {
+      type: "message",
+      ts: message.ts,
+      thread_ts: message.thread_ts,
+      text: message.text,
+      ...(withMetadata ? { metadata: message.metadata } : {}),
+    };
+  }
+
   private nextTs(): string {
     this.tsCounter += 1;
     return `${this.tsCounter}.000100`;
@@ -165,13 +243,38 @@ export class SlackStandIn {
           user_id: BOT_USER_ID,
           bot_id: "BDELIGHT",
         };
-      case "chat.postMessage":
+      case "chat.postMessage": {
+        const ts = this.nextTs();
+        const channel = String(args.channel);
+        const stored: StoredMessage = { ts, text: args.text, metadata: args.metadata };
+        if (typeof args.thread_ts === "string") stored.thread_ts = args.thread_ts;
+        this.messages.set(channel, [...(this.messages.get(channel) ?? []), stored]);
+        return { ok: true, channel: args.channel, ts, message: { text: args.text, thread_ts: args.thread_ts } };
+      }
+      case "conversations.history": {
+        const oldest = Number(args.oldest ?? 0);
+        const all = (this.messages.get(String(args.channel)) ?? []).filter(
+          (m) => !m.thread_ts && Number(m.ts) >= oldest,
+        );
+        return { ok: true, has_more: false, messages: [...all].reverse().map((m) => this.shown(m, args)) };
+      }
+      case "conversations.replies": {
+        const thread = String(args.ts);
+        const all = (this.messages.get(String(args.channel)) ?? []).filter(
+          (m) => m.ts === thread || m.thread_ts === thread,
+        );
+        return { ok: true, has_more: false, messages: all.map((m) => this.shown(m, args)) };
+      }
+      case "files.getUploadURLExternal":
         return {
           ok: true,
-          channel: args.channel,
-          ts: this.nextTs(),
-          message: { text: args.text, thread_ts: args.thread_ts },
+          upload_url: `${this.url}upload/${this.nextTs()}`,
+          file_id: `F${this.nextTs().replace(".", "")}`,
         };
+      case "files.completeUploadExternal": {
+        const files = (Array.isArray(args.files) ? args.files : []) as Array<{ id?: string; title?: string }>;
+        return { ok: true, files: files.map((f) => ({ id: f.id, title: f.title })) };
+      }
       case "chat.update":
         return { ok: true, channel: args.channel, ts: args.ts, text: args.text };
       case "chat.postEphemeral":

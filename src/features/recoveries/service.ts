@@ -101,8 +101,15 @@ export async function openCase(prisma: Db, now: Date, input: OpenCaseInput): Pro
   const workspace = await prisma.workspace.findUniqueOrThrow({ where: { teamId: input.workspace.teamId } });
   const dueAt = input.dueAt ?? new Date(now.getTime() + workspace.slaMinutes * MINUTE_MS);
   return prisma.$transaction(async (tx) => {
+    // Numbers count per workspace; the row lock of this update orders concurrent openings.
+    const { lastCaseNumber } = await tx.workspace.update({
+      where: { teamId: input.workspace.teamId },
+      data: { lastCaseNumber: { increment: 1 } },
+      select: { lastCaseNumber: true },
+    });
     const created = await tx.recoveryCase.create({
       data: {
+        number: lastCaseNumber,
         teamId: input.workspace.teamId,
         enterpriseId: input.workspace.enterpriseId ?? null,
         reporterId: input.reporterId,

@@ -1,0 +1,276 @@
+// The durable job queue on our own database (PGlite or PostgreSQL), in the `Job` table.
+//
+// Why not pg-boss: a job must be recorded in the same database, through the same connection,
+// as the work it stands for, and on embedded PGlite there is only one connection, which
+// Prisma holds. Our queue is two statements on the hot path (a batched insert before the ack,
+// a SKIP LOCKED claim in the worker), uses Prisma's migrations and shows up in the same
+// backups; the claim/lease logic is the same pattern pg-boss and graphile-worker use.
+//
+// Enqueue is group-committed: the inserts of all requests that arrive in the same turn of
+// the event loop go to the database as one multi-row INSERT, so a burst of 1,000 commands
+// costs a handful of statements, and each request still acks only after its row is stored.
+import { randomUUID } from "node:crypto";
+import type { Db } from "../db/database.ts";
+import type { EnqueueOptions, EnqueueResult } from "./queue.ts";
+
+/** A job as the workers see it. */
+export interface ClaimedJob {
+  id: string;
+  kind: string;
+  key: string;
+  teamId: string | null;
+  payload: unknown;
+  attempts: number;
+  runAt: Date;
+  /** The claim's fencing token: completion only counts while the row still carries it. */
+  claimToken: string;
+}
+
+interface PendingInsert {
+  id: string;
+  kind: string;
+  key: string;
+  teamId: string | null;
+  payload: string;
+  runAt: Date;
+  dedupeHash: string | null;
+  dedupeSince: Date | null;
+  createdAt: Date;
+  resolve(result: EnqueueResult): void;
+  reject(error: unknown): void;
+}
+
+/** The most rows in one INSERT (8 parameters each, far below PostgreSQL's 65,535). */
+const MAX_BATCH = 500;
+
+const iso = (date: Date) => date.toISOString();
+
+export class JobStore {
+  private batch: PendingInsert[] = [];
+  private flushScheduled = false;
+  /** Called after rows were stored (the local workers claim them at once). */
+  onEnqueued: () => void = () => undefined;
+
+  constructor(
+    private readonly prisma: Db,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  enqueue(kind: string, payload: unknown, options: EnqueueOptions = {}): Promise<EnqueueResult> {
+    const createdAt = this.now();
+    return new Promise<EnqueueResult>((resolve, reject) => {
+      this.batch.push({
+        id: randomUUID(),
+        kind,
+        key: options.key ?? randomUUID(),
+        teamId: options.teamId ?? null,
+        payload: JSON.stringify(payload ?? null),
+        runAt: options.runAt ?? createdAt,
+        dedupeHash: options.dedupeHash ?? null,
+        dedupeSince: options.dedupeHash ? new Date(createdAt.getTime() - (options.dedupeWindowMs ?? 60_000)) : null,
+        createdAt,
+        resolve,
+        reject,
+      });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        // setImmediate: every request parsed in this turn of the event loop joins the batch.
+        setImmediate(() => void this.flush());
+      }
+    });
+  }
+
+  private async flush(): Promise<void> {
+    this.flushScheduled = false;
+    const taken = this.batch;
+    this.batch = [];
+    for (let i = 0; i < taken.length; i += MAX_BATCH) await this.insert(taken.slice(i, i + MAX_BATCH));
+    if (taken.length > 0) this.onEnqueued();
+  }
+
+  private async insert(rows: PendingInsert[]): Promise<void> {
+    // The same dedupe hash twice in one batch: only the first is inserted.
+    const firstByHash = new Map<string, PendingInsert>();
+    const toInsert: PendingInsert[] = [];
+    const duplicates: Array<[PendingInsert, PendingInsert]> = [];
+    for (const row of rows) {
+      const first = row.dedupeHash ? firstByHash.get(row.dedupeHash) : undefined;
+      if (first) duplicates.push([row, first]);
+      else {
+        if (row.dedupeHash) firstByHash.set(row.dedupeHash, row);
+        toInsert.push(row);
+      }
+    }
+    try {
+      const params: unknown[] = [];
+      const values = toInsert.map((row) => {
+        const base = params.length;
+        params.push(
+          row.id,
+          row.kind,
+          row.key,
+          row.teamId,
+          row.payload,
+          iso(row.runAt),
+          row.dedupeHash,
+          row.dedupeSince ? iso(row.dedupeSince) : null,
+          iso(row.createdAt),
+        );
+        const p = (n: number) => `$${base + n}`;
+        return `(${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}, ${p(6)}, ${p(7)}, ${p(8)}, ${p(9)})`;
+      });
+      const inserted = await this.prisma.$queryRawUnsafe<Array<{ id: string; key: string }>>(
+        `INSERT INTO "Job" ("id", "kind", "key", "teamId", "payload", "runAt", "dedupeHash", "createdAt")
+         SELECT v.id, v.kind, v.key, v.team, v.payload::jsonb, v.run_at::timestamp(3), v.dedupe, v.created::timestamp(3)
+         FROM (VALUES ${values.join(", ")}) AS v(id, kind, key, team, payload, run_at, dedupe, since, created)
+         WHERE v.dedupe IS NULL OR NOT EXISTS (
+           SELECT 1 FROM "Job" j WHERE j."dedupeHash" = v.dedupe AND j."createdAt" > v.since::timestamp(3))
+         ON CONFLICT ("key") DO NOTHING
+         RETURNING "id", "key"`,
+        ...params,
+      );
+      const created = new Set(inserted.map((row) => row.id));
+      const notCreated = toInsert.filter((row) => !created.has(row.id));
+      const existing = notCreated.length > 0 ? await this.findExisting(notCreated) : new Map<string, string>();
+      for (const row of toInsert) {
+        if (created.has(row.id)) row.resolve({ id: row.id, created: true });
+        else row.resolve({ id: existing.get(row.key) ?? existing.get(`#${row.dedupeHash}`) ?? "", created: false });
+      }
+      for (const [row, first] of duplicates) {
+        row.resolve({ id: created.has(first.id) ? first.id : (existing.get(first.key) ?? ""), created: false });
+      }
+    } catch (error) {
+      for (const row of rows) row.reject(error);
+    }
+  }
+
+  /** Ids of the jobs that kept rows out: the same key, or the same dedupe hash (as `#hash`). */
+  private async findExisting(rows: PendingInsert[]): Promise<Map<string, string>> {
+    const found = await this.prisma.job.findMany({
+      where: {
+        OR: [
+          { key: { in: rows.map((r) => r.key) } },
+          ...rows
+            .filter((r) => r.dedupeHash)
+            .map((r) => ({ dedupeHash: r.dedupeHash, createdAt: { gt: r.dedupeSince ?? undefined } })),
+        ],
+      },
+      select: { id: true, key: true, dedupeHash: true },
+    });
+    const byKey = new Map<string, string>();
+    for (const job of found) {
+      byKey.set(job.key, job.id);
+      if (job.dedupeHash) byKey.set(`#${job.dedupeHash}`, job.id);
+    }
+    return byKey;
+  }
+
+  /** Claims up to `limit` runnable jobs (due, or whose lease ran out) for `leaseMs`. */
+  async claim(limit: number, owner: string, leaseMs: number): Promise<ClaimedJob[]> {
+    if (limit <= 0) return [];
+    const now = this.now();
+    const token = `${owner}:${randomUUID()}`;
+    const rows = await this.prisma.$queryRawUnsafe<
+      Array<{
+        id: string;
+        kind: string;
+        key: string;
+        teamId: string | null;
+        payload: unknown;
+        attempts: number;
+        runAt: Date | string;
+      }>
+    >(
+      `UPDATE "Job" SET "status" = 'running', "attempts" = "attempts" + 1, "leaseUntil" = $1::timestamp(3), "lockedBy" = $2
+       WHERE "id" IN (
+         SELECT "id" FROM "Job"
+         WHERE ("status" = 'queued' AND "runAt" <= $3::timestamp(3))
+            OR ("status" = 'running' AND "leaseUntil" < $3::timestamp(3))
+         ORDER BY "runAt"
+         LIMIT ${Math.floor(limit)}
+         FOR UPDATE SKIP LOCKED)
+       RETURNING "id", "kind", "key", "teamId", "payload", "attempts", "runAt"`,
+      iso(new Date(now.getTime() + leaseMs)),
+      token,
+      iso(now),
+    );
+    return rows.map((row) => ({
+      id: row.id,
+      kind: row.kind,
+      key: row.key,
+      teamId: row.teamId,
+      payload: typeof row.payload === "string" ? (JSON.parse(row.payload) as unknown) : row.payload,
+      attempts: Number(row.attempts),
+      runAt: new Date(row.runAt),
+      claimToken: token,
+    }));
+  }
+
+  async complete(job: ClaimedJob): Promise<void> {
+    await this.prisma.job.updateMany({
+      where: { id: job.id, lockedBy: job.claimToken, status: "running" },
+      data: { status: "done", finishedAt: this.now(), leaseUntil: null, lastError: null },
+    });
+  }
+
+  /** Runs the job again at `at`; `countAttempt` false for a deferral (rate limit, pacing). */
+  async reschedule(job: ClaimedJob, at: Date, options: { countAttempt: boolean; error?: string }): Promise<void> {
+    await this.prisma.job.updateMany({
+      where: { id: job.id, lockedBy: job.claimToken, status: "running" },
+      data: {
+        status: "queued",
+        runAt: at,
+        leaseUntil: null,
+        ...(options.countAttempt ? {} : { attempts: { decrement: 1 } }),
+        ...(options.error !== undefined ? { lastError: options.error.slice(0, 2000) } : {}),
+      },
+    });
+  }
+
+  async bury(job: ClaimedJob, error: string): Promise<void> {
+    await this.prisma.job.updateMany({
+      where: { id: job.id, lockedBy: job.claimToken, status: "running" },
+      data: { status: "dead", finishedAt: this.now(), leaseUntil: null, lastError: error.slice(0, 2000) },
+    });
+  }
+
+  /** Extends the leases of jobs still running here. */
+  async renew(jobs: ClaimedJob[], leaseMs: number): Promise<void> {
+    if (jobs.length === 0) return;
+    const until = new Date(this.now().getTime() + leaseMs);
+    await this.prisma.job.updateMany({
+      where: { lockedBy: { in: [...new Set(jobs.map((j) => j.claimToken))] }, status: "running" },
+      data: { leaseUntil: until },
+    });
+  }
+
+  /** Hands unfinished jobs back at shutdown, so another instance can take them at once. */
+  async release(jobs: ClaimedJob[]): Promise<void> {
+    if (jobs.length === 0) return;
+    await this.prisma.job.updateMany({
+      where: { id: { in: jobs.map((j) => j.id) }, lockedBy: { in: jobs.map((j) => j.claimToken) }, status: "running" },
+      data: { status: "queued", leaseUntil: null, attempts: { decrement: 1 } },
+    });
+  }
+
+  /** Rows left to do (queued or running), and the age of the oldest due one, for metrics and tests. */
+  async backlog(): Promise<{ waiting: number; oldestDueAt: Date | null }> {
+    const [waiting, oldest] = await Promise.all([
+      this.prisma.job.count({ where: { status: { in: ["queued", "running"] } } }),
+      this.prisma.job.findFirst({
+        where: { status: "queued", runAt: { lte: this.now() } },
+        orderBy: { runAt: "asc" },
+        select: { runAt: true },
+      }),
+    ]);
+    return { waiting, oldestDueAt: oldest?.runAt ?? null };
+  }
+
+  /** Deletes finished jobs older than `age` (dead ones are kept for admins). */
+  async prune(ageMs: number): Promise<number> {
+    const { count } = await this.prisma.job.deleteMany({
+      where: { status: "done", finishedAt: { lt: new Date(this.now().getTime() - ageMs) } },
+    });
+    return count;
+  }
+}

@@ -1,0 +1,236 @@
+// The bounded worker pool of one instance: claims runnable jobs from the database, runs at
+// most `concurrency` at once, renews their leases, and retries failures with back-off. While
+// the HTTP receiver is answering requests it runs one job at a time, so acks never wait
+// behind follow-up work (the database is in-process with PGlite). Every instance runs one;
+// the claim (FOR UPDATE SKIP LOCKED) gives each job to one of them.
+import type { Logger } from "@slack/bolt";
+import type { z } from "zod";
+import type { Outbox } from "../slack/outbox.ts";
+import { SlackWriteRefused } from "../slack/outbox.ts";
+import type { ClaimedJob, JobStore } from "./durable-queue.ts";
+import {
+  PermanentFailure,
+  RetryLater,
+  type EnqueueOptions,
+  type EnqueueResult,
+  type JobHandler,
+  type JobQueue,
+} from "./queue.ts";
+
+export interface WorkerOptions {
+  store: JobStore;
+  logger: Logger;
+  /** The outbox for one job (its writes are recorded against the job's workspace). */
+  outboxFor(job: ClaimedJob): Outbox;
+  instanceId: string;
+  concurrency?: number;
+  /** While true (requests in flight), only one job runs at a time. */
+  isBusy?: () => boolean;
+  pollMs?: number;
+  leaseMs?: number;
+  /** Failures (not deferrals) before a job is dead-lettered. */
+  maxAttempts?: number;
+  /** Observes each run: seconds it waited past its runAt, and how it ended. */
+  onRun?: (info: { kind: string; lagSeconds: number; outcome: "done" | "retry" | "deferred" | "dead" }) => void;
+}
+
+export const DEFAULT_CONCURRENCY = 8;
+const DEFAULT_POLL_MS = 500;
+const DEFAULT_LEASE_MS = 60_000;
+const DEFAULT_MAX_ATTEMPTS = 8;
+
+/** Back-off for the n-th failure: 2, 4, 8 … seconds, at most 5 minutes, with jitter. */
+export function failureBackoffMs(attempt: number): number {
+  const base = Math.min(2 ** attempt * 1000, 300_000);
+  return Math.round(base * (0.8 + Math.random() * 0.4));
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? (error.stack ?? error.message) : String(error);
+}
+
+export class JobWorkers implements JobQueue {
+  private readonly handlers = new Map<string, { schema: z.ZodType<unknown>; handler: JobHandler<unknown> }>();
+  private readonly active = new Map<string, { job: ClaimedJob; run: Promise<void> }>();
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+  private renewTimer: NodeJS.Timeout | undefined;
+  private readonly concurrency: number;
+  private readonly pollMs: number;
+  private readonly leaseMs: number;
+  private readonly maxAttempts: number;
+
+  constructor(private readonly options: WorkerOptions) {
+    this.concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
+    this.pollMs = options.pollMs ?? DEFAULT_POLL_MS;
+    this.leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
+    this.maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+    options.store.onEnqueued = () => this.nudge();
+  }
+
+  register<P>(kind: string, schema: z.ZodType<P>, handler: JobHandler<P>): void {
+    if (this.handlers.has(kind)) throw new Error(`Job kind ${kind} is registered twice`);
+    this.handlers.set(kind, { schema: schema, handler: handler as JobHandler<unknown> });
+  }
+
+  enqueue(kind: string, payload: unknown, options?: EnqueueOptions): Promise<EnqueueResult> {
+    if (!this.handlers.has(kind)) return Promise.reject(new Error(`No handler registered for job kind ${kind}`));
+    return this.options.store.enqueue(kind, payload, options);
+  }
+
+  /** Wakes the claim loop (new work was stored). */
+  nudge(): void {
+    this.wake?.();
+  }
+
+  get activeCount(): number {
+    return this.active.size;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.claimLoop();
+    this.renewTimer = setInterval(() => {
+      const jobs = [...this.active.values()].map((a) => a.job);
+      this.options.store
+        .renew(jobs, this.leaseMs)
+        .catch((error: unknown) => this.options.logger.warn("Could not renew job leases", String(error)));
+    }, this.leaseMs / 3);
+    this.renewTimer.unref();
+  }
+
+  /**
+   * Stops claiming, waits up to `graceMs` for running jobs, then hands the rest back to the
+   * queue (another instance, or the next start, runs them; their steps are idempotent).
+   */
+  async stop(graceMs = 8_000): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    this.nudge();
+    await this.loop;
+    clearInterval(this.renewTimer);
+    let timer: NodeJS.Timeout | undefined;
+    const timeUp = new Promise<"timeout">((resolve) => {
+      timer = setTimeout(() => resolve("timeout"), graceMs);
+    });
+    const finished = Promise.all([...this.active.values()].map((a) => a.run)).then(() => "done" as const);
+    const outcome = await Promise.race([finished, timeUp]);
+    clearTimeout(timer);
+    if (outcome === "timeout") {
+      const unfinished = [...this.active.values()].map((a) => a.job);
+      this.options.logger.warn(`Stopping: handing ${unfinished.length} unfinished jobs back to the queue`);
+      await this.options.store.release(unfinished).catch((error: unknown) => {
+        this.options.logger.warn("Could not hand jobs back; their leases run out instead", String(error));
+      });
+      this.active.clear();
+    }
+  }
+
+  /** For tests: runs until nothing is runnable now and nothing is active. */
+  async drain(timeoutMs = 10_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      if (this.active.size === 0) {
+        const claimed = await this.claimAndRun();
+        if (claimed === 0 && this.active.size === 0) return;
+      }
+      if (Date.now() > deadline) throw new Error("Jobs did not drain in time");
+      await Promise.race([...[...this.active.values()].map((a) => a.run), sleep(20)]);
+    }
+  }
+
+  private async claimLoop(): Promise<void> {
+    while (this.running) {
+      let claimed = 0;
+      try {
+        claimed = await this.claimAndRun();
+      } catch (error) {
+        this.options.logger.warn("Could not claim jobs; trying again shortly", String(error));
+      }
+      if (!this.running) break;
+      // Claimed a full batch: there may be more; otherwise wait for a nudge or the poll.
+      if (claimed > 0 && this.freeSlots() > 0) continue;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, this.pollMs);
+        this.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.wake = undefined;
+    }
+  }
+
+  private freeSlots(): number {
+    const limit = this.options.isBusy?.() ? 1 : this.concurrency;
+    return Math.max(0, limit - this.active.size);
+  }
+
+  private async claimAndRun(): Promise<number> {
+    const free = this.freeSlots();
+    if (free === 0) return 0;
+    const jobs = await this.options.store.claim(free, this.options.instanceId, this.leaseMs);
+    for (const job of jobs) {
+      const run = this.run(job).finally(() => {
+        this.active.delete(job.id);
+        // A slot is free: look for more work.
+        this.nudge();
+      });
+      this.active.set(job.id, { job, run });
+    }
+    return jobs.length;
+  }
+
+  private async run(job: ClaimedJob): Promise<void> {
+    const { logger, store } = this.options;
+    const lagSeconds = Math.max(0, (Date.now() - job.runAt.getTime()) / 1000);
+    const report = (outcome: "done" | "retry" | "deferred" | "dead") =>
+      this.options.onRun?.({ kind: job.kind, lagSeconds, outcome });
+    const entry = this.handlers.get(job.kind);
+    try {
+      if (!entry) throw new PermanentFailure(`No handler for job kind ${job.kind} (written by another version?)`);
+      const payload = entry.schema.safeParse(job.payload);
+      if (!payload.success) throw new PermanentFailure(`Invalid payload for ${job.kind}: ${payload.error.message}`);
+      await entry.handler(payload.data, {
+        jobId: job.id,
+        key: job.key,
+        attempt: job.attempts,
+        outbox: this.options.outboxFor(job),
+      });
+      await store.complete(job);
+      report("done");
+    } catch (error) {
+      try {
+        if (error instanceof RetryLater) {
+          await store.reschedule(job, error.at, { countAttempt: false });
+          report("deferred");
+        } else if (
+          error instanceof PermanentFailure ||
+          error instanceof SlackWriteRefused ||
+          job.attempts >= this.maxAttempts
+        ) {
+          logger.error(`Job ${job.kind} (${job.key}) failed for good and was dead-lettered`, describe(error));
+          await store.bury(job, describe(error));
+          report("dead");
+        } else {
+          const at = new Date(Date.now() + failureBackoffMs(job.attempts));
+          logger.warn(
+            `Job ${job.kind} (${job.key}) failed (attempt ${job.attempts}); retrying at ${at.toISOString()}`,
+            describe(error),
+          );
+          await store.reschedule(job, at, { countAttempt: true, error: describe(error) });
+          report("retry");
+        }
+      } catch (storeError) {
+        // The database is unreachable: the lease runs out and the job is claimed again.
+        logger.error(`Could not record the outcome of job ${job.kind} (${job.key})`, String(storeError));
+      }
+    }
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,485 @@
+// The outbox (see outbox.ts for the contract): each write is a `SlackWrite` row keyed by its
+// idempotency key. A write is claimed (status sending, with a lease, `maybeSent` recorded
+// before anything goes out), paced, sent, and marked sent with Slack's answer. Running the
+// same key again returns that answer without writing.
+//
+// In doubt: a send that ended without a clear answer (5xx, network error, the process
+// killed mid-send) leaves `maybeSent` set. The next attempt of a message first looks for it
+// in the channel (every message we post carries its key in its metadata) and adopts it
+// instead of posting a second one. Updates, deletes, App Home and reactions are safe to
+// repeat; an ephemeral message, a response_url reply or a file upload can't be looked up
+// and is sent again (at worst a repeated private note).
+import type { Logger, webApi } from "@slack/bolt";
+import type { Db } from "../db/database.ts";
+import { RetryLater } from "../jobs/queue.ts";
+import {
+  SlackWriteRefused,
+  type EphemeralArgs,
+  type FileToUpload,
+  type MessageArgs,
+  type Outbox,
+  type PostedMessage,
+  type ResponseUrlMessage,
+  type UpdateArgs,
+} from "./outbox.ts";
+import { LANE_RATES, type Lane, type Pacer } from "./pacer.ts";
+
+export const OUTBOX_EVENT_TYPE = "delight_outbox";
+
+/** A short wait for the channel is slept inside the job; a longer one reschedules it. */
+const MAX_INLINE_WAIT_MS = 3_000;
+const LEASE_MS = 60_000;
+/** Attempts (not counting 429s) before a write is dead-lettered: about 20 minutes of retries. */
+export const MAX_WRITE_ATTEMPTS = 30;
+/** How far back to look for an in-doubt message (Slack's and our clocks may differ). */
+const LOOKUP_MARGIN_MS = 5 * 60_000;
+const LOOKUP_PAGES = 5;
+
+// Slack errors that are Slack's own trouble, not ours: try again later.
+const TRANSIENT_SLACK_ERRORS = new Set([
+  "internal_error",
+  "fatal_error",
+  "service_unavailable",
+  "request_timeout",
+  "ratelimited",
+  "team_added_to_org",
+  "team_is_being_migrated",
+]);
+
+/** Back-off after the n-th failed attempt: 1, 2, 4, 8 then 15 s; after 10 attempts, 60 s. */
+export function writeBackoffMs(attempt: number): number {
+  const base = attempt > 10 ? 60_000 : Math.min(2 ** (attempt - 1) * 1000, 15_000);
+  return Math.round(base * (0.9 + Math.random() * 0.2));
+}
+
+type Failure =
+  | { kind: "rate-limited"; retryAfterMs: number }
+  | { kind: "transient"; maybeSent: boolean; message: string }
+  | { kind: "refused"; code: string };
+
+/** Sorts a Web API or HTTP failure into "slow down", "try again" or "never". */
+export function classifyFailure(error: unknown): Failure {
+  const e = error as {
+    code?: unknown;
+    retryAfter?: unknown;
+    statusCode?: unknown;
+    data?: { error?: unknown };
+    message?: unknown;
+  } | null;
+  const message = error instanceof Error ? error.message : String(error);
+  switch (e?.code) {
+    case "slack_webapi_rate_limited_error":
+      return { kind: "rate-limited", retryAfterMs: Math.max(1, Number(e.retryAfter) || 1) * 1000 };
+    case "slack_webapi_platform_error": {
+      const code = typeof e.data?.error === "string" ? e.data.error : "unknown_error";
+      return TRANSIENT_SLACK_ERRORS.has(code)
+        ? { kind: "transient", maybeSent: true, message }
+        : { kind: "refused", code };
+    }
+    case "slack_webapi_http_error": {
+      const status = Number(e.statusCode);
+      if (status >= 400 && status < 500 && status !== 408) return { kind: "refused", code: `http_${status}` };
+      return { kind: "transient", maybeSent: true, message };
+    }
+    default:
+      // Network errors, timeouts: the request may have arrived.
+      return { kind: "transient", maybeSent: true, message };
+  }
+}
+
+export interface OutboxHooks {
+  onSent?(method: string): void;
+  onRateLimited?(lane: string): void;
+  onDead?(method: string, error: string): void;
+}
+
+export interface DurableOutboxOptions {
+  prisma: Db;
+  /** A client that does not retry by itself and fails fast on 429 (`retries: 0`, `rejectRateLimitedCalls`). */
+  client: webApi.WebClient;
+  pacer: Pacer;
+  logger: Logger;
+  hooks?: OutboxHooks;
+  /** response_url requests (tests may point elsewhere). */
+  fetch?: typeof fetch;
+}
+
+interface WriteSpec<T> {
+  key: string;
+  method: string;
+  lanes: Lane[];
+  args: unknown;
+  send(): Promise<T>;
+  /** For an in-doubt message: the earlier send's result, if it reached Slack. */
+  lookUp?(since: Date): Promise<T | null>;
+  /** Slack errors that mean the write's effect is already there. */
+  alreadyDone?: Set<string>;
+  doneResult?: T;
+}
+
+const iso = (date: Date) => date.toISOString();
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export class DurableOutbox {
+  private readonly dmChannels = new Map<string, string>();
+
+  constructor(private readonly options: DurableOutboxOptions) {}
+
+  /** The outbox a job uses: its writes are recorded against its workspace. */
+  forTeam(teamId: string | null): Outbox {
+    const client = this.options.client;
+    const channelLanes = (teamId: string | null, channel: string, method: string): Lane[] => {
+      const lanes: Lane[] = [{ name: `channel:${channel}`, rate: LANE_RATES.channel }];
+      if (method === "chat.update") lanes.push({ name: `method:${teamId}:chat.update`, rate: LANE_RATES.tier3 });
+      lanes.push({ name: `team:${teamId}`, rate: LANE_RATES.workspace });
+      return lanes;
+    };
+    const post = (key: string, args: MessageArgs): Promise<PostedMessage> => {
+      const channel = args.channel;
+      const metadata = {
+        event_type: args.metadata?.event_type ?? OUTBOX_EVENT_TYPE,
+        event_payload: { ...(args.metadata?.event_payload ?? {}), outbox_key: key },
+      };
+      const withKey = { ...args, metadata } as MessageArgs;
+      return this.write(teamId, {
+        key,
+        method: "chat.postMessage",
+        lanes: channelLanes(teamId, channel, "chat.postMessage"),
+        args: withKey,
+        send: async () => {
+          const posted = await client.chat.postMessage(withKey);
+          if (!posted.ts) throw new Error("chat.postMessage returned no ts");
+          return { channel: posted.channel ?? channel, ts: posted.ts };
+        },
+        lookUp: async (since) => {
+          const ts = await this.findPostedMessage(channel, args.thread_ts, key, since);
+          return ts ? { channel, ts } : null;
+        },
+      });
+    };
+    return {
+      postMessage: post,
+      update: (key, args: UpdateArgs) =>
+        this.write(teamId, {
+          key,
+          method: "chat.update",
+          lanes: channelLanes(teamId, args.channel, "chat.update"),
+          args,
+          send: async () => void (await client.chat.update(args)),
+        }),
+      postEphemeral: (key, args: EphemeralArgs) =>
+        this.write(teamId, {
+          key,
+          method: "chat.postEphemeral",
+          lanes: channelLanes(teamId, args.channel, "chat.postEphemeral"),
+          args,
+          send: async () => void (await client.chat.postEphemeral(args)),
+          // The person left the channel: nobody to tell.
+          alreadyDone: new Set(["user_not_in_channel"]),
+          doneResult: undefined,
+        }),
+      deleteMessage: (key, args) =>
+        this.write(teamId, {
+          key,
+          method: "chat.delete",
+          lanes: channelLanes(teamId, args.channel, "chat.update"),
+          args,
+          send: async () => void (await client.chat.delete(args)),
+          alreadyDone: new Set(["message_not_found"]),
+          doneResult: undefined,
+        }),
+      directMessage: async (key, userId, message) => {
+        const channel = await this.dmChannel(userId);
+        return post(key, {
+          channel,
+          text: message.text,
+          blocks: message.blocks,
+          metadata: message.metadata,
+        });
+      },
+      publishView: (key, args) =>
+        this.write(teamId, {
+          key,
+          method: "views.publish",
+          lanes: [{ name: `method:${teamId}:views.publish`, rate: LANE_RATES.tier4 }],
+          args,
+          send: async () => void (await client.views.publish(args)),
+        }),
+      addReaction: (key, args) =>
+        this.write(teamId, {
+          key,
+          method: "reactions.add",
+          lanes: [{ name: `method:${teamId}:reactions.add`, rate: LANE_RATES.tier3 }],
+          args,
+          send: async () => void (await client.reactions.add(args)),
+          alreadyDone: new Set(["already_reacted"]),
+          doneResult: undefined,
+        }),
+      respond: (key, responseUrl, message: ResponseUrlMessage) =>
+        this.write(teamId, {
+          key,
+          method: "response_url",
+          lanes: [],
+          args: { response_url: "(kept out of the database)", ...message },
+          send: () => this.postToResponseUrl(responseUrl, message),
+        }),
+      uploadFiles: (key, args) =>
+        this.write(teamId, {
+          key,
+          method: "files.uploadV2",
+          lanes: [
+            { name: `channel:${args.channelId}`, rate: LANE_RATES.channel },
+            { name: `method:${teamId}:files`, rate: LANE_RATES.tier4 },
+          ],
+          args: { ...args, files: args.files.map(describeFile) },
+          send: () => this.upload(args),
+        }),
+    };
+  }
+
+  /** Claims, paces, sends and records one write; see the file comment. */
+  private async write<T>(teamId: string | null, spec: WriteSpec<T>): Promise<T> {
+    const { prisma, pacer, logger, hooks } = this.options;
+    const now = new Date();
+    const claimed = await prisma.$queryRawUnsafe<
+      Array<{ attempts: number; inDoubt: boolean; createdAt: Date | string }>
+    >(
+      `INSERT INTO "SlackWrite" ("key", "teamId", "method", "lane", "args", "status", "attempts", "maybeSent", "leaseUntil", "createdAt", "nextAttemptAt")
+       VALUES ($1, $2, $3, $4, $5::jsonb, 'sending', 1, true, $6::timestamp(3), $7::timestamp(3), $7::timestamp(3))
+       ON CONFLICT ("key") DO UPDATE SET
+         "status" = 'sending', "attempts" = "SlackWrite"."attempts" + 1,
+         "inDoubt" = "SlackWrite"."maybeSent", "maybeSent" = true, "leaseUntil" = EXCLUDED."leaseUntil"
+       WHERE ("SlackWrite"."status" = 'pending' AND "SlackWrite"."nextAttemptAt" <= $7::timestamp(3))
+          OR ("SlackWrite"."status" = 'sending' AND "SlackWrite"."leaseUntil" < $7::timestamp(3))
+       RETURNING "attempts", "inDoubt", "createdAt"`,
+      spec.key,
+      teamId,
+      spec.method,
+      spec.lanes[0]?.name ?? spec.method,
+      JSON.stringify(spec.args ?? null),
+      iso(new Date(now.getTime() + LEASE_MS)),
+      iso(now),
+    );
+    const claim = claimed[0];
+    if (!claim) return this.notClaimed<T>(spec);
+    const attempts = Number(claim.attempts);
+
+    const release = (data: { maybeSent: boolean; nextAttemptAt: Date; countAttempt: boolean; error?: string }) =>
+      prisma.slackWrite.updateMany({
+        where: { key: spec.key, status: "sending" },
+        data: {
+          status: "pending",
+          leaseUntil: null,
+          maybeSent: data.maybeSent,
+          nextAttemptAt: data.nextAttemptAt,
+          ...(data.countAttempt ? {} : { attempts: { decrement: 1 } }),
+          ...(data.error !== undefined ? { lastError: data.error.slice(0, 1000) } : {}),
+        },
+      });
+    const markSent = async (result: T) => {
+      await prisma.slackWrite.updateMany({
+        where: { key: spec.key, status: "sending" },
+        data: {
+          status: "sent",
+          result: (result ?? null) as never,
+          sentAt: new Date(),
+          leaseUntil: null,
+          maybeSent: false,
+          lastError: null,
+        },
+      });
+      hooks?.onSent?.(spec.method);
+      return result;
+    };
+
+    // Paced: a short wait here; a long one hands the write back and reschedules the job.
+    if (spec.lanes.length > 0) {
+      const admission = await pacer.admit(spec.lanes, MAX_INLINE_WAIT_MS);
+      if ("deferUntil" in admission) {
+        await release({ maybeSent: Boolean(claim.inDoubt), nextAttemptAt: now, countAttempt: false });
+        throw new RetryLater(admission.deferUntil, `${spec.method} paced for ${spec.lanes[0]?.name}`);
+      }
+      if (admission.waitMs > 0) await sleep(admission.waitMs);
+    }
+
+    try {
+      if (claim.inDoubt && spec.lookUp) {
+        const earlier = await spec.lookUp(new Date(new Date(claim.createdAt).getTime() - LOOKUP_MARGIN_MS));
+        if (earlier) {
+          logger.info(`Outbox: ${spec.method} ${spec.key} had reached Slack before; not sending it again`);
+          return await markSent(earlier);
+        }
+      }
+      return await markSent(await spec.send());
+    } catch (error) {
+      if (error instanceof SlackWriteRefused) throw error;
+      const failure = classifyFailure(error);
+      if (failure.kind === "refused" && spec.alreadyDone?.has(failure.code)) return markSent(spec.doneResult as T);
+      if (failure.kind === "rate-limited") {
+        const lane = spec.lanes[0]?.name ?? `method:${teamId}:${spec.method}`;
+        hooks?.onRateLimited?.(lane);
+        const notBefore = await pacer.rateLimited(lane, failure.retryAfterMs);
+        await release({ maybeSent: Boolean(claim.inDoubt), nextAttemptAt: notBefore, countAttempt: false });
+        logger.warn(`Slack rate-limited ${spec.method} on ${lane}; waiting ${failure.retryAfterMs / 1000}s`);
+        throw new RetryLater(notBefore, `${spec.method} rate-limited`);
+      }
+      if (failure.kind === "refused" || attempts >= MAX_WRITE_ATTEMPTS) {
+        const reason =
+          failure.kind === "refused" ? failure.code : `gave up after ${attempts} attempts: ${failure.message}`;
+        await prisma.slackWrite.updateMany({
+          where: { key: spec.key, status: "sending" },
+          data: { status: "dead", leaseUntil: null, lastError: reason.slice(0, 1000) },
+        });
+        hooks?.onDead?.(spec.method, reason);
+        logger.error(
+          `Outbox: ${spec.method} ${spec.key} failed for good (${reason}); admins see it in /delight-admin outbox`,
+        );
+        throw new SlackWriteRefused(spec.method, failure.kind === "refused" ? failure.code : "gave_up");
+      }
+      const nextAttemptAt = new Date(Date.now() + writeBackoffMs(attempts));
+      await release({
+        maybeSent: failure.maybeSent || Boolean(claim.inDoubt),
+        nextAttemptAt,
+        countAttempt: true,
+        error: failure.message,
+      });
+      logger.warn(`Outbox: ${spec.method} ${spec.key} failed (attempt ${attempts}: ${failure.message}); retrying`);
+      throw new RetryLater(nextAttemptAt, `${spec.method} failed: ${failure.message}`);
+    }
+  }
+
+  /** The row exists and is not ours to send: done, dead, waiting for its retry, or being sent elsewhere. */
+  private async notClaimed<T>(spec: WriteSpec<T>): Promise<T> {
+    const row = await this.options.prisma.slackWrite.findUnique({ where: { key: spec.key } });
+    if (!row) throw new RetryLater(new Date(Date.now() + 1000), `outbox row ${spec.key} vanished`);
+    switch (row.status) {
+      case "sent":
+        return row.result as T;
+      case "dead":
+        throw new SlackWriteRefused(spec.method, row.lastError ?? "dead");
+      case "pending":
+        throw new RetryLater(row.nextAttemptAt, `${spec.method} waits for its retry`);
+      case "sending":
+        throw new RetryLater(
+          row.leaseUntil ?? new Date(Date.now() + LEASE_MS),
+          `${spec.method} is being sent elsewhere`,
+        );
+    }
+  }
+
+  private async dmChannel(userId: string): Promise<string> {
+    const known = this.dmChannels.get(userId);
+    if (known) return known;
+    try {
+      const opened = await this.options.client.conversations.open({ users: userId });
+      const channel = opened.channel?.id;
+      if (!channel) throw new Error(`conversations.open returned no channel for ${userId}`);
+      this.dmChannels.set(userId, channel);
+      return channel;
+    } catch (error) {
+      const failure = classifyFailure(error);
+      if (failure.kind === "refused") throw new SlackWriteRefused("conversations.open", failure.code);
+      const waitMs = failure.kind === "rate-limited" ? failure.retryAfterMs : 2_000;
+      throw new RetryLater(new Date(Date.now() + waitMs), `conversations.open failed: ${String(error)}`);
+    }
+  }
+
+  /** The ts of a message we posted with this outbox key, if it is in the channel (or thread). */
+  private async findPostedMessage(
+    channel: string,
+    threadTs: string | undefined,
+    key: string,
+    since: Date,
+  ): Promise<string | null> {
+    const { client } = this.options;
+    const oldest = (since.getTime() / 1000).toFixed(6);
+    const matches = (m: { metadata?: { event_payload?: unknown } }) =>
+      (m.metadata?.event_payload as { outbox_key?: unknown } | undefined)?.outbox_key === key;
+    try {
+      let cursor: string | undefined;
+      for (let page = 0; page < LOOKUP_PAGES; page++) {
+        const found = threadTs
+          ? await client.conversations.replies({
+              channel,
+              ts: threadTs,
+              oldest,
+              include_all_metadata: true,
+              limit: 200,
+              ...(cursor ? { cursor } : {}),
+            })
+          : await client.conversations.history({
+              channel,
+              oldest,
+              include_all_metadata: true,
+              limit: 200,
+              ...(cursor ? { cursor } : {}),
+            });
+        const message = found.messages?.find(matches);
+        if (message?.ts) return message.ts;
+        cursor = found.response_metadata?.next_cursor || undefined;
+        if (!found.has_more || !cursor) return null;
+      }
+      return null;
+    } catch (error) {
+      const failure = classifyFailure(error);
+      if (failure.kind === "refused") {
+        // We can't look (no history scope, say): posting again risks a repeat, never a loss.
+        this.options.logger.warn(
+          `Outbox: could not look for an in-doubt message in ${channel} (${failure.code}); sending it`,
+        );
+        return null;
+      }
+      throw error;
+    }
+  }
+
+  private async postToResponseUrl(responseUrl: string, message: ResponseUrlMessage): Promise<void> {
+    const doFetch = this.options.fetch ?? fetch;
+    const response = await doFetch(responseUrl, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ response_type: "ephemeral", ...message }),
+      signal: AbortSignal.timeout(10_000),
+    });
+    if (response.ok) return;
+    if (response.status === 429) {
+      throw Object.assign(new Error("response_url rate limited"), {
+        code: "slack_webapi_rate_limited_error",
+        retryAfter: Number(response.headers.get("retry-after")) || 1,
+      });
+    }
+    throw Object.assign(new Error(`response_url answered ${response.status}`), {
+      code: "slack_webapi_http_error",
+      statusCode: response.status,
+    });
+  }
+
+  private async upload(args: {
+    channelId: string;
+    threadTs?: string;
+    initialComment?: string;
+    files: FileToUpload[];
+  }): Promise<{ fileIds: string[] }> {
+    const result = (await this.options.client.filesUploadV2({
+      channel_id: args.channelId,
+      ...(args.threadTs ? { thread_ts: args.threadTs } : {}),
+      ...(args.initialComment ? { initial_comment: args.initialComment } : {}),
+      file_uploads: args.files.map((file) => ({
+        file: typeof file.content === "string" ? Buffer.from(file.content, "utf8") : file.content,
+        filename: file.filename,
+        ...(file.title ? { title: file.title } : {}),
+        ...(file.altText ? { alt_text: file.altText } : {}),
+      })),
+    })) as { files?: Array<{ files?: Array<{ id?: string }> }> };
+    return {
+      fileIds: (result.files ?? [])
+        .flatMap((f) => f.files ?? [])
+        .map((f) => f.id ?? "")
+        .filter(Boolean),
+    };
+  }
+}
+
+function describeFile(file: FileToUpload) {
+  return { filename: file.filename, title: file.title, altText: file.altText, bytes: Buffer.byteLength(file.content) };
+}

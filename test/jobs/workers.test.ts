@@ -1,0 +1,251 @@
+// The durable job queue and the outbox on every database target: group-committed enqueue,
+// idempotent keys and dedupe, two instances, restarts, deferrals, and the outbox's
+// exactly-once writes (in-doubt posts found by their metadata, 429 per channel, dead letters).
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { webApi } from "@slack/bolt";
+import { z } from "zod";
+import { createLogger } from "../../src/app.ts";
+import { openDatabase, type Database } from "../../src/db/database.ts";
+import { JobStore } from "../../src/jobs/durable-queue.ts";
+import { RetryLater } from "../../src/jobs/queue.ts";
+import { JobWorkers } from "../../src/jobs/workers.ts";
+import { DurableOutbox } from "../../src/slack/durable-outbox.ts";
+import { SlackWriteRefused } from "../../src/slack/outbox.ts";
+import { Pacer } from "../../src/slack/pacer.ts";
+import { databaseTargets } from "../support/databases.ts";
+import { SlackStandIn } from "../support/slack-stand-in.ts";
+
+const logger = createLogger("error");
+const payload = z.object({ n: z.number() });
+
+describe.each(databaseTargets())("jobs and outbox on $name", (target) => {
+  let slack: SlackStandIn;
+  let apiUrl: string;
+  let database: Database;
+  let running: JobWorkers[] = [];
+
+  beforeAll(async () => {
+    slack = new SlackStandIn();
+    apiUrl = await slack.start();
+  });
+  afterAll(async () => {
+    await slack.stop();
+    await target.cleanup();
+  });
+  beforeEach(async () => {
+    slack.reset();
+    slack.limitPostsPerChannel(undefined);
+    database = await openDatabase(await target.create());
+  });
+  afterEach(async () => {
+    for (const w of running) await w.stop(1_000);
+    running = [];
+    await database.close();
+  });
+
+  function makeOutbox(db = database) {
+    const client = new webApi.WebClient("xoxb-test", {
+      slackApiUrl: apiUrl,
+      retryConfig: { retries: 0 },
+      rejectRateLimitedCalls: true,
+    });
+    return new DurableOutbox({ prisma: db.prisma, client, pacer: new Pacer(db.prisma), logger });
+  }
+
+  function makeWorkers(db = database, instanceId = "test", outbox = makeOutbox(db)) {
+    const workers = new JobWorkers({
+      store: new JobStore(db.prisma),
+      logger,
+      outboxFor: (job) => outbox.forTeam(job.teamId),
+      instanceId,
+      pollMs: 50,
+    });
+    running.push(workers);
+    return workers;
+  }
+
+  it("stores concurrent enqueues in one batch and runs each job once", async () => {
+    const workers = makeWorkers();
+    const seen: number[] = [];
+    workers.register("count", payload, async ({ n }) => {
+      seen.push(n);
+    });
+    const results = await Promise.all(Array.from({ length: 200 }, (_, n) => workers.enqueue("count", { n })));
+    expect(results.every((r) => r.created)).toBe(true);
+    await workers.drain();
+    expect(seen.sort((a, b) => a - b)).toEqual(Array.from({ length: 200 }, (_, n) => n));
+  });
+
+  it("creates nothing for a repeated key, or the same dedupe hash within its window", async () => {
+    const workers = makeWorkers();
+    workers.register("count", payload, async () => undefined);
+    const first = await workers.enqueue("count", { n: 1 }, { key: "k1" });
+    const again = await workers.enqueue("count", { n: 1 }, { key: "k1" });
+    expect(first.created).toBe(true);
+    expect(again).toEqual({ id: first.id, created: false });
+    const [a, b] = await Promise.all([
+      workers.enqueue("count", { n: 2 }, { dedupeHash: "same-text", dedupeWindowMs: 60_000 }),
+      workers.enqueue("count", { n: 2 }, { dedupeHash: "same-text", dedupeWindowMs: 60_000 }),
+    ]);
+    const later = await workers.enqueue("count", { n: 2 }, { dedupeHash: "same-text", dedupeWindowMs: 60_000 });
+    expect([a?.created, b?.created, later.created]).toEqual([true, false, false]);
+    expect(later.id).toBe(a?.id);
+    expect(await database.prisma.job.count()).toBe(2);
+  });
+
+  it("two instances on one database run each job exactly once", async () => {
+    const seen: number[] = [];
+    const handler = async ({ n }: { n: number }) => {
+      seen.push(n);
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    };
+    const a = makeWorkers(database, "a");
+    const b = makeWorkers(database, "b");
+    a.register("count", payload, handler);
+    b.register("count", payload, handler);
+    await Promise.all(Array.from({ length: 100 }, (_, n) => a.enqueue("count", { n })));
+    a.start();
+    b.start();
+    await expect.poll(() => seen.length, { timeout: 15_000 }).toBe(100);
+    expect(new Set(seen).size).toBe(100);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(seen.length).toBe(100);
+    expect(await database.prisma.job.count({ where: { status: "done" } })).toBe(100);
+  });
+
+  it("a job recorded before a restart runs after it; one cut off by a stop is handed back and finished", async () => {
+    const first = makeWorkers(database, "first");
+    let release: () => void = () => undefined;
+    first.register("slow", payload, () => new Promise<void>((resolve) => (release = resolve)));
+    first.register("count", payload, async () => undefined);
+    await first.enqueue("count", { n: 1 }, { key: "recorded" });
+    first.start();
+    await first.enqueue("slow", { n: 2 }, { key: "slow" });
+    await expect.poll(() => first.activeCount, { timeout: 5_000 }).toBeGreaterThan(0);
+    await first.stop(100); // the slow job is still running: handed back
+    release();
+    const slowRow = await database.prisma.job.findUniqueOrThrow({ where: { key: "slow" } });
+    expect(slowRow.status).toBe("queued");
+
+    const ran: string[] = [];
+    const second = makeWorkers(database, "second");
+    second.register("slow", payload, async () => void ran.push("slow"));
+    second.register("count", payload, async () => void ran.push("count"));
+    await second.drain();
+    expect(ran).toEqual(["slow"]);
+    expect(await database.prisma.job.count({ where: { status: "done" } })).toBe(2);
+  });
+
+  it("reschedules a job that asks to retry later without counting a failure, and dead-letters repeated failures", async () => {
+    const workers = new JobWorkers({
+      store: new JobStore(database.prisma),
+      logger,
+      outboxFor: (job) => makeOutbox().forTeam(job.teamId),
+      instanceId: "x",
+      maxAttempts: 2,
+    });
+    running.push(workers);
+    let calls = 0;
+    workers.register("later", payload, async () => {
+      calls += 1;
+      if (calls === 1) throw new RetryLater(new Date(Date.now() + 50), "not yet");
+    });
+    workers.register("broken", payload, async () => {
+      throw new Error("boom");
+    });
+    await workers.enqueue("later", { n: 1 }, { key: "later" });
+    await workers.drain();
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    await workers.drain();
+    expect(calls).toBe(2);
+    const later = await database.prisma.job.findUniqueOrThrow({ where: { key: "later" } });
+    expect([later.status, later.attempts]).toEqual(["done", 1]);
+
+    await workers.enqueue("broken", { n: 1 }, { key: "broken" });
+    await workers.drain();
+    await database.prisma.job.update({ where: { key: "broken" }, data: { runAt: new Date() } });
+    await workers.drain();
+    const broken = await database.prisma.job.findUniqueOrThrow({ where: { key: "broken" } });
+    expect(broken.status).toBe("dead");
+    expect(broken.lastError).toContain("boom");
+  });
+
+  it("writes each outbox key once, however often it is called", async () => {
+    const outbox = makeOutbox().forTeam("T1");
+    const first = await outbox.postMessage("k:post", { channel: "C1", text: "hello" });
+    const second = await outbox.postMessage("k:post", { channel: "C1", text: "hello" });
+    expect(second).toEqual(first);
+    expect(slack.postsTo("C1")).toHaveLength(1);
+    const posted = slack.postsTo("C1")[0]?.args.metadata as { event_payload?: { outbox_key?: string } };
+    expect(posted.event_payload?.outbox_key).toBe("k:post");
+  });
+
+  it("does not post again a message that reached Slack before the answer was lost; finds it by its metadata", async () => {
+    const outbox = makeOutbox().forTeam("T1");
+    slack.fail("chat.postMessage", { status: 500, afterDelivery: true });
+    await expect(outbox.postMessage("k:doubt", { channel: "C2", text: "once" })).rejects.toBeInstanceOf(RetryLater);
+    expect(slack.messages.get("C2")).toHaveLength(1);
+    const row = await database.prisma.slackWrite.findUniqueOrThrow({ where: { key: "k:doubt" } });
+    expect([row.status, row.maybeSent]).toEqual(["pending", true]);
+    await database.prisma.slackWrite.update({ where: { key: "k:doubt" }, data: { nextAttemptAt: new Date() } });
+    const posted = await outbox.postMessage("k:doubt", { channel: "C2", text: "once" });
+    expect(slack.messages.get("C2")).toHaveLength(1);
+    expect(posted.ts).toBe(slack.messages.get("C2")?.[0]?.ts);
+    expect(slack.callsTo("conversations.history")).toHaveLength(1);
+  });
+
+  it("a thread reply in doubt is looked for in its thread", async () => {
+    const outbox = makeOutbox().forTeam("T1");
+    const parent = await outbox.postMessage("k:parent", { channel: "C3", text: "card" });
+    slack.fail("chat.postMessage", { status: 502, afterDelivery: true });
+    const reply = { channel: "C3", thread_ts: parent.ts, text: "buttons" };
+    await expect(outbox.postMessage("k:reply", reply)).rejects.toBeInstanceOf(RetryLater);
+    await database.prisma.slackWrite.update({ where: { key: "k:reply" }, data: { nextAttemptAt: new Date() } });
+    await outbox.postMessage("k:reply", reply);
+    expect(slack.postsTo("C3")).toHaveLength(2);
+    expect(slack.callsTo("conversations.replies")).toHaveLength(1);
+  });
+
+  it("a 429 with Retry-After holds back only that channel", async () => {
+    const outbox = makeOutbox().forTeam("T1");
+    slack.fail("chat.postMessage", { status: 429, retryAfterSeconds: 30 });
+    const limited = await outbox.postMessage("k:a1", { channel: "CA", text: "a" }).catch((e: unknown) => e);
+    expect(limited).toBeInstanceOf(RetryLater);
+    expect((limited as RetryLater).at.getTime()).toBeGreaterThan(Date.now() + 25_000);
+    // Another channel goes at once; the limited one waits (no call is made to Slack).
+    await outbox.postMessage("k:b1", { channel: "CB", text: "b" });
+    const before = slack.callsTo("chat.postMessage").length;
+    const again = await outbox.postMessage("k:a2", { channel: "CA", text: "a2" }).catch((e: unknown) => e);
+    expect(again).toBeInstanceOf(RetryLater);
+    expect(slack.callsTo("chat.postMessage")).toHaveLength(before);
+    // Every instance honours it: the gate is in the database.
+    const gate = await database.prisma.slackRateGate.findUniqueOrThrow({ where: { lane: "channel:CA" } });
+    expect(gate.notBefore.getTime()).toBeGreaterThan(Date.now() + 25_000);
+  });
+
+  it("dead-letters a write Slack refuses for good, and says so to the caller", async () => {
+    const outbox = makeOutbox().forTeam("T1");
+    slack.fail("chat.postMessage", { status: 200, slackError: "channel_not_found" });
+    const refused = await outbox.postMessage("k:gone", { channel: "CGONE", text: "x" }).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(SlackWriteRefused);
+    expect((refused as SlackWriteRefused).slackError).toBe("channel_not_found");
+    const row = await database.prisma.slackWrite.findUniqueOrThrow({ where: { key: "k:gone" } });
+    expect([row.status, row.lastError, row.teamId]).toEqual(["dead", "channel_not_found", "T1"]);
+  });
+
+  it("paces posts to one channel instead of being told to slow down", async () => {
+    slack.limitPostsPerChannel({ perSecond: 1, burst: 3 });
+    const workers = makeWorkers();
+    workers.register("post", payload, async ({ n }, context) => {
+      await context.outbox.postMessage(`${context.key}:post`, { channel: "CPACE", text: `message ${n}` });
+    });
+    const started = Date.now();
+    await Promise.all(Array.from({ length: 8 }, (_, n) => workers.enqueue("post", { n }, { teamId: "T1" })));
+    workers.start();
+    await expect.poll(() => slack.messages.get("CPACE")?.length ?? 0, { timeout: 20_000 }).toBe(8);
+    const seconds = (Date.now() - started) / 1000;
+    expect(slack.rateLimitedCalls.length).toBeLessThanOrEqual(2);
+    expect(seconds).toBeGreaterThan(4);
+    expect(seconds).toBeLessThan(12);
+  });
+});
