@@ -9,7 +9,7 @@ import type { Database } from "./db/database.ts";
 import type { AppDeps } from "./deps.ts";
 import { registerAdminFeature } from "./features/admin/listeners.ts";
 import { registerHomeFeature } from "./features/home/listeners.ts";
-import { registerNominationsFeature, startNominationsSweeper } from "./features/nominations/listeners.ts";
+import { registerNominationsFeature } from "./features/nominations/listeners.ts";
 import { registerRecoveriesFeature } from "./features/recoveries/listeners.ts";
 import { createScheduler, type Scheduler } from "./scheduler/scheduler.ts";
 import { newInstanceId } from "./scheduler/due-reminders.ts";
@@ -17,8 +17,9 @@ import { JobStore } from "./jobs/durable-queue.ts";
 import { JobWorkers } from "./jobs/workers.ts";
 import { createMetrics, type Metrics } from "./metrics.ts";
 import { DurableOutbox } from "./slack/durable-outbox.ts";
-import { Pacer } from "./slack/pacer.ts";
-import { ackTiming } from "./slack/ack-timing.ts";
+import { Pacer, type LaneRates } from "./slack/pacer.ts";
+import { guardAcks } from "./slack/ack-guard.ts";
+import { answerOutOfDate } from "./slack/stale-interactions.ts";
 import { userFacingErrors } from "./slack/errors.ts";
 import { createRoleLookup, SlackUsers } from "./slack/roles.ts";
 
@@ -31,6 +32,8 @@ export interface DelightAppOptions {
   slackClientOptions?: Partial<webApi.WebClientOptions>;
   /** Workers of this instance (default 8). */
   workerConcurrency?: number;
+  /** Pacing of writes to Slack (default: Slack's limits; tests that don't test pacing go faster). */
+  pacing?: Partial<LaneRates>;
 }
 
 export interface DelightApp {
@@ -136,7 +139,7 @@ export function createDelightApp(options: DelightAppOptions): DelightApp {
   const outbox = new DurableOutbox({
     prisma: database.prisma,
     client: outboxClient,
-    pacer: new Pacer(database.prisma),
+    pacer: new Pacer(database.prisma, { rates: options.pacing }),
     logger,
     hooks: {
       onSent: (method) => metrics.slackWrites.inc({ method }),
@@ -166,7 +169,7 @@ export function createDelightApp(options: DelightAppOptions): DelightApp {
     jobs: workers,
   };
 
-  app.use(ackTiming(metrics.ackSeconds));
+  guardAcks(app, { histogram: metrics.ackSeconds, onUnacked: answerOutOfDate(deps.jobs, logger) });
   app.use(userFacingErrors(logger));
   app.error(async (error) => {
     // Errors that escaped the middleware above (for example a failed ack).
@@ -203,7 +206,6 @@ export function createDelightApp(options: DelightAppOptions): DelightApp {
   });
 
   let started = false;
-  let schedules: Array<{ stop(): Promise<void> }> = [];
   return {
     app,
     deps,
@@ -214,7 +216,6 @@ export function createDelightApp(options: DelightAppOptions): DelightApp {
     async start(port = config.port) {
       await app.init();
       workers.start();
-      schedules = [startNominationsSweeper(deps, app.client)];
       if (socketMode) {
         // apps.connections.open uses the app-level token: mark its failures so the start-up
         // message names SLACK_APP_TOKEN rather than the bot token.
@@ -240,8 +241,6 @@ export function createDelightApp(options: DelightAppOptions): DelightApp {
       // Stop taking work first, then let the workers finish or hand back what they hold.
       if (started) await app.stop();
       started = false;
-      await Promise.all(schedules.map((schedule) => schedule.stop()));
-      schedules = [];
       await scheduler.stop();
       await workers.stop(graceMs);
     },

@@ -57,7 +57,7 @@ export class JobStore {
   ) {}
 
   enqueue(kind: string, payload: unknown, options: EnqueueOptions = {}): Promise<EnqueueResult> {
-    const createdAt = this.now();
+    const createdAt = options.recordedAt ?? this.now();
     return new Promise<EnqueueResult>((resolve, reject) => {
       this.batch.push({
         id: randomUUID(),
@@ -65,7 +65,7 @@ export class JobStore {
         key: options.key ?? randomUUID(),
         teamId: options.teamId ?? null,
         payload: JSON.stringify(payload ?? null),
-        runAt: options.runAt ?? createdAt,
+        runAt: options.runAt ?? this.now(),
         dedupeHash: options.dedupeHash ?? null,
         dedupeSince: options.dedupeHash ? new Date(createdAt.getTime() - (options.dedupeWindowMs ?? 60_000)) : null,
         createdAt,

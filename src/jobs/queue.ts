@@ -36,6 +36,11 @@ export interface EnqueueOptions {
    */
   dedupeHash?: string;
   dedupeWindowMs?: number;
+  /**
+   * When the work was recorded, by the app's clock (the one its rules run on); the dedupe
+   * window counts from it. Default: now.
+   */
+  recordedAt?: Date;
 }
 
 export interface EnqueueResult {

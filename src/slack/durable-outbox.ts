@@ -22,7 +22,7 @@ import {
   type ResponseUrlMessage,
   type UpdateArgs,
 } from "./outbox.ts";
-import { LANE_RATES, type Lane, type Pacer } from "./pacer.ts";
+import type { Lane, Pacer } from "./pacer.ts";
 
 export const OUTBOX_EVENT_TYPE = "delight_outbox";
 
@@ -128,6 +128,7 @@ export class DurableOutbox {
   /** The outbox a job uses: its writes are recorded against its workspace. */
   forTeam(teamId: string | null): Outbox {
     const client = this.options.client;
+    const LANE_RATES = this.options.pacer.rates;
     const channelLanes = (teamId: string | null, channel: string, method: string): Lane[] => {
       const lanes: Lane[] = [{ name: `channel:${channel}`, rate: LANE_RATES.channel }];
       if (method === "chat.update") lanes.push({ name: `method:${teamId}:chat.update`, rate: LANE_RATES.tier3 });

@@ -1,6 +1,7 @@
 // One place where listener failures end: logged with context (never tokens), and the person
 // is told in plain words what happened and what to do next.
 import type { AnyMiddlewareArgs, Logger, Middleware, RespondFn } from "@slack/bolt";
+import { ackStateOf } from "./ack-guard.ts";
 
 export const SOMETHING_WENT_WRONG =
   ":warning: Sorry, something went wrong on our side and nothing was changed. Please try again in a minute; if it keeps happening, tell your Delight admin.";
@@ -42,9 +43,15 @@ export function describeRequest(body: unknown): ErrorContext {
   };
 }
 
-/** Global middleware: catches what a listener threw and answers the person. */
+/**
+ * Global middleware: catches what a listener threw and answers the person. A request not
+ * acknowledged yet (the database was down before the ack, say) is acknowledged with the
+ * answer itself, so the person sees it instead of Slack's timeout. A form is left
+ * unacknowledged: Slack then keeps it open with everything typed, and says it failed.
+ */
 export function userFacingErrors(logger: Logger): Middleware<AnyMiddlewareArgs> {
   return async (args) => {
+    const ack = (args as { ack?: (response?: unknown) => Promise<void> }).ack;
     try {
       await args.next();
     } catch (error) {
@@ -57,11 +64,20 @@ export function userFacingErrors(logger: Logger): Middleware<AnyMiddlewareArgs> 
           error instanceof Error ? (error.stack ?? error.message) : error,
         );
       }
-      if (respond) {
-        const text = isUserFacing ? error.message : SOMETHING_WENT_WRONG;
-        await respond({ response_type: "ephemeral", replace_original: false, text }).catch((respondError: unknown) =>
-          logger.warn("Could not tell the user about an error", describeRequest(args.body), String(respondError)),
-        );
+      const text = isUserFacing ? error.message : SOMETHING_WENT_WRONG;
+      const body = args.body as { command?: unknown; type?: unknown };
+      const acked = ackStateOf(args.body)?.acked ?? true;
+      try {
+        if (ack && !acked && typeof body.command === "string") {
+          await ack({ response_type: "ephemeral", text });
+          return;
+        }
+        if (ack && !acked && body.type === "view_submission") return;
+        if (ack && !acked) await ack();
+        // Only when the outbox itself may be what failed: a direct, best-effort reply.
+        if (respond) await respond({ response_type: "ephemeral", replace_original: false, text });
+      } catch (replyError) {
+        logger.warn("Could not tell the user about an error", describeRequest(args.body), String(replyError));
       }
     }
   };

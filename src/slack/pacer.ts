@@ -35,7 +35,10 @@ export type Admission = { waitMs: number } | { deferUntil: Date };
 
 const GATE_REFRESH_MS = 2_000;
 
+export type LaneRates = typeof LANE_RATES;
+
 export class Pacer {
+  readonly rates: LaneRates;
   /** Theoretical arrival time per lane (GCRA), in ms since the epoch. */
   private readonly tat = new Map<string, number>();
   private readonly gates = new Map<string, number>();
@@ -46,8 +49,13 @@ export class Pacer {
 
   constructor(
     private readonly prisma: Db,
-    private readonly now: () => number = Date.now,
-  ) {}
+    options: { rates?: Partial<LaneRates>; now?: () => number } = {},
+  ) {
+    this.rates = { ...LANE_RATES, ...options.rates };
+    this.now = options.now ?? Date.now;
+  }
+
+  private readonly now: () => number;
 
   /**
    * Takes a slot in every lane. Returns how long to wait before sending (slept by the

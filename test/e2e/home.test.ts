@@ -80,7 +80,6 @@ describe("App Home and /delight stats", () => {
       values: ["attention"],
       approvalChannelId: "C0APPROVE",
       approvalMessageTs: "1.1",
-      cardClaimedAt: daysAgo(1),
       createdAt: daysAgo(1),
     });
   });

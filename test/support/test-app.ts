@@ -8,6 +8,14 @@ import { SlackStandIn, TEAM_ID, type StandInUser } from "./slack-stand-in.ts";
 
 export const SIGNING_SECRET = "test-signing-secret";
 
+/** Pacing for tests that are not about pacing: a busy test channel must not wait 1 s a message. */
+const FAST_PACING = {
+  channel: { perSecond: 200, burst: 50 },
+  workspace: { perSecond: 500, burst: 100 },
+  tier3: { perSecond: 200, burst: 50 },
+  tier4: { perSecond: 200, burst: 50 },
+};
+
 /** A clock tests move by hand. */
 export class TestClock implements Clock {
   constructor(private current = new Date("2026-11-23T09:00:00Z")) {}
@@ -32,6 +40,8 @@ export interface TestAppOptions {
   slack?: SlackStandIn;
   clock?: Clock;
   env?: Record<string, string>;
+  /** Slack's real pacing (1 message a second per channel); default: fast, for tests that don't test pacing. */
+  realPacing?: boolean;
 }
 
 export interface TestApp {
@@ -69,6 +79,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     clock,
     logger: createLogger(config.logLevel),
     slackClientOptions: { retryConfig: { retries: 0 } },
+    ...(options.realPacing ? {} : { pacing: FAST_PACING }),
   });
   const { port } = await delight.start(0);
   const url = `http://127.0.0.1:${port}`;

@@ -2,7 +2,7 @@
 import type { App } from "@slack/bolt";
 import type { AppDeps } from "../../deps.ts";
 import { ensureAppInChannel } from "../../slack/channels.ts";
-import { countWaitingCards, postWaitingCards } from "../nominations/service.ts";
+import { countWaitingCards, POST_WAITING_CARDS_JOB } from "../nominations/cards.ts";
 import { replyEphemeral } from "../../slack/replies.ts";
 import { quoteInput } from "../../slack/text.ts";
 import { ADMIN_HELP, formatDigestSchedule, formatDuration, formatMoney, renderSettings } from "./blocks.ts";
@@ -93,12 +93,13 @@ export function registerAdminFeature(app: App, deps: AppDeps): void {
         if (warning) notices.push(warning);
         if (cmd.role === "approvals") {
           // Nominations made while no approvals channel was set wait, pending, for this.
-          const waiting = await countWaitingCards(deps, workspace);
+          const waiting = await countWaitingCards(deps, workspace.teamId);
           if (waiting > 0) {
             notices.push(
               `:inbox_tray: Posting ${waiting} waiting ${waiting === 1 ? "nomination" : "nominations"} there for approval now.`,
             );
-            afterReply = () => postWaitingCards(deps, client, workspace);
+            afterReply = () =>
+              deps.jobs.enqueue(POST_WAITING_CARDS_JOB, { teamId: workspace.teamId }, { teamId: workspace.teamId });
           }
         }
         break;

@@ -1,6 +1,7 @@
 // App Home: published when someone opens it; its buttons are handled by their features
 // (Approve / Reject by nominations), except the ones that only open a form.
 import type { App, BlockButtonAction } from "@slack/bolt";
+import { z } from "zod";
 import type { AppDeps } from "../../deps.ts";
 import { formatDuration } from "../admin/blocks.ts";
 import { getSettings } from "../admin/settings.ts";
@@ -9,10 +10,17 @@ import { openCaseModal } from "../recoveries/blocks.ts";
 import { HOME_LOG_OOPS_ACTION, HOME_NOMINATE_ACTION } from "./blocks.ts";
 import { publishHome } from "./publish.ts";
 
+const HOME_PUBLISH_JOB = "home.publish";
+
 export function registerHomeFeature(app: App, deps: AppDeps): void {
-  app.event("app_home_opened", async ({ event, client, context }) => {
+  deps.jobs.register(HOME_PUBLISH_JOB, z.object({ teamId: z.string(), userId: z.string() }), (job, context) =>
+    publishHome(deps, context.outbox, `${context.key}:publish`, job.teamId, job.userId),
+  );
+
+  app.event("app_home_opened", async ({ event, body, context }) => {
     if (event.tab !== "home") return;
-    await publishHome(deps, client, context.teamId ?? "", event.user);
+    const teamId = context.teamId ?? "";
+    await deps.jobs.enqueue(HOME_PUBLISH_JOB, { teamId, userId: event.user }, { key: `home:${body.event_id}`, teamId });
   });
 
   app.action<BlockButtonAction>(HOME_NOMINATE_ACTION, async ({ ack, body, client }) => {

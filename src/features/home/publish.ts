@@ -1,12 +1,13 @@
-// Publishes one person's App Home; features call it after an action taken there.
-import type { webApi } from "@slack/bolt";
+// Publishes one person's App Home; features call it from their jobs after an action taken there.
 import type { AppDeps } from "../../deps.ts";
+import type { Outbox } from "../../slack/outbox.ts";
 import { homeView } from "./blocks.ts";
 import { homeSummary } from "./service.ts";
 
 export async function publishHome(
   deps: Pick<AppDeps, "prisma" | "roles" | "users" | "clock">,
-  client: webApi.WebClient,
+  outbox: Outbox,
+  key: string,
   teamId: string,
   userId: string,
   notice?: string,
@@ -16,5 +17,5 @@ export async function publishHome(
     deps.users.profile(userId).catch(() => undefined),
   ]);
   const view = homeView(summary, { notice, now: deps.clock.now(), timezone: profile?.timezone });
-  await client.views.publish({ user_id: userId, view });
+  await outbox.publishView(key, { user_id: userId, view });
 }

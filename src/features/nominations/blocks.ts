@@ -3,7 +3,7 @@
 // with mrkdwnFromSlack (it is stored Slack-escaped), everything else with escapeMrkdwn.
 import type { webApi } from "@slack/bolt";
 import type { Nomination } from "../../generated/prisma/client.ts";
-import type { StoryOutcome } from "./service.ts";
+import type { StoryOutcome } from "./model.ts";
 import { context, section, SECTION_TEXT_LIMIT, truncate, truncateMrkdwn } from "../../slack/replies.ts";
 import {
   escapeMrkdwn,

@@ -1,24 +1,20 @@
 // /delight, the "Nominate for delight" message shortcut, the nomination modal, and the
 // manager's decision from any of its four doors: the thread buttons (or App Home's), the
 // reject modal, a ✅ reaction on the card, and an "approve" reply in the card's thread.
-// Every door checks on the server that the person is a manager; the database decides who
-// was first.
-import type { App, BlockButtonAction, RespondFn, webApi } from "@slack/bolt";
-import cron from "node-cron";
+// Listeners parse, record a job and ack; the jobs (jobs.ts) do the rest. Every door checks
+// on the server that the person is a manager; the database decides who was first.
+import { createHash } from "node:crypto";
+import type { App, BlockButtonAction, webApi } from "@slack/bolt";
 import type { AppDeps } from "../../deps.ts";
-import { publishHome } from "../home/publish.ts";
-import { replyEphemeral, sendDirectMessage } from "../../slack/replies.ts";
 import { mentionedUserIds, plainFromSlack, quoteInput } from "../../slack/text.ts";
-import type { WorkspaceRef } from "../admin/settings.ts";
 import {
   alreadyDecidedMessage,
   APPROVE_ACTION,
   DELIGHT_HELP,
+  listPeople,
   NOMINATE_CALLBACK,
   NOMINATION_GONE,
   nominationModal,
-  nominationNotSavedMessage,
-  nominationSaved,
   noticeModal,
   ONLY_MANAGERS,
   OWN_NOMINATION,
@@ -26,6 +22,18 @@ import {
   REJECT_CALLBACK,
   rejectModal,
 } from "./blocks.ts";
+import { findByApprovalMessage } from "./decisions.ts";
+import { nomineeProblem } from "./intake.ts";
+import {
+  DECIDE_JOB,
+  registerNominationJobs,
+  STATS_JOB,
+  SUBMIT_JOB,
+  TELL_JOB,
+  type DecidePayload,
+  type SubmitPayload,
+  type TellPayload,
+} from "./jobs.ts";
 import {
   isApprovalReply,
   MODAL_BLOCKS,
@@ -36,90 +44,82 @@ import {
   REJECT_REASON_BLOCK,
   slackEscapedFromPlain,
 } from "./parse.ts";
-import {
-  announceDecision,
-  decideNomination,
-  findByApprovalMessage,
-  nomineeProblem,
-  submitNomination,
-  sweepUnfinishedFollowUps,
-  sweepWaitingCards,
-  type Decision,
-  type DecisionOutcome,
-  type NewNomination,
-} from "./service.ts";
-import { renderStats } from "./stats.ts";
-
-type WebClient = webApi.WebClient;
 
 export const NOMINATE_SHORTCUT = "nominate_message";
 const APPROVING_REACTIONS = new Set(["white_check_mark", "heavy_check_mark"]);
 // Names for the shortcut's prefill must not eat the trigger_id's few seconds.
 const MENTION_LOOKUP_TIMEOUT_MS = 1_000;
+/** The same person sending the same /delight within this window gets one nomination. */
+export const REPEAT_WINDOW_MS = 60_000;
 
-/** Creates the nomination and posts its approval card; returns the line for the nominator. */
-async function saveAndPost(deps: AppDeps, client: WebClient, input: NewNomination): Promise<string> {
-  const { nomination, card } = await submitNomination(deps, client, input);
-  return nominationSaved(nomination, card);
-}
+export const ALREADY_RECEIVED =
+  ":ballot_box_with_check: I already received this nomination a moment ago and it's being saved, so I didn't take it twice. You'll get a confirmation here shortly.";
 
-/** What the person who tried to decide is told, or null when the thread already shows it. */
-function outcomeNotice(outcome: DecisionOutcome, deciderId: string): string | null {
-  switch (outcome.kind) {
-    case "decided":
-      return null;
-    case "not-manager":
-      return ONLY_MANAGERS;
-    case "own-nomination":
-      return OWN_NOMINATION;
-    case "not-found":
-      return NOMINATION_GONE;
-    case "already-decided":
-      // The same manager again (double click, ✅ after the button, a retried event): the
-      // card already shows their decision; saying "already decided by you" is just noise.
-      return outcome.nomination.decidedBy === deciderId ? null : alreadyDecidedMessage(outcome.nomination);
-  }
+const ephemeral = (text: string) => ({ response_type: "ephemeral" as const, text });
+
+/** Identifies "the same command text from the same person" for the repeat window. */
+export function repeatHash(teamId: string, userId: string, command: string, text: string): string {
+  return createHash("sha256").update(`${teamId}\n${userId}\n${command}\n${text.trim()}`).digest("hex");
 }
 
 export function registerNominationsFeature(app: App, deps: AppDeps): void {
-  app.command("/delight", async ({ ack, command, respond, client }) => {
-    await ack();
-    const workspace: WorkspaceRef = { teamId: command.team_id, enterpriseId: command.enterprise_id ?? null };
+  registerNominationJobs(deps, app.client);
+
+  app.command("/delight", async ({ ack, command, client }) => {
+    const teamId = command.team_id;
+    const enterpriseId = command.enterprise_id ?? null;
     const parsed = parseDelightCommand(command.text);
-    const refuse = (problem: string) =>
-      replyEphemeral(respond, `${problem}\nYou typed:\n${quoteInput(`/delight ${command.text}`)}`);
+    const quoteBack = (problem: string) => `${problem}\nYou typed:\n${quoteInput(`/delight ${command.text}`)}`;
 
     switch (parsed.kind) {
       case "modal":
+        await ack();
         await client.views.open({
           trigger_id: command.trigger_id,
           view: nominationModal({ channelId: command.channel_id }),
         });
         return;
       case "help":
-        await replyEphemeral(respond, DELIGHT_HELP);
-        return;
-      case "stats":
-        await replyEphemeral(respond, await renderStats(deps, client, workspace, command.user_id));
+        await ack(ephemeral(DELIGHT_HELP));
         return;
       case "invalid":
-        await refuse(`${parsed.problem}\nSee \`/delight help\` for examples.`);
+        await ack(ephemeral(quoteBack(`${parsed.problem}\nSee \`/delight help\` for examples.`)));
+        return;
+      case "stats":
+        await deps.jobs.enqueue(
+          STATS_JOB,
+          { teamId, enterpriseId, userId: command.user_id, responseUrl: command.response_url },
+          { teamId },
+        );
+        await ack();
         return;
       case "nominate": {
-        const problem = await nomineeProblem(deps.users, command.user_id, parsed.nomineeIds);
-        if (problem) {
-          await refuse(problem.mrkdwn);
-          return;
-        }
-        const saved = await saveAndPost(deps, client, {
-          workspace,
+        const payload: SubmitPayload = {
+          teamId,
+          enterpriseId,
           nominatorId: command.user_id,
           nomineeIds: parsed.nomineeIds,
           story: parsed.story,
           values: parsed.values,
+          customer: null,
           link: parsed.link ?? null,
+          sourceViewId: null,
+          reply: { kind: "respond", responseUrl: command.response_url, commandText: command.text },
+        };
+        // Recorded before the ack: once the person sees "Got it", the nomination is safe.
+        const { created } = await deps.jobs.enqueue(SUBMIT_JOB, payload, {
+          teamId,
+          dedupeHash: repeatHash(teamId, command.user_id, "/delight", command.text),
+          dedupeWindowMs: REPEAT_WINDOW_MS,
+          recordedAt: deps.clock.now(),
         });
-        await replyEphemeral(respond, saved);
+        await ack(
+          ephemeral(
+            created
+              ? `:hourglass_flowing_sand: Got it — saving your nomination of ${listPeople(parsed.nomineeIds)}…`
+              : ALREADY_RECEIVED,
+          ),
+        );
         return;
       }
     }
@@ -180,7 +180,7 @@ export function registerNominationsFeature(app: App, deps: AppDeps): void {
     });
   }
 
-  app.view(NOMINATE_CALLBACK, async ({ ack, view, body, client, context }) => {
+  app.view(NOMINATE_CALLBACK, async ({ ack, view, body, context }) => {
     const nominatorId = body.user.id;
     const read = readNominationModal(view.state.values);
     if (!read.ok) {
@@ -193,80 +193,46 @@ export function registerNominationsFeature(app: App, deps: AppDeps): void {
       await ack({ response_action: "errors", errors: { [MODAL_BLOCKS.nominees]: problem.plain } });
       return;
     }
-    await ack();
     const teamId = context.teamId ?? body.team?.id ?? body.user.team_id ?? "";
     const { draft } = read;
-    let saved: string;
-    try {
-      saved = await saveAndPost(deps, client, {
-        workspace: { teamId, enterpriseId: context.enterpriseId ?? null },
-        nominatorId,
-        nomineeIds: draft.nomineeIds,
-        story: slackEscapedFromPlain(draft.storyPlain),
-        values: draft.values,
-        customer: draft.customer,
-        link: draft.link,
-        sourceViewId: view.id,
-      });
-    } catch (error) {
-      // The modal is closed and has no response_url: without a DM the story would be gone.
-      deps.logger.error("Could not save a nomination from the form", { teamId, nominatorId }, String(error));
-      // It may have been saved before the failure (then the sweeper posts its card): say so
-      // rather than invite a duplicate.
-      const kept = await deps.prisma.nomination.findUnique({ where: { sourceViewId: view.id } }).catch(() => null);
-      saved = kept ? nominationSaved(kept, { kind: "failed", channelId: kept.approvalChannelId }) : "";
-      if (!kept) {
-        await sendDirectMessage(client, nominatorId, nominationNotSavedMessage(draft)).catch((dmError: unknown) =>
-          deps.logger.warn("Could not tell the nominator their nomination failed", String(dmError)),
-        );
-        return;
-      }
-    }
-    // A modal has no response_url: the confirmation goes by direct message.
-    await sendDirectMessage(client, nominatorId, { text: saved });
+    const payload: SubmitPayload = {
+      teamId,
+      enterpriseId: context.enterpriseId ?? null,
+      nominatorId,
+      nomineeIds: draft.nomineeIds,
+      story: slackEscapedFromPlain(draft.storyPlain),
+      values: draft.values,
+      customer: draft.customer,
+      link: draft.link,
+      sourceViewId: view.id,
+      reply: { kind: "dm" },
+    };
+    // Recorded before the form closes: if this fails, the form stays open with what they typed.
+    // The same view submitted again (Slack retried, a second click) is the same job.
+    await deps.jobs.enqueue(SUBMIT_JOB, payload, { key: `view:${view.id}`, teamId });
+    await ack();
   });
 
-  /** Tells the person in the place they clicked: ephemeral in the thread, or on App Home. */
-  async function tell(
-    client: WebClient,
-    where: { respond?: RespondFn; home?: { teamId: string; userId: string } },
-    text: string,
-  ) {
-    if (where.home) await publishHome(deps, client, where.home.teamId, where.home.userId, text);
-    else if (where.respond) await replyEphemeral(where.respond, text);
-  }
+  const decide = (payload: DecidePayload, key?: string) =>
+    deps.jobs.enqueue(DECIDE_JOB, payload, { teamId: payload.teamId, ...(key ? { key } : {}) });
 
-  app.action<BlockButtonAction>(APPROVE_ACTION, async ({ ack, action, body, client, respond, context }) => {
-    await ack();
+  app.action<BlockButtonAction>(APPROVE_ACTION, async ({ ack, action, body, context }) => {
     const teamId = context.teamId ?? body.team?.id ?? "";
     const fromHome = body.container?.type === "view";
-    const outcome = await decideNomination(deps, {
+    await decide({
       teamId,
-      nominationId: action.value ?? "",
+      target: { kind: "nomination", nominationId: action.value ?? "" },
       deciderId: body.user.id,
       decision: { kind: "approve" },
+      place: fromHome ? { kind: "home" } : { kind: "thread", responseUrl: body.response_url ?? "" },
     });
-    const where = fromHome ? { home: { teamId, userId: body.user.id } } : { respond };
-    if (outcome.kind === "decided") {
-      const { story } = await announceDecision(deps, client, outcome.nomination);
-      if (fromHome)
-        await tell(
-          client,
-          where,
-          `:white_check_mark: Approved.${story.kind === "posted" ? ` The story is shared in <#${story.channelId}>.` : ""}`,
-        );
-      return;
-    }
-    const notice = outcomeNotice(outcome, body.user.id);
-    if (notice) await tell(client, where, notice);
-    else if (fromHome) await publishHome(deps, client, teamId, body.user.id);
+    await ack();
   });
 
-  app.action<BlockButtonAction>(REJECT_ACTION, async ({ ack, action, body, client, respond, context }) => {
+  app.action<BlockButtonAction>(REJECT_ACTION, async ({ ack, action, body, client, context }) => {
     await ack();
     const teamId = context.teamId ?? body.team?.id ?? "";
     const fromHome = body.container?.type === "view";
-    const where = fromHome ? { home: { teamId, userId: body.user.id } } : { respond };
     const nomination = await deps.prisma.nomination.findFirst({ where: { id: action.value ?? "", teamId } });
     // The same checks decideNomination makes, before asking for a reason nobody can use.
     let notice: string | null = null;
@@ -275,13 +241,19 @@ export function registerNominationsFeature(app: App, deps: AppDeps): void {
     else if (nomination.status !== "pending") notice = alreadyDecidedMessage(nomination);
     else if (nomination.nomineeIds.includes(body.user.id)) notice = OWN_NOMINATION;
     if (notice || !nomination) {
-      await tell(client, where, notice ?? NOMINATION_GONE);
+      const tell: TellPayload = {
+        teamId,
+        userId: body.user.id,
+        place: fromHome ? { kind: "home" } : { kind: "thread", responseUrl: body.response_url ?? "" },
+        text: notice ?? NOMINATION_GONE,
+      };
+      await deps.jobs.enqueue(TELL_JOB, tell, { teamId });
       return;
     }
     await client.views.open({ trigger_id: body.trigger_id, view: rejectModal(nomination.id, fromHome, nomination) });
   });
 
-  app.view(REJECT_CALLBACK, async ({ ack, view, body, client, context }) => {
+  app.view(REJECT_CALLBACK, async ({ ack, view, body, context }) => {
     const metadata = rejectModalMetadata.safeParse(JSON.parse(view.private_metadata || "{}"));
     if (!metadata.success) {
       await ack({ response_action: "update", view: noticeModal("Reject nomination", NOMINATION_GONE) });
@@ -293,103 +265,84 @@ export function registerNominationsFeature(app: App, deps: AppDeps): void {
       return;
     }
     const teamId = context.teamId ?? body.team?.id ?? body.user.team_id ?? "";
-    const decision: Decision = { kind: "reject", reason: read.reason };
-    const outcome = await decideNomination(deps, {
-      teamId,
-      nominationId: metadata.data.nominationId,
-      deciderId: body.user.id,
-      decision,
-    });
-    if (outcome.kind !== "decided") {
-      const notice = outcomeNotice(outcome, body.user.id) ?? "You already decided this nomination; nothing changed.";
+    const deciderId = body.user.id;
+    // Checked now so the form can say it, rather than a message later; the job decides.
+    const nomination = await deps.prisma.nomination.findFirst({ where: { id: metadata.data.nominationId, teamId } });
+    let notice: string | null = null;
+    if (!nomination) notice = NOMINATION_GONE;
+    else if (!(await deps.roles.isManager(teamId, deciderId))) notice = ONLY_MANAGERS;
+    else if (nomination.status !== "pending")
+      notice =
+        nomination.decidedBy === deciderId
+          ? "You already decided this nomination; nothing changed."
+          : alreadyDecidedMessage(nomination);
+    else if (nomination.nomineeIds.includes(deciderId)) notice = OWN_NOMINATION;
+    if (notice) {
       await ack({ response_action: "update", view: noticeModal("Reject nomination", notice) });
       return;
     }
+    await decide(
+      {
+        teamId,
+        target: { kind: "nomination", nominationId: metadata.data.nominationId },
+        deciderId,
+        decision: { kind: "reject", reason: read.reason },
+        place: metadata.data.fromHome ? { kind: "home" } : { kind: "form" },
+      },
+      `view:${view.id}`,
+    );
     await ack();
-    await announceDecision(deps, client, outcome.nomination);
-    if (metadata.data.fromHome)
-      await publishHome(deps, client, teamId, body.user.id, "Rejected. The nominator has been told why.");
   });
 
   /** A decision made in the approvals channel itself (✅ reaction or "approve" reply). */
-  async function decideInChannel(
-    client: WebClient,
-    input: { teamId: string; channel: string; messageTs: string; userId: string; retryNum?: number },
-  ) {
+  async function decideInChannel(input: {
+    teamId: string;
+    eventId: string;
+    channel: string;
+    messageTs: string;
+    userId: string;
+  }) {
+    // Most reactions and replies are not on a card: one indexed read keeps them out of the queue.
     const nomination = await findByApprovalMessage(deps, input.teamId, input.channel, input.messageTs);
     if (!nomination) return;
-    const outcome = await decideNomination(deps, {
-      teamId: input.teamId,
-      nominationId: nomination.id,
-      deciderId: input.userId,
-      decision: { kind: "approve" },
-    });
-    if (outcome.kind === "decided") {
-      await announceDecision(deps, client, outcome.nomination);
-      return;
-    }
-    const notice = outcomeNotice(outcome, input.userId);
-    // A retried event was already answered by its first delivery.
-    if (!notice || input.retryNum) return;
-    await client.chat.postEphemeral({
-      channel: input.channel,
-      user: input.userId,
-      thread_ts: nomination.approvalMessageTs ?? undefined,
-      text: notice,
-    });
+    // Keyed by the event: Slack's retries of the same event are the same job.
+    await decide(
+      {
+        teamId: input.teamId,
+        target: { kind: "message", channelId: input.channel, messageTs: input.messageTs },
+        deciderId: input.userId,
+        decision: { kind: "approve" },
+        place: { kind: "channel", channelId: input.channel, threadTs: nomination.approvalMessageTs },
+      },
+      `event:${input.eventId}`,
+    );
   }
 
-  app.event("reaction_added", async ({ event, client, context }) => {
+  app.event("reaction_added", async ({ event, body, context }) => {
     if (!APPROVING_REACTIONS.has(event.reaction) || event.item.type !== "message") return;
-    await decideInChannel(client, {
+    await decideInChannel({
       teamId: context.teamId ?? "",
+      eventId: body.event_id,
       channel: event.item.channel,
       messageTs: event.item.ts,
       userId: event.user,
-      retryNum: context.retryNum,
     });
   });
 
-  app.event("message", async ({ event, client, context }) => {
+  app.event("message", async ({ event, body, context }) => {
     // Only people's replies in a thread (also sent to the channel): no edits, joins or app messages.
     if (event.subtype !== undefined && event.subtype !== "thread_broadcast") return;
     const message = event;
     if (("bot_id" in message && message.bot_id) || !message.thread_ts || message.thread_ts === message.ts) return;
     if (!isApprovalReply(message.text)) return;
-    await decideInChannel(client, {
+    await decideInChannel({
       teamId: context.teamId ?? "",
+      eventId: body.event_id,
       channel: message.channel,
       messageTs: message.thread_ts,
       userId: message.user,
-      retryNum: context.retryNum,
     });
   });
 }
 
-/**
- * Every few minutes, each instance posts the approval cards that are still waiting and
- * finishes decisions whose follow-ups were interrupted (the database claims make each run once).
- */
-export const WAITING_CARDS_SWEEP = "*/5 * * * *";
-
-export function startNominationsSweeper(deps: AppDeps, client: WebClient): { stop(): Promise<void> } {
-  const task = cron.schedule(
-    WAITING_CARDS_SWEEP,
-    async () => {
-      try {
-        const posted = await sweepWaitingCards(deps, client);
-        if (posted > 0) deps.logger.info(`Posted ${posted} waiting approval cards`);
-        const finished = await sweepUnfinishedFollowUps(deps, client);
-        if (finished > 0) deps.logger.info(`Finished the follow-ups of ${finished} decisions`);
-      } catch (error) {
-        deps.logger.warn("The waiting-card sweep failed; it runs again in a few minutes", String(error));
-      }
-    },
-    { noOverlap: true },
-  );
-  return {
-    async stop() {
-      await task.destroy();
-    },
-  };
-}
+export type { webApi };

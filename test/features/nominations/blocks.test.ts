@@ -9,7 +9,7 @@ import {
   storyPreview,
 } from "../../../src/features/nominations/blocks.ts";
 import { MAX_REASON_LENGTH, MAX_STORY_LENGTH } from "../../../src/features/nominations/parse.ts";
-import { nomineeProblem } from "../../../src/features/nominations/service.ts";
+import { nomineeProblem } from "../../../src/features/nominations/intake.ts";
 import { parseDelightCommand } from "../../../src/features/nominations/parse.ts";
 import { startOfMonth } from "../../../src/features/nominations/stats.ts";
 
