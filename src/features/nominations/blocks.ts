@@ -5,14 +5,7 @@ import type { webApi } from "@slack/bolt";
 import type { Nomination } from "../../generated/prisma/client.ts";
 import type { StoryOutcome } from "./model.ts";
 import { context, section, SECTION_TEXT_LIMIT, truncate, truncateMrkdwn } from "../../slack/replies.ts";
-import {
-  escapeMrkdwn,
-  mentionChannel,
-  mentionUser,
-  mrkdwnFromSlack,
-  quoteInput,
-  splitForSections,
-} from "../../slack/text.ts";
+import { escapeMrkdwn, mentionChannel, mentionUser, mrkdwnFromSlack } from "../../slack/text.ts";
 import {
   DELIGHT_VALUES,
   isDelightValue,
@@ -22,9 +15,7 @@ import {
   MAX_STORY_LENGTH,
   MODAL_ACTION,
   MODAL_BLOCKS,
-  type NominationDraft,
   REJECT_REASON_BLOCK,
-  slackEscapedFromPlain,
   VALUE_EMOJI,
   VALUE_LABELS,
 } from "./parse.ts";
@@ -240,34 +231,6 @@ export function nominatorRejectedMessage(n: NominationView): SlackMessage {
   };
 }
 
-/**
- * The direct message sent when a nomination from the form could not be saved after the form
- * closed: an apology, what to do, and everything they wrote, so nothing is lost.
- */
-export function nominationNotSavedMessage(draft: NominationDraft): SlackMessage {
-  const text =
-    ":warning: Sorry, I couldn't save your nomination just now, so nobody has seen it yet. Here is everything you wrote: please copy it and try `/delight` again in a minute. If it keeps happening, tell your Delight admin.";
-  const parts = [
-    `*Nominees:* ${listPeople(draft.nomineeIds)}`,
-    draft.customer ? `*Customer:* ${escapeMrkdwn(draft.customer)}` : null,
-    draft.values.length > 0 ? `*Values:* ${formatValues(draft.values)}` : null,
-    draft.link ? `*Link:* ${escapeMrkdwn(draft.link)}` : null,
-  ].filter((p): p is string => p !== null);
-  // Modal text is plain: escape it first, so a typed <b> is quoted as typed, not read as a token.
-  const story = quoteInput(slackEscapedFromPlain(draft.storyPlain));
-  return {
-    // The whole story is in the text too (up to 40,000 characters), for notifications and
-    // clients that don't show blocks.
-    text: `${text}\n${parts.join("\n")}\n*Story:*\n${story}`,
-    blocks: [
-      section(text),
-      section(parts.join("\n")),
-      section("*Story:*"),
-      ...splitForSections(story, SECTION_TEXT_LIMIT).map((piece) => section(piece)),
-    ],
-  };
-}
-
 export function alreadyDecidedMessage(n: NominationView): string {
   const who = n.decidedBy ? mentionUser(n.decidedBy) : "another manager";
   return n.status === "approved"
@@ -290,16 +253,15 @@ export function nominationSaved(
   const who = listPeople(n.nomineeIds);
   switch (outcome.kind) {
     case "posted":
-    case "already-claimed":
       return `:sparkles: Thanks! Your nomination of ${who} is waiting for a manager's approval${
         outcome.channelId ? ` in ${mentionChannel(outcome.channelId)}` : ""
       }. I'll message you when it's decided.`;
     case "no-channel":
       return `:sparkles: Thanks! Your nomination of ${who} is saved and waiting. No approvals channel is set yet, so managers can't see it: ask a Delight admin to run \`/delight-admin channel approvals #channel\`. It will be posted there as soon as they do.`;
     default:
-      return `:sparkles: Thanks! Your nomination of ${who} is saved, but I couldn't post it to ${
+      return `:sparkles: Thanks! Your nomination of ${who} is saved, but Slack wouldn't let me post it to ${
         outcome.channelId ? mentionChannel(outcome.channelId) : "the approvals channel"
-      } just now. It stays pending and I'll try again every few minutes. If it doesn't appear, ask a Delight admin to invite me there with \`/invite @Delight\`.`;
+      } (usually because I'm not in that channel). It stays pending: invite me there with \`/invite @Delight\`, then ask a Delight admin to run \`/delight-admin channel approvals\` for that channel again, and it goes up.`;
   }
 }
 

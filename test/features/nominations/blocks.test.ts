@@ -2,7 +2,6 @@
 import { describe, expect, it } from "vitest";
 import {
   approvalCard,
-  nominationNotSavedMessage,
   nominatorRejectedMessage,
   quotedStory,
   storyPost,
@@ -111,24 +110,6 @@ describe("Block Kit limits with worst-case input", () => {
     const cut = quotedStory(entities);
     expect(cut.length).toBeLessThanOrEqual(2800);
     expect(cut).toMatch(/&amp;…$/);
-  });
-
-  it("quotes the whole story back when a form could not be saved, in sections that fit", () => {
-    const storyPlain = `${"<b> & ".repeat(600)}THE END`;
-    const message = nominationNotSavedMessage({
-      nomineeIds: ["UALICE"],
-      customer: "Acme",
-      storyPlain,
-      values: ["listen"],
-      link: null,
-    });
-    for (const text of blockTexts(message.blocks)) expect(text.length).toBeLessThanOrEqual(3000);
-    expect(message.blocks.length).toBeGreaterThan(4);
-    const all = blockTexts(message.blocks).join("");
-    expect(all).toContain("THE END");
-    // Every character made it, and no entity was cut in two.
-    for (const entity of [/&lt;/g, /&gt;/g, /&amp;/g]) expect(all.match(entity)).toHaveLength(600);
-    expect(message.text).toContain("THE END");
   });
 });
 
