@@ -14,6 +14,7 @@ import { registerRecoveriesFeature } from "./features/recoveries/listeners.ts";
 import { createScheduler, type Scheduler } from "./scheduler/scheduler.ts";
 import { newInstanceId } from "./scheduler/due-reminders.ts";
 import { JobStore } from "./jobs/durable-queue.ts";
+import { startMaintenance } from "./jobs/maintenance.ts";
 import { JobWorkers } from "./jobs/workers.ts";
 import { createMetrics, type Metrics } from "./metrics.ts";
 import { DurableOutbox } from "./slack/durable-outbox.ts";
@@ -206,6 +207,7 @@ export function createDelightApp(options: DelightAppOptions): DelightApp {
   });
 
   let started = false;
+  let maintenance: { stop(): Promise<void> } | undefined;
   return {
     app,
     deps,
@@ -216,6 +218,7 @@ export function createDelightApp(options: DelightAppOptions): DelightApp {
     async start(port = config.port) {
       await app.init();
       workers.start();
+      maintenance = startMaintenance(database.prisma, logger);
       if (socketMode) {
         // apps.connections.open uses the app-level token: mark its failures so the start-up
         // message names SLACK_APP_TOKEN rather than the bot token.
@@ -241,6 +244,8 @@ export function createDelightApp(options: DelightAppOptions): DelightApp {
       // Stop taking work first, then let the workers finish or hand back what they hold.
       if (started) await app.stop();
       started = false;
+      await maintenance?.stop();
+      maintenance = undefined;
       await scheduler.stop();
       await workers.stop(graceMs);
     },

@@ -8,6 +8,7 @@ import { createLogger } from "../../src/app.ts";
 import { openDatabase, type Database } from "../../src/db/database.ts";
 import { JobStore } from "../../src/jobs/durable-queue.ts";
 import { RetryLater } from "../../src/jobs/queue.ts";
+import { KEEP_FINISHED_MS, pruneFinishedWork } from "../../src/jobs/maintenance.ts";
 import { JobWorkers } from "../../src/jobs/workers.ts";
 import { DurableOutbox } from "../../src/slack/durable-outbox.ts";
 import { SlackWriteRefused } from "../../src/slack/outbox.ts";
@@ -247,5 +248,28 @@ describe.each(databaseTargets())("jobs and outbox on $name", (target) => {
     expect(slack.rateLimitedCalls.length).toBeLessThanOrEqual(2);
     expect(seconds).toBeGreaterThan(4);
     expect(seconds).toBeLessThan(12);
+  });
+
+  it("prunes finished jobs and sent writes after a week, keeping dead letters and recent rows", async () => {
+    const old = new Date(Date.now() - KEEP_FINISHED_MS - 60_000);
+    await database.prisma.job.createMany({
+      data: [
+        { kind: "k", key: "old-done", payload: {}, status: "done", finishedAt: old },
+        { kind: "k", key: "old-dead", payload: {}, status: "dead", finishedAt: old },
+        { kind: "k", key: "new-done", payload: {}, status: "done", finishedAt: new Date() },
+      ],
+    });
+    await database.prisma.slackWrite.createMany({
+      data: [
+        { key: "w-old", method: "chat.postMessage", lane: "l", args: {}, status: "sent", sentAt: old },
+        { key: "w-dead", method: "chat.postMessage", lane: "l", args: {}, status: "dead" },
+      ],
+    });
+    expect(await pruneFinishedWork(database.prisma)).toEqual({ jobs: 1, writes: 1 });
+    expect((await database.prisma.job.findMany({ orderBy: { key: "asc" } })).map((j) => j.key)).toEqual([
+      "new-done",
+      "old-dead",
+    ]);
+    expect(await database.prisma.slackWrite.count()).toBe(1);
   });
 });

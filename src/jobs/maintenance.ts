@@ -1,0 +1,37 @@
+// Housekeeping for the job and outbox tables: finished rows are kept a week (so a late retry
+// of the same key still finds its answer, and for looking back), then deleted. Dead letters
+// stay until an admin retries them. Runs hourly on every instance; deleting is idempotent.
+import type { Logger } from "@slack/bolt";
+import cron from "node-cron";
+import type { Db } from "../db/database.ts";
+
+export const KEEP_FINISHED_MS = 7 * 24 * 60 * 60_000;
+
+export async function pruneFinishedWork(prisma: Db, now: Date = new Date()): Promise<{ jobs: number; writes: number }> {
+  const before = new Date(now.getTime() - KEEP_FINISHED_MS);
+  const jobs = await prisma.job.deleteMany({ where: { status: "done", finishedAt: { lt: before } } });
+  const writes = await prisma.slackWrite.deleteMany({ where: { status: "sent", sentAt: { lt: before } } });
+  return { jobs: jobs.count, writes: writes.count };
+}
+
+export function startMaintenance(prisma: Db, logger: Logger): { stop(): Promise<void> } {
+  const task = cron.schedule(
+    "17 * * * *",
+    async () => {
+      try {
+        const pruned = await pruneFinishedWork(prisma);
+        if (pruned.jobs + pruned.writes > 0) {
+          logger.info(`Pruned ${pruned.jobs} finished jobs and ${pruned.writes} sent Slack writes older than a week`);
+        }
+      } catch (error) {
+        logger.warn("Pruning finished work failed; it runs again in an hour", String(error));
+      }
+    },
+    { noOverlap: true },
+  );
+  return {
+    async stop() {
+      await task.destroy();
+    },
+  };
+}
