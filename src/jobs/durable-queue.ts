@@ -170,17 +170,9 @@ export class JobStore {
     if (limit <= 0) return [];
     const now = this.now();
     const token = `${owner}:${randomUUID()}`;
-    const rows = await this.prisma.$queryRawUnsafe<
-      Array<{
-        id: string;
-        kind: string;
-        key: string;
-        teamId: string | null;
-        payload: unknown;
-        attempts: number;
-        runAt: Date | string;
-      }>
-    >(
+    // As the driver returns them: a timestamp may come back as a string.
+    type ClaimedRow = Omit<ClaimedJob, "claimToken" | "runAt"> & { runAt: Date | string };
+    const rows = await this.prisma.$queryRawUnsafe<ClaimedRow[]>(
       `UPDATE "Job" SET "status" = 'running', "attempts" = "attempts" + 1, "leaseUntil" = $1::timestamp(3), "lockedBy" = $2
        WHERE "id" IN (
          SELECT "id" FROM "Job"
