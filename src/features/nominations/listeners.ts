@@ -6,7 +6,7 @@
 import type { App, BlockButtonAction, RespondFn, webApi } from "@slack/bolt";
 import cron from "node-cron";
 import type { AppDeps } from "../../deps.ts";
-import { publishHome } from "../home/publish.ts";
+import { enqueueHomePublish } from "../home/publish.ts";
 import { replyEphemeral, sendDirectMessage } from "../../slack/replies.ts";
 import { mentionedUserIds, plainFromSlack, quoteInput } from "../../slack/text.ts";
 import type { WorkspaceRef } from "../admin/settings.ts";
@@ -232,7 +232,7 @@ export function registerNominationsFeature(app: App, deps: AppDeps): void {
     where: { respond?: RespondFn; home?: { teamId: string; userId: string } },
     text: string,
   ) {
-    if (where.home) await publishHome(deps, client, where.home.teamId, where.home.userId, text);
+    if (where.home) await enqueueHomePublish(deps, where.home.teamId, where.home.userId, text);
     else if (where.respond) await replyEphemeral(where.respond, text);
   }
 
@@ -259,7 +259,7 @@ export function registerNominationsFeature(app: App, deps: AppDeps): void {
     }
     const notice = outcomeNotice(outcome, body.user.id);
     if (notice) await tell(client, where, notice);
-    else if (fromHome) await publishHome(deps, client, teamId, body.user.id);
+    else if (fromHome) await enqueueHomePublish(deps, teamId, body.user.id);
   });
 
   app.action<BlockButtonAction>(REJECT_ACTION, async ({ ack, action, body, client, respond, context }) => {
@@ -308,7 +308,7 @@ export function registerNominationsFeature(app: App, deps: AppDeps): void {
     await ack();
     await announceDecision(deps, client, outcome.nomination);
     if (metadata.data.fromHome)
-      await publishHome(deps, client, teamId, body.user.id, "Rejected. The nominator has been told why.");
+      await enqueueHomePublish(deps, teamId, body.user.id, "Rejected. The nominator has been told why.");
   });
 
   /** A decision made in the approvals channel itself (✅ reaction or "approve" reply). */
