@@ -272,6 +272,11 @@ export function registerRecoveriesJobs(jobs: JobQueue, deps: AppDeps): void {
     if (job.refreshCaseId) await refreshCaseMessages(deps, outbox, job.refreshCaseId);
   });
 
+  registerReminderJob(jobs, deps);
+}
+
+/** The job the scheduler's tick enqueues for each due reminder row. */
+export function registerReminderJob(jobs: Pick<JobQueue, "register">, deps: CaseDeps): void {
   jobs.register(RECOVERY_JOBS.deliverReminder, reminderPayload, async (job, { outbox }) => {
     await runReminderJob(deps, outbox, job.reminderId);
   });
