@@ -6,8 +6,8 @@ import { z } from "zod";
 import type { AppDeps } from "../../deps.ts";
 import { channelMembership, ensureAppInChannel, inviteHint } from "../../slack/channels.ts";
 import { quoteInput } from "../../slack/text.ts";
+import { withinTime } from "../../slack/within-time.ts";
 import { countWaitingCards } from "../nominations/service.ts";
-import { withinTime } from "../recoveries/owner-check.ts";
 import {
   ADMIN_HELP,
   formatDigestSchedule,

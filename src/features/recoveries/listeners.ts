@@ -4,6 +4,7 @@
 import { createHash } from "node:crypto";
 import type { AllMiddlewareArgs, App, BlockAction, ButtonAction, SlackViewMiddlewareArgs, webApi } from "@slack/bolt";
 import type { AppDeps } from "../../deps.ts";
+import { withinTime } from "../../slack/within-time.ts";
 import { formatDuration } from "../admin/blocks.ts";
 import { getSettings } from "../admin/settings.ts";
 import {
@@ -26,7 +27,7 @@ import {
 } from "./blocks.ts";
 import { timezoneOf } from "./cards.ts";
 import { quoteAll, RECOVERY_JOBS, registerRecoveriesJobs, type CaseChanged, type OpenFromView } from "./jobs.ts";
-import { ownerProblem, withinTime } from "./owner-check.ts";
+import { ownerProblem } from "./owner-check.ts";
 import {
   parseExtendSubmission,
   parseOopsCommand,
@@ -57,7 +58,7 @@ export const OOPS_DEDUPE_WINDOW_MS = 60_000;
 export const OOPS_RECEIVED =
   ":hourglass_flowing_sand: Got it: I'm opening the service recovery and telling the owner. I'll confirm here in a moment.";
 export const OOPS_ALREADY_RECEIVED =
-  ":information_source: I already received this exact `/oops` a moment ago, so I'm not opening a second case. The confirmation follows here.";
+  ":information_source: I already received this exact `/oops` a moment ago, so I'm not opening a second case: its confirmation is (or will be) just above.";
 
 type ViewArgs = SlackViewMiddlewareArgs & AllMiddlewareArgs;
 
