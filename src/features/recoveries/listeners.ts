@@ -182,7 +182,7 @@ export function registerRecoveriesFeature(app: App, deps: AppDeps): void {
         await deps.jobs.enqueue(
           RECOVERY_JOBS.clickReply,
           { responseUrl: body.response_url ?? "", text, refreshCaseId },
-          { key: `click:${body.trigger_id}`, teamId },
+          { key: `click:${body.user.id}:${body.trigger_id}:${button.action_ts}`, teamId },
         );
         await ack();
       };
