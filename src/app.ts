@@ -187,24 +187,8 @@ export function createDelightApp(options: DelightAppOptions): DelightApp {
   registerHomeFeature(app, deps);
   registerRecoveriesFeature(app, deps);
 
-  // The scheduler gets its own Web API client that fails fast (a 429 is not waited out
-  // inside a tick, one quick retry otherwise): the row keeps the error and Slack's
-  // Retry-After, and a later tick sends it.
-  const schedulerClient = new webApi.WebClient(config.slack.botToken, {
-    slackApiUrl: config.slack.apiUrl,
-    logger,
-    timeout: 10_000,
-    retryConfig: { retries: 1, factor: 2, minTimeout: 500, maxTimeout: 2_000, randomize: true },
-    ...options.slackClientOptions,
-    rejectRateLimitedCalls: true,
-  });
-  const scheduler = createScheduler({
-    prisma: database.prisma,
-    client: schedulerClient,
-    clock: deps.clock,
-    logger,
-    users,
-  });
+  // The scheduler only enqueues a job per due reminder; the workers deliver them.
+  const scheduler = createScheduler({ prisma: database.prisma, jobs: workers, clock: deps.clock, logger });
 
   let started = false;
   let maintenance: { stop(): Promise<void> } | undefined;

@@ -1,5 +1,5 @@
 // The in-process schedule: node-cron ticks every minute and runs the due-reminder tick.
-// Every instance runs one; the tick itself makes deliveries exactly-once (due-reminders.ts).
+// Every instance runs one; the tick only enqueues, and job keys make each delivery one job.
 import { createTask, type ScheduledTask } from "node-cron";
 import { newInstanceId, runDueReminders, type SchedulerDeps, type TickResult } from "./due-reminders.ts";
 

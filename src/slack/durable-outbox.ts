@@ -29,6 +29,8 @@ export const OUTBOX_EVENT_TYPE = "delight_outbox";
 /** A short wait for the channel is slept inside the job; a longer one reschedules it. */
 const MAX_INLINE_WAIT_MS = 3_000;
 const LEASE_MS = 60_000;
+/** When a write is in flight elsewhere, look again this soon. */
+const IN_FLIGHT_RECHECK_MS = 2_000;
 /** Attempts (not counting 429s) before a write is dead-lettered: about 20 minutes of retries. */
 export const MAX_WRITE_ATTEMPTS = 30;
 /** How far back to look for an in-doubt message (Slack's and our clocks may differ). */
@@ -360,11 +362,12 @@ export class DurableOutbox {
         throw new SlackWriteRefused(spec.method, row.lastError ?? "dead");
       case "pending":
         throw new RetryLater(row.nextAttemptAt, `${spec.method} waits for its retry`);
-      case "sending":
-        throw new RetryLater(
-          row.leaseUntil ?? new Date(Date.now() + LEASE_MS),
-          `${spec.method} is being sent elsewhere`,
-        );
+      case "sending": {
+        // Usually done within a second; if its sender died, the lease runs out and we take it.
+        const soon = Date.now() + IN_FLIGHT_RECHECK_MS;
+        const at = Math.min(row.leaseUntil?.getTime() ?? soon, soon);
+        throw new RetryLater(new Date(at), `${spec.method} is being sent elsewhere`);
+      }
     }
   }
 

@@ -1,30 +1,11 @@
-// Small, shared ways of talking back to people.
-import type { RespondFn, webApi } from "@slack/bolt";
+// Small Block Kit pieces shared by features. (Writes to Slack go through the outbox: outbox.ts.)
+import type { webApi } from "@slack/bolt";
 
 type KnownBlock = webApi.KnownBlock;
 
 export interface EphemeralMessage {
   text: string;
   blocks?: KnownBlock[];
-}
-
-/** Replies to the person only (slash commands and actions, through response_url). */
-export async function replyEphemeral(respond: RespondFn, message: EphemeralMessage | string): Promise<void> {
-  const body = typeof message === "string" ? { text: message } : message;
-  await respond({ response_type: "ephemeral", replace_original: false, ...body });
-}
-
-/** Sends a direct message from the app to one person; returns the DM channel and ts. */
-export async function sendDirectMessage(
-  client: webApi.WebClient,
-  userId: string,
-  message: { text: string; blocks?: KnownBlock[] },
-): Promise<{ channel: string; ts: string }> {
-  const opened = await client.conversations.open({ users: userId });
-  const channel = opened.channel?.id;
-  if (!channel) throw new Error(`conversations.open returned no channel for ${userId}`);
-  const posted = await client.chat.postMessage({ channel, text: message.text, blocks: message.blocks });
-  return { channel, ts: posted.ts ?? "" };
 }
 
 /** A section block with mrkdwn text. */

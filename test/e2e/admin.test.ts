@@ -24,13 +24,13 @@ describe("/delight-admin", () => {
   afterAll(() => t.stop());
   beforeEach(() => t.slack.reset());
 
+  /** Every /delight-admin answer is in the ack (settings are written before it). */
   async function run(text: string, userId = "UCONFIGADMIN") {
-    const before = t.slack.responses().length;
     const response = await t.sender.command("/delight-admin", text, userId);
     expect(response.status).toBe(200);
-    const reply = await t.slack.waitFor(() => t.slack.responses()[before]);
-    expect(reply.args.response_type).toBe("ephemeral");
-    return JSON.stringify(reply.args);
+    const ack = JSON.parse(response.body || "{}") as { response_type?: string };
+    expect(ack.response_type).toBe("ephemeral");
+    return JSON.stringify(ack);
   }
 
   it("shows the settings to an admin listed in DELIGHT_ADMINS", async () => {
@@ -44,8 +44,8 @@ describe("/delight-admin", () => {
     const reply = await run("channel approvals <#C0APPROVE|delight-approvals>", "USLACKOWNER");
     expect(reply).toContain("<#C0APPROVE>");
     expect((await getSettings(t.database.prisma, workspace)).approvalsChannelId).toBe("C0APPROVE");
-    // The app joined the public channel so it can post there.
-    expect(t.slack.callsTo("conversations.join").map((c) => c.args.channel)).toContain("C0APPROVE");
+    // The app joins the public channel (from a job) so it can post there.
+    await t.slack.waitFor(() => t.slack.callsTo("conversations.join").find((c) => c.args.channel === "C0APPROVE"));
   });
 
   it("refuses a non-admin with an ephemeral message and changes nothing", async () => {
@@ -147,5 +147,60 @@ describe("/delight-admin", () => {
     const reply = await run("digest add <#C0OPS|ops> friday 16:00 Mars/Olympus");
     expect(reply).toContain("IANA");
     expect(await getSettings(t.database.prisma, workspace)).toEqual(before);
+  });
+
+  it("shows admins the Slack writes that failed for good, and retries them", async () => {
+    const prisma = t.database.prisma;
+    expect(await run("show")).not.toContain("Slack delivery");
+    expect(await run("outbox")).toContain("No failed writes");
+
+    // A post Slack refuses for good (the app is not in the channel) is dead-lettered…
+    t.slack.on("chat.postMessage", () => ({ ok: false, error: "not_in_channel" }));
+    const outbox = t.delight.outbox.forTeam(TEAM_ID);
+    const post = () => outbox.postMessage("test:dead-letter", { channel: "C0GONE", text: "Hello" });
+    await expect(post()).rejects.toThrow("not_in_channel");
+    t.slack.off("chat.postMessage");
+    // …and so is a job that failed too often.
+    await prisma.job.create({
+      data: {
+        kind: "recoveries.click-reply",
+        key: "test:dead-job",
+        teamId: TEAM_ID,
+        payload: { responseUrl: t.slack.responseUrl("retried-job"), text: "Sent after the retry" },
+        status: "dead",
+        attempts: 8,
+        lastError: "Error: Slack was down\n    at somewhere",
+      },
+    });
+
+    const shown = await run("show");
+    expect(shown).toContain("Slack delivery");
+    expect(shown).toContain("2 failed");
+    const listed = await run("outbox");
+    expect(listed).toContain("Failed deliveries to Slack (2)");
+    expect(listed).toContain("chat.postMessage");
+    expect(listed).toContain("<#C0GONE>");
+    expect(listed).toContain("not_in_channel");
+    expect(listed).toContain("recoveries.click-reply");
+    expect(listed).not.toContain("at somewhere");
+    // Another workspace's admin sees none of it.
+    expect(await prisma.slackWrite.count({ where: { teamId: { not: TEAM_ID }, status: "dead" } })).toBe(0);
+
+    // Only admins.
+    expect(await run("outbox retry", "USTAFF")).toContain("Only Slack workspace admins");
+    expect(await prisma.slackWrite.count({ where: { status: "dead" } })).toBe(1);
+
+    const retried = await run("outbox retry");
+    expect(retried).toContain("1 write to Slack and 1 follow-up job");
+    expect(await prisma.slackWrite.findUniqueOrThrow({ where: { key: "test:dead-letter" } })).toMatchObject({
+      status: "pending",
+      attempts: 0,
+    });
+    // The job runs again at once; the write goes out when its job sends it again.
+    await t.slack.waitFor(() => t.slack.responses().find((r) => r.args.response_id === "retried-job"));
+    expect(await post()).toMatchObject({ channel: "C0GONE" });
+    expect(t.slack.postsTo("C0GONE")).toHaveLength(2); // refused once, then sent
+    expect(await run("show")).not.toContain("Slack delivery");
+    expect(await run("outbox")).toContain("No failed writes");
   });
 });

@@ -101,6 +101,15 @@ describe("App Home and /delight stats", () => {
     return t.slack.waitFor(() => t.slack.callsTo("views.publish")[before]);
   }
 
+  it("publishes once per event, from a job, even when Slack delivers the event twice", async () => {
+    await t.sender.event(appHomeOpened("UNINA"), { eventId: "EvHOMETWICE" });
+    await t.sender.event(appHomeOpened("UNINA"), { eventId: "EvHOMETWICE" });
+    await t.slack.waitFor(() => t.slack.callsTo("views.publish")[0]);
+    await t.delight.workers.drain();
+    expect(t.slack.callsTo("views.publish")).toHaveLength(1);
+    expect(await t.database.prisma.slackWrite.count({ where: { key: "home:EvHOMETWICE:publish" } })).toBe(1);
+  });
+
   it("shows a person what they received and gave, and their nominations waiting", async () => {
     const alice = await openHome("UALICE");
     expect(alice.args.user_id).toBe("UALICE");

@@ -534,20 +534,16 @@ describe("nominations without an approvals channel", () => {
     expect(kept).toMatchObject({ status: "pending", approvalMessageTs: null });
     expect(t.slack.callsTo("chat.postMessage")).toHaveLength(0);
 
-    const afterNomination = t.slack.responses().length;
-    await fresh.command("/delight-admin", "channel approvals <#C0FRESHAPP|approvals>", "UADMIN");
-    const adminReply = await t.slack.waitFor(() => t.slack.responses()[afterNomination]);
-    expect(JSON.stringify(adminReply.args)).toContain("Posting 1 waiting nomination");
+    const adminReply = await fresh.command("/delight-admin", "channel approvals <#C0FRESHAPP|approvals>", "UADMIN");
+    expect(adminReply.body).toContain("Posting 1 waiting nomination");
     await t.slack.waitFor(() => t.slack.postsTo("C0FRESHAPP").length >= 2);
     const posted = await t.database.prisma.nomination.findUniqueOrThrow({ where: { id: kept.id } });
     expect(posted.approvalChannelId).toBe("C0FRESHAPP");
     expect(posted.approvalMessageTs).toBeTruthy();
 
     // Setting the channel again does not post it a second time.
-    const again = t.slack.responses().length;
     await fresh.command("/delight-admin", "channel approvals <#C0FRESHAPP|approvals>", "UADMIN");
-    await t.slack.waitFor(() => t.slack.responses()[again]);
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    await t.delight.workers.drain();
     expect(t.slack.postsTo("C0FRESHAPP").filter((c) => !c.args.thread_ts)).toHaveLength(1);
   });
 
@@ -586,13 +582,12 @@ describe("nominations without an approvals channel", () => {
       }
       await t.slack.waitFor(() => t.slack.responses().length >= start + 6);
       expect(await t.database.prisma.nomination.count({ where: { teamId: team, approvalMessageTs: null } })).toBe(6);
-      const before = t.slack.responses().length;
-      await Promise.all(
+      const answers = await Promise.all(
         senders.map((sender) => sender.command("/delight-admin", "channel approvals <#C0TWIN|approvals>", "UADMIN")),
       );
-      await t.slack.waitFor(() => t.slack.responses().length >= before + 2);
-      await t.slack.waitFor(() => t.slack.postsTo("C0TWIN").filter((c) => c.args.thread_ts).length >= 6);
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      for (const answer of answers) expect(answer.body).toContain("Nominations now go to");
+      await t.slack.waitFor(() => t.slack.postsTo("C0TWIN").filter((c) => c.args.thread_ts).length >= 6, 15_000);
+      await Promise.all([t.delight.workers.drain(), second.delight.workers.drain()]);
       expect(t.slack.postsTo("C0TWIN").filter((c) => !c.args.thread_ts)).toHaveLength(6);
       const rows = await t.database.prisma.nomination.findMany({ where: { teamId: team } });
       expect(rows.every((r) => r.approvalChannelId === "C0TWIN" && r.approvalMessageTs)).toBe(true);

@@ -18,7 +18,8 @@ describe("HTTP receiver", () => {
   it("accepts a correctly signed request", async () => {
     const response = await t.sender.command("/delight-admin", "show", "UADMIN");
     expect(response.status).toBe(200);
-    await t.slack.waitFor(() => t.slack.responses().length > 0);
+    // /delight-admin answers in the ack itself.
+    expect(response.body).toContain("Delight settings");
   });
 
   it("refuses a request signed with the wrong secret", async () => {

@@ -1,7 +1,8 @@
 // /oops end to end: the real app, signed requests, the Slack stand-in and an injected clock.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { addManagers } from "../../src/features/admin/settings.ts";
-import { startTestApp, TestClock, type TestApp } from "../support/test-app.ts";
+import { SignedSlackClient } from "../support/signed-requests.ts";
+import { SIGNING_SECRET, startTestApp, TestClock, type TestApp } from "../support/test-app.ts";
 import { TEAM_ID } from "../support/slack-stand-in.ts";
 
 const HOUR = 3_600_000;
@@ -38,10 +39,14 @@ describe("/oops service recoveries", () => {
     clock.set(START);
   });
 
-  async function oops(text: string, userId = "UREPORTER") {
+  /** The command's ack (help, problems, lists), or, for "Got it", the job's reply through response_url. */
+  async function oops(text: string, userId = "UREPORTER", sender = t.sender) {
     const before = t.slack.responses().length;
-    const response = await t.sender.command("/oops", text, userId);
+    const response = await sender.command("/oops", text, userId);
     expect(response.status).toBe(200);
+    const ack = JSON.parse(response.body || "{}") as { response_type?: string; text?: string };
+    expect(ack.response_type).toBe("ephemeral");
+    if (!ack.text?.includes("Got it")) return JSON.stringify(ack);
     const reply = await t.slack.waitFor(() => t.slack.responses()[before]);
     expect(reply.args.response_type).toBe("ephemeral");
     return JSON.stringify(reply.args);
@@ -68,8 +73,12 @@ describe("/oops service recoveries", () => {
     }
   }
 
-  /** Opens a case by command and waits until the owner and the reporter have their cards (stored). */
-  async function openByCommand(text = "<@UOWNER|owen> Acme: wrong earmuffs shipped") {
+  let commandCounter = 0;
+  /**
+   * Opens a case by command and waits until the owner and the reporter have their cards
+   * (stored). Each default text differs: the same text within a minute is one case.
+   */
+  async function openByCommand(text = `<@UOWNER|owen> Acme ${++commandCounter}: wrong earmuffs shipped`) {
     const before = t.slack.postsTo("DUOWNER").length;
     await oops(text);
     await t.slack.waitFor(() => t.slack.postsTo("DUOWNER").length > before);
@@ -233,12 +242,56 @@ describe("/oops service recoveries", () => {
   });
 
   it("keeps the case and tells the reporter when the owner can't be messaged", async () => {
-    t.slack.fail("conversations.open", { status: 500 });
-    const reply = await oops("<@UOWNER|owen> Initech: lost the stapler");
-    expect(reply).toContain("Opened");
-    const warning = await t.slack.waitFor(() => t.slack.responses()[1]);
-    expect(JSON.stringify(warning.args)).toContain("Please tell them yourself");
-    expect((await latestCase()).customer).toBe("Initech");
+    // Slack refuses for good (a brief 5xx would just be retried by the outbox).
+    t.slack.addUser({ id: "UGONE", name: "Gone" });
+    t.slack.on("conversations.open", (args) =>
+      args.users === "UGONE"
+        ? { ok: false, error: "user_disabled" }
+        : { ok: true, channel: { id: `D${String(args.users)}` } },
+    );
+    try {
+      const reply = await oops("<@UGONE|gone> Initech: lost the stapler");
+      expect(reply).toContain("Opened");
+      const warning = await t.slack.waitFor(() => t.slack.responses()[1]);
+      expect(JSON.stringify(warning.args)).toContain("Please tell them yourself");
+      expect((await latestCase()).customer).toBe("Initech");
+    } finally {
+      t.slack.on("conversations.open", (args) => ({ ok: true, channel: { id: `D${String(args.users)}` } }));
+    }
+  });
+
+  it("opens one case when the same /oops is sent again within a minute, and says it was already received", async () => {
+    const before = await t.database.prisma.recoveryCase.count();
+    const text = "<@UOWNER|owen> Umbrella Corp: umbrella arrived inside out";
+    const first = await t.sender.command("/oops", text, "UREPORTER");
+    const again = await t.sender.command("/oops", text, "UREPORTER");
+    expect(first.body).toContain("Got it");
+    expect(again.body).toContain("already received");
+    await t.slack.waitFor(() => t.slack.postsTo("DUOWNER")[0]);
+    await waitForDb(async () => (await latestCase()).cardMessages.length === 2);
+    expect(await t.database.prisma.recoveryCase.count()).toBe(before + 1);
+    expect(t.slack.postsTo("DUOWNER")).toHaveLength(1);
+    // Someone else sending the same text is a case of their own.
+    expect(await oops(text, "UMANAGER")).toMatch(/Opened \*OOPS-\d+\*/);
+    expect(await t.database.prisma.recoveryCase.count()).toBe(before + 2);
+  });
+
+  it("numbers cases per workspace: two new workspaces each start at OOPS-1", async () => {
+    const alpha = new SignedSlackClient(t.url, SIGNING_SECRET, "T0ALPHA", `${t.slack.url}respond/`);
+    const beta = new SignedSlackClient(t.url, SIGNING_SECRET, "T0BETA", `${t.slack.url}respond/`);
+    expect(await oops("<@UOWNER|owen> Alpha Co: late", "UREPORTER", alpha)).toContain("Opened *OOPS-1*");
+    expect(await oops("<@UOWNER|owen> Beta Co: late", "UREPORTER", beta)).toContain("Opened *OOPS-1*");
+    expect(await oops("<@UOWNER|owen> Alpha Co: late again", "UREPORTER", alpha)).toContain("Opened *OOPS-2*");
+    const numbers = await t.database.prisma.recoveryCase.findMany({
+      where: { teamId: { in: ["T0ALPHA", "T0BETA"] } },
+      select: { teamId: true, number: true },
+      orderBy: [{ teamId: "asc" }, { number: "asc" }],
+    });
+    expect(numbers).toEqual([
+      { teamId: "T0ALPHA", number: 1 },
+      { teamId: "T0ALPHA", number: 2 },
+      { teamId: "T0BETA", number: 1 },
+    ]);
   });
 
   it("refuses someone who is not owner, reporter or manager, and changes nothing", async () => {
@@ -402,7 +455,9 @@ describe("/oops service recoveries", () => {
       t.slack.reset();
       clock.advance(12 * HOUR);
       const [a, b] = await Promise.all([t.delight.scheduler.tick(), second.delight.scheduler.tick()]);
-      expect(a.sent + b.sent).toBe(1);
+      expect(a.enqueued + b.enqueued).toBe(1);
+      await t.slack.waitFor(() => t.slack.postsTo("DUOWNER")[0]);
+      await Promise.all([t.delight.workers.drain(), second.delight.workers.drain()]);
       const reminder = t.slack.postsTo("DUOWNER");
       expect(reminder).toHaveLength(1);
       expect(t.slack.textOf(reminder[0]!)).toContain("Reminder:");
@@ -422,21 +477,23 @@ describe("/oops service recoveries", () => {
   it("Reassign: when the new owner can't be messaged, the cards still update and the reassigner is told", async () => {
     const recoveryCase = await openByCommand();
     t.slack.reset();
+    // Slack refuses for good (a brief 5xx would just be retried by the outbox).
+    t.slack.addUser({ id: "UFAREWELL", name: "Fay" });
     t.slack.on("conversations.open", (args) =>
-      args.users === "UNEWOWNER"
-        ? { ok: false, error: "fatal_error" }
+      args.users === "UFAREWELL"
+        ? { ok: false, error: "user_disabled" }
         : { ok: true, channel: { id: `D${String(args.users)}` } },
     );
     try {
       await submit(
         "UOWNER",
         "recovery_reassign_modal",
-        { new_owner: userValue("UNEWOWNER"), note: textValue("") },
+        { new_owner: userValue("UFAREWELL"), note: textValue("") },
         recoveryCase.id,
       );
-      await cardUpdate("DUOWNER", "*Owner*\\n<@UNEWOWNER>");
+      await cardUpdate("DUOWNER", "*Owner*\\n<@UFAREWELL>");
       const told = await t.slack.waitFor(() =>
-        t.slack.postsTo("DUOWNER").find((c) => t.slack.textOf(c).includes("didn't let me message <@UNEWOWNER>")),
+        t.slack.postsTo("DUOWNER").find((c) => t.slack.textOf(c).includes("didn't let me message <@UFAREWELL>")),
       );
       expect(told).toBeTruthy();
     } finally {

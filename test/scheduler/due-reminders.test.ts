@@ -1,10 +1,14 @@
-// The reminder tick on every database target, with an injected clock: when reminders fall,
-// rescheduling, cancelling, escalation, two instances, Slack faults and downtime.
+// The reminder tick and the reminder jobs on every database target, with an injected clock:
+// when reminders fall, rescheduling, cancelling, escalation, two instances, Slack faults and
+// downtime. The tick only enqueues a job per due row; the test's workers run them through a
+// real outbox against the Slack stand-in.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { webApi } from "@slack/bolt";
 import { createLogger } from "../../src/app.ts";
 import { openDatabase, type Database } from "../../src/db/database.ts";
 import { addManagers, setChannel, setSla } from "../../src/features/admin/settings.ts";
+import type { CaseDeps } from "../../src/features/recoveries/cards.ts";
+import { registerReminderJob } from "../../src/features/recoveries/jobs.ts";
 import {
   extendCase,
   findCaseByView,
@@ -14,7 +18,11 @@ import {
   resolveCase,
   type OpenCaseInput,
 } from "../../src/features/recoveries/service.ts";
-import { runDueReminders, type SchedulerDeps } from "../../src/scheduler/due-reminders.ts";
+import { JobStore } from "../../src/jobs/durable-queue.ts";
+import { JobWorkers } from "../../src/jobs/workers.ts";
+import { runDueReminders, type SchedulerDeps, type TickResult } from "../../src/scheduler/due-reminders.ts";
+import { DurableOutbox } from "../../src/slack/durable-outbox.ts";
+import { Pacer } from "../../src/slack/pacer.ts";
 import { SlackUsers } from "../../src/slack/roles.ts";
 import { databaseTargets } from "../support/databases.ts";
 import { SlackStandIn, TEAM_ID } from "../support/slack-stand-in.ts";
@@ -24,6 +32,7 @@ const HOUR = 3_600_000;
 const MINUTE = 60_000;
 const START = new Date("2026-11-23T09:00:00Z");
 const workspace = { teamId: TEAM_ID };
+const logger = createLogger("error");
 
 function caseInput(overrides: Partial<OpenCaseInput> = {}): OpenCaseInput {
   return {
@@ -36,29 +45,45 @@ function caseInput(overrides: Partial<OpenCaseInput> = {}): OpenCaseInput {
   };
 }
 
+interface Instance {
+  scheduler: SchedulerDeps;
+  workers: JobWorkers;
+}
+
 describe.each(databaseTargets())("recovery reminders on $name", (target) => {
   let slack: SlackStandIn;
   let database: Database;
   let databaseUrl: string;
   let clock: TestClock;
-  let deps: SchedulerDeps;
+  let instance: Instance;
   let extraDatabases: Database[];
+  /** Replaces Slack's user look-ups for one test (to act in the middle of a delivery). */
+  let usersOverride: CaseDeps["users"] | undefined;
 
-  function schedulerDeps(db: Database, instanceId: string): SchedulerDeps {
+  /** One app instance: its scheduler deps, and workers running the reminder job through its own outbox. */
+  function makeInstance(db: Database, instanceId: string): Instance {
     const client = new webApi.WebClient("xoxb-test", {
       slackApiUrl: `${slack.url}api/`,
       retryConfig: { retries: 0 },
       rejectRateLimitedCalls: true,
       logLevel: webApi.LogLevel.ERROR,
     });
-    return {
-      prisma: db.prisma,
-      client,
-      clock,
-      logger: createLogger("error"),
-      users: new SlackUsers(client),
+    const outbox = new DurableOutbox({ prisma: db.prisma, client, pacer: new Pacer(db.prisma), logger });
+    const workers = new JobWorkers({
+      store: new JobStore(db.prisma),
+      logger,
+      outboxFor: (job) => outbox.forTeam(job.teamId),
       instanceId,
-    };
+      pollMs: 50,
+    });
+    const slackUsers = new SlackUsers(client);
+    registerReminderJob(workers, {
+      prisma: db.prisma,
+      clock,
+      logger,
+      users: { profile: (id) => (usersOverride ?? slackUsers).profile(id) },
+    });
+    return { scheduler: { prisma: db.prisma, jobs: workers, clock, logger, instanceId }, workers };
   }
 
   // One database per target for the file (migrations are the slow part); emptied between tests.
@@ -73,7 +98,7 @@ describe.each(databaseTargets())("recovery reminders on $name", (target) => {
 
   beforeEach(async () => {
     await database.prisma.$executeRawUnsafe(
-      `TRUNCATE "RecoveryEvent", "RecoveryReminder", "RecoveryCase", "WorkspaceManager", "Workspace" CASCADE`,
+      `TRUNCATE "RecoveryEvent", "RecoveryReminder", "RecoveryCase", "WorkspaceManager", "Workspace", "Job", "SlackWrite", "SlackRateGate" CASCADE`,
     );
     slack = new SlackStandIn();
     await slack.start();
@@ -82,7 +107,8 @@ describe.each(databaseTargets())("recovery reminders on $name", (target) => {
     slack.addUser({ id: "UNEWOWNER", tz: "Asia/Tokyo" });
     slack.addUser({ id: "UMANAGER" });
     clock = new TestClock(START);
-    deps = schedulerDeps(database, "instance-a");
+    usersOverride = undefined;
+    instance = makeInstance(database, "instance-a");
     extraDatabases = [];
   });
   afterEach(async () => {
@@ -90,10 +116,29 @@ describe.each(databaseTargets())("recovery reminders on $name", (target) => {
     await slack.stop();
   });
 
+  /** Calls to chat.postMessage in a person's DM (failed ones too). */
   const dmsTo = (userId: string) => slack.postsTo(`D${userId}`);
-  const tick = (at: Date, d = deps) => {
+  /** Messages that reached a channel. */
+  const delivered = (channel: string) => slack.messages.get(channel)?.length ?? 0;
+
+  /** Runs the jobs until none is left to do, waiting for retries Slack asked for (a few seconds at most). */
+  async function settle(...workers: JobWorkers[]): Promise<void> {
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      await Promise.all(workers.map((w) => w.drain()));
+      const left = await database.prisma.job.count({ where: { status: { in: ["queued", "running"] } } });
+      if (left === 0) return;
+      if (Date.now() > deadline) throw new Error(`${left} jobs still waiting`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  /** One tick at `at`, then the jobs it enqueued run. */
+  const tick = async (at: Date, inst = instance): Promise<TickResult> => {
     clock.set(at);
-    return runDueReminders(d, at);
+    const result = await runDueReminders(inst.scheduler, at);
+    await settle(inst.workers);
+    return result;
   };
   const at = (ms: number) => new Date(START.getTime() + ms);
   async function pendingTimes(caseId: string) {
@@ -103,6 +148,13 @@ describe.each(databaseTargets())("recovery reminders on $name", (target) => {
     });
     return rows.map((r) => [r.kind, r.dueAt.toISOString()]);
   }
+  const statusOf = async (caseId: string, kind: "reminder" | "escalation", dueAt: Date) =>
+    (
+      await database.prisma.recoveryReminder.findUniqueOrThrow({
+        where: { caseId_kind_dueAt: { caseId, kind, dueAt } },
+      })
+    ).status;
+  const profile = (id: string) => ({ id, isBot: false, isAdmin: false, deleted: false, timezone: "UTC" });
 
   it("reminds at half-time and 2 hours before a 24-hour deadline, each once, then escalates once", async () => {
     await addManagers(database.prisma, workspace, ["UMANAGER"], "UADMIN");
@@ -114,9 +166,9 @@ describe.each(databaseTargets())("recovery reminders on $name", (target) => {
       ["escalation", "2026-11-24T09:00:00.000Z"],
     ]);
 
-    expect((await tick(at(12 * HOUR - MINUTE))).claimed).toBe(0);
-    expect(await tick(at(12 * HOUR))).toMatchObject({ sent: 1 });
-    expect(await tick(at(12 * HOUR + MINUTE))).toMatchObject({ claimed: 0 });
+    expect((await tick(at(12 * HOUR - MINUTE))).due).toBe(0);
+    expect(await tick(at(12 * HOUR))).toEqual({ due: 1, enqueued: 1 });
+    expect(await tick(at(12 * HOUR + MINUTE))).toEqual({ due: 0, enqueued: 0 });
     expect(dmsTo("UOWNER")).toHaveLength(1);
     // Shown in the owner's timezone (Paris, UTC+1): 09:00 UTC → 10:00 Tue.
     expect(slack.textOf(dmsTo("UOWNER")[0]!)).toContain("in 12 h — 10:00 Tue");
@@ -139,8 +191,8 @@ describe.each(databaseTargets())("recovery reminders on $name", (target) => {
     const updates = slack.callsTo("chat.update").filter((u) => u.args.channel === "DUOWNER");
     expect(updates.length).toBeGreaterThanOrEqual(2);
     expect(slack.textOf(updates[0]!)).toContain("*Overdue*");
+    expect(await database.prisma.recoveryReminder.count({ where: { caseId: c.id, status: "sent" } })).toBe(3);
   });
-
   it("follows a custom SLA and custom reminder offsets, skipping offsets already in the past", async () => {
     await setSla(database.prisma, workspace, 4 * 60);
     const fourHours = await openCase(database.prisma, START, caseInput());
@@ -219,6 +271,7 @@ describe.each(databaseTargets())("recovery reminders on $name", (target) => {
     expect(await pendingTimes(c.id)).toEqual([]);
     await tick(at(60 * HOUR));
     expect(slack.callsTo("chat.postMessage")).toHaveLength(2);
+    expect(await database.prisma.slackWrite.count({ where: { method: "chat.postMessage" } })).toBe(2);
 
     // A second resolve (another click) changes nothing.
     const again = await resolveCase(database.prisma, at(32 * HOUR), {
@@ -234,8 +287,11 @@ describe.each(databaseTargets())("recovery reminders on $name", (target) => {
     await setChannel(database.prisma, workspace, "approvals", "C0APPROVALS");
     await openCase(database.prisma, START, caseInput());
     const overdue = at(25 * HOUR);
-    const results = await Promise.all([tick(overdue), tick(overdue), tick(overdue)]);
-    expect(results.reduce((sum, r) => sum + r.sent, 0)).toBe(1);
+    clock.set(overdue);
+    const results = await Promise.all([1, 2, 3].map(() => runDueReminders(instance.scheduler, overdue)));
+    // Three rows due (two reminders, the escalation): one job each, however many ticks.
+    expect(results.reduce((sum, r) => sum + r.enqueued, 0)).toBe(3);
+    await settle(instance.workers);
     await tick(at(26 * HOUR));
     expect(slack.postsTo("C0APPROVALS")).toHaveLength(1);
     expect(slack.textOf(slack.postsTo("C0APPROVALS")[0]!)).toContain("<@UOWNER>");
@@ -252,8 +308,9 @@ describe.each(databaseTargets())("recovery reminders on $name", (target) => {
         ? { ok: false, error: "not_in_channel" }
         : { ok: true, channel: args.channel, ts: `${Date.now()}.000200` },
     );
-    await openCase(database.prisma, START, caseInput());
-    expect(await tick(at(24 * HOUR))).toMatchObject({ sent: 1, failed: 0 });
+    const c = await openCase(database.prisma, START, caseInput());
+    await tick(at(24 * HOUR));
+    expect(await statusOf(c.id, "escalation", at(24 * HOUR))).toBe("sent");
     expect(dmsTo("UMANAGER")).toHaveLength(1);
     expect(dmsTo("UOWNER")).toHaveLength(1);
   });
@@ -265,10 +322,11 @@ describe.each(databaseTargets())("recovery reminders on $name", (target) => {
       if (args.channel === "DUOWNER" && ownerFailures-- > 0) return { ok: false, error: "fatal_error" };
       return { ok: true, channel: args.channel, ts: `${Date.now()}.000300` };
     });
-    await openCase(database.prisma, START, caseInput());
-    expect(await tick(at(24 * HOUR))).toMatchObject({ failed: 1 });
-    expect(await tick(at(24 * HOUR + MINUTE))).toMatchObject({ sent: 1 });
+    const c = await openCase(database.prisma, START, caseInput());
+    // The job is retried (Slack's trouble is the outbox's to wait out) until it is sent.
+    await tick(at(24 * HOUR));
     await tick(at(25 * HOUR));
+    expect(await statusOf(c.id, "escalation", at(24 * HOUR))).toBe("sent");
     expect(slack.postsTo("C0APPROVALS")).toHaveLength(1);
     expect(dmsTo("UOWNER")).toHaveLength(2); // the failed attempt, then the delivery
   });
@@ -276,50 +334,57 @@ describe.each(databaseTargets())("recovery reminders on $name", (target) => {
   it("sends each reminder once when two instances tick on the same database", async () => {
     const second = target.name === "postgres" ? await openDatabase(databaseUrl) : database;
     if (second !== database) extraDatabases.push(second);
-    const depsB = schedulerDeps(second, "instance-b");
+    const other = makeInstance(second, "instance-b");
     const cases = [];
-    for (let i = 0; i < 12; i++) cases.push(await openCase(database.prisma, START, caseInput({ customer: `C${i}` })));
+    // Different owners: each DM channel is paced on its own.
+    for (let i = 0; i < 12; i++) {
+      cases.push(await openCase(database.prisma, START, caseInput({ customer: `C${i}`, ownerId: `UOWNER${i}` })));
+    }
 
-    // Each instance ticks every minute around half-time; their ticks overlap.
+    // Each instance ticks every minute around half-time; their ticks and their workers overlap.
     for (let minute = 0; minute < 3; minute++) {
       const now = at(12 * HOUR + minute * MINUTE);
       clock.set(now);
-      await Promise.all([runDueReminders(deps, now), runDueReminders(depsB, now)]);
+      await Promise.all([runDueReminders(instance.scheduler, now), runDueReminders(other.scheduler, now)]);
+      await settle(instance.workers, other.workers);
     }
-    expect(dmsTo("UOWNER")).toHaveLength(12);
+    const owners = cases.map((_, i) => `DUOWNER${i}`);
+    expect(owners.map((channel) => slack.postsTo(channel).length)).toEqual(owners.map(() => 1));
     const sent = await database.prisma.recoveryReminder.findMany({ where: { status: "sent" } });
     expect(sent).toHaveLength(12);
     expect(new Set(sent.map((r) => r.caseId)).size).toBe(12);
     expect(sent.every((r) => r.attempts === 1)).toBe(true);
+    expect(await database.prisma.job.count()).toBe(12);
   });
 
-  it("retries a reminder Slack failed (500, then 429 with Retry-After) on a later tick, and sends it once", async () => {
+  it("retries a reminder Slack failed (429 with Retry-After, then 500) and sends it once", async () => {
     const c = await openCase(database.prisma, START, caseInput());
-    slack.fail("chat.postMessage", { status: 500 });
-    expect(await tick(at(12 * HOUR))).toMatchObject({ failed: 1, sent: 0 });
-    let row = await database.prisma.recoveryReminder.findFirstOrThrow({ where: { caseId: c.id, kind: "reminder" } });
-    expect(row).toMatchObject({ status: "pending", attempts: 1 });
-    expect(row.lastError).toBeTruthy();
-
-    slack.fail("chat.postMessage", { status: 429, retryAfterSeconds: 90 });
-    expect(await tick(at(12 * HOUR + MINUTE))).toMatchObject({ failed: 1 });
-    // Within Retry-After nothing is attempted…
-    expect(await tick(at(12 * HOUR + 2 * MINUTE))).toMatchObject({ claimed: 0 });
-    // …after it, the reminder goes out, once.
-    expect(await tick(at(12 * HOUR + 3 * MINUTE))).toMatchObject({ sent: 1 });
-    await tick(at(12 * HOUR + 4 * MINUTE));
-    row = await database.prisma.recoveryReminder.findUniqueOrThrow({ where: { id: row.id } });
-    expect(row).toMatchObject({ status: "sent", attempts: 3, lastError: null });
+    slack.fail("chat.postMessage", { status: 429, retryAfterSeconds: 1 });
+    let failures = 1;
+    slack.on("chat.postMessage", (args) =>
+      failures-- > 0
+        ? { ok: false, error: "internal_error" }
+        : { ok: true, channel: args.channel, ts: `${Math.floor(Date.now() / 1000)}.000400` },
+    );
+    await tick(at(12 * HOUR));
+    const row = await database.prisma.recoveryReminder.findFirstOrThrow({
+      where: { caseId: c.id, kind: "reminder", dueAt: at(12 * HOUR) },
+    });
+    expect(row).toMatchObject({ status: "sent", lastError: null });
     expect(slack.callsTo("chat.postMessage")).toHaveLength(3); // two failures, one delivery
+    expect(await database.prisma.slackWrite.count({ where: { status: "sent" } })).toBe(1);
+    await tick(at(12 * HOUR + MINUTE));
+    expect(slack.callsTo("chat.postMessage")).toHaveLength(3);
   });
 
-  it("stops a tick after three failed sends in a row and sends the rest later", async () => {
-    for (let i = 0; i < 5; i++) await openCase(database.prisma, START, caseInput({ customer: `C${i}` }));
-    slack.fail("chat.postMessage", { status: 503, times: 100 });
-    expect(await tick(at(12 * HOUR))).toMatchObject({ claimed: 3, failed: 3 });
-    slack.reset();
-    expect(await tick(at(12 * HOUR + MINUTE))).toMatchObject({ claimed: 5, sent: 5 });
-    expect(dmsTo("UOWNER")).toHaveLength(5);
+  it("rides out Slack being down: every due reminder is delivered once after it answers again", async () => {
+    for (let i = 0; i < 5; i++) {
+      await openCase(database.prisma, START, caseInput({ customer: `C${i}`, ownerId: `UOWNER${i}` }));
+    }
+    slack.goDown(1_500);
+    expect(await tick(at(12 * HOUR))).toEqual({ due: 5, enqueued: 5 });
+    for (let i = 0; i < 5; i++) expect(delivered(`DUOWNER${i}`)).toBe(1);
+    expect(await database.prisma.recoveryReminder.count({ where: { status: "sent" } })).toBe(5);
   });
 
   it("after downtime sends only the latest due reminder of a case", async () => {
@@ -331,42 +396,30 @@ describe.each(databaseTargets())("recovery reminders on $name", (target) => {
     expect(rows.map((r) => r.status).sort()).toEqual(["cancelled", "sent"]);
   });
 
-  it("handles at most batchSize rows per tick, the rest on the next", async () => {
-    for (let i = 0; i < 5; i++) await openCase(database.prisma, START, caseInput({ customer: `C${i}` }));
-    const small = { ...deps, batchSize: 3 };
-    expect(await tick(at(12 * HOUR), small)).toMatchObject({ claimed: 3 });
-    expect(await tick(at(12 * HOUR + MINUTE), small)).toMatchObject({ claimed: 2 });
+  it("looks at most batchSize rows per tick, the rest on the next", async () => {
+    for (let i = 0; i < 5; i++) {
+      await openCase(database.prisma, START, caseInput({ customer: `C${i}`, ownerId: `UOWNER${i}` }));
+    }
+    const small = { ...instance, scheduler: { ...instance.scheduler, batchSize: 3 } };
+    expect(await tick(at(12 * HOUR), small)).toEqual({ due: 3, enqueued: 3 });
+    expect(await tick(at(12 * HOUR + MINUTE), small)).toEqual({ due: 2, enqueued: 2 });
   });
 
-  it("re-reads the clock for each claim and stops claiming before its lease could run out", async () => {
-    for (let i = 0; i < 3; i++) await openCase(database.prisma, START, caseInput({ customer: `C${i}` }));
-    // Slack takes 3 minutes per message: past half a lease (2.5 min) the tick claims no more.
-    let ts = 0;
-    slack.on("chat.postMessage", (args) => {
-      clock.advance(3 * MINUTE);
-      return { ok: true, channel: args.channel, ts: `1700000000.${String(++ts).padStart(6, "0")}` };
-    });
-    expect(await tick(at(12 * HOUR))).toMatchObject({ claimed: 1, sent: 1 });
-    const sent = await database.prisma.recoveryReminder.findFirstOrThrow({ where: { status: "sent" } });
-    expect(sent.sentAt?.toISOString()).toBe(at(12 * HOUR + 3 * MINUTE).toISOString());
-
-    // Another instance's tick, later: its lease counts from when it claims, not from its start.
-    const depsB = schedulerDeps(database, "instance-b");
-    const startB = clock.now();
-    const result = await runDueReminders(depsB, startB);
-    expect(result).toMatchObject({ claimed: 1, sent: 1 });
-    expect(await database.prisma.recoveryReminder.count({ where: { status: "sent" } })).toBe(2);
-    // A row claimed late in a tick holds its lease from the claim (the clock moved on).
-    const third = await runDueReminders(depsB, clock.now());
-    expect(third).toMatchObject({ claimed: 1, sent: 1 });
-    expect(dmsTo("UOWNER")).toHaveLength(3);
+  it("enqueues one job per due row while the first is still waiting to run", async () => {
+    await openCase(database.prisma, START, caseInput());
+    clock.set(at(12 * HOUR));
+    expect(await runDueReminders(instance.scheduler, at(12 * HOUR))).toEqual({ due: 1, enqueued: 1 });
+    clock.set(at(12 * HOUR + MINUTE));
+    expect(await runDueReminders(instance.scheduler, at(12 * HOUR + MINUTE))).toEqual({ due: 1, enqueued: 0 });
+    await settle(instance.workers);
+    expect(dmsTo("UOWNER")).toHaveLength(1);
   });
 
   it("stops an escalation under way when the case is fixed, and updates the cards it already posted", async () => {
     await addManagers(database.prisma, workspace, ["UMANAGER"], "UADMIN");
     const c = await openCase(database.prisma, START, caseInput());
     // The owner fixes the case while the manager's escalation DM is being sent.
-    const users: SchedulerDeps["users"] = {
+    usersOverride = {
       profile: async (id: string) => {
         if (id === "UMANAGER") {
           await resolveCase(database.prisma, clock.now(), {
@@ -376,24 +429,25 @@ describe.each(databaseTargets())("recovery reminders on $name", (target) => {
             surpriseGiven: null,
           });
         }
-        return { id, isBot: false, isAdmin: false, deleted: false, timezone: "UTC" };
+        return profile(id);
       },
     };
     await database.prisma.recoveryReminder.updateMany({ where: { kind: "reminder" }, data: { status: "cancelled" } });
-    expect(await tick(at(24 * HOUR), { ...deps, users })).toMatchObject({ sent: 0, skipped: 1 });
+    await tick(at(24 * HOUR));
+    expect(await statusOf(c.id, "escalation", at(24 * HOUR))).toBe("cancelled");
     expect(dmsTo("UMANAGER")).toHaveLength(1);
     expect(dmsTo("UOWNER")).toHaveLength(0); // not told it is overdue after it was fixed
     const update = slack.callsTo("chat.update").find((u) => u.args.channel === "DUMANAGER");
     expect(update && slack.textOf(update)).toContain("Sent the right pair");
   });
 
-  it("does not send a reminder for a case extended after the tick read it", async () => {
+  it("does not send a reminder for a case extended after the job read it", async () => {
     const c = await openCase(database.prisma, START, caseInput());
-    // Extended while the tick looks up the owner's timezone (just before it posts).
+    // Extended while the job looks up the owner's timezone (just before it posts).
     let extended = false;
-    const users: SchedulerDeps["users"] = {
+    usersOverride = {
       profile: async (id: string) => {
-        if (extended) return { id, isBot: false, isAdmin: false, deleted: false, timezone: "UTC" };
+        if (extended) return profile(id);
         extended = true;
         await extendCase(database.prisma, clock.now(), {
           caseId: c.id,
@@ -401,10 +455,11 @@ describe.each(databaseTargets())("recovery reminders on $name", (target) => {
           dueAt: at(72 * HOUR),
           reason: "Courier strike",
         });
-        return { id, isBot: false, isAdmin: false, deleted: false, timezone: "UTC" };
+        return profile(id);
       },
     };
-    expect(await tick(at(12 * HOUR), { ...deps, users })).toMatchObject({ sent: 0, skipped: 1 });
+    await tick(at(12 * HOUR));
+    expect(await statusOf(c.id, "reminder", at(12 * HOUR))).toBe("cancelled");
     expect(dmsTo("UOWNER")).toHaveLength(0);
   });
 
@@ -415,7 +470,7 @@ describe.each(databaseTargets())("recovery reminders on $name", (target) => {
         ? { ok: false, error: "user_disabled" }
         : { ok: true, channel: { id: `D${String(args.users)}` } },
     );
-    expect(await tick(at(12 * HOUR))).toMatchObject({ sent: 0, skipped: 1, failed: 0 });
+    await tick(at(12 * HOUR));
     const row = await database.prisma.recoveryReminder.findFirstOrThrow({
       where: { caseId: c.id, kind: "reminder", dueAt: at(12 * HOUR) },
     });
@@ -425,14 +480,18 @@ describe.each(databaseTargets())("recovery reminders on $name", (target) => {
 
     // The escalation: the owner's DM is final too; the reporter (no managers) hears; no retry.
     await database.prisma.recoveryReminder.updateMany({ where: { kind: "reminder" }, data: { status: "cancelled" } });
-    expect(await tick(at(24 * HOUR))).toMatchObject({ sent: 1, failed: 0 });
-    expect(await tick(at(25 * HOUR))).toMatchObject({ claimed: 0 });
+    await tick(at(24 * HOUR));
+    expect(await statusOf(c.id, "escalation", at(24 * HOUR))).toBe("sent");
+    expect(await tick(at(25 * HOUR))).toEqual({ due: 0, enqueued: 0 });
+    expect(await database.prisma.job.count({ where: { status: "dead" } })).toBe(0);
   });
 
-  it("does not stop a tick for targets that can never receive", async () => {
+  it("cancels, without retrying, reminders whose targets can never receive", async () => {
     for (let i = 0; i < 5; i++) await openCase(database.prisma, START, caseInput({ customer: `C${i}` }));
     slack.on("conversations.open", () => ({ ok: false, error: "account_inactive" }));
-    expect(await tick(at(12 * HOUR))).toMatchObject({ claimed: 5, skipped: 5, failed: 0 });
+    expect(await tick(at(12 * HOUR))).toEqual({ due: 5, enqueued: 5 });
+    expect(await database.prisma.recoveryReminder.count({ where: { kind: "reminder", status: "cancelled" } })).toBe(5);
+    expect(await database.prisma.job.count({ where: { status: "done" } })).toBe(5);
   });
 
   it("tells the reporter, and not 'your managers have been told', when the escalation reached nobody", async () => {
@@ -442,9 +501,10 @@ describe.each(databaseTargets())("recovery reminders on $name", (target) => {
         ? { ok: false, error: "not_in_channel" }
         : { ok: true, channel: args.channel, ts: `${Date.now()}.000500` },
     );
-    await openCase(database.prisma, START, caseInput());
+    const c = await openCase(database.prisma, START, caseInput());
     await database.prisma.recoveryReminder.updateMany({ where: { kind: "reminder" }, data: { status: "cancelled" } });
-    expect(await tick(at(24 * HOUR))).toMatchObject({ sent: 1, failed: 0 });
+    await tick(at(24 * HOUR));
+    expect(await statusOf(c.id, "escalation", at(24 * HOUR))).toBe("sent");
     expect(slack.textOf(dmsTo("UREPORTER")[0]!)).toContain("couldn't reach any Delight manager");
     const ownerDm = slack.textOf(dmsTo("UOWNER")[0]!);
     expect(ownerDm).not.toContain("managers have been told");
@@ -455,7 +515,7 @@ describe.each(databaseTargets())("recovery reminders on $name", (target) => {
     const c = await openCase(database.prisma, START, caseInput());
     // The second profile lookup is the one inside the send, after the last check.
     let lookups = 0;
-    const users: SchedulerDeps["users"] = {
+    usersOverride = {
       profile: async (id: string) => {
         if (++lookups === 2) {
           await extendCase(database.prisma, clock.now(), {
@@ -465,10 +525,10 @@ describe.each(databaseTargets())("recovery reminders on $name", (target) => {
             reason: "Courier strike",
           });
         }
-        return { id, isBot: false, isAdmin: false, deleted: false, timezone: "UTC" };
+        return profile(id);
       },
     };
-    await tick(at(12 * HOUR), { ...deps, users });
+    await tick(at(12 * HOUR));
     expect(dmsTo("UOWNER")).toHaveLength(1);
     const update = slack.callsTo("chat.update").find((u) => u.args.channel === "DUOWNER");
     expect(update && slack.textOf(update)).toContain("Courier strike");

@@ -17,10 +17,9 @@ function stubDeps(onQuery: (now: Date) => void): SchedulerDeps {
   } as unknown as Db;
   return {
     prisma,
-    client: {} as SchedulerDeps["client"],
+    jobs: { enqueue: async () => ({ id: "", created: true }) },
     clock: new TestClock(new Date("2026-11-23T09:00:00Z")),
     logger: createLogger("error"),
-    users: { profile: async (id: string) => ({ id, isBot: false, isAdmin: false, deleted: false }) },
   };
 }
 
@@ -47,7 +46,7 @@ describe("createScheduler", () => {
   it("runs a tick on demand", async () => {
     let queried = 0;
     const scheduler = createScheduler(stubDeps(() => (queried += 1)));
-    expect(await scheduler.tick()).toEqual({ claimed: 0, sent: 0, skipped: 0, failed: 0 });
+    expect(await scheduler.tick()).toEqual({ due: 0, enqueued: 0 });
     expect(queried).toBe(1);
   });
 });

@@ -87,6 +87,11 @@ export class SlackStandIn {
     this.handlers.set(method, handler);
   }
 
+  /** Back to the stand-in's own answer for a method overridden with `on`. */
+  off(method: string): void {
+    this.handlers.delete(method);
+  }
+
   /** Limits chat.postMessage per channel like Slack: `perSecond` with a short `burst`; beyond it, 429 + Retry-After. */
   limitPostsPerChannel(limit: ChannelRateLimit | undefined): void {
     this.channelRateLimit = limit;

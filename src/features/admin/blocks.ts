@@ -1,8 +1,9 @@
 // Block Kit for /delight-admin answers.
 import type { webApi } from "@slack/bolt";
-import { context, section } from "../../slack/replies.ts";
+import { context, section, SECTION_TEXT_LIMIT, truncate } from "../../slack/replies.ts";
 import { mentionChannel, mentionUser } from "../../slack/text.ts";
 import { WEEKDAY_NAMES } from "./parse.ts";
+import type { DeadJob, DeadWrite, DeliverySummary } from "./delivery.ts";
 import type { DigestScheduleSetting, WorkspaceSettings } from "./settings.ts";
 
 type KnownBlock = webApi.KnownBlock;
@@ -34,7 +35,69 @@ function formatReminders(offsets: number[]): string {
 
 const NOT_SET = "_not set_";
 
-export function renderSettings(settings: WorkspaceSettings, notice?: string): { text: string; blocks: KnownBlock[] } {
+/** "3 min", "2 h", "1 day": how long ago, roughly. */
+function formatAge(from: Date, now: Date): string {
+  const minutes = Math.max(0, Math.round((now.getTime() - from.getTime()) / 60_000));
+  if (minutes < 1) return "under a minute";
+  if (minutes < 120) return `${minutes} min`;
+  if (minutes < 48 * 60) return `${Math.round(minutes / 60)} h`;
+  return `${Math.round(minutes / (24 * 60))} days`;
+}
+
+/** One line about Slack delivery, or null when there is nothing to say. */
+export function renderDeliveryLine(summary: DeliverySummary, now: Date): string | null {
+  const parts: string[] = [];
+  if (summary.waiting > 0) {
+    const age = summary.oldestWaitingSince ? `, oldest ${formatAge(summary.oldestWaitingSince, now)}` : "";
+    parts.push(`${summary.waiting} ${summary.waiting === 1 ? "write" : "writes"} to Slack waiting${age}`);
+  }
+  const failed = summary.failedWrites + summary.failedJobs;
+  if (failed > 0) parts.push(`*${failed} failed* — see \`/delight-admin outbox\``);
+  if (parts.length === 0) return null;
+  return `${failed > 0 ? ":warning:" : ":outbox_tray:"} *Slack delivery:* ${parts.join("; ")}.`;
+}
+
+const DEAD_LIST_LIMIT = 20;
+
+export function renderDeadLetters(
+  dead: { writes: DeadWrite[]; jobs: DeadJob[]; totalWrites: number; totalJobs: number },
+  now: Date,
+): { text: string; blocks: KnownBlock[] } {
+  if (dead.totalWrites + dead.totalJobs === 0) {
+    const text = ":white_check_mark: No failed writes to Slack in this workspace.";
+    return { text, blocks: [section(text)] };
+  }
+  const lines = [
+    ...dead.writes
+      .slice(0, DEAD_LIST_LIMIT)
+      .map(
+        (w) =>
+          `• \`${w.method}\`${w.channel ? ` to ${mentionChannel(w.channel)}` : ""}, ${formatAge(w.at, now)} ago — Slack said \`${w.error.slice(0, 200)}\``,
+      ),
+    ...dead.jobs
+      .slice(0, DEAD_LIST_LIMIT)
+      .map((j) => `• job \`${j.kind}\`, ${formatAge(j.at, now)} ago — \`${j.error.slice(0, 200)}\``),
+  ];
+  const shown = Math.min(dead.writes.length, DEAD_LIST_LIMIT) + Math.min(dead.jobs.length, DEAD_LIST_LIMIT);
+  const total = dead.totalWrites + dead.totalJobs;
+  const blocks: KnownBlock[] = [
+    section(`*Failed deliveries to Slack (${total})*, newest first`),
+    section(truncate(lines.join("\n"), SECTION_TEXT_LIMIT)),
+  ];
+  if (total > shown) blocks.push(context(`…and ${total - shown} more.`));
+  blocks.push(
+    context(
+      "Fix the cause (invite the app to the channel, say), then `/delight-admin outbox retry` tries them all again.",
+    ),
+  );
+  return { text: `Failed deliveries to Slack: ${total}`, blocks };
+}
+
+export function renderSettings(
+  settings: WorkspaceSettings,
+  notice?: string,
+  delivery?: string | null,
+): { text: string; blocks: KnownBlock[] } {
   const managers = settings.managerIds.length > 0 ? settings.managerIds.map(mentionUser).join(", ") : NOT_SET;
   const digests =
     settings.digests.length > 0 ? settings.digests.map((d) => `• ${formatDigestSchedule(d)}`).join("\n") : NOT_SET;
@@ -66,6 +129,7 @@ export function renderSettings(settings: WorkspaceSettings, notice?: string): { 
       `Recovery reminders: ${formatReminders(settings.reminderOffsetsMinutes)}. Change anything with \`/delight-admin help\`.`,
     ),
   );
+  if (delivery) blocks.push(section(delivery));
   const text = notice ? notice : "Delight settings";
   return { text, blocks };
 }
@@ -81,4 +145,5 @@ export const ADMIN_HELP = [
   "• `/delight-admin sla 24h` — deadline for OOPS → WOW recoveries (`90m`, `24h`, `2d`)",
   "• `/delight-admin reminders 12h 2h` — when recovery owners are reminded before the deadline (`reminders default`: half-time and 2 hours before)",
   "• `/delight-admin budget 50 USD` — per-gesture cap for surprise ideas (`budget off` removes it)",
+  "• `/delight-admin outbox` — messages Slack refused or that failed for good; `outbox retry` tries them again",
 ].join("\n");

@@ -1,11 +1,23 @@
 // /delight-admin: workspace settings, for Slack admins/owners and DELIGHT_ADMINS only.
-import type { App } from "@slack/bolt";
+// Settings are database writes done before the ack, and the ack carries the new settings;
+// Slack follow-ups (joining a channel, posting waiting nominations) are recorded as jobs.
+import type { App, webApi } from "@slack/bolt";
+import { z } from "zod";
 import type { AppDeps } from "../../deps.ts";
-import { ensureAppInChannel } from "../../slack/channels.ts";
-import { countWaitingCards, POST_WAITING_CARDS_JOB } from "../nominations/cards.ts";
-import { replyEphemeral } from "../../slack/replies.ts";
+import { channelMembership, ensureAppInChannel, inviteHint } from "../../slack/channels.ts";
 import { quoteInput } from "../../slack/text.ts";
-import { ADMIN_HELP, formatDigestSchedule, formatDuration, formatMoney, renderSettings } from "./blocks.ts";
+import { withinTime } from "../../slack/within-time.ts";
+import { countWaitingCards, POST_WAITING_CARDS_JOB } from "../nominations/cards.ts";
+import {
+  ADMIN_HELP,
+  formatDigestSchedule,
+  formatDuration,
+  formatMoney,
+  renderDeadLetters,
+  renderDeliveryLine,
+  renderSettings,
+} from "./blocks.ts";
+import { deliverySummary, listDeadLetters, requeueDeadLetters } from "./delivery.ts";
 import { isValidTimezone, parseAdminCommand } from "./parse.ts";
 import {
   addManagers,
@@ -22,6 +34,17 @@ import {
 
 export const ONLY_ADMINS =
   ":lock: Only Slack workspace admins and owners (or people listed in DELIGHT_ADMINS) can change Delight's settings. Nothing was changed; ask one of them if something needs adjusting.";
+const COULD_NOT_CHECK_ADMIN =
+  ":hourglass: Slack took too long to tell me whether you are a workspace admin, so nothing was changed. Please try again in a moment.";
+
+/** The job that joins a channel an admin named (conversations.join is a write). */
+export const JOIN_CHANNEL_JOB = "admin.join-channel";
+
+/** Slack look-ups before the ack get this long (Slack gives 3 s for the whole answer). */
+const PRE_ACK_LOOKUP_MS = 1_000;
+const DEAD_LETTERS_SHOWN = 20;
+
+const joinChannelPayload = z.object({ teamId: z.string(), channelId: z.string(), responseUrl: z.string() });
 
 /**
  * A reminder due earlier before the deadline than the whole SLA would fall before the case
@@ -35,37 +58,81 @@ export function remindersBeyondSla(offsetsMinutes: number[], slaMinutes: number)
 }
 
 export function registerAdminFeature(app: App, deps: AppDeps): void {
-  app.command("/delight-admin", async ({ ack, command, respond, client }) => {
-    await ack();
+  deps.jobs.register(JOIN_CHANNEL_JOB, joinChannelPayload, async (job, { key, outbox }) => {
+    const warning = await ensureAppInChannel(app.client, job.channelId);
+    if (warning) await outbox.respond(`${key}:hint`, job.responseUrl, { text: warning });
+  });
+
+  app.command("/delight-admin", async ({ ack, command, client }) => {
+    // Every answer goes in the ack: nothing here waits for a write to Slack.
+    const reply = (message: string | { text: string; blocks?: webApi.KnownBlock[] }) =>
+      ack({ response_type: "ephemeral", ...(typeof message === "string" ? { text: message } : message) });
     const workspace: WorkspaceRef = { teamId: command.team_id, enterpriseId: command.enterprise_id ?? null };
-    if (!(await deps.roles.isAdmin(workspace.teamId, command.user_id))) {
-      await replyEphemeral(respond, ONLY_ADMINS);
+    const isAdmin = await withinTime(
+      deps.roles.isAdmin(workspace.teamId, command.user_id).catch(() => false),
+      PRE_ACK_LOOKUP_MS,
+    );
+    if (isAdmin !== true) {
+      await reply(isAdmin === false ? ONLY_ADMINS : COULD_NOT_CHECK_ADMIN);
       return;
     }
 
     const parsed = parseAdminCommand(command.text);
     if (!parsed.ok) {
-      await replyEphemeral(
-        respond,
-        `${parsed.problem}\nYou typed:\n${quoteInput(`/delight-admin ${command.text}`)}\n\n${ADMIN_HELP}`,
-      );
+      await reply(`${parsed.problem}\nYou typed:\n${quoteInput(`/delight-admin ${command.text}`)}\n\n${ADMIN_HELP}`);
       return;
     }
 
     const admin = command.user_id;
     const cmd = parsed.command;
     const notices: string[] = [];
-    // Work to do once the admin has their answer (it can take a while).
-    let afterReply: (() => Promise<unknown>) | undefined;
+    /** Looks a person up within the pre-ack budget; undefined when Slack is too slow. */
+    const profileOf = async (userId: string) => {
+      const found = await withinTime(
+        deps.users.profile(userId).catch(() => undefined),
+        PRE_ACK_LOOKUP_MS,
+      );
+      return typeof found === "object" ? found : undefined;
+    };
+    /** The app joins a public channel from a job; a private one needs an invite (said now). */
+    const joinChannel = async (channelId: string) => {
+      const membership = await withinTime(channelMembership(client, channelId), PRE_ACK_LOOKUP_MS);
+      if (membership === "member") return;
+      if (membership === "private") {
+        notices.push(inviteHint(channelId));
+        return;
+      }
+      await deps.jobs.enqueue(
+        JOIN_CHANNEL_JOB,
+        { teamId: workspace.teamId, channelId, responseUrl: command.response_url },
+        { teamId: workspace.teamId },
+      );
+    };
     switch (cmd.kind) {
       case "help":
-        await replyEphemeral(respond, ADMIN_HELP);
+        await reply(ADMIN_HELP);
         return;
       case "show":
         break;
+      case "outbox": {
+        if (cmd.retry) {
+          const requeued = await requeueDeadLetters(deps.prisma, workspace.teamId, new Date());
+          const total = requeued.writes + requeued.jobs;
+          await reply(
+            total === 0
+              ? ":white_check_mark: Nothing had failed, so there is nothing to try again."
+              : `:repeat: Trying again: ${requeued.writes} ${requeued.writes === 1 ? "write" : "writes"} to Slack and ${requeued.jobs} follow-up ${requeued.jobs === 1 ? "job" : "jobs"}. \`/delight-admin outbox\` shows what still fails.`,
+          );
+          return;
+        }
+        const dead = await listDeadLetters(deps.prisma, workspace.teamId, DEAD_LETTERS_SHOWN);
+        await reply(renderDeadLetters(dead, new Date()));
+        return;
+      }
       case "managers": {
-        const people = await Promise.all(cmd.userIds.map((id) => deps.users.profile(id)));
-        const bots = people.filter((p) => p.isBot).map((p) => p.id);
+        const people = await Promise.all(cmd.userIds.map((id) => profileOf(id)));
+        // Someone Slack could not look up in time is taken to be a person.
+        const bots = people.filter((p) => p?.isBot).map((p) => p?.id ?? "");
         const humans = cmd.userIds.filter((id) => !bots.includes(id));
         if (cmd.op === "add") {
           if (humans.length > 0) await addManagers(deps.prisma, workspace, humans, admin);
@@ -89,8 +156,7 @@ export function registerAdminFeature(app: App, deps: AppDeps): void {
             ? `:white_check_mark: Nominations now go to <#${cmd.channelId}> for approval.`
             : `:white_check_mark: Approved stories are now shared in <#${cmd.channelId}>.`,
         );
-        const warning = await ensureAppInChannel(client, cmd.channelId);
-        if (warning) notices.push(warning);
+        await joinChannel(cmd.channelId);
         if (cmd.role === "approvals") {
           // Nominations made while no approvals channel was set wait, pending, for this.
           const waiting = await countWaitingCards(deps, workspace.teamId);
@@ -98,14 +164,17 @@ export function registerAdminFeature(app: App, deps: AppDeps): void {
             notices.push(
               `:inbox_tray: Posting ${waiting} waiting ${waiting === 1 ? "nomination" : "nominations"} there for approval now.`,
             );
-            afterReply = () =>
-              deps.jobs.enqueue(POST_WAITING_CARDS_JOB, { teamId: workspace.teamId }, { teamId: workspace.teamId });
+            await deps.jobs.enqueue(
+              POST_WAITING_CARDS_JOB,
+              { teamId: workspace.teamId },
+              { key: `waiting-cards:${workspace.teamId}:${Date.now()}`, teamId: workspace.teamId },
+            );
           }
         }
         break;
       }
       case "digest-add": {
-        const adminTimezone = (await deps.users.profile(admin)).timezone;
+        const adminTimezone = (await profileOf(admin))?.timezone;
         const timezone = cmd.timezone ?? (adminTimezone && isValidTimezone(adminTimezone) ? adminTimezone : "UTC");
         const schedule = {
           channelId: cmd.channelId,
@@ -116,8 +185,7 @@ export function registerAdminFeature(app: App, deps: AppDeps): void {
         };
         await upsertDigestSchedule(deps.prisma, workspace, schedule, admin);
         notices.push(`:white_check_mark: Weekly digest: ${formatDigestSchedule(schedule)}.`);
-        const warning = await ensureAppInChannel(client, cmd.channelId);
-        if (warning) notices.push(warning);
+        await joinChannel(cmd.channelId);
         break;
       }
       case "digest-remove": {
@@ -160,8 +228,10 @@ export function registerAdminFeature(app: App, deps: AppDeps): void {
         );
         break;
     }
-    const settings = await getSettings(deps.prisma, workspace);
-    await replyEphemeral(respond, renderSettings(settings, notices.join("\n") || undefined));
-    if (afterReply) await afterReply();
+    const [settings, delivery] = await Promise.all([
+      getSettings(deps.prisma, workspace),
+      deliverySummary(deps.prisma, workspace.teamId),
+    ]);
+    await reply(renderSettings(settings, notices.join("\n") || undefined, renderDeliveryLine(delivery, new Date())));
   });
 }

@@ -11,7 +11,8 @@ export type AdminCommand =
   | { kind: "digest-remove"; channelId: string }
   | { kind: "sla"; minutes: number }
   | { kind: "reminders"; offsetsMinutes: number[] }
-  | { kind: "budget"; cents: number | null; currency: string | null };
+  | { kind: "budget"; cents: number | null; currency: string | null }
+  | { kind: "outbox"; retry: boolean };
 
 export type ParseResult = { ok: true; command: AdminCommand } | { ok: false; problem: string };
 
@@ -190,6 +191,13 @@ export function parseAdminCommand(escapedText: string): ParseResult {
       }
       return { ok: true, command: { kind: "budget", cents: cents.data, currency: currency.data } };
     }
+    case "outbox":
+      if (second === undefined) return { ok: true, command: { kind: "outbox", retry: false } };
+      if (second === "retry" && rest.length === 0) return { ok: true, command: { kind: "outbox", retry: true } };
+      return {
+        ok: false,
+        problem: "Say `outbox` to list Slack writes that failed, or `outbox retry` to try them again.",
+      };
     default:
       return { ok: false, problem: `I don't know “${escapeMrkdwn(plainFromSlack(first))}”.` };
   }

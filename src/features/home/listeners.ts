@@ -1,6 +1,7 @@
-// App Home: published when someone opens it; its buttons are handled by their features
-// (Approve / Reject by nominations), except the ones that only open a form.
+// App Home: published from a job when someone opens it; its buttons are handled by their
+// features (Approve / Reject by nominations), except the ones that only open a form.
 import type { App, BlockButtonAction } from "@slack/bolt";
+import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import type { AppDeps } from "../../deps.ts";
 import { formatDuration } from "../admin/blocks.ts";
@@ -8,19 +9,21 @@ import { getSettings } from "../admin/settings.ts";
 import { nominationModal } from "../nominations/blocks.ts";
 import { openCaseModal } from "../recoveries/blocks.ts";
 import { HOME_LOG_OOPS_ACTION, HOME_NOMINATE_ACTION } from "./blocks.ts";
-import { publishHome } from "./publish.ts";
+import { enqueueHomePublish, HOME_PUBLISH_JOB, publishHome } from "./publish.ts";
 
-const HOME_PUBLISH_JOB = "home.publish";
+const publishPayload = z.object({ teamId: z.string(), userId: z.string(), notice: z.string().optional() });
 
 export function registerHomeFeature(app: App, deps: AppDeps): void {
-  deps.jobs.register(HOME_PUBLISH_JOB, z.object({ teamId: z.string(), userId: z.string() }), (job, context) =>
-    publishHome(deps, context.outbox, `${context.key}:publish`, job.teamId, job.userId),
-  );
+  deps.jobs.register(HOME_PUBLISH_JOB, publishPayload, async (job, { key, outbox }) => {
+    await publishHome(deps, outbox, `${key}:publish`, job.teamId, job.userId, job.notice);
+  });
 
   app.event("app_home_opened", async ({ event, body, context }) => {
     if (event.tab !== "home") return;
     const teamId = context.teamId ?? "";
-    await deps.jobs.enqueue(HOME_PUBLISH_JOB, { teamId, userId: event.user }, { key: `home:${body.event_id}`, teamId });
+    // Slack retries an event it thinks we missed: the event id makes it one publish.
+    const eventId = (body as { event_id?: string }).event_id ?? randomUUID();
+    await enqueueHomePublish(deps, teamId, event.user, undefined, `home:${eventId}`);
   });
 
   app.action<BlockButtonAction>(HOME_NOMINATE_ACTION, async ({ ack, body, client }) => {

@@ -1,4 +1,5 @@
-// Publishes one person's App Home; features call it from their jobs after an action taken there.
+// Publishes one person's App Home through the outbox; features call it from their jobs
+// after an action taken there. `key` names this publish (for example the job's key).
 import type { AppDeps } from "../../deps.ts";
 import type { Outbox } from "../../slack/outbox.ts";
 import { homeView } from "./blocks.ts";
@@ -18,4 +19,18 @@ export async function publishHome(
   ]);
   const view = homeView(summary, { notice, now: deps.clock.now(), timezone: profile?.timezone });
   await outbox.publishView(key, { user_id: userId, view });
+}
+
+/** The job that publishes one person's App Home (registered by the home feature). */
+export const HOME_PUBLISH_JOB = "home.publish";
+
+/** For listeners: records a publish of someone's App Home, done by a job. */
+export async function enqueueHomePublish(
+  deps: Pick<AppDeps, "jobs">,
+  teamId: string,
+  userId: string,
+  notice?: string,
+  key?: string,
+): Promise<void> {
+  await deps.jobs.enqueue(HOME_PUBLISH_JOB, { teamId, userId, notice }, { key, teamId });
 }

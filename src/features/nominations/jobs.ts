@@ -182,9 +182,6 @@ export function registerNominationJobs(deps: AppDeps, client: webApi.WebClient):
       decision: job.decision,
     });
     const place = job.place;
-    // Already decided: maybe by this very job before it failed part-way. The follow-ups are
-    // idempotent, so finishing them again costs nothing and leaves nothing half done.
-    if (outcome.kind === "already-decided") await runFollowUps(deps, context.outbox, nominationId);
     if (outcome.kind === "decided") {
       const { story } = await runFollowUps(deps, context.outbox, nominationId);
       if (place.kind === "home") {
@@ -207,6 +204,11 @@ export function registerNominationJobs(deps: AppDeps, client: webApi.WebClient):
       });
     else if (place.kind === "home")
       await publishHome(deps, context.outbox, `${context.key}:home`, job.teamId, job.deciderId);
+    // Decided by this person already: maybe by this very job, before it failed part-way. The
+    // follow-ups are idempotent, so finishing them again leaves nothing half done.
+    if (outcome.kind === "already-decided" && outcome.nomination.decidedBy === job.deciderId) {
+      await runFollowUps(deps, context.outbox, nominationId);
+    }
   });
 
   deps.jobs.register(TELL_JOB, tellPayload, (job, context) => tell(context.outbox, `${context.key}:tell`, job));

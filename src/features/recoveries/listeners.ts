@@ -1,9 +1,10 @@
-// /oops, the "Log an OOPS" modal and the case buttons. Thin: parse → service → blocks.
+// /oops, the "Log an OOPS" modal and the case buttons. Thin: parse → record → ack; the
+// follow-up (owner look-up, opening the case, DMs, card updates) runs in jobs (jobs.ts).
 // Every action is checked on the server (owner, reporter or manager) before anything changes.
+import { createHash } from "node:crypto";
 import type { AllMiddlewareArgs, App, BlockAction, ButtonAction, SlackViewMiddlewareArgs, webApi } from "@slack/bolt";
 import type { AppDeps } from "../../deps.ts";
-import { replyEphemeral, sendDirectMessage } from "../../slack/replies.ts";
-import { quoteInput } from "../../slack/text.ts";
+import { withinTime } from "../../slack/within-time.ts";
 import { formatDuration } from "../admin/blocks.ts";
 import { getSettings } from "../admin/settings.ts";
 import {
@@ -12,25 +13,21 @@ import {
   alreadyFixedPlain,
   CALLBACK_IDS,
   CASE_NOT_FOUND,
-  caseLabel,
-  confirmationText,
-  couldNotTellOwner,
   extendModal,
   FIELDS,
   fixedModal,
-  fixedNotice,
   onlyParticipants,
   onlyParticipantsPlain,
   openCaseModal,
-  ownerToldLead,
   reassignModal,
   renderCaseList,
   renderOopsHelp,
   updateModal,
   type CaseAction,
 } from "./blocks.ts";
+import { timezoneOf } from "./cards.ts";
+import { quoteAll, RECOVERY_JOBS, registerRecoveriesJobs, type CaseChanged, type OpenFromView } from "./jobs.ts";
 import { ownerProblem } from "./owner-check.ts";
-import { refreshCaseMessages, sendCaseCardByDm, timezoneOf, type NotifyDeps } from "./notify.ts";
 import {
   parseExtendSubmission,
   parseOopsCommand,
@@ -38,110 +35,59 @@ import {
   parseReassignSubmission,
   parseTextSubmission,
   type FieldErrors,
-  type ViewValues,
 } from "./parse.ts";
 import {
   addCustomerUpdate,
   extendCase,
-  findCaseByView,
   getCase,
-  isUniqueViolation,
   listOpenCases,
   mayAct,
-  openCase,
   reassignCase,
   resolveCase,
   type ActionResult,
-  type OpenCaseInput,
   type RecoveryCaseWithTimeline,
 } from "./service.ts";
 
 const LIST_LIMIT = 25;
 const ONLY_MANAGERS_LIST =
   ":lock: Only Delight managers can list every open recovery. `/oops list` shows the ones you own.";
+/** A Slack look-up before an ack gets this long; then the answer falls back (UTC). */
+const PRE_ACK_TIMEZONE_MS = 1_000;
+/** The same person sending the same /oops within this window gets one case. */
+export const OOPS_DEDUPE_WINDOW_MS = 60_000;
+export const OOPS_RECEIVED =
+  ":hourglass_flowing_sand: Got it: I'm opening the service recovery and telling the owner. I'll confirm here in a moment.";
+export const OOPS_ALREADY_RECEIVED =
+  ":information_source: I already received this exact `/oops` a moment ago, so I'm not opening a second case: its confirmation is (or will be) just above.";
 
 type ViewArgs = SlackViewMiddlewareArgs & AllMiddlewareArgs;
 
-/** Quotes everything the person typed back to them: nothing typed is lost (an ephemeral text holds ~40k). */
-const QUOTE_MAX = 38_000;
-const quoteAll = (typed: string): string => quoteInput(typed, QUOTE_MAX);
-const COULD_NOT_SAVE =
-  ":warning: Sorry, I couldn't save your service recovery because of a problem on our side, so no case was opened.";
-
-/** The apology when the modal's case could not be saved, with everything they typed (plain text fields). */
-function couldNotSaveCase(values: ViewValues): string {
-  const typed = (field: string): string => {
-    const state = values[field]?.value as { value?: unknown; selected_user?: unknown } | undefined;
-    return typeof state?.value === "string" ? state.value : "";
-  };
-  const ownerId = (values[FIELDS.owner]?.value as { selected_user?: unknown } | undefined)?.selected_user;
-  const fields = [
-    `Customer: ${typed(FIELDS.customer)}`,
-    `What went wrong: ${typed(FIELDS.description)}`,
-    typed(FIELDS.link) ? `Link: ${typed(FIELDS.link)}` : "",
-  ].filter(Boolean);
-  const quoted = [
-    typeof ownerId === "string" && /^[UW][A-Z0-9]+$/.test(ownerId) ? `> Owner: <@${ownerId}>` : "",
-    ...fields.map(quoteAll),
-  ]
-    .filter(Boolean)
-    .join("\n");
-  return `${COULD_NOT_SAVE} Please try again in a minute with \`/oops\`; here is what you typed:\n${quoted}`;
+function oopsDedupeHash(teamId: string, userId: string, text: string): string {
+  return createHash("sha256")
+    .update(JSON.stringify([teamId, userId, "/oops", text.trim()]))
+    .digest("hex");
 }
 
-/** After ack() there is time to wait for Slack. */
-const AFTER_ACK_LOOKUP_MS = 10_000;
-
 export function registerRecoveriesFeature(app: App, deps: AppDeps): void {
-  const notifyDeps = (client: webApi.WebClient): NotifyDeps => ({
-    prisma: deps.prisma,
-    client,
-    clock: deps.clock,
-    logger: deps.logger,
-    users: deps.users,
-  });
+  registerRecoveriesJobs(deps.jobs, deps);
 
-  /**
-   * Tells the owner (and the reporter, with a card that stays current). The case exists
-   * already, so a Slack failure here is logged and reported, never "nothing was changed".
-   * Returns false when the owner could not be told.
-   */
-  async function announceNewCase(client: webApi.WebClient, recoveryCase: RecoveryCaseWithTimeline): Promise<boolean> {
-    const notify = notifyDeps(client);
-    try {
-      await sendCaseCardByDm(notify, recoveryCase, recoveryCase.ownerId, ownerToldLead(recoveryCase, "new"));
-    } catch (error) {
-      deps.logger.warn(`Could not DM the owner of ${caseLabel(recoveryCase)}`, String(error));
-      return false;
-    }
-    if (recoveryCase.reporterId !== recoveryCase.ownerId) {
-      const timezone = await timezoneOf(deps.users, recoveryCase.reporterId);
-      await sendCaseCardByDm(
-        notify,
-        recoveryCase,
-        recoveryCase.reporterId,
-        confirmationText(recoveryCase, deps.clock.now(), timezone),
-      ).catch((error: unknown) =>
-        deps.logger.warn(`Could not DM the reporter of ${caseLabel(recoveryCase)}`, String(error)),
-      );
-    }
-    return true;
-  }
-
-  app.command("/oops", async ({ ack, command, respond, client }) => {
-    await ack();
+  app.command("/oops", async ({ ack, command, client }) => {
     const teamId = command.team_id;
     const parsed = parseOopsCommand(command.text);
     if (!parsed.ok) {
-      await replyEphemeral(respond, renderOopsHelp(parsed.problem, quoteAll(`/oops ${command.text}`)));
+      await ack({
+        response_type: "ephemeral",
+        text: renderOopsHelp(parsed.problem, quoteAll(`/oops ${command.text}`)),
+      });
       return;
     }
     const cmd = parsed.command;
     switch (cmd.kind) {
       case "help":
-        await replyEphemeral(respond, renderOopsHelp());
+        await ack({ response_type: "ephemeral", text: renderOopsHelp() });
         return;
       case "modal": {
+        await ack();
         const settings = await getSettings(deps.prisma, { teamId, enterpriseId: command.enterprise_id ?? null });
         await client.views.open({
           trigger_id: command.trigger_id,
@@ -150,54 +96,50 @@ export function registerRecoveriesFeature(app: App, deps: AppDeps): void {
         return;
       }
       case "list": {
+        // Read from the database and answered in the ack.
         if (cmd.all && !(await deps.roles.isManager(teamId, command.user_id))) {
-          await replyEphemeral(respond, ONLY_MANAGERS_LIST);
+          await ack({ response_type: "ephemeral", text: ONLY_MANAGERS_LIST });
           return;
         }
-        const { cases, total } = await listOpenCases(
-          deps.prisma,
-          { teamId, ownerId: cmd.all ? undefined : command.user_id },
-          LIST_LIMIT,
-        );
-        const timezone = await timezoneOf(deps.users, command.user_id);
-        await replyEphemeral(respond, renderCaseList(cases, total, { now: deps.clock.now(), timezone, all: cmd.all }));
+        const [{ cases, total }, timezone] = await Promise.all([
+          listOpenCases(deps.prisma, { teamId, ownerId: cmd.all ? undefined : command.user_id }, LIST_LIMIT),
+          withinTime(timezoneOf(deps.users, command.user_id), PRE_ACK_TIMEZONE_MS),
+        ]);
+        const list = renderCaseList(cases, total, {
+          now: deps.clock.now(),
+          timezone: typeof timezone === "string" ? timezone : "UTC",
+          all: cmd.all,
+        });
+        await ack({ response_type: "ephemeral", ...list });
         return;
       }
       case "open": {
-        const problem = await ownerProblem(deps.users, cmd.ownerId, AFTER_ACK_LOOKUP_MS);
-        if (problem) {
-          await replyEphemeral(respond, renderOopsHelp(problem, quoteAll(`/oops ${command.text}`)));
-          return;
-        }
-        let recoveryCase: RecoveryCaseWithTimeline;
-        try {
-          recoveryCase = await openCase(deps.prisma, deps.clock.now(), {
-            workspace: { teamId, enterpriseId: command.enterprise_id ?? null },
-            reporterId: command.user_id,
+        // Recorded, then acked: the job checks the owner, opens the case and replies.
+        const { created } = await deps.jobs.enqueue(
+          RECOVERY_JOBS.openFromCommand,
+          {
+            teamId,
+            enterpriseId: command.enterprise_id ?? null,
+            userId: command.user_id,
+            text: command.text,
+            responseUrl: command.response_url,
             ownerId: cmd.ownerId,
             customer: cmd.customer,
             description: cmd.description,
-          });
-        } catch (error) {
-          // The general "something went wrong" would drop what they typed: quote it back.
-          deps.logger.error("Could not save a recovery case from /oops", String(error));
-          await replyEphemeral(
-            respond,
-            `${COULD_NOT_SAVE} Please try again in a minute; here is what you typed:\n${quoteAll(`/oops ${command.text}`)}`,
-          );
-          return;
-        }
-        const timezone = await timezoneOf(deps.users, command.user_id);
-        await replyEphemeral(respond, confirmationText(recoveryCase, deps.clock.now(), timezone));
-        if (!(await announceNewCase(client, recoveryCase))) {
-          await replyEphemeral(respond, couldNotTellOwner(recoveryCase));
-        }
+          },
+          {
+            teamId,
+            dedupeHash: oopsDedupeHash(teamId, command.user_id, command.text),
+            dedupeWindowMs: OOPS_DEDUPE_WINDOW_MS,
+          },
+        );
+        await ack({ response_type: "ephemeral", text: created ? OOPS_RECEIVED : OOPS_ALREADY_RECEIVED });
         return;
       }
     }
   });
 
-  app.view(CALLBACK_IDS.open, async ({ ack, view, body, client }) => {
+  app.view(CALLBACK_IDS.open, async ({ ack, view, body }) => {
     const now = deps.clock.now();
     const parsed = parseOpenCaseSubmission(view.state.values, now, FIELDS);
     const errors: FieldErrors = parsed.ok ? {} : parsed.errors;
@@ -208,34 +150,19 @@ export function registerRecoveriesFeature(app: App, deps: AppDeps): void {
       await ack({ response_action: "errors", errors });
       return;
     }
-    await ack();
-
-    const input: OpenCaseInput = {
-      workspace: { teamId: body.team?.id ?? body.user.team_id ?? "", enterpriseId: body.enterprise?.id ?? null },
-      reporterId: body.user.id,
-      sourceViewId: view.id,
+    const teamId = body.team?.id ?? body.user.team_id ?? "";
+    const payload: OpenFromView = {
+      teamId,
+      enterpriseId: body.enterprise?.id ?? null,
+      userId: body.user.id,
+      viewId: view.id,
       ...parsed.value,
+      dueAt: parsed.value.dueAt ? parsed.value.dueAt.toISOString() : null,
+      values: view.state.values,
     };
-    let recoveryCase: RecoveryCaseWithTimeline;
-    try {
-      // Slack resends a view it thinks timed out: the same view opens one case, once.
-      if (await findCaseByView(deps.prisma, view.id)) return;
-      recoveryCase = await openCase(deps.prisma, now, input);
-    } catch (error) {
-      if (isUniqueViolation(error)) return; // a concurrent resubmission of this view won
-      // Acked already, so the modal is gone: without this DM what they typed would be lost.
-      deps.logger.error("Could not save a recovery case from the modal", String(error));
-      await sendDirectMessage(client, input.reporterId, { text: couldNotSaveCase(view.state.values) }).catch(
-        (dmError: unknown) => deps.logger.warn("Could not DM the reporter about it either", String(dmError)),
-      );
-      return;
-    }
-    if (!(await announceNewCase(client, recoveryCase))) {
-      // No response_url from a modal: the reporter hears by DM, if Slack lets us.
-      await sendDirectMessage(client, input.reporterId, { text: couldNotTellOwner(recoveryCase) }).catch(
-        (error: unknown) => deps.logger.warn("Could not DM the reporter either", String(error)),
-      );
-    }
+    // Slack resends a view it thinks timed out: the key makes the same view one job, one case.
+    await deps.jobs.enqueue(RECOVERY_JOBS.openFromView, payload, { key: `oops-view:${view.id}`, teamId });
+    await ack();
   });
 
   // ——— buttons: check, then open the action's modal ———
@@ -247,50 +174,45 @@ export function registerRecoveriesFeature(app: App, deps: AppDeps): void {
   };
 
   for (const action of Object.keys(ACTION_IDS) as CaseAction[]) {
-    app.action<BlockAction<ButtonAction>>(
-      ACTION_IDS[action],
-      async ({ ack, body, action: button, respond, client }) => {
+    app.action<BlockAction<ButtonAction>>(ACTION_IDS[action], async ({ ack, body, action: button, client }) => {
+      const teamId = body.team?.id ?? body.user.team_id;
+      const recoveryCase = await getCase(deps.prisma, button.value ?? "");
+      // A refusal is told through the click's response_url, from a job.
+      const refuse = async (text: string, refreshCaseId?: string) => {
+        await deps.jobs.enqueue(
+          RECOVERY_JOBS.clickReply,
+          { responseUrl: body.response_url ?? "", text, refreshCaseId },
+          { key: `click:${body.user.id}:${body.trigger_id}:${button.action_ts}`, teamId },
+        );
         await ack();
-        const teamId = body.team?.id ?? body.user.team_id;
-        const recoveryCase = await getCase(deps.prisma, button.value ?? "");
-        if (!recoveryCase || recoveryCase.teamId !== teamId) {
-          await replyEphemeral(respond, CASE_NOT_FOUND);
-          return;
-        }
-        if (!(await mayAct(deps.roles, recoveryCase, body.user.id))) {
-          await replyEphemeral(respond, onlyParticipants(recoveryCase));
-          return;
-        }
-        if (recoveryCase.status !== "open") {
-          await replyEphemeral(respond, alreadyFixed(recoveryCase));
-          await refreshCaseMessages(notifyDeps(client), recoveryCase.id);
-          return;
-        }
-        await client.views.open({ trigger_id: body.trigger_id, view: modalFor[action](recoveryCase) });
-      },
-    );
+      };
+      if (!recoveryCase || recoveryCase.teamId !== teamId) return refuse(CASE_NOT_FOUND);
+      if (!(await mayAct(deps.roles, recoveryCase, body.user.id))) return refuse(onlyParticipants(recoveryCase));
+      if (recoveryCase.status !== "open") return refuse(alreadyFixed(recoveryCase), recoveryCase.id);
+      await ack();
+      await client.views.open({ trigger_id: body.trigger_id, view: modalFor[action](recoveryCase) });
+    });
   }
 
-  // ——— modal submissions: check again (a modal can outlive a permission), act, refresh ———
+  // ——— modal submissions: check again (a modal can outlive a permission), act, record the follow-up ———
 
   /**
    * Shared shape of the four case modals: loads the case, re-checks who may act, runs the
-   * change, answers field errors in the modal (nothing typed is lost), then refreshes cards.
+   * change (one short transaction), answers field errors in the modal (nothing typed is
+   * lost), and records a job that tells people and refreshes the cards.
    */
   function caseModal(
     callbackId: string,
+    action: CaseChanged["action"],
     errorField: string,
     handle: (args: {
       view: ViewArgs["view"];
       actorId: string;
       recoveryCase: RecoveryCaseWithTimeline;
       now: Date;
-    }) => Promise<
-      | { errors: FieldErrors }
-      | { result: ActionResult; after?: (c: RecoveryCaseWithTimeline, client: webApi.WebClient) => Promise<void> }
-    >,
+    }) => Promise<{ errors: FieldErrors } | { result: ActionResult; newOwnerId?: string }>,
   ): void {
-    app.view(callbackId, async ({ ack, view, body, client: webClient }) => {
+    app.view(callbackId, async ({ ack, view, body }) => {
       const actorId = body.user.id;
       const teamId = body.team?.id ?? body.user.team_id;
       const recoveryCase = await getCase(deps.prisma, view.private_metadata);
@@ -313,17 +235,13 @@ export function registerRecoveriesFeature(app: App, deps: AppDeps): void {
         await ack({ response_action: "errors", errors: { [errorField]: message } });
         return;
       }
+      const payload: CaseChanged = { caseId: recoveryCase.id, action, actorId, newOwnerId: outcome.newOwnerId };
+      await deps.jobs.enqueue(RECOVERY_JOBS.caseChanged, payload, { key: `case-view:${view.id}`, teamId });
       await ack();
-      try {
-        if (outcome.after) await outcome.after(result.recoveryCase, webClient);
-      } finally {
-        // The change is saved whatever `after` managed: every card shows it.
-        await refreshCaseMessages(notifyDeps(webClient), recoveryCase.id);
-      }
     });
   }
 
-  caseModal(CALLBACK_IDS.fixed, FIELDS.fix, async ({ view, actorId, recoveryCase, now }) => {
+  caseModal(CALLBACK_IDS.fixed, "fixed", FIELDS.fix, async ({ view, actorId, recoveryCase, now }) => {
     const parsed = parseTextSubmission(
       view.state.values,
       { blockId: FIELDS.fix, problem: "Say what was done to fix it." },
@@ -337,17 +255,10 @@ export function registerRecoveriesFeature(app: App, deps: AppDeps): void {
         fixSummary: parsed.value.text,
         surpriseGiven: parsed.value.optional,
       }),
-      after: async (fixed, client) => {
-        // Close the loop with the person who reported it (their card updates silently).
-        if (fixed.reporterId === actorId) return;
-        await sendDirectMessage(client, fixed.reporterId, { text: fixedNotice(fixed) }).catch((error: unknown) =>
-          deps.logger.warn(`Could not tell the reporter ${caseLabel(fixed)} is fixed`, String(error)),
-        );
-      },
     };
   });
 
-  caseModal(CALLBACK_IDS.update, FIELDS.update, async ({ view, actorId, recoveryCase, now }) => {
+  caseModal(CALLBACK_IDS.update, "update", FIELDS.update, async ({ view, actorId, recoveryCase, now }) => {
     const parsed = parseTextSubmission(view.state.values, {
       blockId: FIELDS.update,
       problem: "Say what the customer was told.",
@@ -358,7 +269,7 @@ export function registerRecoveriesFeature(app: App, deps: AppDeps): void {
     };
   });
 
-  caseModal(CALLBACK_IDS.extend, FIELDS.newDeadline, async ({ view, actorId, recoveryCase, now }) => {
+  caseModal(CALLBACK_IDS.extend, "extend", FIELDS.newDeadline, async ({ view, actorId, recoveryCase, now }) => {
     const parsed = parseExtendSubmission(
       view.state.values,
       now,
@@ -369,13 +280,14 @@ export function registerRecoveriesFeature(app: App, deps: AppDeps): void {
     return { result: await extendCase(deps.prisma, now, { caseId: recoveryCase.id, actorId, ...parsed.value }) };
   });
 
-  caseModal(CALLBACK_IDS.reassign, FIELDS.newOwner, async ({ view, actorId, recoveryCase, now }) => {
+  caseModal(CALLBACK_IDS.reassign, "reassign", FIELDS.newOwner, async ({ view, actorId, recoveryCase, now }) => {
     const parsed = parseReassignSubmission(view.state.values, recoveryCase.ownerId, FIELDS);
     if (!parsed.ok) return { errors: parsed.errors };
     const { newOwnerId, note } = parsed.value;
     const problem = await ownerProblem(deps.users, newOwnerId);
     if (problem) return { errors: { [FIELDS.newOwner]: problem } };
     return {
+      newOwnerId,
       result: await reassignCase(deps.prisma, now, {
         caseId: recoveryCase.id,
         actorId,
@@ -383,18 +295,6 @@ export function registerRecoveriesFeature(app: App, deps: AppDeps): void {
         previousOwnerId: recoveryCase.ownerId,
         note,
       }),
-      after: async (updated, client) => {
-        // The new owner is told at once, with the card and its buttons. If Slack won't let
-        // us, the person who reassigned it hears (the modal is closed already).
-        try {
-          await sendCaseCardByDm(notifyDeps(client), updated, newOwnerId, ownerToldLead(updated, "reassigned"));
-        } catch (error) {
-          deps.logger.warn(`Could not DM the new owner of ${caseLabel(updated)}`, String(error));
-          await sendDirectMessage(client, actorId, { text: couldNotTellOwner(updated) }).catch((dmError: unknown) =>
-            deps.logger.warn("Could not DM the person who reassigned it either", String(dmError)),
-          );
-        }
-      },
     };
   });
 }

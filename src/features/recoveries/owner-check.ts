@@ -3,23 +3,9 @@
 // lookup before the ack gets a short budget; when it runs out the check is skipped rather
 // than the submission failed — the owner can still be changed later with Reassign.
 import type { SlackUsers } from "../../slack/roles.ts";
+import { TIMED_OUT, withinTime } from "../../slack/within-time.ts";
 
 export const PRE_ACK_LOOKUP_MS = 2_000;
-
-const TIMED_OUT = Symbol("timed out");
-
-/** `work`'s value, or TIMED_OUT when it takes longer than `ms` (the work itself is left to finish). */
-export async function withinTime<T>(work: Promise<T>, ms: number): Promise<T | typeof TIMED_OUT> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<typeof TIMED_OUT>((resolve) => {
-    timer = setTimeout(() => resolve(TIMED_OUT), ms);
-  });
-  try {
-    return await Promise.race([work, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /** Why this person can't own a recovery (a bot, a deactivated account), or null — also when Slack is too slow to tell. */
 export async function ownerProblem(

@@ -76,12 +76,22 @@ export interface OpenCaseInput {
   dueAt?: Date | null;
   /** The modal's view id, when opened from the modal (see RecoveryCase.sourceViewId). */
   sourceViewId?: string | null;
+  /** The key of the job opening it (see RecoveryCase.sourceKey). */
+  sourceKey?: string | null;
 }
 
 /** The case a modal view already opened, if any (a resubmission of the same view). */
 export async function findCaseByView(prisma: Db, sourceViewId: string): Promise<RecoveryCaseWithTimeline | null> {
   return prisma.recoveryCase.findUnique({
     where: { sourceViewId },
+    include: { timeline: { orderBy: { createdAt: "asc" } } },
+  });
+}
+
+/** The case a job already opened, if any (the job ran again after a crash or a retry). */
+export async function findCaseBySource(prisma: Db, sourceKey: string): Promise<RecoveryCaseWithTimeline | null> {
+  return prisma.recoveryCase.findUnique({
+    where: { sourceKey },
     include: { timeline: { orderBy: { createdAt: "asc" } } },
   });
 }
@@ -118,6 +128,7 @@ export async function openCase(prisma: Db, now: Date, input: OpenCaseInput): Pro
         description: input.description,
         link: input.link ?? null,
         sourceViewId: input.sourceViewId ?? null,
+        sourceKey: input.sourceKey ?? null,
         reportedAt: now,
         dueAt,
         timeline: { create: { actorId: input.reporterId, kind: "created", createdAt: now } },
@@ -276,11 +287,12 @@ export function parseCardMessageRef(stored: string): CardMessageRef | null {
   return { channel, ts, timezone: timezone || undefined };
 }
 
-/** Remembers a message that shows the case, so later actions update it too. */
+/** Remembers a message that shows the case, so later actions update it too (once, however often a job runs). */
 export async function addCardMessage(prisma: Db, caseId: string, ref: CardMessageRef): Promise<void> {
-  await prisma.recoveryCase.update({
-    where: { id: caseId },
-    data: { cardMessages: { push: formatCardMessageRef(ref) } },
+  const stored = formatCardMessageRef(ref);
+  await prisma.recoveryCase.updateMany({
+    where: { id: caseId, NOT: { cardMessages: { has: stored } } },
+    data: { cardMessages: { push: stored } },
   });
 }
 

@@ -25,6 +25,8 @@ describe("parseAdminCommand", () => {
     ["budget 50 usd", { kind: "budget", cents: 5000, currency: "USD" }],
     ["budget 12,5 EUR", { kind: "budget", cents: 1250, currency: "EUR" }],
     ["budget off", { kind: "budget", cents: null, currency: null }],
+    ["outbox", { kind: "outbox", retry: false }],
+    ["Outbox Retry", { kind: "outbox", retry: true }],
   ])("parses %j", (text, command) => {
     expect(parseAdminCommand(text)).toEqual({ ok: true, command });
   });

@@ -54,6 +54,7 @@ function recoveryCase(i: number): RecoveryCase {
     surpriseGiven: null,
     escalatedAt: null,
     sourceViewId: null,
+    sourceKey: null,
     cardMessages: [],
     createdAt: at,
     updatedAt: at,

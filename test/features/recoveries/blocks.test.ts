@@ -67,6 +67,7 @@ describe("renderCaseCard", () => {
     surpriseGiven: null,
     escalatedAt: null,
     sourceViewId: null,
+    sourceKey: null,
     cardMessages: [],
     createdAt: now,
     updatedAt: now,
