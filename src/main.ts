@@ -5,6 +5,12 @@ import { openDatabase, type Database } from "./db/database.ts";
 import { parseDatabaseUrl } from "./db/adapters.ts";
 import { explainStartFailure } from "./startup-errors.ts";
 
+// A deploy sends SIGTERM and kills ~15-30 s later (Kubernetes' default grace is 30 s, many
+// platforms use 10-15 s). Running jobs get JOB_GRACE_MS to finish, then go back to the queue
+// for the next process; the whole shutdown never takes longer than SHUTDOWN_DEADLINE_MS.
+const JOB_GRACE_MS = 8_000;
+const SHUTDOWN_DEADLINE_MS = 13_000;
+
 function describeDatabase(config: Config): string {
   const target = parseDatabaseUrl(config.databaseUrl);
   if (target.kind === "postgres") {
@@ -60,13 +66,33 @@ async function main(): Promise<void> {
 
   let stopping = false;
   const shutdown = async (signal: string) => {
-    if (stopping) return;
+    if (stopping) {
+      // A second Ctrl-C means "now": the first one is still waiting for jobs.
+      if (signal === "SIGINT") process.exit(1);
+      return;
+    }
     stopping = true;
-    logger.info(`${signal} received, stopping…`);
-    await delight.scheduler.stop().catch((e: unknown) => logger.warn("Error while stopping the scheduler", String(e)));
-    await delight.stop().catch((e: unknown) => logger.warn("Error while stopping the app", String(e)));
-    await database.close().catch((e: unknown) => logger.warn("Error while closing the database", String(e)));
-    process.exit(0);
+    const started = Date.now();
+    logger.info(`${signal} received: no new requests; finishing or handing back running jobs…`);
+    // Whatever hangs (a job ignoring the grace period, a database that does not answer),
+    // the process is gone before an orchestrator's kill: exiting closes every socket, so no
+    // PostgreSQL session outlives it either.
+    const deadline = setTimeout(() => {
+      logger.error(`Shutdown did not finish within ${SHUTDOWN_DEADLINE_MS / 1000} s; exiting anyway`);
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS);
+    let clean = true;
+    await delight.stop(JOB_GRACE_MS).catch((e: unknown) => {
+      clean = false;
+      logger.warn("Error while stopping the app", String(e));
+    });
+    await database.close().catch((e: unknown) => {
+      clean = false;
+      logger.warn("Error while closing the database", String(e));
+    });
+    clearTimeout(deadline);
+    logger.info(`Stopped in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    process.exit(clean ? 0 : 1);
   };
   process.on("SIGINT", () => void shutdown("SIGINT"));
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
