@@ -81,6 +81,8 @@ export interface DelightProcess {
   child: ChildProcess;
   /** Milliseconds from spawn to the first GET /healthz answered 200. */
   healthyAfterMs: number;
+  /** CPU time (user + system) the process had used by then: the part that a busy machine does not inflate. */
+  cpuMsToHealthy: number;
   /** Resolves with the exit code (or the signal's name) once the process is gone. */
   exited: Promise<number | string>;
   /** The last lines the process wrote (stderr and stdout), for a failed check. */
@@ -138,11 +140,13 @@ export async function startDelight(options: DelightEnv): Promise<DelightProcess>
     }
     await sleep(20);
   }
+  const healthyAfterMs = performance.now() - started;
   return {
     port,
     pid: child.pid ?? 0,
     child,
-    healthyAfterMs: performance.now() - started,
+    healthyAfterMs,
+    cpuMsToHealthy: cpuMs(child.pid ?? 0),
     exited,
     output: () => output,
   };
@@ -162,6 +166,16 @@ export function residentMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, "utf8");
   const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN);
   return kb / 1024;
+}
+
+/** CPU time (user + system) a process has used, in ms (from /proc; clock ticks of 10 ms). */
+export function cpuMs(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return NaN;
+  }
 }
 
 /** A process and all its descendants (tsx runs the app in a child node process). */

@@ -1,5 +1,4 @@
 // Process entry: configuration, database, app, schedules, graceful shutdown.
-import { createDelightApp, createLogger } from "./app.ts";
 import { ConfigError, loadConfig, type Config } from "./config.ts";
 import { openDatabase, type Database } from "./db/database.ts";
 import { parseDatabaseUrl } from "./db/adapters.ts";
@@ -32,11 +31,16 @@ async function main(): Promise<void> {
     }
     throw error;
   }
+  // Start opening the database (connect, check migrations: mostly waiting on I/O), and load
+  // Bolt and the features meanwhile rather than one after the other (start-up time).
+  const opening = openDatabase(config.databaseUrl);
+  opening.catch(() => undefined); // awaited below; this only keeps an early failure from being "unhandled"
+  const { createDelightApp, createLogger } = await import("./app.ts");
   const logger = createLogger(config.logLevel);
 
   let database: Database;
   try {
-    database = await openDatabase(config.databaseUrl);
+    database = await opening;
   } catch (error) {
     console.error(
       `Delight can't open its database (${describeDatabase(config)}): ${(error as Error).message}\n` +
