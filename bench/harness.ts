@@ -134,9 +134,9 @@ export async function startDelight(options: DelightEnv): Promise<DelightProcess>
       throw new Error(`Delight exited before it was healthy:\n${output}`);
     }
     if ((await getStatus(port, "/healthz")) === 200) break;
-    if (performance.now() - started > 60_000) {
+    if (performance.now() - started > 120_000) {
       child.kill("SIGKILL");
-      throw new Error(`Delight was not healthy within 60 s:\n${output}`);
+      throw new Error(`Delight was not healthy within 120 s:\n${output}`);
     }
     await sleep(20);
   }
