@@ -1,21 +1,27 @@
-// `npm start` as a user runs it: the real process entry, with and without configuration.
-import { spawn, type ChildProcess } from "node:child_process";
+// `npm start` as a user runs it: the compiled process entry (node dist/main.js, rebuilt first if
+// a source changed), with and without configuration. Not through tsx: tsx relays a SIGTERM and
+// SIGKILLs the app if it does not confirm within 30 ms, which a busy machine easily misses.
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import pg from "pg";
 import { databaseTargets, TEST_DATABASE_URL } from "../support/databases.ts";
 import { SignedSlackClient } from "../support/signed-requests.ts";
 import { SlackStandIn, TEAM_ID } from "../support/slack-stand-in.ts";
 
 const root = path.resolve(import.meta.dirname, "../..");
-const tsx = path.join(root, "node_modules", ".bin", "tsx");
+
+beforeAll(() => {
+  const build = spawnSync(process.execPath, [path.join(root, "scripts", "build-if-stale.mjs")], { cwd: root });
+  if (build.status !== 0) throw new Error(`npm run build failed:\n${String(build.stdout)}${String(build.stderr)}`);
+}, 180_000);
 
 function baseEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   return { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: "info", ...extra };
 }
 
 function run(env: NodeJS.ProcessEnv): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
-  const child = spawn(tsx, ["src/main.ts"], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, ["dist/main.js"], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
