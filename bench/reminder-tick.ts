@@ -66,8 +66,8 @@ interface TickFigures {
   plan: string;
 }
 
-async function measure(slack: SlackStandIn, cases: number): Promise<TickFigures> {
-  const database = await openDatabase(process.env.BENCH_DATABASE_URL ?? "memory://");
+async function measure(slack: SlackStandIn, cases: number, databaseUrl: string): Promise<TickFigures> {
+  const database = await openDatabase(databaseUrl);
   const seedStarted = performance.now();
   await seed(database, cases);
   const seedSeconds = (performance.now() - seedStarted) / 1000;
@@ -117,14 +117,18 @@ async function measure(slack: SlackStandIn, cases: number): Promise<TickFigures>
   };
 }
 
-export async function runReminderTickScenario(slack: SlackStandIn, _apiUrl: string): Promise<void> {
+/** `database` gives a fresh, empty database (and disposes of it) for each of the two runs. */
+export async function runReminderTickScenario(
+  slack: SlackStandIn,
+  _apiUrl: string,
+  database: { label: string; fresh(): Promise<{ url: string; dispose(): Promise<void> }> },
+): Promise<void> {
   for (let i = 0; i < OWNERS; i++) slack.addUser({ id: `UOWNER${i}`, name: `Owner ${i}` });
-  console.log(
-    `Reminder tick: ${DUE} reminders due, cases not yet due spread over a week (${process.env.BENCH_DATABASE_URL ? "PostgreSQL" : "PGlite"})`,
-  );
+  console.log(`\n== reminders: ${DUE} reminders due, cases not yet due spread over a week (${database.label})`);
   const figures: TickFigures[] = [];
   for (const cases of [1_000, 100_000]) {
-    const f = await measure(slack, cases);
+    const fresh = await database.fresh();
+    const f = await measure(slack, cases, fresh.url).finally(() => fresh.dispose());
     figures.push(f);
     console.log(
       `  ${String(f.cases).padStart(7)} open cases, ${String(f.reminders).padStart(7)} reminder rows (seeded in ${f.seedSeconds.toFixed(1)} s): ` +

@@ -1,111 +1,84 @@
-// `npm run bench [-- ack nominations reminders]`: Delight under load, reported as a ratio to a
-// bare Bolt app that only acks, measured in the same run on the same machine.
-//   BENCH_REQUESTS (default 5000) requests for the ack scenario, BENCH_CONCURRENCY (default 10).
+// `npm run bench [-- <scenario…>]`: Delight measured against a bare Bolt app that only acks,
+// in the same run on the same machine, each scenario in bench/scenarios/. Ends with a summary
+// table: every target, the figure measured, pass or fail (the exit code is 1 on a fail).
+//   BENCH_DATABASE_URL=postgres://… (or a server on 127.0.0.1:5432) adds PostgreSQL; each
+//   scenario creates a scratch database there and drops it afterwards.
 import { SlackStandIn } from "../test/support/slack-stand-in.ts";
-import {
-  formatRow,
-  loadTest,
-  SIGNING_SECRET,
-  signedSlashCommand,
-  startAppProcess,
-  type LoadResult,
-} from "./harness.ts";
+import { available, DATABASE_LABEL, freshDatabase, type BenchContext } from "./context.ts";
+import { ensureBuilt, SIGNING_SECRET, startAppProcess, type RunningApp } from "./harness.ts";
+import { postgresServer } from "./postgres.ts";
 import { runReminderTickScenario } from "./reminder-tick.ts";
+import { printSummary } from "./report.ts";
+import { runBurst } from "./scenarios/burst.ts";
+import { runClosedLoop } from "./scenarios/closed-loop.ts";
+import { runKill } from "./scenarios/kill.ts";
+import { runMemory } from "./scenarios/memory.ts";
+import { runNominations } from "./scenarios/nominations.ts";
+import { runOutage } from "./scenarios/outage.ts";
+import { runRateLimit } from "./scenarios/ratelimit.ts";
+import { runSigterm } from "./scenarios/sigterm.ts";
+import { runStartup } from "./scenarios/startup.ts";
+import { addBenchUsers } from "./workload.ts";
 
-const total = Number(process.env.BENCH_REQUESTS ?? 5000);
-const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 10);
-const BURST = 1000;
-const APPROVALS_CHANNEL = "C0APPROVALS";
-const known = ["ack", "nominations", "reminders"];
-const selected = process.argv.slice(2).length > 0 ? process.argv.slice(2) : known;
+const scenarios: Record<string, (ctx: BenchContext) => Promise<void>> = {
+  startup: runStartup,
+  burst: runBurst,
+  ack: runClosedLoop,
+  nominations: runNominations,
+  kill: runKill,
+  sigterm: runSigterm,
+  ratelimit: runRateLimit,
+  outage: runOutage,
+  memory: runMemory,
+  reminders: async (ctx) => {
+    for (const kind of available(ctx, ["pglite-memory", "postgres"])) {
+      await runReminderTickScenario(ctx.slack, ctx.apiUrl, {
+        label: DATABASE_LABEL[kind],
+        fresh: async () => {
+          const database = await freshDatabase(ctx, kind);
+          return { url: database.url, dispose: database.dispose };
+        },
+      });
+    }
+  },
+};
+
+const requested = process.argv.slice(2);
+const selected = requested.length > 0 ? requested : Object.keys(scenarios);
 for (const name of selected) {
-  if (!known.includes(name)) throw new Error(`Unknown scenario "${name}"; choose from ${known.join(", ")}`);
+  if (!scenarios[name]) throw new Error(`Unknown scenario "${name}"; choose from ${Object.keys(scenarios).join(", ")}`);
 }
 
+ensureBuilt();
 const slack = new SlackStandIn();
 const apiUrl = await slack.start();
-const responseUrl = `${slack.url}respond/bench`;
-slack.addUser({ id: "UBENCHADMIN", name: "Admin" });
-slack.addUser({ id: "UNOMINATOR", name: "Nina" });
-for (const id of ["UALICE", "UBOB"]) slack.addUser({ id, name: id.slice(1) });
+addBenchUsers(slack);
+let bare: RunningApp | undefined;
+const ctx: BenchContext = {
+  slack,
+  apiUrl,
+  postgres: await postgresServer(),
+  bare: async () => (bare ??= await startAppProcess("bare-bolt", { SLACK_SIGNING_SECRET: SIGNING_SECRET })),
+};
 console.log(
-  `Delight benchmark — Node ${process.version}, ${concurrency} connections, scenarios: ${selected.join(", ")}\n`,
+  `Delight benchmark — Node ${process.version}, ${(await import("node:os")).cpus().length} cores, ` +
+    `PostgreSQL: ${ctx.postgres ? ctx.postgres.replace(/\/\/[^@]*@/, "//…@") : "not reachable (skipped)"}; scenarios: ${selected.join(", ")}`,
 );
 
-const bare = await startAppProcess("bare-bolt", { SLACK_SIGNING_SECRET: SIGNING_SECRET });
-const delight = await startAppProcess("delight", {
-  SLACK_BOT_TOKEN: "xoxb-bench",
-  SLACK_SIGNING_SECRET: SIGNING_SECRET,
-  SLACK_API_URL: apiUrl,
-  DATABASE_URL: "memory://",
-  DELIGHT_ADMINS: "UBENCHADMIN",
-  LOG_LEVEL: "error",
-});
-
-async function measure(port: number, count: number, makeText: (i: number) => string, command: string, user: string) {
-  return loadTest(port, {
-    total: count,
-    concurrency,
-    makeRequest: (i) => signedSlashCommand(command, makeText(i), user, responseUrl),
-  });
-}
-
-function cardsPosted(): number {
-  return slack.postsTo(APPROVALS_CHANNEL).filter((call) => call.args.thread_ts === undefined).length;
-}
-
 try {
-  let baseline: LoadResult | undefined;
-  if (selected.includes("ack") || selected.includes("nominations")) {
-    await measure(bare.port, 500, () => "", "/delight", "UNOMINATOR"); // warm-up
-    baseline = await measure(bare.port, total, () => "", "/delight", "UNOMINATOR");
-    console.log(formatRow(`bare Bolt: ack only (${total})`, baseline));
-  }
-
-  if (selected.includes("ack")) {
-    const warmupBefore = slack.responses().length;
-    await measure(delight.port, 500, () => "show", "/delight-admin", "UBENCHADMIN"); // warm-up
-    await slack.waitFor(() => slack.responses().length >= warmupBefore + 500, 60_000).catch(() => undefined);
-    const before = slack.responses().length;
-    const admin = await measure(delight.port, total, () => "show", "/delight-admin", "UBENCHADMIN");
-    console.log(formatRow(`Delight: /delight-admin show (${total})`, admin, baseline));
-    // Let the work after each ack (database read, response_url post) finish before counting.
-    await slack.waitFor(() => slack.responses().length >= before + total, 120_000).catch(() => undefined);
-    console.log(`  replies delivered to response_url: ${slack.responses().length - before} of ${total}\n`);
-  }
-
-  if (selected.includes("nominations")) {
-    await measure(
-      delight.port,
-      1,
-      () => `channel approvals <#${APPROVALS_CHANNEL}|approvals>`,
-      "/delight-admin",
-      "UBENCHADMIN",
-    );
-    await slack.waitFor(() => slack.callsTo("conversations.join").length > 0 || slack.responses().length > 0, 10_000);
-    const bareBurst = await measure(bare.port, BURST, () => "", "/delight", "UNOMINATOR");
-    console.log(formatRow(`bare Bolt: burst of ${BURST}`, bareBurst));
-    const cardsBefore = cardsPosted();
-    const burst = await measure(
-      delight.port,
-      BURST,
-      (i) => `<@UALICE|alice> <@UBOB|bob> saved order #${i} with a handwritten note #attention #delight`,
-      "/delight",
-      "UNOMINATOR",
-    );
-    console.log(formatRow(`Delight: burst of ${BURST} /delight`, burst, bareBurst));
-    await slack.waitFor(() => cardsPosted() - cardsBefore >= BURST, 120_000).catch(() => undefined);
-    await new Promise((resolve) => setTimeout(resolve, 2_000)); // anything posted twice would show up now
-    const cards = cardsPosted() - cardsBefore;
-    console.log(
-      `  approval cards at the Slack stand-in: ${cards} for ${BURST} nominations (${cards === BURST ? "exactly one each" : "MISMATCH"})\n`,
-    );
-    if (cards !== BURST) process.exitCode = 1;
+  for (const name of selected) {
+    try {
+      await scenarios[name]!(ctx);
+    } catch (error) {
+      // One broken scenario must not hide the others' figures.
+      console.error(
+        `  scenario ${name} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+      );
+      process.exitCode = 1;
+    }
   }
 } finally {
-  await bare.stop();
-  await delight.stop();
+  await bare?.stop();
+  await slack.stop();
 }
-
-if (selected.includes("reminders")) await runReminderTickScenario(slack, apiUrl);
-await slack.stop();
+printSummary();

@@ -1,9 +1,14 @@
 // Process entry: configuration, database, app, schedules, graceful shutdown.
-import { createDelightApp, createLogger } from "./app.ts";
 import { ConfigError, loadConfig, type Config } from "./config.ts";
 import { openDatabase, type Database } from "./db/database.ts";
 import { parseDatabaseUrl } from "./db/adapters.ts";
 import { explainStartFailure } from "./startup-errors.ts";
+
+// A deploy sends SIGTERM and kills ~15-30 s later (Kubernetes' default grace is 30 s, many
+// platforms use 10-15 s). Running jobs get JOB_GRACE_MS to finish, then go back to the queue
+// for the next process; the whole shutdown never takes longer than SHUTDOWN_DEADLINE_MS.
+const JOB_GRACE_MS = 8_000;
+const SHUTDOWN_DEADLINE_MS = 13_000;
 
 function describeDatabase(config: Config): string {
   const target = parseDatabaseUrl(config.databaseUrl);
@@ -26,11 +31,16 @@ async function main(): Promise<void> {
     }
     throw error;
   }
+  // Start opening the database (connect, check migrations: mostly waiting on I/O), and load
+  // Bolt and the features meanwhile rather than one after the other (start-up time).
+  const opening = openDatabase(config.databaseUrl);
+  opening.catch(() => undefined); // awaited below; this only keeps an early failure from being "unhandled"
+  const { createDelightApp, createLogger } = await import("./app.ts");
   const logger = createLogger(config.logLevel);
 
   let database: Database;
   try {
-    database = await openDatabase(config.databaseUrl);
+    database = await opening;
   } catch (error) {
     console.error(
       `Delight can't open its database (${describeDatabase(config)}): ${(error as Error).message}\n` +
@@ -60,13 +70,33 @@ async function main(): Promise<void> {
 
   let stopping = false;
   const shutdown = async (signal: string) => {
-    if (stopping) return;
+    if (stopping) {
+      // A second Ctrl-C means "now": the first one is still waiting for jobs.
+      if (signal === "SIGINT") process.exit(1);
+      return;
+    }
     stopping = true;
-    logger.info(`${signal} received, stopping…`);
-    await delight.scheduler.stop().catch((e: unknown) => logger.warn("Error while stopping the scheduler", String(e)));
-    await delight.stop().catch((e: unknown) => logger.warn("Error while stopping the app", String(e)));
-    await database.close().catch((e: unknown) => logger.warn("Error while closing the database", String(e)));
-    process.exit(0);
+    const started = Date.now();
+    logger.info(`${signal} received: no new requests; finishing or handing back running jobs…`);
+    // Whatever hangs (a job ignoring the grace period, a database that does not answer),
+    // the process is gone before an orchestrator's kill: exiting closes every socket, so no
+    // PostgreSQL session outlives it either.
+    const deadline = setTimeout(() => {
+      logger.error(`Shutdown did not finish within ${SHUTDOWN_DEADLINE_MS / 1000} s; exiting anyway`);
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS);
+    let clean = true;
+    await delight.stop(JOB_GRACE_MS).catch((e: unknown) => {
+      clean = false;
+      logger.warn("Error while stopping the app", String(e));
+    });
+    await database.close().catch((e: unknown) => {
+      clean = false;
+      logger.warn("Error while closing the database", String(e));
+    });
+    clearTimeout(deadline);
+    logger.info(`Stopped in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    process.exit(clean ? 0 : 1);
   };
   process.on("SIGINT", () => void shutdown("SIGINT"));
   process.on("SIGTERM", () => void shutdown("SIGTERM"));

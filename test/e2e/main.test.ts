@@ -1,19 +1,27 @@
-// `npm start` as a user runs it: the real process entry, with and without configuration.
-import { spawn, type ChildProcess } from "node:child_process";
+// `npm start` as a user runs it: the compiled process entry (node dist/main.js, rebuilt first if
+// a source changed), with and without configuration. Not through tsx: tsx relays a SIGTERM and
+// SIGKILLs the app if it does not confirm within 30 ms, which a busy machine easily misses.
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
-import { databaseTargets } from "../support/databases.ts";
-import { SlackStandIn } from "../support/slack-stand-in.ts";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import pg from "pg";
+import { databaseTargets, TEST_DATABASE_URL } from "../support/databases.ts";
+import { SignedSlackClient } from "../support/signed-requests.ts";
+import { SlackStandIn, TEAM_ID } from "../support/slack-stand-in.ts";
 
 const root = path.resolve(import.meta.dirname, "../..");
-const tsx = path.join(root, "node_modules", ".bin", "tsx");
+
+beforeAll(() => {
+  const build = spawnSync(process.execPath, [path.join(root, "scripts", "build-if-stale.mjs")], { cwd: root });
+  if (build.status !== 0) throw new Error(`npm run build failed:\n${String(build.stdout)}${String(build.stderr)}`);
+}, 180_000);
 
 function baseEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   return { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: "info", ...extra };
 }
 
 function run(env: NodeJS.ProcessEnv): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
-  const child = spawn(tsx, ["src/main.ts"], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, ["dist/main.js"], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
@@ -86,6 +94,60 @@ describe("npm start", () => {
       }
       expect(await app.exited).toBe(0);
     });
+
+    it("on SIGTERM while requests come in: stops taking work, exits 0 within 15 s and leaves no database session", async () => {
+      const apiUrl = await slack.start();
+      const databaseUrl = await target.create();
+      const app = run(
+        baseEnv({
+          SLACK_BOT_TOKEN: "xoxb-test",
+          SLACK_SIGNING_SECRET: "secret",
+          SLACK_API_URL: apiUrl,
+          PORT: "0",
+          DATABASE_URL: databaseUrl,
+          DELIGHT_ADMINS: "UADMIN",
+        }),
+      );
+      try {
+        const port = await waitForListeningPort(app.output, 15_000);
+        await waitForHealth(`http://127.0.0.1:${port}/healthz`, 15_000);
+        const sender = new SignedSlackClient(`http://127.0.0.1:${port}`, "secret", TEAM_ID, `${slack.url}respond/`);
+        const acks = await Promise.all(
+          Array.from({ length: 20 }, (_, i) =>
+            sender.command("/delight-admin", "show", "UADMIN", { responseId: `t${i}` }),
+          ),
+        );
+        expect(acks.every((ack) => ack.status === 200)).toBe(true);
+      } catch (error) {
+        app.child.kill("SIGKILL");
+        throw error;
+      }
+      const signalled = Date.now();
+      app.child.kill("SIGTERM");
+      expect(await app.exited).toBe(0);
+      expect(Date.now() - signalled).toBeLessThan(15_000);
+      expect(app.output()).toMatch(/SIGTERM received/);
+      if (target.name === "postgres" && TEST_DATABASE_URL) {
+        const name = new URL(databaseUrl).pathname.slice(1);
+        const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
+        await admin.connect();
+        try {
+          // A backend ends moments after its client's socket closes.
+          let sessions = Infinity;
+          for (let i = 0; i < 20 && sessions > 0; i++) {
+            const result = await admin.query<{ count: string }>(
+              "SELECT count(*) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()",
+              [name],
+            );
+            sessions = Number(result.rows[0]?.count);
+            if (sessions > 0) await new Promise((resolve) => setTimeout(resolve, 100));
+          }
+          expect(sessions).toBe(0);
+        } finally {
+          await admin.end();
+        }
+      }
+    }, 60_000);
   });
 });
 
