@@ -8,6 +8,7 @@ import { sendDirectMessage } from "../../slack/replies.ts";
 import type { SlackUsers } from "../../slack/roles.ts";
 import { mentionUser } from "../../slack/text.ts";
 import { ensureWorkspace, getSettings, type WorkspaceRef } from "../admin/settings.ts";
+import { noteCustomerMention } from "../customers/service.ts";
 import {
   approvalCard,
   approvalControls,
@@ -141,14 +142,18 @@ export async function createNomination(
         cardClaimedAt: options.claimCard ? now : null,
       },
     });
+  let nomination: Nomination;
   try {
-    return await create();
+    nomination = await create();
   } catch (error) {
     // The workspace row is made on first use only: a busy workspace saves a query per nomination.
     if (!isForeignKeyViolation(error)) throw error;
     await ensureWorkspace(deps.prisma, input.workspace);
-    return create();
+    nomination = await create();
   }
+  // Customers are records: the first mention creates one (src/features/customers).
+  if (input.customer) await noteCustomerMention(deps.prisma, input.workspace, input.customer);
+  return nomination;
 }
 
 export type CardOutcome =
