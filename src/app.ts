@@ -11,6 +11,7 @@ import { registerAdminFeature } from "./features/admin/listeners.ts";
 import { registerHomeFeature } from "./features/home/listeners.ts";
 import { registerNominationsFeature, startNominationsSweeper } from "./features/nominations/listeners.ts";
 import { registerRecoveriesFeature } from "./features/recoveries/listeners.ts";
+import { registerSurprisesFeature } from "./features/surprises/listeners.ts";
 import { createScheduler, type Scheduler } from "./scheduler/scheduler.ts";
 import { createInlineJobQueue, createInlineOutbox } from "./jobs/inline.ts";
 import { userFacingErrors } from "./slack/errors.ts";
@@ -114,6 +115,7 @@ export function createDelightApp(options: DelightAppOptions): DelightApp {
   registerNominationsFeature(app, deps);
   registerHomeFeature(app, deps);
   registerRecoveriesFeature(app, deps);
+  registerSurprisesFeature(app, deps);
 
   // The scheduler gets its own Web API client that fails fast (a 429 is not waited out
   // inside a tick, one quick retry otherwise): the row keeps the error and Slack's

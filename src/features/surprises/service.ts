@@ -4,7 +4,7 @@
 import type { Logger } from "@slack/bolt";
 import type { ModelClient } from "../../ai/openai-client.ts";
 import type { Db } from "../../db/database.ts";
-import type { Customer, Gesture, SurpriseRequest } from "../../generated/prisma/client.ts";
+import type { Customer, Gesture, Prisma, SurpriseRequest } from "../../generated/prisma/client.ts";
 import { escapeMrkdwn, plainFromSlack } from "../../slack/text.ts";
 import { getSettings, type WorkspaceRef } from "../admin/settings.ts";
 import type { CustomerProfile } from "../customers/model.ts";
@@ -223,7 +223,7 @@ export async function answerRequest(deps: SuggestDeps & { prisma: Db }, input: S
       budgetCents: budget ? Math.round(budget.amount * 100) : null,
       currency: budget?.currency ?? null,
       source: result.source,
-      suggestions: result.suggestions,
+      suggestions: JSON.parse(JSON.stringify(result.suggestions)) as Prisma.InputJsonValue,
       answeredAt: new Date(),
     },
     update: {},
