@@ -14,7 +14,7 @@ const PATTERNS: Array<{ label: string; pattern: RegExp }> = [
   {
     label: "address",
     pattern:
-      /\b\d{1,5}[a-z]?,?\s+(?:[\p{L}'-]+\s+){0,4}(?:street|st|road|rd|avenue|ave|boulevard|blvd|lane|ln|drive|dr|court|ct|way|place|pl|square|sq|terrace|close|crescent|highway|hwy|parkway|pkwy)\b\.?/giu,
+      /\b\d{1,5}[a-z]?,?\s+(?:[\p{L}\p{N}'.-]+\s+){0,4}(?:street|st|road|rd|avenue|ave|boulevard|blvd|lane|ln|drive|dr|court|ct|way|place|pl|square|sq|terrace|close|crescent|highway|hwy|parkway|pkwy)\b\.?/giu,
   },
   {
     label: "address",
