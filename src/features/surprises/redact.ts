@@ -4,8 +4,9 @@
 
 const PATTERNS: Array<{ label: string; pattern: RegExp }> = [
   { label: "email", pattern: /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+/gu },
-  // IBAN: two letters, two check digits, 11–30 letters or digits, often in groups of four.
-  { label: "IBAN", pattern: /\b[A-Z]{2}\d{2}(?:[ -]?[A-Z0-9]){11,30}\b/gi },
+  // IBAN: two letters, two check digits, 11–30 capitals or digits, often in groups of four
+  // (capitals only, so the words after it are not swallowed).
+  { label: "IBAN", pattern: /\b[A-Z]{2}\d{2}(?:[ -]?[A-Z0-9]){11,30}\b/g },
   // Card-like: 13 to 19 digits, optionally grouped by spaces or dashes.
   { label: "card number", pattern: /(?<!\d)\d(?:[ -]?\d){12,18}(?!\d)/g },
   // Phone: an optional + or 00, then at least 7 digits with spaces, dots, dashes or brackets.
