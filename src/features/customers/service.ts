@@ -62,13 +62,16 @@ const INTEREST_WORDS = [
   "science",
 ] as const;
 
+/** One pattern per word, compiled once: "dogs" also matches "dog". */
+const INTEREST_PATTERNS = INTEREST_WORDS.map((word) => {
+  const singular = word.endsWith("s") ? word.slice(0, -1) : word;
+  return { word, pattern: new RegExp(`[\\s-](${word}|${singular})[\\s-]`) };
+});
+
 /** Interest words found in free text ("loves cycling and oat-milk coffee" → cycling, coffee). */
 export function interestsIn(text: string): string[] {
   const lower = ` ${text.toLowerCase().replace(/[^a-z0-9\s-]/g, " ")} `;
-  return INTEREST_WORDS.filter((word) => {
-    const singular = word.endsWith("s") ? word.slice(0, -1) : word;
-    return new RegExp(`[\\s-](${word}|${singular})[\\s-]`).test(lower);
-  });
+  return INTEREST_PATTERNS.filter(({ pattern }) => pattern.test(lower)).map(({ word }) => word);
 }
 
 /**

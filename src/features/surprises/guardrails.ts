@@ -17,14 +17,24 @@ const STOP_WORDS = new Set(
   "a an the and or of for to in on with from by at their them they your our it its is be as this that".split(" "),
 );
 
+// The same titles are compared again and again (the catalogue, a customer's history): their
+// word sets are kept, within a bound, so a suggestion costs well under a millisecond.
+const wordCache = new Map<string, Set<string>>();
+const WORD_CACHE_MAX = 5_000;
+
 function contentWords(text: string): Set<string> {
-  return new Set(
+  const cached = wordCache.get(text);
+  if (cached) return cached;
+  const words = new Set(
     text
       .toLowerCase()
       .replace(/[^\p{L}\p{N}\s]/gu, " ")
       .split(/\s+/)
       .filter((w) => w.length > 2 && !STOP_WORDS.has(w)),
   );
+  if (wordCache.size >= WORD_CACHE_MAX) wordCache.clear();
+  wordCache.set(text, words);
+  return words;
 }
 
 /** Share of the smaller title's content words found in the other: 1 = the same idea. */

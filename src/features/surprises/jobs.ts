@@ -37,6 +37,11 @@ import {
   type SuggestDeps,
 } from "./service.ts";
 
+/** People have their ideas within this long of asking, whatever the model does. */
+export const ANSWER_PROMISE_MS = 15_000;
+/** Kept for the work after the model (storing the answer, the outbox write to Slack). */
+const AFTER_MODEL_MS = 2_500;
+
 export const JOB_KINDS = {
   suggest: "surprise.suggest",
   customer: "surprise.customer",
@@ -68,6 +73,8 @@ export const suggestJob = z.object({
   interests: z.array(z.string()),
   budgetCents: z.number().int().nullable(),
   reply: replySchema,
+  /** When the person asked (epoch ms, wall clock): the answer is due 15 s later. */
+  askedAtMs: z.number(),
 });
 export type SuggestJob = z.infer<typeof suggestJob>;
 const customerJob = z.object({ ...workspace, name: z.string().min(1), responseUrl: z.string().url() });
@@ -139,8 +146,11 @@ export function registerSurpriseJobs(deps: AppDeps, model: ModelClient | null, m
       // A button can't carry text in its ack: say we're on it before the model is asked.
       await send(context, `${context.key}:thinking`, p.reply, p.userId, { text: thinkingText(customer) });
     }
+    // The model gets what is left of the promise when it is asked (a job may start late, or
+    // run again); the rest of the work needs AFTER_MODEL_MS.
+    const timely = { ...suggestDeps, answerByMs: p.askedAtMs + ANSWER_PROMISE_MS - AFTER_MODEL_MS };
     try {
-      const answered = await answerRequest(suggestDeps, {
+      const answered = await answerRequest(timely, {
         jobKey: context.key,
         workspace: { teamId: p.teamId, enterpriseId: p.enterpriseId },
         userId: p.userId,

@@ -96,6 +96,7 @@ export function registerSurprisesFeature(app: App, deps: AppDeps): void {
             interests: [],
             budgetCents: null,
             reply: { kind: "response_url", url: command.response_url, replace: true },
+            askedAtMs: Date.now(),
           },
           key,
         );
@@ -124,6 +125,7 @@ export function registerSurprisesFeature(app: App, deps: AppDeps): void {
         interests: draft.interests,
         budgetCents: draft.budgetCents,
         reply: responseUrl ? { kind: "response_url", url: responseUrl, replace: false } : { kind: "dm" },
+        askedAtMs: Date.now(),
       },
       `surprise:form:${view.id}`,
     );
@@ -146,6 +148,7 @@ export function registerSurprisesFeature(app: App, deps: AppDeps): void {
         interests: [],
         budgetCents: null,
         reply: responseUrl ? { kind: "response_url", url: responseUrl, replace: false } : { kind: "dm" },
+        askedAtMs: Date.now(),
       },
       `surprise:case:${action.value ?? ""}:${body.user.id}:${action.action_ts}`,
     );

@@ -35,7 +35,12 @@ export interface SuggestDeps {
   logger: Logger;
   /** Abandon the model after this long (its retries included) and answer from the catalogue. */
   modelDeadlineMs: number;
+  /** Wall-clock time (epoch ms) by which the model must have answered, whatever is left of modelDeadlineMs. */
+  answerByMs?: number;
 }
+
+/** Below this, asking the model is not worth it: the catalogue answers at once. */
+const MIN_MODEL_TIME_MS = 500;
 
 export interface SurpriseResult {
   source: "model" | "builtin";
@@ -62,11 +67,12 @@ function withDeadline<T>(work: (signal: AbortSignal) => Promise<T>, ms: number):
  */
 export async function suggestGestures(deps: SuggestDeps, context: SuggestionContext): Promise<SurpriseResult> {
   const builtin = (): SurpriseResult => ({ source: "builtin", suggestions: suggestBuiltin(context) });
-  if (!deps.model) return builtin();
+  const deadline = Math.min(deps.modelDeadlineMs, (deps.answerByMs ?? Number.POSITIVE_INFINITY) - Date.now());
+  if (!deps.model || deadline < MIN_MODEL_TIME_MS) return builtin();
   const model = deps.model;
   let answered: GestureSuggestion[];
   try {
-    answered = await withDeadline((signal) => askModel(model, context, signal), deps.modelDeadlineMs);
+    answered = await withDeadline((signal) => askModel(model, context, signal), deadline);
   } catch (error) {
     deps.logger.warn("Surprise model failed; using the built-in suggester", String(error));
     return builtin();

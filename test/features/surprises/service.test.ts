@@ -16,6 +16,7 @@ import {
   surprisesGivenBy,
   type SuggestDeps,
 } from "../../../src/features/surprises/service.ts";
+import type { SuggestionContext } from "../../../src/features/surprises/model.ts";
 import { databaseTargets } from "../../support/databases.ts";
 import { OpenAIStandIn } from "../../support/openai-stand-in.ts";
 
@@ -176,6 +177,21 @@ describe.each(databaseTargets())("surprise service on $name", (target) => {
   });
 });
 
+const CONTEXT: SuggestionContext = {
+  customerName: "Acme",
+  occasion: "recovery",
+  text: "late",
+  interests: [],
+  tier: null,
+  notes: [],
+  budget: null,
+  given: [],
+  pastRecoveries: [],
+  worked: [],
+  disliked: [],
+  scores: {},
+};
+
 describe("suggestGestures with a model that hangs", () => {
   const model = new OpenAIStandIn();
   afterAll(() => model.stop());
@@ -186,25 +202,24 @@ describe("suggestGestures with a model that hangs", () => {
     // A client with a long timeout of its own: the deadline still wins.
     const client = createModelClient({ apiKey: "sk-test", baseUrl, model: "m" }, { timeoutMs: 60_000, maxRetries: 2 });
     const started = Date.now();
-    const result = await suggestGestures(
-      { model: client, logger, modelDeadlineMs: 800 },
-      {
-        customerName: "Acme",
-        occasion: "recovery",
-        text: "late",
-        interests: [],
-        tier: null,
-        notes: [],
-        budget: null,
-        given: [],
-        pastRecoveries: [],
-        worked: [],
-        disliked: [],
-        scores: {},
-      },
-    );
+    const result = await suggestGestures({ model: client, logger, modelDeadlineMs: 800 }, CONTEXT);
     expect(Date.now() - started).toBeLessThan(2_000);
     expect(result.source).toBe("builtin");
     expect(result.suggestions).toHaveLength(3);
+  });
+
+  it("does not ask the model when too little of the 15 s is left (a job that started late)", async () => {
+    model.behaviour = { kind: "hang" };
+    const asked = model.requests.length;
+    const client = createModelClient(
+      { apiKey: "sk-test", baseUrl: model.baseUrl, model: "m" },
+      { timeoutMs: 5_000, maxRetries: 1 },
+    );
+    const result = await suggestGestures(
+      { model: client, logger, modelDeadlineMs: 10_000, answerByMs: Date.now() + 200 },
+      { ...CONTEXT, occasion: "thank_you" },
+    );
+    expect(result.source).toBe("builtin");
+    expect(model.requests.length).toBe(asked);
   });
 });
