@@ -2,7 +2,6 @@
 // work idempotently (keyed by the job) and answers through the outbox with one key per write,
 // so a job that runs twice answers once.
 import { z } from "zod";
-import type { ModelClient } from "../../ai/openai-client.ts";
 import type { AppDeps } from "../../deps.ts";
 import type { JobContext } from "../../jobs/queue.ts";
 import type { ResponseUrlMessage } from "../../slack/outbox.ts";
@@ -102,7 +101,7 @@ const useJob = z.object({
 });
 const replyJob = z.object({ responseUrl: z.string().url(), text: z.string() });
 
-export function registerSurpriseJobs(deps: AppDeps, model: ModelClient | null, modelDeadlineMs: number): void {
+export function registerSurpriseJobs(deps: AppDeps, model: SuggestDeps["model"], modelDeadlineMs: number): void {
   const { prisma, jobs } = deps;
   const suggestDeps: SuggestDeps & { prisma: AppDeps["prisma"] } = {
     prisma,

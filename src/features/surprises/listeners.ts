@@ -3,7 +3,7 @@
 // through the outbox), ack. Only opening a form is a direct call: it needs the trigger id now.
 import { createHash } from "node:crypto";
 import type { App, BlockAction, ButtonAction } from "@slack/bolt";
-import { createModelClient } from "../../ai/openai-client.ts";
+import type { ModelClient } from "../../ai/openai-client.ts";
 import type { AppDeps } from "../../deps.ts";
 import { quoteInput } from "../../slack/text.ts";
 import { HOME_SURPRISE_ACTION } from "../home/blocks.ts";
@@ -39,7 +39,17 @@ export function registerSurprisesFeature(app: App, deps: AppDeps): void {
   // attempt that hangs leaves room for one retry), and an overall abort at the deadline, so
   // the answer reaches the person within 15 s whatever the model does.
   const deadlineMs = deps.config.openai.timeoutMs ?? DEFAULT_MODEL_DEADLINE_MS;
-  const model = createModelClient(deps.config.openai, { timeoutMs: Math.ceil(deadlineMs / 2), maxRetries: 1 });
+  // The SDK is loaded only when a key is configured, so apps without a model start as fast as before.
+  const model: Promise<ModelClient | null> | null = deps.config.openai.apiKey
+    ? import("../../ai/openai-client.ts")
+        .then(({ createModelClient }) =>
+          createModelClient(deps.config.openai, { timeoutMs: Math.ceil(deadlineMs / 2), maxRetries: 1 }),
+        )
+        .catch((error: unknown) => {
+          deps.logger.error("Could not load the OpenAI SDK; surprise ideas come from the catalogue", String(error));
+          return null;
+        })
+    : null;
   registerSurpriseJobs(deps, model, deadlineMs);
 
   const enqueueSuggest = (payload: SuggestJob, key: string) =>

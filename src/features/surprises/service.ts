@@ -15,7 +15,6 @@ import {
   interestsIn,
   linkCaseToCustomer,
 } from "../customers/service.ts";
-import { askModel } from "./ask-model.ts";
 import { ruleBroken, SAME_GESTURE_OVERLAP, titleOverlap } from "./guardrails.ts";
 import {
   SUGGESTION_COUNT,
@@ -31,7 +30,8 @@ import { detectOccasion, suggestBuiltin } from "./suggester.ts";
 export const DEFAULT_MODEL_DEADLINE_MS = 10_000;
 
 export interface SuggestDeps {
-  model: ModelClient | null;
+  /** The model client, or a promise of it (the SDK is loaded only when a key is configured). */
+  model: ModelClient | null | Promise<ModelClient | null>;
   logger: Logger;
   /** Abandon the model after this long (its retries included) and answer from the catalogue. */
   modelDeadlineMs: number;
@@ -68,11 +68,15 @@ function withDeadline<T>(work: (signal: AbortSignal) => Promise<T>, ms: number):
 export async function suggestGestures(deps: SuggestDeps, context: SuggestionContext): Promise<SurpriseResult> {
   const builtin = (): SurpriseResult => ({ source: "builtin", suggestions: suggestBuiltin(context) });
   const deadline = Math.min(deps.modelDeadlineMs, (deps.answerByMs ?? Number.POSITIVE_INFINITY) - Date.now());
-  if (!deps.model || deadline < MIN_MODEL_TIME_MS) return builtin();
-  const model = deps.model;
+  const model = deadline < MIN_MODEL_TIME_MS ? null : await deps.model;
+  if (!model) return builtin();
   let answered: GestureSuggestion[];
   try {
-    answered = await withDeadline((signal) => askModel(model, context, signal), deadline);
+    answered = await withDeadline(async (signal) => {
+      // Loaded on first use: the SDK's helpers cost start-up time that apps without a model never pay.
+      const { askModel } = await import("./ask-model.ts");
+      return askModel(model, context, signal);
+    }, deadline);
   } catch (error) {
     deps.logger.warn("Surprise model failed; using the built-in suggester", String(error));
     return builtin();
