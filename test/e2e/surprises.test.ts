@@ -62,13 +62,16 @@ describe("/surprise with the built-in suggester", () => {
   it("keeps notes and interests on one customer record whatever the spelling", async () => {
     const note = await surprise(t, "note  ACME   corp: Loves cycling and oat-milk flat whites. Mail ceo@acme.example");
     await waitForResponse(t, note.responseId, "Noted for");
-    await surprise(t, "note acme corp: tier gold, prefers calls");
+    await surprise(t, "note acme corp: prefers calls");
+    const tier = await surprise(t, "tier Acme Corp: gold");
+    await waitForResponse(t, tier.responseId, "is now tier");
     const shown = await surprise(t, "customer Acme Corp");
     const record = JSON.stringify((await waitForResponse(t, shown.responseId, "Interests")).args);
     expect(record).toContain("ACME corp"); // the name as first mentioned
     expect(record).toContain("cycling");
     expect(record).toContain("oat-milk flat whites");
     expect(record).toContain("prefers calls");
+    expect(record).toContain("*Tier:* gold");
     expect(await t.database.prisma.customer.count({ where: { normalizedName: "acme corp" } })).toBe(1);
 
     const unknown = await surprise(t, "customer Nobody Ltd");

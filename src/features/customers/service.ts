@@ -176,6 +176,11 @@ export async function addCustomerNote(
   await addInterests(prisma, input.customer, interestsIn(input.text));
 }
 
+/** Sets (or clears, with null) the customer's tier ("gold", "key account"…). */
+export async function setCustomerTier(prisma: Db, customerId: string, tier: string | null): Promise<void> {
+  await prisma.customer.update({ where: { id: customerId }, data: { tier } });
+}
+
 const HISTORY_LIMIT = 20;
 
 /** Everything known about one customer, for `/surprise customer` and the suggesters. */

@@ -318,6 +318,11 @@ export const unknownCustomer = (name: string): string =>
 export const noteAdded = (name: string): string =>
   `:memo: Noted for *${esc(name, 150)}*. It will shape the next surprise ideas for them. (Emails and phone numbers in notes are never sent to the AI model.)`;
 
+export const tierSet = (name: string, tier: string | null): string =>
+  tier
+    ? `:label: *${esc(name, 150)}* is now tier *${esc(tier, 40)}*. Ideas take it into account.`
+    : `:label: *${esc(name, 150)}* has no tier any more.`;
+
 // ——— App Home ———
 
 export function givenGestureLines(gestures: GivenGesture[]): string {
@@ -337,6 +342,7 @@ export const SURPRISE_HELP = [
   "• `/surprise` — a form (customer, occasion, what happened, interests, budget)",
   "• `/surprise customer Acme Corp` — what is known: notes, interests, surprises given, recoveries",
   "• `/surprise note Acme Corp: loves oat-milk flat whites` — adds a note",
+  "• `/surprise tier Acme Corp: gold` — sets their tier (`none` clears it)",
   "*Use this* records the gesture (never suggested to them again); 👍 / 👎 improve the next ideas. Ideas stay within the workspace budget (`/delight-admin budget`), never cash or gift cards. Emails, phone numbers, card numbers, IBANs and addresses are removed before anything is sent to an AI model.",
 ].join("\n");
 

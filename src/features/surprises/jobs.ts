@@ -12,6 +12,7 @@ import {
   customerProfile,
   findCustomer,
   findOrCreateCustomer,
+  setCustomerTier,
 } from "../customers/service.ts";
 import { caseLabel, onlyParticipants, renderCaseCard } from "../recoveries/blocks.ts";
 import { getCase, mayAct, parseCardMessageRef } from "../recoveries/service.ts";
@@ -19,6 +20,7 @@ import {
   CASE_NOT_FOUND,
   COULD_NOT_SUGGEST,
   noteAdded,
+  tierSet,
   recordedText,
   renderCustomer,
   renderSuggestions,
@@ -32,6 +34,7 @@ import {
   getRequest,
   recordFeedback,
   recordGestureUse,
+  storedBudget,
   storedSuggestions,
   type SuggestDeps,
 } from "./service.ts";
@@ -45,6 +48,7 @@ export const JOB_KINDS = {
   suggest: "surprise.suggest",
   customer: "surprise.customer",
   note: "surprise.note",
+  tier: "surprise.tier",
   feedback: "surprise.feedback",
   use: "surprise.use",
   reply: "surprise.reply",
@@ -81,6 +85,12 @@ const noteJob = z.object({
   ...workspace,
   name: z.string().min(1),
   text: z.string().min(1),
+  responseUrl: z.string().url(),
+});
+const tierJob = z.object({
+  ...workspace,
+  name: z.string().min(1),
+  tier: z.string().nullable(),
   responseUrl: z.string().url(),
 });
 const feedbackJob = z.object({
@@ -198,6 +208,15 @@ export function registerSurpriseJobs(deps: AppDeps, model: SuggestDeps["model"],
     });
   });
 
+  jobs.register(JOB_KINDS.tier, tierJob, async (p, context) => {
+    const customer = await findOrCreateCustomer(prisma, { teamId: p.teamId, enterpriseId: p.enterpriseId }, p.name);
+    await setCustomerTier(prisma, customer.id, p.tier);
+    await context.outbox.respond(`${context.key}:answer`, p.responseUrl, {
+      response_type: "ephemeral",
+      text: tierSet(customer.name, p.tier),
+    });
+  });
+
   /** The suggestions message again, with this person's votes and what was used. */
   async function rerender(requestId: string, teamId: string, userId: string, notice?: string) {
     const request = await getRequest(prisma, teamId, requestId);
@@ -213,10 +232,7 @@ export function registerSurpriseJobs(deps: AppDeps, model: SuggestDeps["model"],
       occasion: request.occasion as Occasion,
       suggestions: storedSuggestions(request),
       source: request.source === "model" ? "model" : "builtin",
-      budget:
-        request.budgetCents !== null && request.currency
-          ? { amount: request.budgetCents / 100, currency: request.currency }
-          : null,
+      budget: storedBudget(request),
       caseLabel: caseRow ? caseLabel(caseRow) : null,
       votes: Object.fromEntries(votes.map((v) => [v.suggestionIndex, v.vote === 1 ? 1 : -1])),
       used: Object.fromEntries(

@@ -27,7 +27,7 @@ import {
   requestFormMetadata,
   useFormMetadata,
 } from "./parse.ts";
-import { DEFAULT_MODEL_DEADLINE_MS, getRequest, storedSuggestions } from "./service.ts";
+import { DEFAULT_MODEL_DEADLINE_MS, getRequest, storedBudget, storedSuggestions } from "./service.ts";
 
 /** Quotes what the person typed back to them (an ephemeral text holds ~40k). */
 const QUOTE_MAX = 38_000;
@@ -91,6 +91,14 @@ export function registerSurprisesFeature(app: App, deps: AppDeps): void {
         await deps.jobs.enqueue(
           JOB_KINDS.note,
           { ...base, name: cmd.name, text: cmd.text, responseUrl: command.response_url },
+          { key, teamId: base.teamId },
+        );
+        await ack();
+        return;
+      case "tier":
+        await deps.jobs.enqueue(
+          JOB_KINDS.tier,
+          { ...base, name: cmd.name, tier: cmd.tier, responseUrl: command.response_url },
           { key, teamId: base.teamId },
         );
         await ack();
@@ -184,13 +192,9 @@ export function registerSurprisesFeature(app: App, deps: AppDeps): void {
         }
         return;
       }
-      const budget =
-        request.budgetCents !== null && request.currency
-          ? { amount: request.budgetCents / 100, currency: request.currency }
-          : null;
       await client.views.open({
         trigger_id: body.trigger_id,
-        view: useModal(suggestion, budget, { ...ref, responseUrl }),
+        view: useModal(suggestion, storedBudget(request), { ...ref, responseUrl }),
       });
       return;
     }

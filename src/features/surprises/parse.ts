@@ -7,12 +7,14 @@ import { CUSTOMER_NAME_MAX, NOTE_MAX } from "../customers/model.ts";
 import { OCCASIONS, type Occasion } from "./model.ts";
 
 export const CONTEXT_MAX = 2000;
+export const TIER_MAX = 40;
 
 export type SurpriseCommand =
   | { kind: "modal" }
   | { kind: "help" }
   | { kind: "customer"; name: string }
   | { kind: "note"; name: string; text: string }
+  | { kind: "tier"; name: string; tier: string | null }
   | { kind: "suggest"; customer: string; context: string };
 
 export type SurpriseParseResult = { ok: true; command: SurpriseCommand } | { ok: false; problem: string };
@@ -56,6 +58,21 @@ export function parseSurpriseCommand(escapedText: string): SurpriseParseResult {
     if (parts[1].length > NOTE_MAX)
       return { ok: false, problem: `Notes are at most ${NOTE_MAX} characters; split it in two.` };
     return { ok: true, command: { kind: "note", name: parts[0], text: parts[1] } };
+  }
+
+  const tierMatch = /^tier\s+(.+)$/is.exec(text);
+  if (tierMatch) {
+    const parts = splitAtColon(tierMatch[1] ?? "");
+    if (!parts || !parts[0] || !parts[1] || parts[1].length > TIER_MAX) {
+      return {
+        ok: false,
+        problem: `Name the customer, a colon, then the tier (up to ${TIER_MAX} characters, or \`none\`): \`/surprise tier Acme Corp: gold\`.`,
+      };
+    }
+    if (parts[0].length > CUSTOMER_NAME_MAX)
+      return { ok: false, problem: `Customer names are at most ${CUSTOMER_NAME_MAX} characters.` };
+    const tier = /^(none|-|off)$/i.test(parts[1]) ? null : parts[1];
+    return { ok: true, command: { kind: "tier", name: parts[0], tier } };
   }
 
   const parts = splitAtColon(text) ?? [text, ""];

@@ -179,6 +179,13 @@ export async function feedbackScores(prisma: Db, teamId: string, occasion: Occas
   return scores;
 }
 
+/** The cap a request was answered with. */
+export function storedBudget(request: Pick<SurpriseRequest, "budgetCents" | "currency">): GestureBudget | null {
+  return request.budgetCents !== null && request.currency
+    ? { amount: request.budgetCents / 100, currency: request.currency }
+    : null;
+}
+
 /** Parses stored suggestions (JSON written by this module). */
 export function storedSuggestions(request: Pick<SurpriseRequest, "suggestions">): GestureSuggestion[] {
   return Array.isArray(request.suggestions) ? (request.suggestions as unknown as GestureSuggestion[]) : [];
@@ -204,7 +211,7 @@ export async function answerRequest(deps: SuggestDeps & { prisma: Db }, input: S
       customer,
       suggestions: storedSuggestions(existing),
       source: existing.source === "model" ? "model" : "builtin",
-      budget,
+      budget: storedBudget(existing),
     };
   }
 

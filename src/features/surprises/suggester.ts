@@ -91,7 +91,10 @@ function score(gesture: CatalogueGesture, context: SuggestionContext, known: Set
   const hits = gesture.keywords.filter((k) => text.includes(k)).length;
   points += Math.min(hits, 3) * 2;
   points += Math.max(-6, Math.min(6, (context.scores[gesture.key] ?? 0) * 1.5));
-  if (gesture.effort === "high") points -= 0.5;
+  // A key account is worth the personal touch: people and experiences over objects.
+  const keyAccount = /\b(gold|platinum|vip|key|premium|enterprise|strategic)\b/i.test(context.tier ?? "");
+  if (keyAccount && (gesture.category === "people" || gesture.category === "experience")) points += 1.5;
+  else if (gesture.effort === "high") points -= 0.5;
   if (context.worked.some((w) => titleOverlap(w, gesture.title) >= SAME_GESTURE_OVERLAP)) points += 1;
   if (context.disliked.some((d) => titleOverlap(d, gesture.title) >= SAME_GESTURE_OVERLAP)) points -= 4;
   return { gesture, score: points, interest: matched[0] ?? null };

@@ -15,6 +15,8 @@ describe("parseSurpriseCommand", () => {
     ["note Acme: loves cycling", { kind: "note", name: "Acme", text: "loves cycling" }],
     ["Acme &amp; Co: late twice", { kind: "suggest", customer: "Acme & Co", context: "late twice" }],
     ["Acme Corp", { kind: "suggest", customer: "Acme Corp", context: "" }],
+    ["tier Acme Corp: gold", { kind: "tier", name: "Acme Corp", tier: "gold" }],
+    ["tier Acme Corp: none", { kind: "tier", name: "Acme Corp", tier: null }],
     ["Customer Success Ltd: thanks", { kind: "suggest", customer: "Customer Success Ltd", context: "thanks" }],
     ["<@U123|bob> Acme: thanks to Bob", { kind: "suggest", customer: "@bob Acme", context: "thanks to Bob" }],
   ])("%j", (text, command) => {
@@ -24,6 +26,7 @@ describe("parseSurpriseCommand", () => {
   it.each([
     ["note Acme", "Name the customer, then a colon"],
     ["customer", "Which customer?"],
+    ["tier Acme", "then the tier"],
     [": no name", "Name the customer before the colon"],
     [`${"x".repeat(151)}: too long`, "under 150 characters"],
     [`Acme: ${"x".repeat(2001)}`, "over 2000 characters"],
