@@ -18,6 +18,7 @@ import { runOutage } from "./scenarios/outage.ts";
 import { runRateLimit } from "./scenarios/ratelimit.ts";
 import { runSigterm } from "./scenarios/sigterm.ts";
 import { runStartup } from "./scenarios/startup.ts";
+import { runSurprisesScenario } from "./surprises.ts";
 import { addBenchUsers } from "./workload.ts";
 
 const scenarios: Record<string, (ctx: BenchContext) => Promise<void>> = {
@@ -30,6 +31,7 @@ const scenarios: Record<string, (ctx: BenchContext) => Promise<void>> = {
   ratelimit: runRateLimit,
   outage: runOutage,
   memory: runMemory,
+  surprises: (ctx) => runSurprisesScenario(ctx.slack, ctx.apiUrl),
   reminders: async (ctx) => {
     for (const kind of available(ctx, ["pglite-memory", "postgres"])) {
       await runReminderTickScenario(ctx.slack, ctx.apiUrl, {

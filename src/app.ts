@@ -11,6 +11,7 @@ import { registerAdminFeature } from "./features/admin/listeners.ts";
 import { registerHomeFeature } from "./features/home/listeners.ts";
 import { registerNominationsFeature } from "./features/nominations/listeners.ts";
 import { registerRecoveriesFeature } from "./features/recoveries/listeners.ts";
+import { registerSurprisesFeature } from "./features/surprises/listeners.ts";
 import { createScheduler, type Scheduler } from "./scheduler/scheduler.ts";
 import { newInstanceId } from "./scheduler/due-reminders.ts";
 import { JobStore } from "./jobs/durable-queue.ts";
@@ -186,6 +187,7 @@ export function createDelightApp(options: DelightAppOptions): DelightApp {
   registerNominationsFeature(app, deps);
   registerHomeFeature(app, deps);
   registerRecoveriesFeature(app, deps);
+  registerSurprisesFeature(app, deps);
 
   // The scheduler only enqueues a job per due reminder; the workers deliver them.
   const scheduler = createScheduler({ prisma: database.prisma, jobs: workers, clock: deps.clock, logger });

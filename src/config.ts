@@ -52,6 +52,14 @@ const envSchema = z.object({
   OPENAI_API_KEY: z.string().trim().min(1).optional(),
   OPENAI_BASE_URL: z.url({ error: "must be a URL such as https://api.openai.com/v1." }).optional(),
   OPENAI_MODEL: z.string().trim().min(1).default("gpt-4o-mini"),
+  // The model's whole time budget for one answer (retries included); capped so people always
+  // have their surprise ideas within 15 s (src/features/surprises).
+  OPENAI_TIMEOUT_MS: z.coerce
+    .number({ error: "must be a number of milliseconds such as 10000." })
+    .int({ error: "must be a whole number of milliseconds such as 10000." })
+    .min(100, { error: "must be at least 100 (milliseconds)." })
+    .max(12_000, { error: "must be at most 12000 (milliseconds), so answers arrive within 15 seconds." })
+    .optional(),
   DELIGHT_ADMINS: z
     .string()
     .optional()
@@ -78,7 +86,8 @@ export interface Config {
   };
   port: number;
   databaseUrl?: string;
-  openai: { apiKey?: string; baseUrl?: string; model: string };
+  /** timeoutMs: the model's whole time budget for one answer; features apply their default when unset. */
+  openai: { apiKey?: string; baseUrl?: string; model: string; timeoutMs?: number };
   admins: string[];
   logLevel: "debug" | "info" | "warn" | "error";
 }
@@ -118,7 +127,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     port: e.PORT,
     databaseUrl: e.DATABASE_URL,
-    openai: { apiKey: e.OPENAI_API_KEY, baseUrl: e.OPENAI_BASE_URL, model: e.OPENAI_MODEL },
+    openai: {
+      apiKey: e.OPENAI_API_KEY,
+      baseUrl: e.OPENAI_BASE_URL,
+      model: e.OPENAI_MODEL,
+      timeoutMs: e.OPENAI_TIMEOUT_MS,
+    },
     admins: e.DELIGHT_ADMINS,
     logLevel: e.LOG_LEVEL,
   };

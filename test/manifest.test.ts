@@ -9,7 +9,13 @@ const root = path.resolve(import.meta.dirname, "..");
 
 interface Manifest {
   features: {
-    slash_commands?: Array<{ command: string; url: string; should_escape?: boolean }>;
+    slash_commands?: Array<{
+      command: string;
+      url: string;
+      should_escape?: boolean;
+      usage_hint?: string;
+      description?: string;
+    }>;
     shortcuts?: Array<{ callback_id: string; type: string }>;
   };
   oauth_config: { scopes: { bot: string[] } };
@@ -39,6 +45,14 @@ describe("manifest.yml", async () => {
       expect(command.should_escape, command.command).toBe(true);
       expect(command.url).toMatch(/\/slack\/events$/);
     }
+  });
+
+  it("describes /surprise with its usage hint", () => {
+    const surprise = (manifest.features.slash_commands ?? []).find((c) => c.command === "/surprise");
+    expect(surprise?.usage_hint).toMatch(/Customer: what happened/);
+    expect(surprise?.usage_hint).toMatch(/customer <name>/);
+    expect(surprise?.usage_hint).toMatch(/note <name>/);
+    expect(surprise?.description?.length).toBeLessThanOrEqual(100);
   });
 
   it("lists the bot events the app listens to", () => {

@@ -172,7 +172,7 @@ describe("/oops service recoveries", () => {
     expect(dm).toContain("Acme &amp; Co");
     expect(dm).toContain("10:00 Tue"); // Paris
     for (const label of ["Fixed", "Add customer update", "Extend", "Reassign"]) expect(dm).toContain(`"${label}"`);
-    expect(dm).not.toContain("Suggest");
+    expect(dm).toContain("Suggest a surprise");
     expect(dm).not.toContain("<!channel>");
     expect(dm).not.toContain("|click>");
     expect(dm).toContain("<https://evil.example>");

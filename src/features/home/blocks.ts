@@ -7,12 +7,14 @@ import { mentionChannel, mentionUser } from "../../slack/text.ts";
 import { decisionButtons, formatValues, listPeople, storyPreview } from "../nominations/blocks.ts";
 import { formatValueCounts } from "../nominations/stats.ts";
 import { caseLabel, formatDeadline } from "../recoveries/blocks.ts";
+import { givenGestureLines } from "../surprises/blocks.ts";
 import { HOME_LIST_LIMITS, type HomeSummary } from "./service.ts";
 
 type KnownBlock = webApi.KnownBlock;
 
 export const HOME_NOMINATE_ACTION = "home_nominate";
 export const HOME_LOG_OOPS_ACTION = "home_log_oops";
+export const HOME_SURPRISE_ACTION = "home_surprise_idea";
 export const MAX_VIEW_BLOCKS = 100;
 
 /**
@@ -32,6 +34,11 @@ export const HOME_QUICK_ACTIONS: webApi.Button[] = [
     type: "button",
     action_id: HOME_LOG_OOPS_ACTION,
     text: { type: "plain_text", text: ":rotating_light: Log an OOPS", emoji: true },
+  },
+  {
+    type: "button",
+    action_id: HOME_SURPRISE_ACTION,
+    text: { type: "plain_text", text: ":gift: Surprise idea", emoji: true },
   },
 ];
 
@@ -60,6 +67,15 @@ function recoveriesSection(summary: HomeSummary, now: Date, timezone?: string): 
     section(`*Your open recoveries* — ${total}. Turn each OOPS into a WOW before its deadline.\n${lines.join("\n")}`),
     ...more(total, lines.length, "(`/oops list`)"),
     { type: "divider" },
+  ];
+}
+
+function surprisesSection(summary: HomeSummary): KnownBlock[] {
+  if (!summary.surprises || summary.surprises.total === 0) return [];
+  const recent = summary.surprises.recent.slice(0, HOME_LIST_LIMITS.surprises);
+  return [
+    section(`*Surprises you gave* — ${summary.surprises.total}\n${givenGestureLines(recent)}`),
+    ...more(summary.surprises.total, recent.length, "surprises"),
   ];
 }
 
@@ -97,6 +113,7 @@ export function homeView(summary: HomeSummary, options: HomeViewOptions = {}): w
       ? [section(given.recent.map((n) => recognitionLine(n, "nominees")).join("\n"))]
       : [context("Seen a colleague delight a customer? Nominate them with `/delight`.")]),
     ...more(given.total, given.recent.length, "stories you nominated"),
+    ...surprisesSection(summary),
     { type: "divider" },
   );
 

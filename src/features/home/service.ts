@@ -5,9 +5,18 @@ import type { AppDeps } from "../../deps.ts";
 import type { Nomination, RecoveryCase } from "../../generated/prisma/client.ts";
 import { countValues, type ValueCounts } from "../nominations/stats.ts";
 import { listOpenCases } from "../recoveries/service.ts";
+import type { GivenGesture } from "../surprises/model.ts";
+import { surprisesGivenBy } from "../surprises/service.ts";
 
 /** How many items of each list App Home shows; the rest is summarised as "and N more". */
-export const HOME_LIST_LIMITS = { recoveries: 5, received: 5, given: 5, myPending: 5, approvals: 10 } as const;
+export const HOME_LIST_LIMITS = {
+  recoveries: 5,
+  received: 5,
+  given: 5,
+  myPending: 5,
+  approvals: 10,
+  surprises: 3,
+} as const;
 
 export interface HomeSummary {
   userId: string;
@@ -19,6 +28,8 @@ export interface HomeSummary {
   myPending: { total: number; items: Nomination[] };
   /** Only for managers: nominations waiting for a decision (oldest first). */
   approvals: { total: number; items: Nomination[] } | null;
+  /** Surprise gestures the person gave (src/features/surprises), newest first. */
+  surprises?: { total: number; recent: GivenGesture[] };
 }
 
 export async function homeSummary(
@@ -68,9 +79,12 @@ export async function homeSummary(
     approvals = { total, items };
   }
 
+  const surprises = await surprisesGivenBy(prisma, teamId, userId, HOME_LIST_LIMITS.surprises);
+
   return {
     userId,
     isManager,
+    surprises,
     recoveries: { total: recoveryTotal, items: recoveryItems },
     received: { total: receivedValues.length, perValue: countValues(receivedValues), recent: receivedRecent },
     given: { total: givenValues.length, perValue: countValues(givenValues), recent: givenRecent },

@@ -6,6 +6,7 @@ import { Prisma } from "../../generated/prisma/client.ts";
 import type { SlackUsers } from "../../slack/roles.ts";
 import { mentionUser } from "../../slack/text.ts";
 import { ensureWorkspace } from "../admin/settings.ts";
+import { noteCustomerMention } from "../customers/service.ts";
 import type { NewNomination, Nomination, NomineeProblem } from "./model.ts";
 
 type ServiceDeps = Pick<AppDeps, "prisma" | "clock">;
@@ -109,14 +110,15 @@ export async function saveNomination(
         createdAt: deps.clock.now(),
       },
     });
+  let nomination: Nomination;
   try {
     try {
-      return { nomination: await create(), created: true };
+      nomination = await create();
     } catch (error) {
       // The workspace row is made on first use only: a busy workspace saves a query per nomination.
       if (!isForeignKeyViolation(error)) throw error;
       await ensureWorkspace(deps.prisma, input.workspace);
-      return { nomination: await create(), created: true };
+      nomination = await create();
     }
   } catch (error) {
     if (!isUniqueViolation(error) || (!input.sourceViewId && !input.intakeKey)) throw error;
@@ -131,4 +133,7 @@ export async function saveNomination(
     if (!earlier) throw error;
     return { nomination: earlier, created: false };
   }
+  // Customers are records: the first mention creates one (src/features/customers).
+  if (input.customer) await noteCustomerMention(deps.prisma, input.workspace, input.customer);
+  return { nomination, created: true };
 }

@@ -18,6 +18,8 @@ export const ACTION_IDS = {
   reassign: "recovery_reassign",
 } as const;
 export type CaseAction = keyof typeof ACTION_IDS;
+/** The case card's "Suggest a surprise" button; its listener lives in src/features/surprises. */
+export const SUGGEST_SURPRISE_ACTION = "recovery_suggest_surprise";
 
 export const CALLBACK_IDS = {
   open: "recovery_open",
@@ -117,6 +119,7 @@ const EVENT_LABELS: Record<string, string> = {
   reassigned: "reassigned",
   fixed: "fixed",
   escalated: "escalated",
+  surprise: "surprise given",
 };
 
 function timelineLines(timeline: RecoveryEvent[], now: Date, timezone?: string): string[] {
@@ -159,6 +162,12 @@ export function caseActions(recoveryCase: RecoveryCase): KnownBlock {
       button("update", "Add customer update"),
       button("extend", "Extend"),
       button("reassign", "Reassign"),
+      {
+        type: "button" as const,
+        action_id: SUGGEST_SURPRISE_ACTION,
+        text: { type: "plain_text" as const, text: ":gift: Suggest a surprise", emoji: true },
+        value: recoveryCase.id,
+      },
     ],
   };
 }
@@ -307,7 +316,7 @@ export const OOPS_HELP = [
   "• `/oops list` — your open cases, soonest deadline first",
   "• `/oops list all` — every open case (managers)",
   "The owner is reminded at half-time and 2 hours before the deadline; an overdue case goes to the managers.",
-  "Buttons on the case: *Fixed* (what was done, the surprise given), *Add customer update*, *Extend*, *Reassign*. The owner, the reporter and managers can use them.",
+  "Buttons on the case: *Fixed* (what was done, the surprise given), *Add customer update*, *Extend*, *Reassign*, *Suggest a surprise*. The owner, the reporter and managers can use them.",
 ].join("\n");
 
 export function renderOopsHelp(problem?: string, typed?: string): string {

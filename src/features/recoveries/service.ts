@@ -5,7 +5,9 @@
 import type { Db } from "../../db/database.ts";
 import type { Prisma, RecoveryCase, RecoveryEvent } from "../../generated/prisma/client.ts";
 import type { RoleLookup } from "../../slack/roles.ts";
+import { plainFromSlack } from "../../slack/text.ts";
 import { ensureWorkspace, type WorkspaceRef } from "../admin/settings.ts";
+import { noteCaseCustomer } from "../customers/service.ts";
 
 type Tx = Prisma.TransactionClient;
 
@@ -110,7 +112,7 @@ export async function openCase(prisma: Db, now: Date, input: OpenCaseInput): Pro
   await ensureWorkspace(prisma, input.workspace);
   const workspace = await prisma.workspace.findUniqueOrThrow({ where: { teamId: input.workspace.teamId } });
   const dueAt = input.dueAt ?? new Date(now.getTime() + workspace.slaMinutes * MINUTE_MS);
-  return prisma.$transaction(async (tx) => {
+  const opened = await prisma.$transaction(async (tx) => {
     // Numbers count per workspace; the row lock of this update orders concurrent openings.
     const { lastCaseNumber } = await tx.workspace.update({
       where: { teamId: input.workspace.teamId },
@@ -138,6 +140,9 @@ export async function openCase(prisma: Db, now: Date, input: OpenCaseInput): Pro
     await reschedule(tx, created, now, workspace.reminderOffsetsMinutes, now);
     return created;
   });
+  // Customers are records: the first mention creates one (src/features/customers).
+  await noteCaseCustomer(prisma, input.workspace, opened.id, plainFromSlack(input.customer));
+  return opened;
 }
 
 export async function getCase(prisma: Db, caseId: string): Promise<RecoveryCaseWithTimeline | null> {

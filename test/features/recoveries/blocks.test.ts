@@ -74,11 +74,12 @@ describe("renderCaseCard", () => {
     timeline: [],
   };
 
-  it("shows buttons while open, and no Suggest-a-surprise button", () => {
+  it("shows buttons while open, including Suggest a surprise", () => {
     const card = JSON.stringify(renderCaseCard(base, { now, timezone: "UTC" }));
     expect(card).toContain("OOPS-7 · Acme &amp; Co");
     expect(card).toContain("recovery_fixed");
-    expect(card).not.toMatch(/suggest/i);
+    expect(card).toContain("recovery_suggest_surprise");
+    expect(card).toContain("Suggest a surprise");
   });
 
   it("shows the fix, the surprise and the timing once fixed, without buttons", () => {

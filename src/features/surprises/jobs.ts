@@ -1,0 +1,326 @@
+// The surprise feature's work after the ack: each job reads what it needs, does its database
+// work idempotently (keyed by the job) and answers through the outbox with one key per write,
+// so a job that runs twice answers once.
+import { z } from "zod";
+import type { AppDeps } from "../../deps.ts";
+import type { JobContext } from "../../jobs/queue.ts";
+import type { ResponseUrlMessage } from "../../slack/outbox.ts";
+import { plainFromSlack } from "../../slack/text.ts";
+import {
+  addCustomerNote,
+  customerOfCase,
+  customerProfile,
+  findCustomer,
+  findOrCreateCustomer,
+  setCustomerTier,
+} from "../customers/service.ts";
+import { caseLabel, onlyParticipants, renderCaseCard } from "../recoveries/blocks.ts";
+import { getCase, mayAct, parseCardMessageRef } from "../recoveries/service.ts";
+import {
+  CASE_NOT_FOUND,
+  COULD_NOT_SUGGEST,
+  noteAdded,
+  tierSet,
+  recordedText,
+  renderCustomer,
+  renderSuggestions,
+  SUGGESTION_GONE,
+  thinkingText,
+  unknownCustomer,
+} from "./blocks.ts";
+import { OCCASIONS, type Occasion } from "./model.ts";
+import {
+  answerRequest,
+  getRequest,
+  recordFeedback,
+  recordGestureUse,
+  storedBudget,
+  storedSuggestions,
+  type SuggestDeps,
+} from "./service.ts";
+
+/** People have their ideas within this long of asking, whatever the model does. */
+export const ANSWER_PROMISE_MS = 15_000;
+/** Kept for the work after the model (storing the answer, the outbox write to Slack). */
+const AFTER_MODEL_MS = 2_500;
+
+export const JOB_KINDS = {
+  suggest: "surprise.suggest",
+  customer: "surprise.customer",
+  note: "surprise.note",
+  tier: "surprise.tier",
+  feedback: "surprise.feedback",
+  use: "surprise.use",
+  reply: "surprise.reply",
+} as const;
+
+/** Where an answer goes: the command's or button's response_url, or a DM (forms opened from App Home). */
+const replySchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("response_url"), url: z.string().url(), replace: z.boolean() }),
+  z.object({ kind: z.literal("dm") }),
+]);
+type Reply = z.infer<typeof replySchema>;
+
+const workspace = {
+  teamId: z.string().min(1),
+  enterpriseId: z.string().nullable().default(null),
+  userId: z.string().min(1),
+};
+
+export const suggestJob = z.object({
+  ...workspace,
+  customer: z.string().nullable(),
+  caseId: z.string().nullable(),
+  context: z.string(),
+  occasion: z.enum(OCCASIONS).nullable(),
+  interests: z.array(z.string()),
+  budgetCents: z.number().int().nullable(),
+  reply: replySchema,
+  /** When the person asked (epoch ms, wall clock): the answer is due 15 s later. */
+  askedAtMs: z.number(),
+});
+export type SuggestJob = z.infer<typeof suggestJob>;
+const customerJob = z.object({ ...workspace, name: z.string().min(1), responseUrl: z.string().url() });
+const noteJob = z.object({
+  ...workspace,
+  name: z.string().min(1),
+  text: z.string().min(1),
+  responseUrl: z.string().url(),
+});
+const tierJob = z.object({
+  ...workspace,
+  name: z.string().min(1),
+  tier: z.string().nullable(),
+  responseUrl: z.string().url(),
+});
+const feedbackJob = z.object({
+  ...workspace,
+  requestId: z.string(),
+  index: z.number().int(),
+  vote: z.union([z.literal(1), z.literal(-1)]),
+  responseUrl: z.string().url().optional(),
+});
+const useJob = z.object({
+  ...workspace,
+  requestId: z.string(),
+  index: z.number().int(),
+  costCents: z.number().int().nullable(),
+  what: z.string().nullable(),
+  viewId: z.string(),
+  responseUrl: z.string().url().optional(),
+});
+const replyJob = z.object({ responseUrl: z.string().url(), text: z.string() });
+
+export function registerSurpriseJobs(deps: AppDeps, model: SuggestDeps["model"], modelDeadlineMs: number): void {
+  const { prisma, jobs } = deps;
+  const suggestDeps: SuggestDeps & { prisma: AppDeps["prisma"] } = {
+    prisma,
+    logger: deps.logger,
+    model,
+    modelDeadlineMs,
+  };
+
+  async function send(context: JobContext, key: string, reply: Reply, userId: string, message: ResponseUrlMessage) {
+    if (reply.kind === "dm") {
+      await context.outbox.directMessage(key, userId, { text: message.text, blocks: message.blocks });
+      return;
+    }
+    await context.outbox.respond(key, reply.url, {
+      response_type: "ephemeral",
+      replace_original: reply.replace,
+      ...message,
+    });
+  }
+
+  jobs.register(JOB_KINDS.suggest, suggestJob, async (p, context) => {
+    const answerKey = `${context.key}:answer`;
+    let customer = p.customer ?? "";
+    let what = p.context;
+    let label: string | null = null;
+    let occasion: Occasion | null = p.occasion;
+    if (p.caseId) {
+      const recoveryCase = await getCase(prisma, p.caseId);
+      if (!recoveryCase || recoveryCase.teamId !== p.teamId) {
+        await send(context, answerKey, p.reply, p.userId, { text: CASE_NOT_FOUND });
+        return;
+      }
+      if (!(await mayAct(deps.roles, recoveryCase, p.userId))) {
+        await send(context, answerKey, p.reply, p.userId, { text: onlyParticipants(recoveryCase) });
+        return;
+      }
+      customer = (await customerOfCase(prisma, recoveryCase.id))?.name ?? plainFromSlack(recoveryCase.customer);
+      what = what || plainFromSlack(recoveryCase.description);
+      label = caseLabel(recoveryCase);
+      occasion = occasion ?? "recovery";
+      // A button can't carry text in its ack: say we're on it before the model is asked.
+      await send(context, `${context.key}:thinking`, p.reply, p.userId, { text: thinkingText(customer) });
+    }
+    // The model gets what is left of the promise when it is asked (a job may start late, or
+    // run again); the rest of the work needs AFTER_MODEL_MS.
+    const timely = { ...suggestDeps, answerByMs: p.askedAtMs + ANSWER_PROMISE_MS - AFTER_MODEL_MS };
+    try {
+      const answered = await answerRequest(timely, {
+        jobKey: context.key,
+        workspace: { teamId: p.teamId, enterpriseId: p.enterpriseId },
+        userId: p.userId,
+        customerName: customer,
+        caseId: p.caseId,
+        context: what,
+        occasion,
+        interests: p.interests,
+        budgetCents: p.budgetCents,
+      });
+      const view = renderSuggestions({
+        requestId: answered.request.id,
+        customerName: answered.customer.name,
+        occasion: answered.request.occasion as Occasion,
+        suggestions: answered.suggestions,
+        source: answered.source,
+        budget: answered.budget,
+        caseLabel: label,
+      });
+      await send(context, answerKey, p.reply, p.userId, view);
+    } catch (error) {
+      deps.logger.error("Could not prepare surprise ideas", String(error));
+      await send(context, answerKey, p.reply, p.userId, { text: COULD_NOT_SUGGEST });
+    }
+  });
+
+  jobs.register(JOB_KINDS.customer, customerJob, async (p, context) => {
+    const customer = await findCustomer(prisma, p.teamId, p.name);
+    const profile = customer ? await customerProfile(prisma, customer.id) : null;
+    const message = profile ? renderCustomer(profile) : { text: unknownCustomer(p.name) };
+    await context.outbox.respond(`${context.key}:answer`, p.responseUrl, { response_type: "ephemeral", ...message });
+  });
+
+  jobs.register(JOB_KINDS.note, noteJob, async (p, context) => {
+    const customer = await findOrCreateCustomer(prisma, { teamId: p.teamId, enterpriseId: p.enterpriseId }, p.name);
+    await addCustomerNote(prisma, {
+      customer,
+      authorId: p.userId,
+      text: p.text,
+      sourceKey: context.key,
+      now: deps.clock.now(),
+    });
+    await context.outbox.respond(`${context.key}:answer`, p.responseUrl, {
+      response_type: "ephemeral",
+      text: noteAdded(customer.name),
+    });
+  });
+
+  jobs.register(JOB_KINDS.tier, tierJob, async (p, context) => {
+    const customer = await findOrCreateCustomer(prisma, { teamId: p.teamId, enterpriseId: p.enterpriseId }, p.name);
+    await setCustomerTier(prisma, customer.id, p.tier);
+    await context.outbox.respond(`${context.key}:answer`, p.responseUrl, {
+      response_type: "ephemeral",
+      text: tierSet(customer.name, p.tier),
+    });
+  });
+
+  /** The suggestions message again, with this person's votes and what was used. */
+  async function rerender(requestId: string, teamId: string, userId: string, notice?: string) {
+    const request = await getRequest(prisma, teamId, requestId);
+    if (!request) return null;
+    const [votes, used] = await Promise.all([
+      prisma.gestureFeedback.findMany({ where: { requestId, userId } }),
+      prisma.gesture.findMany({ where: { requestId } }),
+    ]);
+    const caseRow = request.caseId ? await getCase(prisma, request.caseId) : null;
+    return renderSuggestions({
+      requestId,
+      customerName: request.customer.name,
+      occasion: request.occasion as Occasion,
+      suggestions: storedSuggestions(request),
+      source: request.source === "model" ? "model" : "builtin",
+      budget: storedBudget(request),
+      caseLabel: caseRow ? caseLabel(caseRow) : null,
+      votes: Object.fromEntries(votes.map((v) => [v.suggestionIndex, v.vote === 1 ? 1 : -1])),
+      used: Object.fromEntries(
+        used.filter((g) => g.suggestionIndex !== null).map((g) => [g.suggestionIndex as number, g.givenBy]),
+      ),
+      notice,
+    });
+  }
+
+  jobs.register(JOB_KINDS.feedback, feedbackJob, async (p, context) => {
+    const request = await getRequest(prisma, p.teamId, p.requestId);
+    if (!request) {
+      if (p.responseUrl)
+        await context.outbox.respond(`${context.key}:gone`, p.responseUrl, {
+          text: SUGGESTION_GONE,
+          replace_original: false,
+        });
+      return;
+    }
+    await recordFeedback(prisma, { request, index: p.index, userId: p.userId, vote: p.vote });
+    const message = await rerender(p.requestId, p.teamId, p.userId);
+    if (message && p.responseUrl) {
+      await context.outbox.respond(`${context.key}:message`, p.responseUrl, { replace_original: true, ...message });
+    }
+  });
+
+  jobs.register(JOB_KINDS.use, useJob, async (p, context) => {
+    const now = deps.clock.now();
+    const result = await recordGestureUse(prisma, now, {
+      teamId: p.teamId,
+      requestId: p.requestId,
+      index: p.index,
+      userId: p.userId,
+      costCents: p.costCents,
+      title: p.what,
+      sourceViewId: p.viewId,
+    });
+    if (!result.ok && result.reason === "not_found") {
+      const reply: Reply = p.responseUrl
+        ? { kind: "response_url", url: p.responseUrl, replace: false }
+        : { kind: "dm" };
+      await send(context, `${context.key}:gone`, reply, p.userId, { text: SUGGESTION_GONE });
+      return;
+    }
+    const gesture = result.gesture;
+    const recoveryCase = gesture?.caseId ? await getCase(prisma, gesture.caseId) : null;
+    if (result.ok && recoveryCase) {
+      // Every copy of the case card shows the surprise (one write per card, once).
+      for (const stored of recoveryCase.cardMessages) {
+        const ref = parseCardMessageRef(stored);
+        if (!ref) continue;
+        const card = renderCaseCard(recoveryCase, { now, timezone: ref.timezone });
+        await context.outbox
+          .update(`${context.key}:card:${ref.channel}:${ref.ts}`, { channel: ref.channel, ts: ref.ts, ...card })
+          .catch((error: unknown) =>
+            deps.logger.warn(`Could not update a card of ${caseLabel(recoveryCase)}`, String(error)),
+          );
+      }
+    }
+    const customer = result.ok
+      ? result.customer
+      : await prisma.customer.findUnique({ where: { id: gesture?.customerId ?? "" } });
+    const notice = gesture
+      ? recordedText({
+          title: gesture.title,
+          customerName: customer?.name ?? "",
+          costCents: gesture.costCents,
+          currency: gesture.currency,
+          caseLabel: recoveryCase ? caseLabel(recoveryCase) : null,
+        })
+      : "";
+    const shownNotice = result.ok ? notice : `:information_source: Already recorded. ${notice}`;
+    if (p.responseUrl) {
+      const message = await rerender(p.requestId, p.teamId, p.userId, shownNotice);
+      await context.outbox.respond(`${context.key}:message`, p.responseUrl, {
+        replace_original: true,
+        ...(message ?? { text: shownNotice }),
+      });
+    } else {
+      await context.outbox.directMessage(`${context.key}:dm`, p.userId, { text: shownNotice });
+    }
+  });
+
+  jobs.register(JOB_KINDS.reply, replyJob, async (p, context) => {
+    await context.outbox.respond(`${context.key}:answer`, p.responseUrl, {
+      response_type: "ephemeral",
+      replace_original: false,
+      text: p.text,
+    });
+  });
+}

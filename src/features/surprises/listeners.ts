@@ -1,0 +1,260 @@
+// /surprise, its form, the case card's "Suggest a surprise", the suggestion buttons and App
+// Home's "Surprise idea". Thin: validate, enqueue a job (jobs.ts does the work and answers
+// through the outbox), ack. Only opening a form is a direct call: it needs the trigger id now.
+import { createHash } from "node:crypto";
+import type { App, BlockAction, ButtonAction } from "@slack/bolt";
+import type { ModelClient } from "../../ai/openai-client.ts";
+import type { AppDeps } from "../../deps.ts";
+import { quoteInput } from "../../slack/text.ts";
+import { HOME_SURPRISE_ACTION } from "../home/blocks.ts";
+import { SUGGEST_SURPRISE_ACTION } from "../recoveries/blocks.ts";
+import {
+  CALLBACK_IDS,
+  renderSurpriseHelp,
+  requestModal,
+  SUGGESTION_ACTION_PATTERN,
+  SUGGESTION_GONE,
+  thinkingModal,
+  thinkingText,
+  useModal,
+} from "./blocks.ts";
+import { JOB_KINDS, registerSurpriseJobs, type SuggestJob } from "./jobs.ts";
+import {
+  parseSuggestionRef,
+  parseSurpriseCommand,
+  readRequestForm,
+  readUseForm,
+  requestFormMetadata,
+  useFormMetadata,
+} from "./parse.ts";
+import { DEFAULT_MODEL_DEADLINE_MS, getRequest, storedBudget, storedSuggestions } from "./service.ts";
+
+/** Quotes what the person typed back to them (an ephemeral text holds ~40k). */
+const QUOTE_MAX = 38_000;
+
+const shortHash = (text: string): string => createHash("sha256").update(text).digest("hex").slice(0, 12);
+
+export function registerSurprisesFeature(app: App, deps: AppDeps): void {
+  // The model gets the whole deadline for one answer: two attempts of half of it each (an
+  // attempt that hangs leaves room for one retry), and an overall abort at the deadline, so
+  // the answer reaches the person within 15 s whatever the model does.
+  const deadlineMs = deps.config.openai.timeoutMs ?? DEFAULT_MODEL_DEADLINE_MS;
+  // The SDK is loaded only when a key is configured, so apps without a model start as fast as before.
+  const model: Promise<ModelClient | null> | null = deps.config.openai.apiKey
+    ? import("../../ai/openai-client.ts")
+        .then(({ createModelClient }) =>
+          createModelClient(deps.config.openai, { timeoutMs: Math.ceil(deadlineMs / 2), maxRetries: 1 }),
+        )
+        .catch((error: unknown) => {
+          deps.logger.error("Could not load the OpenAI SDK; surprise ideas come from the catalogue", String(error));
+          return null;
+        })
+    : null;
+  registerSurpriseJobs(deps, model, deadlineMs);
+
+  const enqueueSuggest = (payload: SuggestJob, key: string) =>
+    deps.jobs.enqueue(JOB_KINDS.suggest, payload, { key, teamId: payload.teamId });
+
+  app.command("/surprise", async ({ ack, command, client }) => {
+    const parsed = parseSurpriseCommand(command.text);
+    if (!parsed.ok) {
+      await ack({
+        response_type: "ephemeral",
+        text: renderSurpriseHelp(parsed.problem, quoteInput(`/surprise ${command.text}`, QUOTE_MAX)),
+      });
+      return;
+    }
+    const cmd = parsed.command;
+    const base = { teamId: command.team_id, enterpriseId: command.enterprise_id ?? null, userId: command.user_id };
+    // Slack never resends a command; the key still makes one job per invocation.
+    const key = `surprise:${cmd.kind}:${command.trigger_id}:${command.user_id}:${shortHash(command.text)}`;
+    switch (cmd.kind) {
+      case "help":
+        await ack({ response_type: "ephemeral", text: renderSurpriseHelp() });
+        return;
+      case "modal":
+        await ack();
+        await client.views.open({
+          trigger_id: command.trigger_id,
+          view: requestModal({}, { responseUrl: command.response_url }),
+        });
+        return;
+      case "customer":
+        await deps.jobs.enqueue(
+          JOB_KINDS.customer,
+          { ...base, name: cmd.name, responseUrl: command.response_url },
+          { key, teamId: base.teamId },
+        );
+        await ack();
+        return;
+      case "note":
+        await deps.jobs.enqueue(
+          JOB_KINDS.note,
+          { ...base, name: cmd.name, text: cmd.text, responseUrl: command.response_url },
+          { key, teamId: base.teamId },
+        );
+        await ack();
+        return;
+      case "tier":
+        await deps.jobs.enqueue(
+          JOB_KINDS.tier,
+          { ...base, name: cmd.name, tier: cmd.tier, responseUrl: command.response_url },
+          { key, teamId: base.teamId },
+        );
+        await ack();
+        return;
+      case "suggest":
+        await enqueueSuggest(
+          {
+            ...base,
+            customer: cmd.customer,
+            caseId: null,
+            context: cmd.context,
+            occasion: null,
+            interests: [],
+            budgetCents: null,
+            reply: { kind: "response_url", url: command.response_url, replace: true },
+            askedAtMs: Date.now(),
+          },
+          key,
+        );
+        await ack({ response_type: "ephemeral", text: thinkingText(cmd.customer) });
+        return;
+    }
+  });
+
+  app.view(CALLBACK_IDS.request, async ({ ack, view, body }) => {
+    const read = readRequestForm(view.state.values);
+    if (!read.ok) {
+      await ack({ response_action: "errors", errors: read.errors });
+      return;
+    }
+    const { responseUrl } = requestFormMetadata.parse(safeJson(view.private_metadata));
+    const { draft } = read;
+    await enqueueSuggest(
+      {
+        teamId: body.team?.id ?? body.user.team_id ?? "",
+        enterpriseId: body.enterprise?.id ?? null,
+        userId: body.user.id,
+        customer: draft.customer,
+        caseId: null,
+        context: draft.context,
+        occasion: draft.occasion,
+        interests: draft.interests,
+        budgetCents: draft.budgetCents,
+        reply: responseUrl ? { kind: "response_url", url: responseUrl, replace: false } : { kind: "dm" },
+        askedAtMs: Date.now(),
+      },
+      `surprise:form:${view.id}`,
+    );
+    await ack({ response_action: "update", view: thinkingModal(draft.customer, responseUrl ? "here" : "dm") });
+  });
+
+  // The case card's button: who may use it and which customer it is are checked in the job.
+  app.action<BlockAction<ButtonAction>>(SUGGEST_SURPRISE_ACTION, async ({ ack, body, action }) => {
+    const teamId = body.team?.id ?? body.user.team_id ?? "";
+    const responseUrl = (body as { response_url?: string }).response_url;
+    await enqueueSuggest(
+      {
+        teamId,
+        enterpriseId: body.enterprise?.id ?? null,
+        userId: body.user.id,
+        customer: null,
+        caseId: action.value ?? "",
+        context: "",
+        occasion: "recovery",
+        interests: [],
+        budgetCents: null,
+        reply: responseUrl ? { kind: "response_url", url: responseUrl, replace: false } : { kind: "dm" },
+        askedAtMs: Date.now(),
+      },
+      `surprise:case:${action.value ?? ""}:${body.user.id}:${action.action_ts}`,
+    );
+    await ack();
+  });
+
+  app.action<BlockAction<ButtonAction>>(SUGGESTION_ACTION_PATTERN, async ({ ack, body, action, client }) => {
+    const teamId = body.team?.id ?? body.user.team_id ?? "";
+    const responseUrl = (body as { response_url?: string }).response_url;
+    const ref = parseSuggestionRef(action.value);
+    const kind = /^surprise_(use|up|down)_/.exec(action.action_id)?.[1];
+    if (!ref || !kind) {
+      await ack();
+      return;
+    }
+    if (kind === "use") {
+      await ack();
+      const request = await getRequest(deps.prisma, teamId, ref.requestId);
+      const suggestion = request ? storedSuggestions(request)[ref.index] : undefined;
+      if (!request || !suggestion) {
+        if (responseUrl) {
+          await deps.jobs.enqueue(JOB_KINDS.reply, { responseUrl, text: SUGGESTION_GONE }, { teamId });
+        }
+        return;
+      }
+      await client.views.open({
+        trigger_id: body.trigger_id,
+        view: useModal(suggestion, storedBudget(request), { ...ref, responseUrl }),
+      });
+      return;
+    }
+    await deps.jobs.enqueue(
+      JOB_KINDS.feedback,
+      {
+        teamId,
+        enterpriseId: body.enterprise?.id ?? null,
+        userId: body.user.id,
+        ...ref,
+        vote: kind === "up" ? 1 : -1,
+        responseUrl,
+      },
+      { key: `surprise:vote:${ref.requestId}:${ref.index}:${body.user.id}:${action.action_ts}`, teamId },
+    );
+    await ack();
+  });
+
+  app.view(CALLBACK_IDS.use, async ({ ack, view, body }) => {
+    const metadata = useFormMetadata.safeParse(safeJson(view.private_metadata));
+    const read = readUseForm(view.state.values);
+    if (!read.ok) {
+      await ack({ response_action: "errors", errors: read.errors });
+      return;
+    }
+    if (!metadata.success) {
+      await ack();
+      return;
+    }
+    const teamId = body.team?.id ?? body.user.team_id ?? "";
+    await deps.jobs.enqueue(
+      JOB_KINDS.use,
+      {
+        teamId,
+        enterpriseId: body.enterprise?.id ?? null,
+        userId: body.user.id,
+        requestId: metadata.data.requestId,
+        index: metadata.data.index,
+        costCents: read.costCents,
+        what: read.what,
+        viewId: view.id,
+        responseUrl: metadata.data.responseUrl,
+      },
+      { key: `surprise:use:${view.id}`, teamId },
+    );
+    await ack();
+  });
+
+  // App Home's quick action: the same form; the ideas arrive by DM (a form from App Home has no response_url).
+  app.action(HOME_SURPRISE_ACTION, async ({ ack, body, client }) => {
+    await ack();
+    const triggerId = (body as { trigger_id?: string }).trigger_id;
+    if (triggerId) await client.views.open({ trigger_id: triggerId, view: requestModal() });
+  });
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return {};
+  }
+}
