@@ -8,9 +8,11 @@ import type { Config } from "./config.ts";
 import type { Database } from "./db/database.ts";
 import type { AppDeps } from "./deps.ts";
 import { registerAdminFeature } from "./features/admin/listeners.ts";
+import { registerDigestFeature } from "./features/digest/listeners.ts";
 import { registerHomeFeature } from "./features/home/listeners.ts";
 import { registerNominationsFeature, startNominationsSweeper } from "./features/nominations/listeners.ts";
 import { registerRecoveriesFeature } from "./features/recoveries/listeners.ts";
+import { registerStoriesFeature } from "./features/stories/listeners.ts";
 import { createScheduler, type Scheduler } from "./scheduler/scheduler.ts";
 import { createInlineJobQueue, createInlineOutbox } from "./jobs/inline.ts";
 import { userFacingErrors } from "./slack/errors.ts";
@@ -114,6 +116,8 @@ export function createDelightApp(options: DelightAppOptions): DelightApp {
   registerNominationsFeature(app, deps);
   registerHomeFeature(app, deps);
   registerRecoveriesFeature(app, deps);
+  registerDigestFeature(app, deps);
+  registerStoriesFeature(app, deps);
 
   // The scheduler gets its own Web API client that fails fast (a 429 is not waited out
   // inside a tick, one quick retry otherwise): the row keeps the error and Slack's
@@ -132,6 +136,7 @@ export function createDelightApp(options: DelightAppOptions): DelightApp {
     clock: deps.clock,
     logger,
     users,
+    jobs: deps.jobs,
   });
 
   let started = false;

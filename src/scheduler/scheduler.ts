@@ -1,6 +1,9 @@
-// The in-process schedule: node-cron ticks every minute and runs the due-reminder tick.
-// Every instance runs one; the tick itself makes deliveries exactly-once (due-reminders.ts).
+// The in-process schedule: node-cron ticks every minute and runs the due-reminder tick, and
+// the digest tick when a job queue is given. Every instance runs one; the ticks themselves
+// make deliveries exactly-once (due-reminders.ts, due-digests.ts).
 import { createTask, type ScheduledTask } from "node-cron";
+import type { JobQueue } from "../jobs/queue.ts";
+import { runDueDigests, type DigestTickResult } from "./due-digests.ts";
 import { newInstanceId, runDueReminders, type SchedulerDeps, type TickResult } from "./due-reminders.ts";
 
 export interface Scheduler {
@@ -11,11 +14,16 @@ export interface Scheduler {
   stop(): Promise<void>;
   /** Runs one tick now, at the clock's time (tests, and node-cron's callback). */
   tick(): Promise<TickResult>;
+  /** Runs one digest tick now (enqueues the due weekly digests). */
+  tickDigests(): Promise<DigestTickResult>;
 }
 
 export const EVERY_MINUTE = "* * * * *";
 
-export function createScheduler(deps: SchedulerDeps, cronExpression = EVERY_MINUTE): Scheduler {
+export function createScheduler(
+  deps: SchedulerDeps & { jobs?: Pick<JobQueue, "enqueue"> },
+  cronExpression = EVERY_MINUTE,
+): Scheduler {
   const instanceId = deps.instanceId ?? newInstanceId();
   const tickDeps = { ...deps, instanceId };
   let task: ScheduledTask | undefined;
@@ -23,6 +31,12 @@ export function createScheduler(deps: SchedulerDeps, cronExpression = EVERY_MINU
 
   const tick = (): Promise<TickResult> => {
     const run = runDueReminders(tickDeps, deps.clock.now());
+    running = run.catch(() => undefined);
+    return run;
+  };
+  const tickDigests = (): Promise<DigestTickResult> => {
+    if (!deps.jobs) return Promise.resolve({ schedules: 0, enqueued: 0, skipped: 0 });
+    const run = runDueDigests({ prisma: deps.prisma, jobs: deps.jobs, logger: deps.logger }, deps.clock.now());
     running = run.catch(() => undefined);
     return run;
   };
@@ -40,6 +54,11 @@ export function createScheduler(deps: SchedulerDeps, cronExpression = EVERY_MINU
             // The database may be briefly unreachable: the next tick tries again.
             deps.logger.error("Recovery reminder tick failed", error instanceof Error ? error.message : error);
           }
+          try {
+            await tickDigests();
+          } catch (error) {
+            deps.logger.error("Digest tick failed", error instanceof Error ? error.message : error);
+          }
         },
         { name: `recovery-reminders-${instanceId}`, noOverlap: true },
       );
@@ -55,5 +74,6 @@ export function createScheduler(deps: SchedulerDeps, cronExpression = EVERY_MINU
       await running;
     },
     tick,
+    tickDigests,
   };
 }

@@ -2,6 +2,7 @@
 import type { App } from "@slack/bolt";
 import type { AppDeps } from "../../deps.ts";
 import { ensureAppInChannel } from "../../slack/channels.ts";
+import { enqueueDigestList, enqueueDigestSend, nextDigestNotice } from "../digest/listeners.ts";
 import { countWaitingCards, postWaitingCards } from "../nominations/service.ts";
 import { replyEphemeral } from "../../slack/replies.ts";
 import { quoteInput } from "../../slack/text.ts";
@@ -113,8 +114,10 @@ export function registerAdminFeature(app: App, deps: AppDeps): void {
           minute: cmd.minute,
           timezone,
         };
-        await upsertDigestSchedule(deps.prisma, workspace, schedule, admin);
-        notices.push(`:white_check_mark: Weekly digest: ${formatDigestSchedule(schedule)}.`);
+        await upsertDigestSchedule(deps.prisma, workspace, schedule, admin, deps.clock.now());
+        notices.push(
+          `:white_check_mark: Weekly digest: ${formatDigestSchedule(schedule)}. ${nextDigestNotice(schedule, deps.clock.now())}`,
+        );
         const warning = await ensureAppInChannel(client, cmd.channelId);
         if (warning) notices.push(warning);
         break;
@@ -128,6 +131,12 @@ export function registerAdminFeature(app: App, deps: AppDeps): void {
         );
         break;
       }
+      case "digest-list":
+        await enqueueDigestList(deps, command);
+        return;
+      case "digest-send":
+        await enqueueDigestSend(deps, command, cmd.channelId);
+        return;
       case "sla":
         await setSla(deps.prisma, workspace, cmd.minutes);
         notices.push(

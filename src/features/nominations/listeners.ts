@@ -6,7 +6,9 @@
 import type { App, BlockButtonAction, RespondFn, webApi } from "@slack/bolt";
 import cron from "node-cron";
 import type { AppDeps } from "../../deps.ts";
+import { enqueueDigestPreview } from "../digest/listeners.ts";
 import { publishHome } from "../home/publish.ts";
+import { enqueueStoriesBrowse } from "../stories/listeners.ts";
 import { replyEphemeral, sendDirectMessage } from "../../slack/replies.ts";
 import { mentionedUserIds, plainFromSlack, quoteInput } from "../../slack/text.ts";
 import type { WorkspaceRef } from "../admin/settings.ts";
@@ -101,6 +103,14 @@ export function registerNominationsFeature(app: App, deps: AppDeps): void {
         return;
       case "stats":
         await replyEphemeral(respond, await renderStats(deps, client, workspace, command.user_id));
+        return;
+      case "stories": {
+        const problem = await enqueueStoriesBrowse(deps, command, parsed.filterText);
+        if (problem) await refuse(problem);
+        return;
+      }
+      case "digest-preview":
+        await enqueueDigestPreview(deps, command, parsed.channelId);
         return;
       case "invalid":
         await refuse(`${parsed.problem}\nSee \`/delight help\` for examples.`);
