@@ -80,7 +80,7 @@ export function registerDigestFeature(app: App, deps: AppDeps): void {
       tellAdmins: [schedule.createdBy, ...deps.config.admins],
     });
     if (outcome.kind === "posted")
-      deps.logger.info(`Posted the digest for ${schedule.channelId} (${outcome.storyCount} stories)`);
+      deps.logger.debug(`Posted the digest for ${schedule.channelId} (${outcome.storyCount} stories)`);
   });
 
   deps.jobs.register(DIGEST_SEND_JOB, digestSendPayload, async (payload, context) => {
