@@ -1,4 +1,4 @@
-// `npm run bench [-- ack nominations reminders]`: Delight under load, reported as a ratio to a
+// `npm run bench [-- ack nominations reminders digest]`: Delight under load, reported as a ratio to a
 // bare Bolt app that only acks, measured in the same run on the same machine.
 //   BENCH_REQUESTS (default 5000) requests for the ack scenario, BENCH_CONCURRENCY (default 10).
 import { SlackStandIn } from "../test/support/slack-stand-in.ts";
@@ -10,13 +10,14 @@ import {
   startAppProcess,
   type LoadResult,
 } from "./harness.ts";
+import { runDigestScenario } from "./digest.ts";
 import { runReminderTickScenario } from "./reminder-tick.ts";
 
 const total = Number(process.env.BENCH_REQUESTS ?? 5000);
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 10);
 const BURST = 1000;
 const APPROVALS_CHANNEL = "C0APPROVALS";
-const known = ["ack", "nominations", "reminders"];
+const known = ["ack", "nominations", "reminders", "digest"];
 const selected = process.argv.slice(2).length > 0 ? process.argv.slice(2) : known;
 for (const name of selected) {
   if (!known.includes(name)) throw new Error(`Unknown scenario "${name}"; choose from ${known.join(", ")}`);
@@ -108,4 +109,5 @@ try {
 }
 
 if (selected.includes("reminders")) await runReminderTickScenario(slack, apiUrl);
+if (selected.includes("digest")) await runDigestScenario();
 await slack.stop();

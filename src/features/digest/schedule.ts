@@ -52,6 +52,12 @@ export function localParts(instant: Date, timeZone: string): LocalParts {
   };
 }
 
+/** How far the zone's clocks are ahead of UTC at this instant (minute precision). */
+export function zoneOffsetMs(instant: number, timeZone: string): number {
+  const p = localParts(new Date(instant), timeZone);
+  return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute) - Math.floor(instant / 60_000) * 60_000;
+}
+
 /**
  * The instant at which the clocks in `timeZone` show this date and time. A time that does
  * not exist (skipped by a spring-forward change) is moved forward by the gap, so 02:30 on
@@ -64,10 +70,7 @@ export function instantOfLocal(
   timeZone: string,
 ): Date {
   const wallClock = Date.UTC(date.year, date.month - 1, date.day, hour, minute);
-  const offsetAt = (instant: number) => {
-    const p = localParts(new Date(instant), timeZone);
-    return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute) - Math.floor(instant / 60_000) * 60_000;
-  };
+  const offsetAt = (instant: number) => zoneOffsetMs(instant, timeZone);
   // Try the offsets in force a day either side of the wall-clock time: one of them is right
   // unless the time falls into a gap.
   const candidates = [offsetAt(wallClock - DAY_MS), offsetAt(wallClock + DAY_MS)]
@@ -97,6 +100,31 @@ export function latestSlotAtOrBefore(schedule: WeeklySlot, now: Date): Date {
     slot = instantOfLocal(addDays(local, -back - 7), schedule.hour, schedule.minute, schedule.timezone);
   }
   return slot;
+}
+
+/**
+ * `latestSlotAtOrBefore` for many schedules at one instant (the scheduler tick): each zone's
+ * local time is read once, and in a zone whose offset did not change in the last 8 days (no
+ * DST change in play) a slot is plain arithmetic. Otherwise it takes the careful path.
+ */
+export function latestSlotsAt(now: Date): (schedule: WeeklySlot) => Date {
+  const zones = new Map<string, { local: LocalParts; offset: number | null }>();
+  const nowMs = now.getTime();
+  return (schedule) => {
+    let zone = zones.get(schedule.timezone);
+    if (!zone) {
+      const offset = zoneOffsetMs(nowMs, schedule.timezone);
+      const stable = offset === zoneOffsetMs(nowMs - 8 * DAY_MS, schedule.timezone);
+      zone = { local: localParts(now, schedule.timezone), offset: stable ? offset : null };
+      zones.set(schedule.timezone, zone);
+    }
+    if (zone.offset === null) return latestSlotAtOrBefore(schedule, now);
+    const { local } = zone;
+    const back = (local.weekday - schedule.weekday + 7) % 7;
+    let slot = Date.UTC(local.year, local.month - 1, local.day - back, schedule.hour, schedule.minute) - zone.offset;
+    if (slot > nowMs) slot -= 7 * DAY_MS;
+    return new Date(slot);
+  };
 }
 
 /** The first slot strictly after `now` (later today fires today). */

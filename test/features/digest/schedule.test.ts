@@ -2,6 +2,7 @@
 import { describe, expect, it } from "vitest";
 import {
   instantOfLocal,
+  latestSlotsAt,
   latestSlotAtOrBefore,
   nextSlotAfter,
   slotLabel,
@@ -59,5 +60,42 @@ describe("digest slots", () => {
     // New York shows 01:30 twice on 1 Nov 2026.
     const twice = instantOfLocal({ year: 2026, month: 11, day: 1 }, 1, 30, "America/New_York");
     expect(twice.toISOString()).toBe("2026-11-01T05:30:00.000Z");
+  });
+});
+
+describe("latestSlotsAt (the tick's fast path)", () => {
+  it("agrees with latestSlotAtOrBefore for every weekday, hour and zone, DST weeks included", () => {
+    const zones = [
+      "UTC",
+      "Europe/Paris",
+      "America/New_York",
+      "Asia/Tokyo",
+      "Australia/Sydney",
+      "Asia/Kolkata",
+      "America/St_Johns",
+    ];
+    for (const iso of [
+      "2026-11-25T12:00:00Z",
+      "2026-10-27T03:00:00Z",
+      "2026-11-02T14:05:00Z",
+      "2026-03-30T00:30:00Z",
+      "2026-10-05T10:00:00Z",
+    ]) {
+      const now = new Date(iso);
+      const fast = latestSlotsAt(now);
+      for (const timezone of zones)
+        for (let weekday = 1; weekday <= 7; weekday++)
+          for (const [hour, minute] of [
+            [0, 0],
+            [2, 30],
+            [9, 5],
+            [23, 59],
+          ] as const) {
+            const slot = { weekday, hour, minute, timezone };
+            expect(fast(slot).toISOString(), `${iso} ${timezone} ${weekday} ${hour}:${minute}`).toBe(
+              latestSlotAtOrBefore(slot, now).toISOString(),
+            );
+          }
+    }
   });
 });

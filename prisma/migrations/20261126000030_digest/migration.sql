@@ -32,3 +32,6 @@ CREATE INDEX "DigestRun_periodEnd_idx" ON "DigestRun"("periodEnd");
 -- CreateIndex
 CREATE UNIQUE INDEX "DigestRun_teamId_channelId_slotKey_key" ON "DigestRun"("teamId", "channelId", "slotKey");
 
+-- CreateIndex
+CREATE INDEX "Nomination_teamId_status_decidedAt_idx" ON "Nomination"("teamId", "status", "decidedAt");
+
