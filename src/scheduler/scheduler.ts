@@ -35,7 +35,7 @@ export function createScheduler(
     return run;
   };
   const tickDigests = (): Promise<DigestTickResult> => {
-    if (!deps.jobs) return Promise.resolve({ schedules: 0, enqueued: 0, skipped: 0 });
+    if (!deps.jobs) return Promise.resolve({ candidates: 0, enqueued: 0, skipped: 0 });
     const run = runDueDigests({ prisma: deps.prisma, jobs: deps.jobs, logger: deps.logger }, deps.clock.now());
     running = run.catch(() => undefined);
     return run;

@@ -35,10 +35,13 @@ export function scheduledSlotKey(slot: Date): string {
 export async function ensureRun(
   prisma: DeliveryDeps["prisma"],
   input: { teamId: string; channelId: string; slotKey: string; scheduleId: string | null; period: Period },
+  /** The injected clock's time (the tick compares it with the schedule's effectiveFrom). */
+  now: Date,
 ): Promise<DigestRun> {
   await prisma.digestRun.createMany({
     data: [
       {
+        createdAt: now,
         teamId: input.teamId,
         channelId: input.channelId,
         slotKey: input.slotKey,
@@ -162,7 +165,7 @@ export async function skipRun(
   reason: string,
   now: Date,
 ): Promise<boolean> {
-  const run = await ensureRun(deps.prisma, input);
+  const run = await ensureRun(deps.prisma, input, now);
   const { count } = await deps.prisma.digestRun.updateMany({
     // Not one that is being posted right now (claimed, lease running): that one finishes.
     where: {

@@ -17,7 +17,7 @@ import {
   digestPreviewPayload,
   digestSendPayload,
 } from "./model.ts";
-import { CATCH_UP_WINDOW_MS, nextSlotAfter, slotLabel, weekEndingAt } from "./schedule.ts";
+import { CATCH_UP_WINDOW_MS, latestSlotAtOrBefore, nextSlotAfter, slotLabel, weekEndingAt } from "./schedule.ts";
 import { buildDigest } from "./service.ts";
 
 /** The channel's schedule timezone, else the person's, else UTC: the zone the period's dates are shown in. */
@@ -57,6 +57,9 @@ export function registerDigestFeature(app: App, deps: AppDeps): void {
     // Removed (or moved to another channel) since the tick found it: nothing to post.
     if (!schedule || schedule.channelId !== payload.channelId) return;
     const slot = new Date(payload.slot);
+    // Changed since the tick found it: that slot is not one of the schedule's any more (the
+    // tick finds the right one).
+    if (slot < schedule.effectiveFrom || latestSlotAtOrBefore(schedule, slot).getTime() !== slot.getTime()) return;
     const period = weekEndingAt(slot, schedule.timezone);
     const runInput = {
       teamId: schedule.teamId,
@@ -73,7 +76,7 @@ export function registerDigestFeature(app: App, deps: AppDeps): void {
         );
       return;
     }
-    const run = await ensureRun(deps.prisma, runInput);
+    const run = await ensureRun(deps.prisma, runInput, now);
     const outcome = await deliverRun(deps, client, context.outbox, run, {
       timezone: schedule.timezone,
       postKey: `digest:${schedule.id}:${period.start.toISOString()}:post`,
@@ -86,13 +89,17 @@ export function registerDigestFeature(app: App, deps: AppDeps): void {
   deps.jobs.register(DIGEST_SEND_JOB, digestSendPayload, async (payload, context) => {
     const at = new Date(payload.at);
     const timezone = await timezoneFor(deps, payload.teamId, payload.channelId, payload.userId);
-    const run = await ensureRun(deps.prisma, {
-      teamId: payload.teamId,
-      channelId: payload.channelId,
-      slotKey: `manual:${context.key}`,
-      scheduleId: null,
-      period: weekEndingAt(at, timezone),
-    });
+    const run = await ensureRun(
+      deps.prisma,
+      {
+        teamId: payload.teamId,
+        channelId: payload.channelId,
+        slotKey: `manual:${context.key}`,
+        scheduleId: null,
+        period: weekEndingAt(at, timezone),
+      },
+      deps.clock.now(),
+    );
     const outcome = await deliverRun(deps, client, context.outbox, run, {
       timezone,
       postKey: `digest:manual:${run.id}:post`,

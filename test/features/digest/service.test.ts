@@ -129,10 +129,42 @@ describe.each(databaseTargets())("digest data on $name", (target) => {
       new Date("2026-11-01T00:00:00Z"),
     );
     const result = await runDueDigests(deps, new Date(end.getTime() + 60_000));
-    expect(result).toEqual({ schedules: 3, enqueued: 1, skipped: 1 });
+    expect(result).toEqual({ candidates: 3, enqueued: 1, skipped: 1 });
     expect(enqueued[0]?.payload).toMatchObject({ channelId: "C0DUE", slot: end.toISOString() });
     expect(enqueued[0]?.key).toContain(end.toISOString());
     expect((await prisma.digestRun.findFirstOrThrow({ where: { channelId: "C0OLD" } })).status).toBe("skipped");
+    // Once done, a schedule is left out of the tick's query until its next week…
+    await prisma.digestRun.updateMany({ where: { channelId: "C0DUE" }, data: { status: "posted" } });
+    await prisma.digestRun.createMany({
+      data: [
+        {
+          teamId: TEAM_ID,
+          channelId: "C0DUE",
+          slotKey: `scheduled:${end.toISOString()}`,
+          periodStart: period.start,
+          periodEnd: end,
+          status: "posted",
+          createdAt: end,
+        },
+      ],
+    });
+    expect(await runDueDigests(deps, new Date(end.getTime() + 120_000))).toEqual({
+      candidates: 1,
+      enqueued: 0,
+      skipped: 0,
+    });
+    expect((await runDueDigests(deps, new Date(end.getTime() + 7 * 24 * HOUR))).enqueued).toBe(2);
+    // …or until it changes: moved to Saturday, it is due on Saturday, not a week after Friday.
+    await upsertDigestSchedule(
+      prisma,
+      ws,
+      { channelId: "C0DUE", ...slot, weekday: 6 },
+      "UADMIN",
+      new Date(end.getTime() + HOUR),
+    );
+    const saturday = await runDueDigests(deps, new Date("2026-11-28T15:30:00Z"));
+    expect(saturday.enqueued).toBe(1);
+    expect(enqueued.at(-1)?.payload).toMatchObject({ channelId: "C0DUE", slot: "2026-11-28T15:30:00.000Z" });
   });
 
   it("claims a run once: concurrent deliveries post one message", async () => {
@@ -154,7 +186,7 @@ describe.each(databaseTargets())("digest data on $name", (target) => {
       },
     } as unknown as Outbox;
     const input = { teamId: TEAM_ID, channelId: "C0TEAM", slotKey: "scheduled:x", scheduleId: null, period };
-    const [a, b] = await Promise.all([ensureRun(database.prisma, input), ensureRun(database.prisma, input)]);
+    const [a, b] = await Promise.all([ensureRun(database.prisma, input, end), ensureRun(database.prisma, input, end)]);
     expect(a.id).toBe(b.id);
     const outcomes = await Promise.all(
       [a, b, a].map((run) => deliverRun(deps, client, outbox, run, { timezone: "UTC", postKey: "k" })),
