@@ -9,7 +9,8 @@ import { STORIES_PAGE_ACTION_NEXT } from "../../src/features/stories/model.ts";
 
 const MINUTE = 60_000;
 
-async function until(check: () => Promise<boolean>, timeoutMs = 5_000): Promise<void> {
+// Generous limits: the suite shares a small machine; a passing wait returns at once.
+async function until(check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error("Timed out waiting for the database");
@@ -43,7 +44,7 @@ describe("weekly story digest", () => {
   async function command(name: string, text: string, userId = "UADMIN") {
     const before = t.slack.responses().length;
     expect((await t.sender.command(name, text, userId)).status).toBe(200);
-    return t.slack.waitFor(() => t.slack.responses()[before]);
+    return t.slack.waitFor(() => t.slack.responses()[before], 15_000);
   }
   const admin = async (text: string) => JSON.stringify((await command("/delight-admin", text)).args);
 
@@ -53,7 +54,7 @@ describe("weekly story digest", () => {
   }
   /** Waits until every run for the channel is done (posted or skipped), then a moment for strays. */
   async function postedIn(channel: string, count = 1) {
-    await t.slack.waitFor(() => t.slack.postsTo(channel).length >= count);
+    await t.slack.waitFor(() => t.slack.postsTo(channel).length >= count, 15_000);
     await until(
       async () => (await t.database.prisma.digestRun.count({ where: { channelId: channel, status: "claimed" } })) === 0,
     );

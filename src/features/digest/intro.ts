@@ -2,9 +2,7 @@
 // first names only (no Slack ids, emails or phone numbers, no customers), its answer is
 // checked with zod, and any failure or slowness gives null: the template intro is used and
 // the digest is never late or missing because of the model.
-import { zodResponseFormat } from "openai/helpers/zod";
 import { z } from "zod";
-import { createModelClient } from "../../ai/openai-client.ts";
 import type { AppDeps } from "../../deps.ts";
 import { plainFromSlack } from "../../slack/text.ts";
 import type { DigestStory } from "./model.ts";
@@ -66,13 +64,19 @@ export async function modelIntro(
   firstNames: ReadonlyMap<string, string>,
   budget: { timeoutMs?: number; totalMs?: number } = {},
 ): Promise<string | null> {
-  if (stories.length === 0) return null;
-  const model = createModelClient(deps.config.openai, {
-    timeoutMs: budget.timeoutMs ?? INTRO_TIMEOUT_MS,
-    maxRetries: INTRO_MAX_RETRIES,
-  });
-  if (!model) return null;
+  if (stories.length === 0 || !deps.config.openai.apiKey) return null;
   try {
+    // Loaded on first use: the SDK takes seconds to import on a busy machine, and most
+    // installations never set a key, so start-up does not pay for it.
+    const [{ createModelClient }, { zodResponseFormat }] = await Promise.all([
+      import("../../ai/openai-client.ts"),
+      import("openai/helpers/zod"),
+    ]);
+    const model = createModelClient(deps.config.openai, {
+      timeoutMs: budget.timeoutMs ?? INTRO_TIMEOUT_MS,
+      maxRetries: INTRO_MAX_RETRIES,
+    });
+    if (!model) return null;
     const completion = await model.client.chat.completions.parse(
       {
         model: model.model,
