@@ -7,6 +7,7 @@ import { SlackStandIn } from "../test/support/slack-stand-in.ts";
 import { available, DATABASE_LABEL, freshDatabase, type BenchContext } from "./context.ts";
 import { ensureBuilt, SIGNING_SECRET, startAppProcess, type RunningApp } from "./harness.ts";
 import { postgresServer } from "./postgres.ts";
+import { runDigestScenario } from "./digest.ts";
 import { runReminderTickScenario } from "./reminder-tick.ts";
 import { printSummary } from "./report.ts";
 import { runBurst } from "./scenarios/burst.ts";
@@ -32,6 +33,7 @@ const scenarios: Record<string, (ctx: BenchContext) => Promise<void>> = {
   outage: runOutage,
   memory: runMemory,
   surprises: (ctx) => runSurprisesScenario(ctx.slack, ctx.apiUrl),
+  digest: () => runDigestScenario(),
   reminders: async (ctx) => {
     for (const kind of available(ctx, ["pglite-memory", "postgres"])) {
       await runReminderTickScenario(ctx.slack, ctx.apiUrl, {

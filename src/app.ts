@@ -8,10 +8,12 @@ import type { Config } from "./config.ts";
 import type { Database } from "./db/database.ts";
 import type { AppDeps } from "./deps.ts";
 import { registerAdminFeature } from "./features/admin/listeners.ts";
+import { registerDigestFeature } from "./features/digest/listeners.ts";
 import { registerHomeFeature } from "./features/home/listeners.ts";
 import { registerNominationsFeature } from "./features/nominations/listeners.ts";
 import { registerRecoveriesFeature } from "./features/recoveries/listeners.ts";
 import { registerSurprisesFeature } from "./features/surprises/listeners.ts";
+import { registerStoriesFeature } from "./features/stories/listeners.ts";
 import { createScheduler, type Scheduler } from "./scheduler/scheduler.ts";
 import { newInstanceId } from "./scheduler/due-reminders.ts";
 import { JobStore } from "./jobs/durable-queue.ts";
@@ -188,8 +190,10 @@ export function createDelightApp(options: DelightAppOptions): DelightApp {
   registerHomeFeature(app, deps);
   registerRecoveriesFeature(app, deps);
   registerSurprisesFeature(app, deps);
+  registerDigestFeature(app, deps);
+  registerStoriesFeature(app, deps);
 
-  // The scheduler only enqueues a job per due reminder; the workers deliver them.
+  // The scheduler only enqueues a job per due reminder or digest; the workers deliver them.
   const scheduler = createScheduler({ prisma: database.prisma, jobs: workers, clock: deps.clock, logger });
 
   let started = false;

@@ -1,6 +1,8 @@
-// The in-process schedule: node-cron ticks every minute and runs the due-reminder tick.
-// Every instance runs one; the tick only enqueues, and job keys make each delivery one job.
+// The in-process schedule: node-cron ticks every minute and runs the due-reminder tick and
+// the digest tick. Every instance runs one; the ticks only enqueue, and job keys make each
+// delivery one job (due-reminders.ts, due-digests.ts).
 import { createTask, type ScheduledTask } from "node-cron";
+import { runDueDigests, type DigestTickResult } from "./due-digests.ts";
 import { newInstanceId, runDueReminders, type SchedulerDeps, type TickResult } from "./due-reminders.ts";
 
 export interface Scheduler {
@@ -9,8 +11,10 @@ export interface Scheduler {
   start(): void;
   /** Stops ticking and waits for a running tick to finish. */
   stop(): Promise<void>;
-  /** Runs one tick now, at the clock's time (tests, and node-cron's callback). */
+  /** Runs one reminder tick now, at the clock's time (tests, and node-cron's callback). */
   tick(): Promise<TickResult>;
+  /** Runs one digest tick now (enqueues the due weekly digests). */
+  tickDigests(): Promise<DigestTickResult>;
 }
 
 export const EVERY_MINUTE = "* * * * *";
@@ -23,6 +27,11 @@ export function createScheduler(deps: SchedulerDeps, cronExpression = EVERY_MINU
 
   const tick = (): Promise<TickResult> => {
     const run = runDueReminders(tickDeps, deps.clock.now());
+    running = run.catch(() => undefined);
+    return run;
+  };
+  const tickDigests = (): Promise<DigestTickResult> => {
+    const run = runDueDigests({ prisma: deps.prisma, jobs: deps.jobs, logger: deps.logger }, deps.clock.now());
     running = run.catch(() => undefined);
     return run;
   };
@@ -40,8 +49,13 @@ export function createScheduler(deps: SchedulerDeps, cronExpression = EVERY_MINU
             // The database may be briefly unreachable: the next tick tries again.
             deps.logger.error("Recovery reminder tick failed", error instanceof Error ? error.message : error);
           }
+          try {
+            await tickDigests();
+          } catch (error) {
+            deps.logger.error("Digest tick failed", error instanceof Error ? error.message : error);
+          }
         },
-        { name: `recovery-reminders-${instanceId}`, noOverlap: true },
+        { name: `schedules-${instanceId}`, noOverlap: true },
       );
       void task.start();
     },
@@ -55,5 +69,6 @@ export function createScheduler(deps: SchedulerDeps, cronExpression = EVERY_MINU
       await running;
     },
     tick,
+    tickDigests,
   };
 }

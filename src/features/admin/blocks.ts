@@ -141,7 +141,7 @@ export const ADMIN_HELP = [
   "• `/delight-admin channel approvals #delight-approvals` — where nominations wait for a manager",
   "• `/delight-admin channel stories #wins` — where approved stories are shared",
   "• `/delight-admin digest add #team friday 16:00 Europe/Paris` — weekly story digest (timezone optional: yours by default)",
-  "• `/delight-admin digest remove #team`",
+  "• `/delight-admin digest list` — every digest and when it goes out next · `digest send #team` — post one now · `digest remove #team`",
   "• `/delight-admin sla 24h` — deadline for OOPS → WOW recoveries (`90m`, `24h`, `2d`)",
   "• `/delight-admin reminders 12h 2h` — when recovery owners are reminded before the deadline (`reminders default`: half-time and 2 hours before)",
   "• `/delight-admin budget 50 USD` — per-gesture cap for surprise ideas (`budget off` removes it)",

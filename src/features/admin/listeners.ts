@@ -5,6 +5,7 @@ import type { App, webApi } from "@slack/bolt";
 import { z } from "zod";
 import type { AppDeps } from "../../deps.ts";
 import { channelMembership, ensureAppInChannel, inviteHint } from "../../slack/channels.ts";
+import { enqueueDigestList, enqueueDigestSend, nextDigestNotice } from "../digest/listeners.ts";
 import { quoteInput } from "../../slack/text.ts";
 import { withinTime } from "../../slack/within-time.ts";
 import { countWaitingCards, POST_WAITING_CARDS_JOB } from "../nominations/cards.ts";
@@ -183,8 +184,10 @@ export function registerAdminFeature(app: App, deps: AppDeps): void {
           minute: cmd.minute,
           timezone,
         };
-        await upsertDigestSchedule(deps.prisma, workspace, schedule, admin);
-        notices.push(`:white_check_mark: Weekly digest: ${formatDigestSchedule(schedule)}.`);
+        await upsertDigestSchedule(deps.prisma, workspace, schedule, admin, deps.clock.now());
+        notices.push(
+          `:white_check_mark: Weekly digest: ${formatDigestSchedule(schedule)}. ${nextDigestNotice(schedule, deps.clock.now())}`,
+        );
         await joinChannel(cmd.channelId);
         break;
       }
@@ -197,6 +200,14 @@ export function registerAdminFeature(app: App, deps: AppDeps): void {
         );
         break;
       }
+      case "digest-list":
+        await enqueueDigestList(deps, command);
+        await ack();
+        return;
+      case "digest-send":
+        await enqueueDigestSend(deps, command, cmd.channelId);
+        await ack();
+        return;
       case "sla":
         await setSla(deps.prisma, workspace, cmd.minutes);
         notices.push(

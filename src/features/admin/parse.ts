@@ -9,6 +9,8 @@ export type AdminCommand =
   | { kind: "channel"; role: "approvals" | "stories"; channelId: string }
   | { kind: "digest-add"; channelId: string; weekday: number; hour: number; minute: number; timezone?: string }
   | { kind: "digest-remove"; channelId: string }
+  | { kind: "digest-list" }
+  | { kind: "digest-send"; channelId: string }
   | { kind: "sla"; minutes: number }
   | { kind: "reminders"; offsetsMinutes: number[] }
   | { kind: "budget"; cents: number | null; currency: string | null }
@@ -81,6 +83,7 @@ export function parseDuration(text: string): number | null {
 
 const CHANNEL_HINT = "Type `#` and pick the channel from the list so Slack links it.";
 const USER_HINT = "Type `@` and pick each person from the list so Slack links them.";
+const DIGEST_EXAMPLE = "For example: `/delight-admin digest add #team friday 16:00 Europe/Paris`.";
 
 export function parseAdminCommand(escapedText: string): ParseResult {
   const words = escapedText.trim().split(/\s+/).filter(Boolean);
@@ -111,35 +114,53 @@ export function parseAdminCommand(escapedText: string): ParseResult {
       return { ok: true, command: { kind: "channel", role: second, channelId } };
     }
     case "digest": {
-      if (second === "remove") {
+      if (second === "remove" || second === "send") {
         const [channelId] = mentionedChannelIds(restText);
         if (!channelId) return { ok: false, problem: `Name the digest's channel. ${CHANNEL_HINT}` };
-        return { ok: true, command: { kind: "digest-remove", channelId } };
+        return {
+          ok: true,
+          command: second === "remove" ? { kind: "digest-remove", channelId } : { kind: "digest-send", channelId },
+        };
       }
+      if (second === "list") return { ok: true, command: { kind: "digest-list" } };
       if (second !== "add") {
         return {
           ok: false,
-          problem: "Say `digest add #channel <weekday> <HH:MM> [timezone]` or `digest remove #channel`.",
+          problem:
+            "Say `digest add #channel <weekday> <HH:MM> [timezone]`, `digest list`, `digest send #channel` or `digest remove #channel`.",
         };
       }
       const [channelToken, weekdayWord, timeWord, timezone, ...extra] = rest;
+      const quoted = (word: string) => `“${escapeMrkdwn(plainFromSlack(word))}”`;
       const [channelId] = mentionedChannelIds(channelToken ?? "");
-      if (!channelId) return { ok: false, problem: `Name the digest's channel first. ${CHANNEL_HINT}` };
+      if (!channelId)
+        return { ok: false, problem: `Name the digest's channel first. ${CHANNEL_HINT} ${DIGEST_EXAMPLE}` };
       const weekdayKey = (weekdayWord ?? "").toLowerCase();
       const weekday = Object.hasOwn(WEEKDAYS, weekdayKey) ? WEEKDAYS[weekdayKey] : undefined;
-      if (!weekday) return { ok: false, problem: "Give a weekday after the channel, such as `friday` or `mon`." };
+      if (!weekday)
+        return {
+          ok: false,
+          problem: weekdayWord
+            ? `${quoted(weekdayWord)} isn't a weekday. Use a day name such as \`friday\` or \`mon\`. ${DIGEST_EXAMPLE}`
+            : `Give a weekday after the channel, such as \`friday\` or \`mon\`. ${DIGEST_EXAMPLE}`,
+        };
       const time = timeOfDay.safeParse(timeWord ?? "");
-      if (!time.success) return { ok: false, problem: "Give the time as 24-hour `HH:MM`, such as `16:30`." };
+      if (!time.success)
+        return {
+          ok: false,
+          problem: timeWord
+            ? `${quoted(timeWord)} isn't a time of day. Give it as 24-hour \`HH:MM\`, such as \`16:30\` or \`09:00\`. ${DIGEST_EXAMPLE}`
+            : `Give the time after the weekday as 24-hour \`HH:MM\`, such as \`16:30\`. ${DIGEST_EXAMPLE}`,
+        };
       if (extra.length > 0)
         return {
           ok: false,
-          problem: `I didn't understand “${escapeMrkdwn(plainFromSlack(extra.join(" ")))}” at the end.`,
+          problem: `I didn't understand ${quoted(extra.join(" "))} at the end. ${DIGEST_EXAMPLE}`,
         };
       if (timezone !== undefined && !isValidTimezone(timezone)) {
         return {
           ok: false,
-          problem:
-            "That timezone isn't one I know. Use an IANA name such as `Europe/Paris` or `America/New_York`, or leave it out to use yours.",
+          problem: `${quoted(timezone)} isn't a timezone I know. Use an IANA name such as \`Europe/Paris\` or \`America/New_York\`, or leave it out to use yours. ${DIGEST_EXAMPLE}`,
         };
       }
       return { ok: true, command: { kind: "digest-add", channelId, weekday, ...time.data, timezone } };

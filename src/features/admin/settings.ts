@@ -106,13 +106,15 @@ export async function upsertDigestSchedule(
   workspace: WorkspaceRef,
   schedule: DigestScheduleSetting,
   createdBy: string,
+  /** Slots before this are never posted (a slot earlier today waits for next week). */
+  effectiveFrom: Date = new Date(),
 ): Promise<void> {
   await ensureWorkspace(prisma, workspace);
   const { channelId, ...when } = schedule;
   await prisma.digestSchedule.upsert({
     where: { teamId_channelId: { teamId: workspace.teamId, channelId } },
-    create: { teamId: workspace.teamId, channelId, ...when, createdBy },
-    update: when,
+    create: { teamId: workspace.teamId, channelId, ...when, createdBy, effectiveFrom },
+    update: { ...when, effectiveFrom },
   });
 }
 

@@ -6,6 +6,8 @@
 import { createHash } from "node:crypto";
 import type { App, BlockButtonAction, webApi } from "@slack/bolt";
 import type { AppDeps } from "../../deps.ts";
+import { enqueueDigestPreview } from "../digest/listeners.ts";
+import { enqueueStoriesBrowse } from "../stories/listeners.ts";
 import { mentionedUserIds, plainFromSlack, quoteInput } from "../../slack/text.ts";
 import {
   alreadyDecidedMessage,
@@ -81,6 +83,15 @@ export function registerNominationsFeature(app: App, deps: AppDeps): void {
         return;
       case "help":
         await ack(ephemeral(DELIGHT_HELP));
+        return;
+      case "stories": {
+        const problem = await enqueueStoriesBrowse(deps, command, parsed.filterText);
+        await ack(problem ? ephemeral(quoteBack(problem)) : undefined);
+        return;
+      }
+      case "digest-preview":
+        await enqueueDigestPreview(deps, command, parsed.channelId);
+        await ack();
         return;
       case "invalid":
         await ack(ephemeral(quoteBack(`${parsed.problem}\nSee \`/delight help\` for examples.`)));

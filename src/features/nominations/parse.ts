@@ -9,7 +9,7 @@
 //   Render it with `mrkdwnFromSlack` (keeps real <@U…> mentions, defuses <!channel>, shows
 //   real link addresses) and turn it back into plain text with `plainFromSlack`.
 import { z } from "zod";
-import { escapeMrkdwn, mentionedUserIds, plainFromSlack } from "../../slack/text.ts";
+import { escapeMrkdwn, mentionedChannelIds, mentionedUserIds, plainFromSlack } from "../../slack/text.ts";
 
 export const DELIGHT_VALUES = ["listen", "empathize", "attention", "delight", "recovery"] as const;
 export type DelightValue = (typeof DELIGHT_VALUES)[number];
@@ -84,6 +84,8 @@ export type DelightCommand =
   | { kind: "modal" }
   | { kind: "help" }
   | { kind: "stats" }
+  | { kind: "stories"; filterText: string }
+  | { kind: "digest-preview"; channelId: string | null }
   | { kind: "nominate"; nomineeIds: string[]; story: string; values: DelightValue[]; link?: string }
   | { kind: "invalid"; problem: string };
 
@@ -101,6 +103,16 @@ export function parseDelightCommand(escapedText: string): DelightCommand {
   if (text === "") return { kind: "modal" };
   if (firstWord === "help" || firstWord === "?") return { kind: "help" };
   if (firstWord === "stats") return { kind: "stats" };
+  if (firstWord === "stories") return { kind: "stories", filterText: text.slice(firstWord.length).trim() };
+  if (firstWord === "digest") {
+    const [, sub = "preview", ...rest] = text.split(/\s+/);
+    if (sub.toLowerCase() !== "preview" || rest.length > 1 || (rest[0] && !mentionedChannelIds(rest[0])[0]))
+      return {
+        kind: "invalid",
+        problem: "To see this week's digest, say `/delight digest preview` or `/delight digest preview #channel`.",
+      };
+    return { kind: "digest-preview", channelId: mentionedChannelIds(rest[0] ?? "")[0] ?? null };
+  }
 
   let rest = text;
   let head = "";

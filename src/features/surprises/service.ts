@@ -365,13 +365,15 @@ export async function recordGestureUse(
  * a surprise is never counted twice.
  */
 export async function countSurprisesDelivered(prisma: Db, teamId: string, from: Date, to: Date): Promise<number> {
+  // After `from`, up to and including `to`: the digest's period ends at its slot, and a
+  // surprise given at the slot itself belongs to that digest, not the next one.
   const [gestures, cases] = await Promise.all([
-    prisma.gesture.count({ where: { teamId, givenAt: { gte: from, lt: to } } }),
+    prisma.gesture.count({ where: { teamId, givenAt: { gt: from, lte: to } } }),
     prisma.recoveryCase.count({
       where: {
         teamId,
         status: "resolved",
-        resolvedAt: { gte: from, lt: to },
+        resolvedAt: { gt: from, lte: to },
         AND: [{ surpriseGiven: { not: null } }, { surpriseGiven: { not: "" } }],
         gestures: { none: {} },
       },

@@ -18,6 +18,18 @@ describe("parseDelightCommand", () => {
     expect(parseDelightCommand("Stats")).toEqual({ kind: "stats" });
   });
 
+  it("knows `stories …` and `digest preview [#channel]`", () => {
+    expect(parseDelightCommand("stories #recovery <@UA|a> last 7 days")).toEqual({
+      kind: "stories",
+      filterText: "#recovery <@UA|a> last 7 days",
+    });
+    expect(parseDelightCommand("digest preview")).toEqual({ kind: "digest-preview", channelId: null });
+    expect(parseDelightCommand("digest")).toEqual({ kind: "digest-preview", channelId: null });
+    expect(parseDelightCommand("digest preview <#C1|team>")).toEqual({ kind: "digest-preview", channelId: "C1" });
+    expect(parseDelightCommand("digest preview team")).toMatchObject({ kind: "invalid" });
+    expect(parseDelightCommand("digest send <#C1>")).toMatchObject({ kind: "invalid" });
+  });
+
   it("takes the leading mentions as nominees and the trailing tags as values", () => {
     expect(
       parseDelightCommand(
