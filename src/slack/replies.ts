@@ -13,6 +13,23 @@ export function section(text: string): KnownBlock {
   return { type: "section", text: { type: "mrkdwn", text } };
 }
 
+/** A modal input block around `element`, whose value is read back under `actionId`. */
+export function inputBlock(
+  blockId: string,
+  label: string,
+  element: Record<string, unknown>,
+  options: { actionId: string; optional?: boolean; hint?: string },
+): KnownBlock {
+  return {
+    type: "input",
+    block_id: blockId,
+    label: { type: "plain_text", text: label },
+    optional: options.optional ?? false,
+    element: { action_id: options.actionId, ...element },
+    ...(options.hint ? { hint: { type: "plain_text", text: options.hint } } : {}),
+  } as KnownBlock;
+}
+
 export function context(text: string): KnownBlock {
   return { type: "context", elements: [{ type: "mrkdwn", text }] };
 }

@@ -4,7 +4,7 @@
 // renders those in each reader's own timezone).
 import type { webApi } from "@slack/bolt";
 import type { RecoveryCase, RecoveryEvent } from "../../generated/prisma/client.ts";
-import { context, section, SECTION_TEXT_LIMIT } from "../../slack/replies.ts";
+import { context, inputBlock, section, SECTION_TEXT_LIMIT } from "../../slack/replies.ts";
 import { CUSTOMER_MAX, suggestedExtension, TEXT_MAX } from "./parse.ts";
 import { slackDateToken, type RecoveryCaseWithTimeline } from "./service.ts";
 
@@ -333,14 +333,7 @@ function input(
   element: Record<string, unknown>,
   options: { optional?: boolean; hint?: string } = {},
 ): KnownBlock {
-  return {
-    type: "input",
-    block_id: blockId,
-    label: { type: "plain_text", text: label },
-    optional: options.optional ?? false,
-    element: { action_id: "value", ...element },
-    ...(options.hint ? { hint: { type: "plain_text", text: options.hint } } : {}),
-  } as KnownBlock;
+  return inputBlock(blockId, label, element, { ...options, actionId: "value" });
 }
 
 function modal(callbackId: string, title: string, submit: string, blocks: KnownBlock[], metadata = ""): View {

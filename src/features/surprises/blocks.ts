@@ -2,7 +2,7 @@
 // a customer's record and help. Everything people typed (names, context, notes) and
 // everything a model wrote is plain text here and escaped before it is shown.
 import type { webApi } from "@slack/bolt";
-import { context, section, SECTION_TEXT_LIMIT, truncate, truncateMrkdwn } from "../../slack/replies.ts";
+import { context, inputBlock, section, SECTION_TEXT_LIMIT, truncate, truncateMrkdwn } from "../../slack/replies.ts";
 import { escapeMrkdwn, plainFromSlack } from "../../slack/text.ts";
 import { formatMoney } from "../admin/blocks.ts";
 import type { CustomerProfile } from "../customers/model.ts";
@@ -148,14 +148,7 @@ function input(
   element: Record<string, unknown>,
   options: { optional?: boolean; hint?: string } = {},
 ): KnownBlock {
-  return {
-    type: "input",
-    block_id: blockId,
-    label: { type: "plain_text", text: label },
-    optional: options.optional ?? false,
-    element: { action_id: INPUT_ACTION, ...element },
-    ...(options.hint ? { hint: { type: "plain_text", text: options.hint } } : {}),
-  } as KnownBlock;
+  return inputBlock(blockId, label, element, { ...options, actionId: INPUT_ACTION });
 }
 
 const occasionOption = (occasion: Occasion) => ({
