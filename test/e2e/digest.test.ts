@@ -41,9 +41,12 @@ describe("weekly story digest", () => {
     t.slack.reset();
   });
 
-  async function command(name: string, text: string, userId = "UADMIN") {
+  /** The answer to a command: in the ack itself (settings, input errors), or later at response_url (jobs). */
+  async function command(name: string, text: string, userId = "UADMIN"): Promise<{ args: Record<string, unknown> }> {
     const before = t.slack.responses().length;
-    expect((await t.sender.command(name, text, userId)).status).toBe(200);
+    const response = await t.sender.command(name, text, userId);
+    expect(response.status).toBe(200);
+    if (response.body) return { args: JSON.parse(response.body) as Record<string, unknown> };
     return t.slack.waitFor(() => t.slack.responses()[before], 15_000);
   }
   const admin = async (text: string) => JSON.stringify((await command("/delight-admin", text)).args);
