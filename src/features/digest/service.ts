@@ -23,6 +23,26 @@ export function permalinkOf(workspaceUrl: string | null, channelId: string | nul
   return `${base}archives/${channelId}/p${ts.replace(".", "")}`;
 }
 
+/** An approved nomination as the digest and `/delight stories` show it. */
+export function storyFromRow(
+  row: Pick<DigestStory, "id" | "nomineeIds" | "nominatorId" | "decidedBy" | "story" | "values" | "customer"> & {
+    storyChannelId: string | null;
+    storyMessageTs: string | null;
+  },
+  workspaceUrl: string | null,
+): DigestStory {
+  return {
+    id: row.id,
+    nomineeIds: row.nomineeIds,
+    nominatorId: row.nominatorId,
+    decidedBy: row.decidedBy,
+    story: row.story,
+    values: row.values,
+    customer: row.customer,
+    permalink: permalinkOf(workspaceUrl, row.storyChannelId, row.storyMessageTs),
+  };
+}
+
 // auth.test per workspace, once per process: the URL of a workspace does not change often,
 // and a stale one still redirects.
 const workspaceUrls = new Map<string, string | null>();
@@ -103,16 +123,7 @@ export async function gatherDigest(
   ]);
   const valueCounts = Object.fromEntries(DELIGHT_VALUES.map((v) => [v, 0])) as Record<DelightValue, number>;
   for (const row of valueRows) if (isDelightValue(row.value)) valueCounts[row.value] = Number(row.count);
-  const stories: DigestStory[] = rows.map((r) => ({
-    id: r.id,
-    nomineeIds: r.nomineeIds,
-    nominatorId: r.nominatorId,
-    decidedBy: r.decidedBy,
-    story: r.story,
-    values: r.values,
-    customer: r.customer,
-    permalink: permalinkOf(input.workspaceUrl, r.storyChannelId, r.storyMessageTs),
-  }));
+  const stories: DigestStory[] = rows.map((r) => storyFromRow(r, input.workspaceUrl));
   return {
     period,
     timezone: input.timezone,

@@ -1,7 +1,7 @@
 // Reading approved stories for `/delight stories`: newest first (by approval), filtered, paged.
 import type { Db } from "../../db/database.ts";
 import type { DigestStory } from "../digest/model.ts";
-import { permalinkOf } from "../digest/service.ts";
+import { storyFromRow } from "../digest/service.ts";
 import { STORIES_PAGE_SIZE, type StoriesFilter } from "./model.ts";
 
 export async function findStories(
@@ -31,15 +31,6 @@ export async function findStories(
   ]);
   return {
     total,
-    stories: rows.map((r) => ({
-      id: r.id,
-      nomineeIds: r.nomineeIds,
-      nominatorId: r.nominatorId,
-      decidedBy: r.decidedBy,
-      story: r.story,
-      values: r.values,
-      customer: r.customer,
-      permalink: permalinkOf(input.workspaceUrl, r.storyChannelId, r.storyMessageTs),
-    })),
+    stories: rows.map((r) => storyFromRow(r, input.workspaceUrl)),
   };
 }
