@@ -18,7 +18,14 @@ import {
   renderDeliveryLine,
   renderSettings,
 } from "./blocks.ts";
-import { deliverySummary, listDeadLetters, requeueDeadLetters } from "./delivery.ts";
+import {
+  deliverySummary,
+  listDeadLetters,
+  requeueDeadLetters,
+  RESEND_WRITE_JOB,
+  resendRequeuedWrite,
+  resendWritePayload,
+} from "./delivery.ts";
 import { isValidTimezone, parseAdminCommand } from "./parse.ts";
 import {
   addManagers,
@@ -63,6 +70,9 @@ export function registerAdminFeature(app: App, deps: AppDeps): void {
     const warning = await ensureAppInChannel(app.client, job.channelId);
     if (warning) await outbox.respond(`${key}:hint`, job.responseUrl, { text: warning });
   });
+  deps.jobs.register(RESEND_WRITE_JOB, resendWritePayload, (payload, { outbox }) =>
+    resendRequeuedWrite(deps.prisma, outbox, payload),
+  );
 
   app.command("/delight-admin", async ({ ack, command, client }) => {
     // Every answer goes in the ack: nothing here waits for a write to Slack.
@@ -117,7 +127,7 @@ export function registerAdminFeature(app: App, deps: AppDeps): void {
         break;
       case "outbox": {
         if (cmd.retry) {
-          const requeued = await requeueDeadLetters(deps.prisma, workspace.teamId, new Date());
+          const requeued = await requeueDeadLetters(deps.prisma, deps.jobs, workspace.teamId, new Date());
           const total = requeued.writes + requeued.jobs;
           await reply(
             total === 0
