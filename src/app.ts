@@ -143,7 +143,8 @@ export function createDelightApp(options: DelightAppOptions): DelightApp {
   const outbox = new DurableOutbox({
     prisma: database.prisma,
     client: outboxClient,
-    pacer: new Pacer(database.prisma, { rates: options.pacing }),
+    // Instances behind a load balancer share PostgreSQL: they share the pace too.
+    pacer: new Pacer(database.prisma, { rates: options.pacing, shared: database.kind === "postgres" }),
     logger,
     hooks: {
       onSent: (method) => metrics.slackWrites.inc({ method }),
