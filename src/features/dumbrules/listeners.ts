@@ -112,7 +112,10 @@ export function registerDumbRulesFeature(app: App, deps: AppDeps): void {
     await deps.jobs.enqueue(
       DUMBRULE_JOBS.clickReply,
       { responseUrl: body.response_url, text },
-      { key: `dumbrule-click:${body.user.id}:${body.actions[0]?.action_ts ?? body.trigger_id}`, teamId: body.team?.id },
+      {
+        key: `dumbrule-click:${body.actions[0]?.action_id}:${body.user.id}:${body.actions[0]?.action_ts ?? body.trigger_id}`,
+        teamId: body.team?.id,
+      },
     );
   };
 

@@ -80,7 +80,7 @@ export function registerHoldingBackFeature(app: App, deps: AppDeps): void {
         await deps.jobs.enqueue(
           HOLDINGBACK_JOBS.clickReply,
           { responseUrl: body.response_url, text },
-          { key: `holdingback-click:${body.user.id}:${action.action_ts}`, teamId },
+          { key: `holdingback-click:${body.user.id}:${action.action_ts}:${body.trigger_id}`, teamId },
         );
       }
       await ack();
