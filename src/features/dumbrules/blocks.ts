@@ -81,7 +81,7 @@ export function ruleMessage(rule: DumbRuleView): { text: string; blocks: KnownBl
     blocks.push(section(truncateMrkdwn(decisionLine(rule), SECTION_TEXT_LIMIT)));
   }
   const state = rule.status === "killed" ? " (killed)" : rule.status === "kept" ? " (kept)" : "";
-  return { text: `Dumb rule${state}: ${truncate(rule.rule, 150)} — ${plusOnes(rule.plusOnes)}`, blocks };
+  return { text: `Dumb rule${state}: ${escapeMrkdwn(truncate(rule.rule, 150))} — ${plusOnes(rule.plusOnes)}`, blocks };
 }
 
 function decisionLine(rule: DumbRuleView): string {

@@ -92,7 +92,7 @@ export function thankYouView(anonymous: boolean, postedTo: string | null): webAp
 /** A named answer, posted for managers, with a Reply button. */
 export function namedAnswerMessage(answer: AnswerView & { authorId: string }): { text: string; blocks: KnownBlock[] } {
   return {
-    text: `What's holding a colleague back (${CATEGORY_LABELS[answer.category]}): ${truncate(answer.text, 150)}`,
+    text: `What's holding a colleague back (${CATEGORY_LABELS[answer.category]}): ${escapeMrkdwn(truncate(answer.text, 150))}`,
     blocks: [
       section(
         truncateMrkdwn(
