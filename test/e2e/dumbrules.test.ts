@@ -304,6 +304,22 @@ describe("/dumbrule without a dumb-rules channel", () => {
     expect(await t.database.prisma.dumbRule.count()).toBe(1);
   });
 
+  it("records the rule when Slack refuses the post in the channel, and says how to fix it", async () => {
+    await setChannel(t.database.prisma, { teamId: TEAM_ID }, "dumbrules", "C0NOTIN");
+    t.slack.fail("chat.postMessage", { status: 200, slackError: "not_in_channel", times: 1 });
+    try {
+      await t.sender.command("/dumbrule", "Photo ID for returns: customers feel like suspects", "UREPORTER", {
+        responseId: "refused",
+      });
+      const reply = await t.slack.waitFor(() => t.slack.responses().find((r) => r.args.response_id === "refused"));
+      expect(t.slack.textOf(reply)).toContain("couldn't post it in <#C0NOTIN>");
+      expect(t.slack.textOf(reply)).toContain("/invite @Delight");
+      expect(await t.database.prisma.dumbRule.count({ where: { rule: "Photo ID for returns" } })).toBe(1);
+    } finally {
+      await t.database.prisma.workspace.update({ where: { teamId: TEAM_ID }, data: { dumbRulesChannelId: null } });
+    }
+  });
+
   it("opens the form for /dumbrule alone; the form shows an error per field and keeps the input; a good one is confirmed by DM", async () => {
     await t.sender.command("/dumbrule", "", "UREPORTER");
     const opened = await t.slack.waitFor(() => t.slack.callsTo("views.open")[0]);

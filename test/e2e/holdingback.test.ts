@@ -71,6 +71,10 @@ describe.each(databaseTargets())("/holdingback on $name", (target) => {
     const bad = await submitAnswer("UNAMED", answerValues("  ", null, false));
     const { errors } = JSON.parse(bad.body) as { errors: Record<string, string> };
     expect(Object.keys(errors).sort()).toEqual(["holdingback_category", "holdingback_text"]);
+    // Text typed after the command starts the answer.
+    await t.sender.command("/holdingback", "The refund limit &lt;$20&gt;", "UNAMED");
+    const prefilled = await slack.waitFor(() => slack.callsTo("views.open")[1]);
+    expect(slack.textOf(prefilled)).toContain('"initial_value":"The refund limit <$20>"');
     const help = await t.sender.command("/holdingback", "help", "UNAMED");
     expect(help.body).toContain("anonymously");
     expect(await t.database.prisma.holdingBack.count()).toBe(0);

@@ -177,8 +177,14 @@ export function alreadyDecidedPlain(rule: DumbRuleView): string {
   return `This rule was already ${rule.status === "killed" ? "killed" : "kept"} by another manager, so nothing changed.`;
 }
 
-/** The reporter's confirmation: where the rule shows up. */
-export function recordedText(rule: DumbRuleView, channelId: string | null): string {
+/**
+ * The reporter's confirmation: where the rule shows up. `refusedChannel`: a channel is set but
+ * Slack refused the post there (the app was not invited, say).
+ */
+export function recordedText(rule: DumbRuleView, channelId: string | null, refusedChannel?: string): string {
+  if (refusedChannel) {
+    return `:white_check_mark: Thanks: ${ruleLine(rule)} is recorded and shows in \`/dumbrule list\` and the weekly digest, but I couldn't post it in ${mentionChannel(refusedChannel)}: an admin needs to \`/invite @Delight\` there (or pick another channel with ${SET_CHANNEL_HINT}). You'll hear the outcome by DM.`;
+  }
   if (channelId) {
     return `:white_check_mark: Thanks: ${ruleLine(rule)} is posted in ${mentionChannel(channelId)}, where colleagues can +1 it and a manager can kill it. You'll hear the outcome by DM.`;
   }

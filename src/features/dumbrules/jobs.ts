@@ -73,6 +73,7 @@ export function registerDumbRulesJobs(jobs: JobQueue, deps: JobDeps): void {
     const settings = await getSettings(deps.prisma, { teamId: job.teamId });
     let channelId = rule.channelId;
     let postedState: string | undefined;
+    let refusedChannel: string | undefined;
     if (!rule.messageTs && settings.dumbRulesChannelId) {
       try {
         const posted = await outbox.postMessage(`${key}:card`, {
@@ -85,9 +86,10 @@ export function registerDumbRulesJobs(jobs: JobQueue, deps: JobDeps): void {
       } catch (error) {
         // Recorded anyway: it is listed and in the digest; the reporter hears where it is.
         logRefused(deps, "Could not post a dumb rule to its channel")(error);
+        refusedChannel = settings.dumbRulesChannelId;
       }
     }
-    const text = recordedText(rule, channelId);
+    const text = recordedText(rule, channelId, refusedChannel);
     if (job.responseUrl) await outbox.respond(`${key}:confirmation`, job.responseUrl, { text });
     else {
       await outbox

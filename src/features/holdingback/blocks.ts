@@ -29,7 +29,8 @@ function quoted(plain: string, limit: number): string {
     .join("\n");
 }
 
-export function answerModal(): webApi.View {
+/** `initialText`: anything typed after the command, so it is not lost. */
+export function answerModal(initialText = ""): webApi.View {
   return {
     type: "modal",
     callback_id: CALLBACK_IDS.answer,
@@ -41,7 +42,12 @@ export function answerModal(): webApi.View {
       inputBlock(
         FIELDS.text,
         "What gets in the way?",
-        { type: "plain_text_input", multiline: true, max_length: MAX_ANSWER_LENGTH },
+        {
+          type: "plain_text_input",
+          multiline: true,
+          max_length: MAX_ANSWER_LENGTH,
+          ...(initialText ? { initial_value: truncate(initialText, MAX_ANSWER_LENGTH) } : {}),
+        },
         { actionId: "input" },
       ),
       inputBlock(

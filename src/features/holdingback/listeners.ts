@@ -3,6 +3,7 @@
 // no log line that could tie it to a person. The person is thanked by updating the modal.
 import type { App, BlockAction, ButtonAction } from "@slack/bolt";
 import type { AppDeps } from "../../deps.ts";
+import { plainFromSlack } from "../../slack/text.ts";
 import { getSettings } from "../admin/settings.ts";
 import {
   answerModal,
@@ -33,9 +34,9 @@ export function registerHoldingBackFeature(app: App, deps: AppDeps): void {
       await ack({ response_type: "ephemeral", text: HOLDINGBACK_HELP });
       return;
     }
-    // Anything typed after the command would be lost in a form: it is the start of the answer.
+    // Anything typed after the command is the start of the answer: the form keeps it.
     await ack();
-    await client.views.open({ trigger_id: command.trigger_id, view: answerModal() });
+    await client.views.open({ trigger_id: command.trigger_id, view: answerModal(plainFromSlack(command.text).trim()) });
   });
 
   app.view(CALLBACK_IDS.answer, async ({ ack, view, body }) => {
