@@ -151,6 +151,9 @@ export function replyDm(managerId: string, answer: AnswerView, text: string): st
   return `:speech_balloon: ${mentionUser(managerId)} answered what's holding you back (${CATEGORY_LABELS[answer.category]}: “${escapeMrkdwn(truncate(answer.text, 120))}”):\n${quoted(text, MAX_REPLY_LENGTH)}`;
 }
 
+export const HOLDINGBACK_HELP =
+  "*`/holdingback`* — tell managers what gets in the way of delighting customers (policy, tools, time, training, authority, other). It opens a short form; tick *Send anonymously* and your name is not stored at all.";
+
 export const ONLY_MANAGERS_REPLY = ":lock: Only Delight managers can reply here. Nothing was sent.";
 export const ONLY_MANAGERS_REPLY_PLAIN = "Only Delight managers can reply here. Nothing was sent.";
 export const ANSWER_NOT_FOUND =

@@ -9,6 +9,7 @@ import {
   answerModal,
   ANSWER_NOT_FOUND,
   CALLBACK_IDS,
+  HOLDINGBACK_HELP,
   ONLY_MANAGERS_REPLY,
   ONLY_MANAGERS_REPLY_PLAIN,
   REPLY_ACTION,
@@ -19,9 +20,6 @@ import { namedAnswersChannel, registerHoldingBackJobs } from "./jobs.ts";
 import { HOLDINGBACK_JOBS, isCategory } from "./model.ts";
 import { FIELDS, parseAnswerSubmission, parseReplySubmission } from "./parse.ts";
 import { getAnswer, recordAnswer, recordReply } from "./service.ts";
-
-export const HOLDINGBACK_HELP =
-  "*`/holdingback`* — tell managers what gets in the way of delighting customers (policy, tools, time, training, authority, other). It opens a short form; tick *Send anonymously* and your name is not stored at all.";
 
 const COULD_NOT_SAVE =
   "Sorry, I couldn't save this because of a problem on our side. Please press Send again in a moment.";
