@@ -9,6 +9,8 @@ import type { Database } from "./db/database.ts";
 import type { AppDeps } from "./deps.ts";
 import { registerAdminFeature } from "./features/admin/listeners.ts";
 import { registerDigestFeature } from "./features/digest/listeners.ts";
+import { registerDumbRulesFeature } from "./features/dumbrules/listeners.ts";
+import { registerHoldingBackFeature } from "./features/holdingback/listeners.ts";
 import { registerHomeFeature } from "./features/home/listeners.ts";
 import { registerNominationsFeature } from "./features/nominations/listeners.ts";
 import { registerRecoveriesFeature } from "./features/recoveries/listeners.ts";
@@ -193,6 +195,8 @@ export function createDelightApp(options: DelightAppOptions): DelightApp {
   registerSurprisesFeature(app, deps);
   registerDigestFeature(app, deps);
   registerStoriesFeature(app, deps);
+  registerDumbRulesFeature(app, deps);
+  registerHoldingBackFeature(app, deps);
 
   // The scheduler only enqueues a job per due reminder or digest; the workers deliver them.
   const scheduler = createScheduler({ prisma: database.prisma, jobs: workers, clock: deps.clock, logger });

@@ -76,6 +76,15 @@ describe("/delight-admin", () => {
     expect((await getSettings(t.database.prisma, workspace)).storiesChannelId).toBe("G0PRIVATE");
   });
 
+  it("sets the dumb-rules channel, shows it, and lists it in help", async () => {
+    const reply = await run("channel dumbrules <#C0DUMB|dumb-rules>");
+    expect(reply).toContain("`/dumbrule` reports are now posted in <#C0DUMB>");
+    expect(reply).toContain("Dumb-rules channel");
+    expect((await getSettings(t.database.prisma, workspace)).dumbRulesChannelId).toBe("C0DUMB");
+    expect(await run("show")).toContain("*Dumb-rules channel*\\n<#C0DUMB>");
+    expect(await run("help")).toContain("channel dumbrules #dumb-rules");
+  });
+
   it("adds a digest in the given timezone, or the admin's own, and removes it", async () => {
     await run("digest add <#C0TEAM|team> friday 16:30 Europe/Paris");
     await run("digest add <#C0SALES|sales> mon 9:05", "USLACKOWNER");

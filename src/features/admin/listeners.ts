@@ -163,9 +163,11 @@ export function registerAdminFeature(app: App, deps: AppDeps): void {
       case "channel": {
         await setChannel(deps.prisma, workspace, cmd.role, cmd.channelId);
         notices.push(
-          cmd.role === "approvals"
-            ? `:white_check_mark: Nominations now go to <#${cmd.channelId}> for approval.`
-            : `:white_check_mark: Approved stories are now shared in <#${cmd.channelId}>.`,
+          {
+            approvals: `:white_check_mark: Nominations now go to <#${cmd.channelId}> for approval.`,
+            stories: `:white_check_mark: Approved stories are now shared in <#${cmd.channelId}>.`,
+            dumbrules: `:white_check_mark: New \`/dumbrule\` reports are now posted in <#${cmd.channelId}> for +1s and a manager's decision.`,
+          }[cmd.role],
         );
         await joinChannel(cmd.channelId);
         if (cmd.role === "approvals") {

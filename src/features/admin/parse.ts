@@ -6,7 +6,7 @@ export type AdminCommand =
   | { kind: "show" }
   | { kind: "help" }
   | { kind: "managers"; op: "add" | "remove"; userIds: string[] }
-  | { kind: "channel"; role: "approvals" | "stories"; channelId: string }
+  | { kind: "channel"; role: ChannelRole; channelId: string }
   | { kind: "digest-add"; channelId: string; weekday: number; hour: number; minute: number; timezone?: string }
   | { kind: "digest-remove"; channelId: string }
   | { kind: "digest-list" }
@@ -15,6 +15,9 @@ export type AdminCommand =
   | { kind: "reminders"; offsetsMinutes: number[] }
   | { kind: "budget"; cents: number | null; currency: string | null }
   | { kind: "outbox"; retry: boolean };
+
+/** The channels an admin sets: approvals, stories, and where `/dumbrule` posts. */
+export type ChannelRole = "approvals" | "stories" | "dumbrules";
 
 export type ParseResult = { ok: true; command: AdminCommand } | { ok: false; problem: string };
 
@@ -106,8 +109,11 @@ export function parseAdminCommand(escapedText: string): ParseResult {
       return { ok: true, command: { kind: "managers", op: second, userIds } };
     }
     case "channel": {
-      if (second !== "approvals" && second !== "stories") {
-        return { ok: false, problem: "Say `channel approvals #channel` or `channel stories #channel`." };
+      if (second !== "approvals" && second !== "stories" && second !== "dumbrules") {
+        return {
+          ok: false,
+          problem: "Say `channel approvals #channel`, `channel stories #channel` or `channel dumbrules #channel`.",
+        };
       }
       const [channelId] = mentionedChannelIds(restText);
       if (!channelId) return { ok: false, problem: `Name the channel. ${CHANNEL_HINT}` };

@@ -7,6 +7,7 @@ import { mentionChannel, mentionUser } from "../../slack/text.ts";
 import { decisionButtons, formatValues, listPeople, storyPreview } from "../nominations/blocks.ts";
 import { formatValueCounts } from "../nominations/stats.ts";
 import { caseLabel, formatDeadline } from "../recoveries/blocks.ts";
+import { themesHomeBlocks } from "../holdingback/blocks.ts";
 import { givenGestureLines } from "../surprises/blocks.ts";
 import { HOME_LIST_LIMITS, type HomeSummary } from "./service.ts";
 
@@ -152,6 +153,7 @@ export function homeView(summary: HomeSummary, options: HomeViewOptions = {}): w
     }
     blocks.push(...more(approvals.total, approvals.items.length, "in the approvals channel"));
   }
+  blocks.push(...themesHomeBlocks(summary.holdingBack));
 
   if (blocks.length > MAX_VIEW_BLOCKS) {
     // The list limits keep us far below this; never let Slack reject the whole view.

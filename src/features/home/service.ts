@@ -5,6 +5,8 @@ import type { AppDeps } from "../../deps.ts";
 import type { Nomination, RecoveryCase } from "../../generated/prisma/client.ts";
 import { countValues, type ValueCounts } from "../nominations/stats.ts";
 import { listOpenCases } from "../recoveries/service.ts";
+import type { Themes } from "../holdingback/model.ts";
+import { themesFor } from "../holdingback/service.ts";
 import type { GivenGesture } from "../surprises/model.ts";
 import { surprisesGivenBy } from "../surprises/service.ts";
 
@@ -16,6 +18,7 @@ export const HOME_LIST_LIMITS = {
   myPending: 5,
   approvals: 10,
   surprises: 3,
+  holdingBack: 5,
 } as const;
 
 export interface HomeSummary {
@@ -30,10 +33,12 @@ export interface HomeSummary {
   approvals: { total: number; items: Nomination[] } | null;
   /** Surprise gestures the person gave (src/features/surprises), newest first. */
   surprises?: { total: number; recent: GivenGesture[] };
+  /** Only for managers: what's holding the team back, last 30 days (src/features/holdingback). */
+  holdingBack?: Themes;
 }
 
 export async function homeSummary(
-  deps: Pick<AppDeps, "prisma" | "roles">,
+  deps: Pick<AppDeps, "prisma" | "roles"> & Partial<Pick<AppDeps, "clock">>,
   teamId: string,
   userId: string,
 ): Promise<HomeSummary> {
@@ -66,7 +71,10 @@ export async function homeSummary(
   ]);
 
   let approvals: HomeSummary["approvals"] = null;
+  let holdingBack: Themes | undefined;
   if (isManager) {
+    const now = deps.clock?.now() ?? new Date();
+    holdingBack = await themesFor(prisma, teamId, now, HOME_LIST_LIMITS.holdingBack);
     const waitingWhere = { teamId, status: "pending" as const };
     const [total, items] = await Promise.all([
       prisma.nomination.count({ where: waitingWhere }),
@@ -90,5 +98,6 @@ export async function homeSummary(
     given: { total: givenValues.length, perValue: countValues(givenValues), recent: givenRecent },
     myPending: { total: myPendingTotal, items: myPendingItems },
     approvals,
+    holdingBack,
   };
 }
