@@ -78,7 +78,7 @@ describe.each(databaseTargets())("/delight-admin export stories on $name", (targ
     const files = (args.files ?? []) as Array<{ id: string; title: string }>;
     return {
       channel: args.channel_id,
-      comment: String(args.initial_comment ?? ""),
+      comment: typeof args.initial_comment === "string" ? args.initial_comment : "",
       files: files.map((f) => ({ ...f, bytes: t.slack.uploads.get(f.id) ?? Buffer.alloc(0) })),
     };
   }
@@ -94,9 +94,7 @@ describe.each(databaseTargets())("/delight-admin export stories on $name", (targ
     const names = t.slack.callsTo("files.getUploadURLExternal").map((c) => String(c.args.filename));
     expect(names).toEqual(["delight-stories-start-to-2026-11-23.csv", "delight-stories-start-to-2026-11-23.md"]);
     const [csvFile, bookFile] = upload.files;
-    const rows = parse(csvFile?.bytes ?? Buffer.alloc(0), { bom: true, columns: true }) as Array<
-      Record<string, string>
-    >;
+    const rows = parse<Record<string, string>>(csvFile?.bytes ?? Buffer.alloc(0), { bom: true, columns: true });
     expect(rows).toHaveLength(3);
     expect(Object.keys(rows[0] ?? {})).toEqual([
       "date",
@@ -142,7 +140,7 @@ describe.each(databaseTargets())("/delight-admin export stories on $name", (targ
     await run("export stories 2026-03-01 2026-03-04");
     await t.delight.workers.drain();
     const upload = uploadedFiles();
-    const rows = parse(upload.files[0]?.bytes ?? Buffer.alloc(0), { bom: true, columns: true }) as unknown[];
+    const rows = parse<Record<string, string>>(upload.files[0]?.bytes ?? Buffer.alloc(0), { bom: true, columns: true });
     expect(rows).toHaveLength(1);
     expect(upload.comment).toContain("2026-03-01 to 2026-03-04");
   });
