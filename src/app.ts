@@ -9,6 +9,7 @@ import type { Database } from "./db/database.ts";
 import type { AppDeps } from "./deps.ts";
 import { registerAdminFeature } from "./features/admin/listeners.ts";
 import { registerExportFeature } from "./features/export/listeners.ts";
+import { registerInsightsFeature } from "./features/insights/listeners.ts";
 import { registerDigestFeature } from "./features/digest/listeners.ts";
 import { registerHomeFeature } from "./features/home/listeners.ts";
 import { registerNominationsFeature } from "./features/nominations/listeners.ts";
@@ -194,6 +195,7 @@ export function createDelightApp(options: DelightAppOptions): DelightApp {
   registerDigestFeature(app, deps);
   registerStoriesFeature(app, deps);
   registerExportFeature(app, deps);
+  registerInsightsFeature(app, deps);
 
   // The scheduler only enqueues a job per due reminder or digest; the workers deliver them.
   const scheduler = createScheduler({ prisma: database.prisma, jobs: workers, clock: deps.clock, logger });

@@ -8,6 +8,7 @@ import { decisionButtons, formatValues, listPeople, storyPreview } from "../nomi
 import { formatValueCounts } from "../nominations/stats.ts";
 import { caseLabel, formatDeadline } from "../recoveries/blocks.ts";
 import { givenGestureLines } from "../surprises/blocks.ts";
+import { insightsBlocks } from "../insights/blocks.ts";
 import { HOME_LIST_LIMITS, type HomeSummary } from "./service.ts";
 
 type KnownBlock = webApi.KnownBlock;
@@ -81,6 +82,8 @@ function surprisesSection(summary: HomeSummary): KnownBlock[] {
 
 export interface HomeViewOptions {
   notice?: string;
+  /** Show the insights as tables (Slack refused their images). */
+  insightsAsText?: boolean;
   /** For deadlines: the reader's clock and timezone. */
   now?: Date;
   timezone?: string;
@@ -151,6 +154,11 @@ export function homeView(summary: HomeSummary, options: HomeViewOptions = {}): w
       );
     }
     blocks.push(...more(approvals.total, approvals.items.length, "in the approvals channel"));
+  }
+
+  if (summary.insights) {
+    const insights = options.insightsAsText ? { ...summary.insights, mode: "text" as const } : summary.insights;
+    blocks.push({ type: "divider" }, ...insightsBlocks(insights));
   }
 
   if (blocks.length > MAX_VIEW_BLOCKS) {

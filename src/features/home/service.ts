@@ -7,6 +7,8 @@ import { countValues, type ValueCounts } from "../nominations/stats.ts";
 import { listOpenCases } from "../recoveries/service.ts";
 import type { GivenGesture } from "../surprises/model.ts";
 import { surprisesGivenBy } from "../surprises/service.ts";
+import { cachedInsights } from "../insights/delivery.ts";
+import type { InsightsView } from "../insights/model.ts";
 
 /** How many items of each list App Home shows; the rest is summarised as "and N more". */
 export const HOME_LIST_LIMITS = {
@@ -30,10 +32,12 @@ export interface HomeSummary {
   approvals: { total: number; items: Nomination[] } | null;
   /** Surprise gestures the person gave (src/features/surprises), newest first. */
   surprises?: { total: number; recent: GivenGesture[] };
+  /** Only for managers: today's insight charts, when they have been made (src/features/insights). */
+  insights?: InsightsView | null;
 }
 
 export async function homeSummary(
-  deps: Pick<AppDeps, "prisma" | "roles">,
+  deps: Pick<AppDeps, "prisma" | "roles" | "clock">,
   teamId: string,
   userId: string,
 ): Promise<HomeSummary> {
@@ -80,6 +84,7 @@ export async function homeSummary(
   }
 
   const surprises = await surprisesGivenBy(prisma, teamId, userId, HOME_LIST_LIMITS.surprises);
+  const insights = isManager ? await cachedInsights(prisma, teamId, userId, deps.clock.now()) : null;
 
   return {
     userId,
@@ -90,5 +95,6 @@ export async function homeSummary(
     given: { total: givenValues.length, perValue: countValues(givenValues), recent: givenRecent },
     myPending: { total: myPendingTotal, items: myPendingItems },
     approvals,
+    insights,
   };
 }
