@@ -155,7 +155,7 @@ export function recognitionSpec(data: InsightsData): TopLevelSpec {
       },
     ],
     config: BASE_CONFIG,
-  } as TopLevelSpec;
+  };
 }
 
 export function recoverySpec(data: InsightsData): TopLevelSpec {
@@ -201,7 +201,7 @@ export function recoverySpec(data: InsightsData): TopLevelSpec {
       },
     ],
     config: BASE_CONFIG,
-  } as TopLevelSpec;
+  };
 }
 
 export function valuesSpec(data: InsightsData): TopLevelSpec {
@@ -235,7 +235,7 @@ export function valuesSpec(data: InsightsData): TopLevelSpec {
       { mark: { type: "text", dy: -8, fontSize: 11 }, encoding: { text: { field: "count" } } },
     ],
     config: BASE_CONFIG,
-  } as TopLevelSpec;
+  };
 }
 
 const require = createRequire(import.meta.url);
