@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { addManagers, setChannel } from "../../src/features/admin/settings.ts";
 import { INSIGHTS_DIGEST_JOB } from "../../src/features/insights/model.ts";
+import { databaseTargets } from "../support/databases.ts";
 import { appHomeOpened } from "../support/payloads.ts";
 import { TEAM_ID } from "../support/slack-stand-in.ts";
 import { startTestApp, type TestApp } from "../support/test-app.ts";
@@ -18,10 +19,11 @@ interface ImageBlock {
   alt_text?: string;
 }
 
-describe("insights", () => {
+describe.each(databaseTargets())("insights on $name", (target) => {
   let t: TestApp;
   beforeAll(async () => {
     t = await startTestApp({
+      databaseUrl: await target.create(),
       users: [
         { id: "UMARIA", name: "Maria" },
         { id: "ULI", name: "Li" },
@@ -61,7 +63,10 @@ describe("insights", () => {
       ],
     });
   });
-  afterAll(() => t.stop());
+  afterAll(async () => {
+    await t.stop();
+    await target.cleanup();
+  });
   beforeEach(() => t.slack.reset());
 
   function imageBlocks(blocks: unknown): ImageBlock[] {
