@@ -30,14 +30,21 @@ export function neutraliseFormula(cell: string): string {
   return /^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell;
 }
 
+// Building an Intl formatter is slow (tenths of a millisecond): one per timezone, reused for every row.
+const dateFormatters = new Map<string, Intl.DateTimeFormat>();
 export function isoDate(date: Date, timezone: string): string {
-  // en-CA formats as YYYY-MM-DD.
-  return new Intl.DateTimeFormat("en-CA", {
-    timeZone: timezone,
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-  }).format(date);
+  let formatter = dateFormatters.get(timezone);
+  if (!formatter) {
+    // en-CA formats as YYYY-MM-DD.
+    formatter = new Intl.DateTimeFormat("en-CA", {
+      timeZone: timezone,
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+    });
+    dateFormatters.set(timezone, formatter);
+  }
+  return formatter.format(date);
 }
 
 export function csvRow(story: ExportStory, timezone: string): string[] {
@@ -53,25 +60,44 @@ export function csvRow(story: ExportStory, timezone: string): string[] {
   ].map(neutraliseFormula);
 }
 
+/** Writes stories as they come into an RFC 4180 CSV (encoded chunks, not one growing string). */
+export class CsvWriter {
+  private readonly stringifier = stringify({
+    header: true,
+    columns: [...CSV_COLUMNS],
+    bom: true,
+    record_delimiter: "windows",
+  });
+  private readonly chunks: Buffer[] = [];
+  private readonly ended = once(this.stringifier, "end");
+  rows = 0;
+
+  constructor(private readonly timezone: string) {
+    this.stringifier.on("data", (chunk: Buffer | string) =>
+      this.chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : chunk),
+    );
+  }
+
+  async add(story: ExportStory): Promise<void> {
+    this.rows += 1;
+    if (!this.stringifier.write(csvRow(story, this.timezone))) await once(this.stringifier, "drain");
+  }
+
+  async finish(): Promise<Buffer> {
+    this.stringifier.end();
+    await this.ended;
+    return Buffer.concat(this.chunks);
+  }
+}
+
 /** Streams stories into an RFC 4180 CSV; resolves with the file and the number of rows. */
 export async function buildCsv(
   stories: AsyncIterable<ExportStory>,
   timezone: string,
 ): Promise<{ content: Buffer; rows: number }> {
-  const stringifier = stringify({ header: true, columns: [...CSV_COLUMNS], bom: true, record_delimiter: "windows" });
-  const chunks: Buffer[] = [];
-  stringifier.on("data", (chunk: Buffer | string) =>
-    chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : chunk),
-  );
-  const ended = once(stringifier, "end");
-  let rows = 0;
-  for await (const story of stories) {
-    rows += 1;
-    if (!stringifier.write(csvRow(story, timezone))) await once(stringifier, "drain");
-  }
-  stringifier.end();
-  await ended;
-  return { content: Buffer.concat(chunks), rows };
+  const writer = new CsvWriter(timezone);
+  for await (const story of stories) await writer.add(story);
+  return { content: await writer.finish(), rows: writer.rows };
 }
 
 const VALUE_HEADINGS: Record<DelightValue, string> = {
@@ -106,36 +132,45 @@ function storyEntry(story: ExportStory, timezone: string): string {
   return `### ${who}${customer}\n\n${quoted}\n\n_${facts.join(" · ")}_\n\n`;
 }
 
-export interface StoryBookInput {
-  title: string;
-  /** "1 Jan 2026 – 31 Mar 2026" or "all approved stories until …". */
-  rangeLabel: string;
-  timezone: string;
-  counts: Map<DelightValue | null, number>;
-  /** The stories of one group, oldest first (streamed from the database). */
-  storiesOf(value: DelightValue | null): AsyncIterable<ExportStory>;
-}
+/**
+ * The story book: an introduction, then one chapter per value with stories (L.E.A.D. order,
+ * then Recovery), then untagged ones. Stories arrive once, oldest first, and each entry is
+ * encoded into its chapters as it comes, so the stories are read from the database once.
+ */
+export class StoryBookWriter {
+  private readonly chapters = new Map<DelightValue | null, Buffer[]>();
+  private readonly counts = new Map<DelightValue | null, number>();
 
-/** The story book: an introduction, then one chapter per value with stories, then untagged ones. */
-export async function buildStoryBook(input: StoryBookInput): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  const write = (text: string) => chunks.push(Buffer.from(text, "utf8"));
-  write(
-    `# ${input.title}\n\n_${input.rangeLabel}_\n\nReal stories of colleagues delighting real customers, grouped by the **L.E.A.D.** values — Listen, Empathize, Attention, Delight — and **Recovery** (an OOPS turned into a WOW). A story with several values appears in each of its chapters. Read one before a team meeting and ask: what would we do for our next customer?\n\n`,
-  );
-  const groups: Array<DelightValue | null> = [...DELIGHT_VALUES, null];
-  const contents = groups
-    .filter((g) => (input.counts.get(g) ?? 0) > 0)
-    .map((g) => {
-      const n = input.counts.get(g) ?? 0;
+  constructor(private readonly input: { title: string; rangeLabel: string; timezone: string }) {}
+
+  add(story: ExportStory): void {
+    const entry = Buffer.from(storyEntry(story, this.input.timezone), "utf8");
+    const groups = DELIGHT_VALUES.filter((v) => story.values.includes(v));
+    for (const group of groups.length > 0 ? groups : [null]) {
+      const chapter = this.chapters.get(group) ?? [];
+      chapter.push(entry);
+      this.chapters.set(group, chapter);
+      this.counts.set(group, (this.counts.get(group) ?? 0) + 1);
+    }
+  }
+
+  finish(): Buffer {
+    const text = (t: string) => Buffer.from(t, "utf8");
+    const groups: Array<DelightValue | null> = [...DELIGHT_VALUES, null].filter((g) => this.chapters.has(g));
+    const contents = groups.map((g) => {
+      const n = this.counts.get(g) ?? 0;
       return `- ${g ? VALUE_LABELS[g] : "Other stories"} (${n} ${n === 1 ? "story" : "stories"})`;
     });
-  write(`## Contents\n\n${contents.join("\n")}\n\n`);
-  for (const group of groups) {
-    const count = input.counts.get(group) ?? 0;
-    if (count === 0) continue;
-    write(`## ${group ? VALUE_HEADINGS[group] : "Other stories — no value tagged"}\n\n`);
-    for await (const story of input.storiesOf(group)) write(storyEntry(story, input.timezone));
+    const parts: Buffer[] = [
+      text(
+        `# ${this.input.title}\n\n_${this.input.rangeLabel}_\n\nReal stories of colleagues delighting real customers, grouped by the **L.E.A.D.** values — Listen, Empathize, Attention, Delight — and **Recovery** (an OOPS turned into a WOW). A story with several values appears in each of its chapters. Read one before a team meeting and ask: what would we do for our next customer?\n\n`,
+      ),
+      text(`## Contents\n\n${contents.join("\n")}\n\n`),
+    ];
+    for (const group of groups) {
+      parts.push(text(`## ${group ? VALUE_HEADINGS[group] : "Other stories — no value tagged"}\n\n`));
+      parts.push(...(this.chapters.get(group) ?? []));
+    }
+    return Buffer.concat(parts);
   }
-  return Buffer.concat(chunks);
 }

@@ -13,10 +13,10 @@ import { SlackWriteRefused } from "../../slack/outbox.ts";
 import { RetryLater } from "../../jobs/queue.ts";
 import { isValidTimezone } from "../admin/parse.ts";
 import { workspaceUrlOf } from "../digest/service.ts";
-import { buildCsv, buildStoryBook, isoDate } from "./files.ts";
+import { CsvWriter, isoDate, StoryBookWriter } from "./files.ts";
 import { EXPORT_STORIES_JOB, exportStoriesPayload, type ExportStoriesPayload } from "./model.ts";
 import { formatCalendarDate } from "./parse.ts";
-import { countByValue, countStories, exportRange, readStories, type ExportRange } from "./service.ts";
+import { countStories, exportRange, readStories, type ExportRange } from "./service.ts";
 
 function rangeLabel(payload: ExportStoriesPayload, range: ExportRange, timezone: string): string {
   const from = payload.from ? formatCalendarDate(payload.from) : null;
@@ -45,17 +45,22 @@ export async function buildExportFiles(
 ): Promise<ExportFiles> {
   const { range, timezone, directory, workspaceUrl } = input;
   const label = rangeLabel(input.payload, range, timezone);
-  const csv = await buildCsv(readStories(deps.prisma, range, { directory, workspaceUrl }), timezone);
-  const storyBook = await buildStoryBook({
+  // One pass over the stories (read a page at a time) feeds both files.
+  const csv = new CsvWriter(timezone);
+  const book = new StoryBookWriter({
     title: "Delight story book",
     rangeLabel: `Approved stories, ${label} (${timezone})`,
     timezone,
-    counts: await countByValue(deps.prisma, range),
-    storiesOf: (value) => readStories(deps.prisma, range, { directory, workspaceUrl, value }),
   });
+  for await (const story of readStories(deps.prisma, range, { directory, workspaceUrl })) {
+    await csv.add(story);
+    book.add(story);
+  }
+  const csvContent = await csv.finish();
+  const storyBook = book.finish();
   const from = input.payload.from ? formatCalendarDate(input.payload.from) : "start";
   return {
-    csv: csv.content,
+    csv: csvContent,
     storyBook,
     rows: csv.rows,
     baseName: `delight-stories-${from}-to-${isoDate(range.end, timezone)}`,

@@ -41,4 +41,4 @@ export interface ExportStory {
 }
 
 /** Stories read per database round trip: a big range never sits in memory as rows. */
-export const EXPORT_PAGE_SIZE = 500;
+export const EXPORT_PAGE_SIZE = 2000;

@@ -5,7 +5,6 @@ import { nameIn, type DirectoryEntry } from "../../slack/directory.ts";
 import { plainFromSlack } from "../../slack/text.ts";
 import { instantOfLocal } from "../digest/schedule.ts";
 import { permalinkOf } from "../digest/service.ts";
-import { DELIGHT_VALUES, type DelightValue } from "../nominations/parse.ts";
 import { EXPORT_PAGE_SIZE, type CalendarDate, type ExportStory } from "./model.ts";
 
 export interface ExportRange {
@@ -41,19 +40,6 @@ function whereOf(range: ExportRange) {
 
 export function countStories(prisma: Db, range: ExportRange): Promise<number> {
   return prisma.nomination.count({ where: whereOf(range) });
-}
-
-/** Stories per value group of the story book (a story with two values counts in both; null: untagged). */
-export async function countByValue(prisma: Db, range: ExportRange): Promise<Map<DelightValue | null, number>> {
-  const counts = new Map<DelightValue | null, number>();
-  const base = whereOf(range);
-  await Promise.all([
-    ...DELIGHT_VALUES.map(async (value) =>
-      counts.set(value, await prisma.nomination.count({ where: { ...base, values: { has: value } } })),
-    ),
-    prisma.nomination.count({ where: { ...base, values: { isEmpty: true } } }).then((count) => counts.set(null, count)),
-  ]);
-  return counts;
 }
 
 type StoryRow = {
@@ -94,34 +80,24 @@ function toExportStory(
   };
 }
 
-/**
- * The range's stories, oldest first, one page of rows at a time. `value`: only stories with
- * this value; null: only untagged stories; undefined: all.
- */
+/** The range's stories, oldest first, one page of rows at a time. */
 export async function* readStories(
   prisma: Db,
   range: ExportRange,
   options: {
     directory: Map<string, DirectoryEntry>;
     workspaceUrl: string | null;
-    value?: DelightValue | null;
     pageSize?: number;
   },
 ): AsyncGenerator<ExportStory> {
   const base = whereOf(range);
-  const valueFilter =
-    options.value === undefined
-      ? {}
-      : options.value === null
-        ? { values: { isEmpty: true } }
-        : { values: { has: options.value } };
   let after: { decidedAt: Date; id: string } | null = null;
   for (;;) {
     const cursor: object = after
       ? { OR: [{ decidedAt: { gt: after.decidedAt } }, { decidedAt: after.decidedAt, id: { gt: after.id } }] }
       : {};
     const rows: StoryRow[] = await prisma.nomination.findMany({
-      where: { AND: [{ ...base, ...valueFilter }, cursor] },
+      where: { AND: [base, cursor] },
       orderBy: [{ decidedAt: "asc" }, { id: "asc" }],
       take: options.pageSize ?? EXPORT_PAGE_SIZE,
       select: {

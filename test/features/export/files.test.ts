@@ -1,6 +1,6 @@
 import { parse } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
-import { buildCsv, buildStoryBook, neutraliseFormula } from "../../../src/features/export/files.ts";
+import { buildCsv, neutraliseFormula, StoryBookWriter } from "../../../src/features/export/files.ts";
 import type { ExportStory } from "../../../src/features/export/model.ts";
 import { parseExportRequest } from "../../../src/features/export/parse.ts";
 
@@ -46,24 +46,16 @@ describe("export files", () => {
   });
 
   it("writes a story book with one chapter per value that has stories, in L.E.A.D. order", async () => {
-    const stories = { listen: [story({ story: "heard them" })], recovery: [story({ story: "fixed *it*" })] };
-    const book = (
-      await buildStoryBook({
-        title: "Book",
-        rangeLabel: "all",
-        timezone: "UTC",
-        counts: new Map([
-          ["listen", 1],
-          ["recovery", 1],
-        ]),
-        storiesOf: (value) =>
-          streamOf(value === "listen" ? stories.listen : value === "recovery" ? stories.recovery : []),
-      })
-    ).toString("utf8");
+    const writer = new StoryBookWriter({ title: "Book", rangeLabel: "all", timezone: "UTC" });
+    writer.add(story({ story: "fixed *it*", values: ["recovery"] }));
+    writer.add(story({ story: "heard them", values: ["listen"] }));
+    writer.add(story({ story: "no tag", values: [] }));
+    const book = writer.finish().toString("utf8");
     expect(book.indexOf("## 👂 Listen")).toBeLessThan(book.indexOf("## 🔄 Recovery"));
     expect(book).not.toContain("## ✨ Delight");
     expect(book).toContain("> fixed \\*it\\*");
     expect(book).toContain("- Listen (1 story)");
+    expect(book.indexOf("## Other stories")).toBeGreaterThan(book.indexOf("## 🔄 Recovery"));
   });
 });
 
