@@ -46,13 +46,20 @@ async function exportOn(ctx: BenchContext, kind: "pglite-memory" | "postgres"): 
     const range = exportRange({ teamId: TEAM, from: null, to: null, at }, "Europe/Paris");
     const times: number[] = [];
     let peakGrowth = 0;
+    let heapGrowth = 0;
     let peakRss = 0;
     let sizes = { csv: 0, book: 0, rows: 0 };
     for (let i = -1; i < 3; i++) {
       globalThis.gc?.();
-      const before = process.memoryUsage().rss;
-      let peak = before;
-      const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 10);
+      const before = process.memoryUsage();
+      let peak = before.rss;
+      let heapPeak = before.heapUsed;
+      const sample = () => {
+        const now = process.memoryUsage();
+        peak = Math.max(peak, now.rss);
+        heapPeak = Math.max(heapPeak, now.heapUsed);
+      };
+      const sampler = setInterval(sample, 10);
       const t0 = performance.now();
       const files = await buildExportFiles(database, {
         payload,
@@ -63,22 +70,29 @@ async function exportOn(ctx: BenchContext, kind: "pglite-memory" | "postgres"): 
       });
       const elapsed = performance.now() - t0;
       clearInterval(sampler);
-      peak = Math.max(peak, process.memoryUsage().rss);
+      sample();
       if (files.rows !== STORIES) throw new Error(`exported ${files.rows} stories, expected ${STORIES}`);
       sizes = { csv: files.csv.length, book: files.storyBook.length, rows: files.rows };
       if (i >= 0) {
         times.push(elapsed);
-        peakGrowth = Math.max(peakGrowth, peak - before);
+        peakGrowth = Math.max(peakGrowth, peak - before.rss);
+        heapGrowth = Math.max(heapGrowth, heapPeak - before.heapUsed);
         peakRss = Math.max(peakRss, peak);
       }
     }
     const seconds = median(times) / 1000;
     console.log(
       `  ${label}: ${STORIES} stories → CSV ${mb(sizes.csv).toFixed(1)} MB + story book ${mb(sizes.book).toFixed(1)} MB in median ${seconds.toFixed(2)} s of ${times.length} runs; ` +
-        `RSS grew by at most ${mb(peakGrowth).toFixed(0)} MB during an export (peak ${mb(peakRss).toFixed(0)} MB)`,
+        `RSS grew by at most ${mb(peakGrowth).toFixed(0)} MB during an export (peak ${mb(peakRss).toFixed(0)} MB), JS heap by at most ${mb(heapGrowth).toFixed(0)} MB`,
     );
     recordAtMost("export", `10,000 stories, ${label}: time`, seconds, 10, " s");
     recordAtMost("export", `10,000 stories, ${label}: RSS growth`, mb(peakGrowth), 256, " MB", 0);
+    record({
+      scenario: "export",
+      measure: `10,000 stories, ${label}: JS heap growth`,
+      value: `${mb(heapGrowth).toFixed(0)} MB`,
+      target: "–",
+    });
     record({
       scenario: "export",
       measure: `10,000 stories, ${label}: peak RSS`,
