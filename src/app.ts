@@ -8,6 +8,8 @@ import type { Config } from "./config.ts";
 import type { Database } from "./db/database.ts";
 import type { AppDeps } from "./deps.ts";
 import { registerAdminFeature } from "./features/admin/listeners.ts";
+import { registerExportFeature } from "./features/export/listeners.ts";
+import { registerInsightsFeature } from "./features/insights/listeners.ts";
 import { registerDigestFeature } from "./features/digest/listeners.ts";
 import { registerDumbRulesFeature } from "./features/dumbrules/listeners.ts";
 import { registerHoldingBackFeature } from "./features/holdingback/listeners.ts";
@@ -197,6 +199,8 @@ export function createDelightApp(options: DelightAppOptions): DelightApp {
   registerStoriesFeature(app, deps);
   registerDumbRulesFeature(app, deps);
   registerHoldingBackFeature(app, deps);
+  registerExportFeature(app, deps);
+  registerInsightsFeature(app, deps);
 
   // The scheduler only enqueues a job per due reminder or digest; the workers deliver them.
   const scheduler = createScheduler({ prisma: database.prisma, jobs: workers, clock: deps.clock, logger });

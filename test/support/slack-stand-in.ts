@@ -50,6 +50,10 @@ type Handler = (args: Record<string, unknown>) => Record<string, unknown>;
 export class SlackStandIn {
   readonly calls: RecordedCall[] = [];
   readonly users = new Map<string, StandInUser>();
+  /** Members of each channel, for conversations.members. */
+  readonly channelMembers = new Map<string, string[]>();
+  /** Bytes posted to each upload URL (files.uploadV2), by file id. */
+  readonly uploads = new Map<string, Buffer>();
   /** Channels the app is a member of; conversations.info answers from it. */
   readonly memberOf = new Set<string>();
   private readonly faults = new Map<string, Fault>();
@@ -158,8 +162,20 @@ export class SlackStandIn {
 
   async start(): Promise<string> {
     this.server = createServer((req, res) => {
-      void readBody(req).then((raw) => {
+      void readBody(req).then((bytes) => {
+        const raw = bytes.toString("utf8");
         const path = (req.url ?? "").split("?")[0] ?? "";
+        if (path.startsWith("/upload/")) {
+          // files.uploadV2's second step: the file's bytes, posted to the URL we handed out.
+          const fileId = path.slice("/upload/".length);
+          void fileBytes(bytes, req.headers["content-type"] ?? "").then((file) => {
+            this.uploads.set(fileId, file);
+            this.calls.push({ method: "upload", args: { file_id: fileId, bytes: file.length }, at: Date.now() });
+            res.writeHead(200, { "content-type": "text/plain" });
+            res.end(`OK - ${file.length}`);
+          });
+          return;
+        }
         const isResponseUrl = path.startsWith("/respond/");
         const method = isResponseUrl ? "response_url" : path.replace(/^\/api\//, "");
         const args = parseArgs(raw, req.headers["content-type"] ?? "");
@@ -270,11 +286,22 @@ export class SlackStandIn {
         );
         return { ok: true, has_more: false, messages: all.map((m) => this.shown(m, args)) };
       }
-      case "files.getUploadURLExternal":
+      case "files.getUploadURLExternal": {
+        const fileId = `F${this.nextTs().replace(".", "")}`;
+        return { ok: true, upload_url: `${this.url}upload/${fileId}`, file_id: fileId };
+      }
+      case "conversations.members":
+        return { ok: true, members: this.channelMembers.get(String(args.channel)) ?? [], response_metadata: {} };
+      case "users.list":
         return {
           ok: true,
-          upload_url: `${this.url}upload/${this.nextTs()}`,
-          file_id: `F${this.nextTs().replace(".", "")}`,
+          members: [...this.users.values()].map((u) => ({
+            ...u,
+            name: u.name ?? u.id.toLowerCase(),
+            real_name: u.name,
+            profile: { display_name: u.name },
+          })),
+          response_metadata: {},
         };
       case "files.completeUploadExternal": {
         const files = (Array.isArray(args.files) ? args.files : []) as Array<{ id?: string; title?: string }>;
@@ -331,11 +358,21 @@ export class SlackStandIn {
   }
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
+/** The file in an upload: the multipart form's file field, or the raw body. */
+async function fileBytes(body: Buffer, contentType: string): Promise<Buffer> {
+  if (!contentType.includes("multipart/form-data")) return body;
+  const form = await new Response(body, { headers: { "content-type": contentType } }).formData();
+  for (const value of form.values()) {
+    if (typeof value !== "string") return Buffer.from(await value.arrayBuffer());
+  }
+  return body;
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("end", () => resolve(Buffer.concat(chunks)));
     req.on("error", reject);
   });
 }

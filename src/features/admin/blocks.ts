@@ -150,5 +150,6 @@ export const ADMIN_HELP = [
   "• `/delight-admin sla 24h` — deadline for OOPS → WOW recoveries (`90m`, `24h`, `2d`)",
   "• `/delight-admin reminders 12h 2h` — when recovery owners are reminded before the deadline (`reminders default`: half-time and 2 hours before)",
   "• `/delight-admin budget 50 USD` — per-gesture cap for surprise ideas (`budget off` removes it)",
+  "• `/delight-admin export stories [from] [to]` — approved stories as a CSV and a Markdown story book, sent to your DM (dates as `2026-01-31`)",
   "• `/delight-admin outbox` — messages Slack refused or that failed for good; `outbox retry` tries them again",
 ].join("\n");

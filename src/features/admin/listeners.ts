@@ -5,6 +5,7 @@ import type { App, webApi } from "@slack/bolt";
 import { z } from "zod";
 import type { AppDeps } from "../../deps.ts";
 import { channelMembership, ensureAppInChannel, inviteHint } from "../../slack/channels.ts";
+import { enqueueStoryExport } from "../export/listeners.ts";
 import { enqueueDigestList, enqueueDigestSend, nextDigestNotice } from "../digest/listeners.ts";
 import { quoteInput } from "../../slack/text.ts";
 import { withinTime } from "../../slack/within-time.ts";
@@ -212,6 +213,9 @@ export function registerAdminFeature(app: App, deps: AppDeps): void {
         );
         break;
       }
+      case "export":
+        await reply(await enqueueStoryExport(deps, command, cmd));
+        return;
       case "digest-list":
         await enqueueDigestList(deps, command);
         await ack();

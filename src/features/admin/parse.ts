@@ -1,6 +1,8 @@
 // Parses `/delight-admin` text (Slack-escaped, so mentions arrive as <@U…> and <#C…|name>).
 import { z } from "zod";
 import { escapeMrkdwn, mentionedChannelIds, mentionedUserIds, plainFromSlack } from "../../slack/text.ts";
+import type { CalendarDate } from "../export/model.ts";
+import { parseExportRequest } from "../export/parse.ts";
 
 export type AdminCommand =
   | { kind: "show" }
@@ -14,7 +16,8 @@ export type AdminCommand =
   | { kind: "sla"; minutes: number }
   | { kind: "reminders"; offsetsMinutes: number[] }
   | { kind: "budget"; cents: number | null; currency: string | null }
-  | { kind: "outbox"; retry: boolean };
+  | { kind: "outbox"; retry: boolean }
+  | { kind: "export"; from: CalendarDate | null; to: CalendarDate | null };
 
 /** The channels an admin sets: approvals, stories, and where `/dumbrule` posts. */
 export type ChannelRole = "approvals" | "stories" | "dumbrules";
@@ -217,6 +220,11 @@ export function parseAdminCommand(escapedText: string): ParseResult {
         };
       }
       return { ok: true, command: { kind: "budget", cents: cents.data, currency: currency.data } };
+    }
+    case "export": {
+      const request = parseExportRequest(words.slice(1));
+      if (!request.ok) return { ok: false, problem: request.problem };
+      return { ok: true, command: { kind: "export", from: request.from, to: request.to } };
     }
     case "outbox":
       if (second === undefined) return { ok: true, command: { kind: "outbox", retry: false } };

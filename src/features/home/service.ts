@@ -9,6 +9,8 @@ import type { Themes } from "../holdingback/model.ts";
 import { themesFor } from "../holdingback/service.ts";
 import type { GivenGesture } from "../surprises/model.ts";
 import { surprisesGivenBy } from "../surprises/service.ts";
+import { cachedInsights } from "../insights/delivery.ts";
+import type { InsightsView } from "../insights/model.ts";
 
 /** How many items of each list App Home shows; the rest is summarised as "and N more". */
 export const HOME_LIST_LIMITS = {
@@ -35,10 +37,12 @@ export interface HomeSummary {
   surprises?: { total: number; recent: GivenGesture[] };
   /** Only for managers: what's holding the team back, last 30 days (src/features/holdingback). */
   holdingBack?: Themes;
+  /** Only for managers: today's insight charts, when they have been made (src/features/insights). */
+  insights?: InsightsView | null;
 }
 
 export async function homeSummary(
-  deps: Pick<AppDeps, "prisma" | "roles"> & Partial<Pick<AppDeps, "clock">>,
+  deps: Pick<AppDeps, "prisma" | "roles" | "clock">,
   teamId: string,
   userId: string,
 ): Promise<HomeSummary> {
@@ -73,8 +77,7 @@ export async function homeSummary(
   let approvals: HomeSummary["approvals"] = null;
   let holdingBack: Themes | undefined;
   if (isManager) {
-    const now = deps.clock?.now() ?? new Date();
-    holdingBack = await themesFor(prisma, teamId, now, HOME_LIST_LIMITS.holdingBack);
+    holdingBack = await themesFor(prisma, teamId, deps.clock.now(), HOME_LIST_LIMITS.holdingBack);
     const waitingWhere = { teamId, status: "pending" as const };
     const [total, items] = await Promise.all([
       prisma.nomination.count({ where: waitingWhere }),
@@ -88,6 +91,7 @@ export async function homeSummary(
   }
 
   const surprises = await surprisesGivenBy(prisma, teamId, userId, HOME_LIST_LIMITS.surprises);
+  const insights = isManager ? await cachedInsights(prisma, teamId, userId, deps.clock.now()) : null;
 
   return {
     userId,
@@ -99,5 +103,6 @@ export async function homeSummary(
     myPending: { total: myPendingTotal, items: myPendingItems },
     approvals,
     holdingBack,
+    insights,
   };
 }
