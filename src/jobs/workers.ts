@@ -52,6 +52,8 @@ function describe(error: unknown): string {
 export class JobWorkers implements JobQueue {
   private readonly handlers = new Map<string, { schema: z.ZodType<unknown>; handler: JobHandler<unknown> }>();
   private readonly active = new Map<string, { job: ClaimedJob; run: Promise<void> }>();
+  /** Claims under way (the polling loop's and drain's): their jobs are not in `active` yet. */
+  private claiming = 0;
   private running = false;
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
@@ -134,7 +136,8 @@ export class JobWorkers implements JobQueue {
     for (;;) {
       if (this.active.size === 0) {
         const claimed = await this.claimAndRun();
-        if (claimed === 0 && this.active.size === 0) return;
+        // A claim of the polling loop still in flight may hold a job we could not see.
+        if (claimed === 0 && this.active.size === 0 && this.claiming === 0) return;
       }
       if (Date.now() > deadline) throw new Error("Jobs did not drain in time");
       await Promise.race([...[...this.active.values()].map((a) => a.run), sleep(20)]);
@@ -171,7 +174,13 @@ export class JobWorkers implements JobQueue {
   private async claimAndRun(): Promise<number> {
     const free = this.freeSlots();
     if (free === 0) return 0;
-    const jobs = await this.options.store.claim(free, this.options.instanceId, this.leaseMs);
+    this.claiming++;
+    let jobs: ClaimedJob[];
+    try {
+      jobs = await this.options.store.claim(free, this.options.instanceId, this.leaseMs);
+    } finally {
+      this.claiming--;
+    }
     for (const job of jobs) {
       const run = this.run(job).finally(() => {
         this.active.delete(job.id);

@@ -137,6 +137,35 @@ describe.each(databaseTargets())("jobs and outbox on $name", (target) => {
     expect(await database.prisma.job.count({ where: { status: "done" } })).toBe(2);
   });
 
+  it("drain waits for a job the polling loop has claimed but not started yet", async () => {
+    // A slow claim: the loop's claim is still on its way back when drain looks.
+    const store = new JobStore(database.prisma);
+    const claim = store.claim.bind(store);
+    let slowClaims = 0;
+    store.claim = async (...args) => {
+      const jobs = await claim(...args);
+      if (jobs.length > 0 && slowClaims++ === 0) await new Promise((resolve) => setTimeout(resolve, 300));
+      return jobs;
+    };
+    const workers = new JobWorkers({
+      store,
+      logger,
+      outboxFor: (job) => makeOutbox().forTeam(job.teamId),
+      instanceId: "slow",
+      pollMs: 20,
+    });
+    running.push(workers);
+    let ran = 0;
+    workers.register("claimed", payload, async () => {
+      ran += 1;
+    });
+    workers.start();
+    await workers.enqueue("claimed", { n: 1 });
+    await new Promise((resolve) => setTimeout(resolve, 100)); // the loop has claimed it by now
+    await workers.drain();
+    expect(ran).toBe(1);
+  });
+
   it("reschedules a job that asks to retry later without counting a failure, and dead-letters repeated failures", async () => {
     const workers = new JobWorkers({
       store: new JobStore(database.prisma),
