@@ -6,8 +6,8 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import pg from "pg";
 import { databaseTargets, TEST_DATABASE_URL } from "../support/databases.ts";
-import { SignedSlackClient } from "../support/signed-requests.ts";
-import { SlackStandIn, TEAM_ID } from "../support/slack-stand-in.ts";
+import { SignedSlackClient } from "../../src/sandbox/signed-requests.ts";
+import { SlackStandIn, TEAM_ID } from "../../src/sandbox/slack-imitation.ts";
 
 const root = path.resolve(import.meta.dirname, "../..");
 
