@@ -23,7 +23,12 @@ const here = dirname(fileURLToPath(import.meta.url));
 // From src/sandbox (tsx) the UI is next door; from dist/sandbox it stays in the sources.
 const UI_DIR = [join(here, "ui"), join(here, "..", "..", "src", "sandbox", "ui")].find((dir) => existsSync(dir)) ?? "";
 const require = createRequire(import.meta.url);
-const packageDir = (name: string) => dirname(require.resolve(`${name}/package.json`));
+// A package's folder (its "exports" may not list package.json): up from its main file.
+function packageDir(name: string): string {
+  let dir = dirname(require.resolve(name));
+  while (!existsSync(join(dir, "package.json")) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
+}
 
 const VENDOR: Record<string, () => string> = {
   "/vendor/preact.js": () => join(packageDir("preact"), "dist", "preact.module.js"),
@@ -103,7 +108,14 @@ export class SandboxServer {
       return;
     }
     if (req.method === "GET" && path.startsWith("/files/")) return this.sendFile(res, path.slice("/files/".length));
-    if (req.method === "GET") return this.sendStatic(res, path);
+    if (req.method === "GET") {
+      try {
+        return this.sendStatic(res, path);
+      } catch (error) {
+        res.writeHead(500, { "content-type": "text/plain" }).end(String(error));
+        return;
+      }
+    }
     res.writeHead(405).end();
   }
 
