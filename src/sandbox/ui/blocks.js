@@ -67,7 +67,7 @@ export function mrkdwn(text, ctx = {}) {
   return text.split(/```/).map((part, i) => {
     if (i % 2 === 1) return html`<pre>${decode(part)}</pre>`;
     return part.split("\n").map((line, j) => {
-      const quote = /^&gt;\s?(.*)$/.exec(line);
+      const quote = /^(?:&gt;|>)\s?(.*)$/.exec(line);
       const content = quote ? html`<blockquote>${inline(quote[1], ctx)}</blockquote>` : inline(line, ctx);
       return j === 0 ? content : [html`<br />`, content];
     });
