@@ -34,15 +34,10 @@ function isObject(value: unknown): value is Json {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-function checkText(
-  problems: Problems,
-  path: string,
-  text: unknown,
-  max: number,
-  only?: "plain_text" | "mrkdwn",
-): void {
+function checkText(problems: Problems, path: string, text: unknown, max: number, only?: "plain_text" | "mrkdwn"): void {
   if (!isObject(text)) return problems.add(path, "must be a text object");
-  if (text.type !== "plain_text" && text.type !== "mrkdwn") return problems.add(path, "type must be plain_text or mrkdwn");
+  if (text.type !== "plain_text" && text.type !== "mrkdwn")
+    return problems.add(path, "type must be plain_text or mrkdwn");
   if (only && text.type !== only) problems.add(path, `must be ${only}`);
   if (typeof text.text !== "string" || text.text.length === 0) return problems.add(path, "text must not be empty");
   if (text.text.length > max) problems.add(path, `text must be at most ${max} characters (is ${text.text.length})`);
@@ -72,7 +67,8 @@ function checkElement(problems: Problems, path: string, element: unknown): void 
       checkText(problems, `${path}.text`, element.text, 75, "plain_text");
       if (typeof element.value === "string" && element.value.length > 2000)
         problems.add(`${path}.value`, "at most 2000 characters");
-      if (typeof element.url === "string" && element.url.length > 3000) problems.add(`${path}.url`, "at most 3000 characters");
+      if (typeof element.url === "string" && element.url.length > 3000)
+        problems.add(`${path}.url`, "at most 3000 characters");
       break;
     case "static_select":
     case "multi_static_select":
@@ -95,7 +91,8 @@ function checkElement(problems: Problems, path: string, element: unknown): void 
     default:
       break;
   }
-  if (element.placeholder !== undefined) checkText(problems, `${path}.placeholder`, element.placeholder, 150, "plain_text");
+  if (element.placeholder !== undefined)
+    checkText(problems, `${path}.placeholder`, element.placeholder, 150, "plain_text");
 }
 
 function checkBlock(problems: Problems, path: string, block: unknown, surface: keyof typeof MAX_BLOCKS): void {
@@ -105,7 +102,8 @@ function checkBlock(problems: Problems, path: string, block: unknown, surface: k
   problems.actionIds.clear();
   if (typeof block.block_id === "string") {
     if (block.block_id.length > 255) problems.add(`${path}.block_id`, "at most 255 characters");
-    if (problems.blockIds.has(block.block_id)) problems.add(`${path}.block_id`, `duplicate block_id "${block.block_id}"`);
+    if (problems.blockIds.has(block.block_id))
+      problems.add(`${path}.block_id`, `duplicate block_id "${block.block_id}"`);
     problems.blockIds.add(block.block_id);
   }
   switch (block.type) {
@@ -116,7 +114,8 @@ function checkBlock(problems: Problems, path: string, block: unknown, surface: k
       if (block.text === undefined && block.fields === undefined) problems.add(path, "needs text or fields");
       if (block.text !== undefined) checkText(problems, `${path}.text`, block.text, 3000);
       if (block.fields !== undefined) {
-        if (!Array.isArray(block.fields) || block.fields.length > 10) problems.add(`${path}.fields`, "at most 10 fields");
+        if (!Array.isArray(block.fields) || block.fields.length > 10)
+          problems.add(`${path}.fields`, "at most 10 fields");
         else block.fields.forEach((f, i) => checkText(problems, `${path}.fields[${i}]`, f, 2000));
       }
       if (block.accessory !== undefined) checkElement(problems, `${path}.accessory`, block.accessory);
@@ -141,7 +140,11 @@ function checkBlock(problems: Problems, path: string, block: unknown, surface: k
         problems.add(`${path}.alt_text`, "is required (at most 2000 characters)");
       if (typeof block.image_url !== "string" && !isObject(block.slack_file))
         problems.add(path, "needs image_url or slack_file");
-      if (isObject(block.slack_file) && typeof block.slack_file.id !== "string" && typeof block.slack_file.url !== "string")
+      if (
+        isObject(block.slack_file) &&
+        typeof block.slack_file.id !== "string" &&
+        typeof block.slack_file.url !== "string"
+      )
         problems.add(`${path}.slack_file`, "needs id or url");
       if (block.title !== undefined) checkText(problems, `${path}.title`, block.title, 2000, "plain_text");
       break;
@@ -184,7 +187,8 @@ export function viewProblems(view: unknown): string[] {
     if (view.submit !== undefined) checkText(problems, "view.submit", view.submit, 24, "plain_text");
     if (view.close !== undefined) checkText(problems, "view.close", view.close, 24, "plain_text");
     const hasInput = Array.isArray(view.blocks) && view.blocks.some((b) => isObject(b) && b.type === "input");
-    if (hasInput && view.submit === undefined) problems.add("view.submit", "is required when the view has input blocks");
+    if (hasInput && view.submit === undefined)
+      problems.add("view.submit", "is required when the view has input blocks");
   }
   if (typeof view.private_metadata === "string" && view.private_metadata.length > 3000)
     problems.add("view.private_metadata", "at most 3000 characters");
@@ -192,4 +196,3 @@ export function viewProblems(view: unknown): string[] {
     problems.add("view.callback_id", "at most 255 characters");
   return blockProblems(view.blocks ?? [], surface, problems);
 }
-

@@ -29,17 +29,21 @@ export function findButton(slack: SlackStandIn, channel: string, text: string): 
   const messages = [...(slack.workspace.messages.get(channel) ?? [])].reverse();
   for (const message of messages) {
     for (const block of (Array.isArray(message.blocks) ? message.blocks : []) as Array<Record<string, unknown>>) {
-      const elements = [
-        ...(Array.isArray(block.elements) ? block.elements : []),
-        ...(block.accessory ? [block.accessory] : []),
-      ] as Array<Record<string, unknown>>;
+      const listed: unknown[] = Array.isArray(block.elements) ? (block.elements as unknown[]) : [];
+      const elements = [...listed, ...(block.accessory ? [block.accessory] : [])] as Array<Record<string, unknown>>;
       const button = elements.find(
         (e) => e.type === "button" && (e.text as { text?: string } | undefined)?.text === text,
       );
       if (button) {
         return {
           ts: message.ts,
-          action: { type: "button", action_id: button.action_id, block_id: block.block_id ?? "b", value: button.value, text: button.text },
+          action: {
+            type: "button",
+            action_id: button.action_id,
+            block_id: block.block_id ?? "b",
+            value: button.value,
+            text: button.text,
+          },
         };
       }
     }
@@ -64,15 +68,28 @@ export async function seedDemo(relay: SandboxRelay, slack: SlackStandIn, settle:
     await settle();
     const approve = findButton(slack, CHANNELS.approvals.id, "Approve");
     if (approve) {
-      await relay.action({ user: manager.id, channel: CHANNELS.approvals.id, messageTs: approve.ts, action: approve.action });
+      await relay.action({
+        user: manager.id,
+        channel: CHANNELS.approvals.id,
+        messageTs: approve.ts,
+        action: approve.action,
+      });
       await settle();
     }
   }
   const before = slack.workspace.ephemerals.length;
-  await relay.command(admin.id, general, `/delight-admin digest add #${CHANNELS.digest.name} friday 16:00 Europe/Paris`);
+  await relay.command(
+    admin.id,
+    general,
+    `/delight-admin digest add #${CHANNELS.digest.name} friday 16:00 Europe/Paris`,
+  );
   // A short deadline for the demo case, so its reminders and escalation come within hours.
   await relay.command(admin.id, general, "/delight-admin sla 3h");
-  await relay.command(staff.id, general, `/oops @${colleague.name} Acme Corp: the invoice was sent to the wrong address twice`);
+  await relay.command(
+    staff.id,
+    general,
+    `/oops @${colleague.name} Acme Corp: the invoice was sent to the wrong address twice`,
+  );
   await settle();
   await relay.command(admin.id, general, "/delight-admin sla 24h");
   await settle();

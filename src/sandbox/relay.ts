@@ -107,7 +107,9 @@ export class SandboxRelay {
 
   private applyAck(answer: { status: number; body: string }, channel: string, user: string, what: string): void {
     if (answer.status !== 200) {
-      this.ephemeral(channel, user, { text: `${what} failed with the error "dispatch_failed" (HTTP ${answer.status})` });
+      this.ephemeral(channel, user, {
+        text: `${what} failed with the error "dispatch_failed" (HTTP ${answer.status})`,
+      });
       return;
     }
     if (!answer.body.trim()) return;
@@ -277,7 +279,10 @@ export class SandboxRelay {
         this.workspace.replaceView(viewId, response.view as Json);
         return;
       case "push":
-        this.workspace.modals.set(user, [...current, { id: this.workspace.nextId("V"), user, view: response.view as Json }]);
+        this.workspace.modals.set(user, [
+          ...current,
+          { id: this.workspace.nextId("V"), user, view: response.view as Json },
+        ]);
         return;
       case "clear":
         this.workspace.modals.delete(user);

@@ -44,7 +44,13 @@ const TYPES: Record<string, string> = {
 
 const user = z.string().regex(/^[UW][A-Z0-9]+$/);
 const actSchema = z.discriminatedUnion("type", [
-  z.object({ type: z.literal("send"), user, channel: z.string(), text: z.string().min(1), threadTs: z.string().optional() }),
+  z.object({
+    type: z.literal("send"),
+    user,
+    channel: z.string(),
+    text: z.string().min(1),
+    threadTs: z.string().optional(),
+  }),
   z.object({
     type: z.literal("action"),
     user,
@@ -146,7 +152,9 @@ export class SandboxServer {
       "x-content-type-options": "nosniff",
     });
     // The browser has no bare module names: preact/hooks imports "preact" by its served path.
-    res.end(vendor ? readFileSync(file, "utf8").replace(/from\s*"preact"/g, 'from"/vendor/preact.js"') : readFileSync(file));
+    res.end(
+      vendor ? readFileSync(file, "utf8").replace(/from\s*"preact"/g, 'from"/vendor/preact.js"') : readFileSync(file),
+    );
   }
 
   private sendFile(res: ServerResponse, id: string): void {

@@ -227,7 +227,8 @@ export class SlackStandIn {
   private answer(method: string, args: Record<string, unknown>): Record<string, unknown> {
     const custom = this.handlers.get(method);
     if (custom) return custom(args);
-    if (!KNOWN_METHODS.has(method)) return this.workspace.refuse(method, "unknown_method", [`${method} is not a Web API method`]);
+    if (!KNOWN_METHODS.has(method))
+      return this.workspace.refuse(method, "unknown_method", [`${method} is not a Web API method`]);
     return this.workspace.answer(method, args);
   }
 }

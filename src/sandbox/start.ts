@@ -87,9 +87,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     let note = "";
     if (to === "digest") {
       const schedules = await late.database.prisma.digestSchedule.findMany({ where: { teamId: TEAM_ID } });
-      const next = schedules
-        .map((s) => nextSlotAfter(s, clock.now()))
-        .sort((a, b) => a.getTime() - b.getTime())[0];
+      const next = schedules.map((s) => nextSlotAfter(s, clock.now())).sort((a, b) => a.getTime() - b.getTime())[0];
       if (!next) return "No digest is scheduled: /delight-admin digest add #digest friday 16:00";
       clock.advanceTo(new Date(next.getTime() + 60_000));
       note = `Moved to the next digest (${next.toISOString()})`;

@@ -258,7 +258,11 @@ export class Workspace {
       case "chat.delete": {
         const channel = String(args.channel);
         const list = this.messages.get(channel);
-        if (list) this.messages.set(channel, list.filter((m) => m.ts !== args.ts));
+        if (list)
+          this.messages.set(
+            channel,
+            list.filter((m) => m.ts !== args.ts),
+          );
         return { ok: true, channel, ts: args.ts };
       }
       case "chat.postEphemeral": {
@@ -368,7 +372,9 @@ export class Workspace {
         return this.completeUpload(args);
       case "files.info": {
         const file = this.files.get(String(args.file));
-        return file ? { ok: true, file: { id: file.id, title: file.title, name: file.filename } } : fail("file_not_found");
+        return file
+          ? { ok: true, file: { id: file.id, title: file.title, name: file.filename } }
+          : fail("file_not_found");
       }
       default:
         return { ok: true };

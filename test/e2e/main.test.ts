@@ -67,7 +67,12 @@ describe("npm start", () => {
     try {
       const deadline = Date.now() + 20_000;
       let match: RegExpExecArray | null = null;
-      while (!(match = /Delight sandbox: http:\/\/127\.0\.0\.1:(\d+) — set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET to connect a real workspace/.exec(app.output()))) {
+      while (
+        !(match =
+          /Delight sandbox: http:\/\/127\.0\.0\.1:(\d+) — set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET to connect a real workspace/.exec(
+            app.output(),
+          ))
+      ) {
         if (Date.now() > deadline) throw new Error(`The sandbox did not start:\n${app.output()}`);
         await new Promise((resolve) => setTimeout(resolve, 100));
       }

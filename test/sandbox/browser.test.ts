@@ -9,7 +9,8 @@ import { startSandbox, type Sandbox } from "../../src/sandbox/start.ts";
 
 const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
 const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) console.log(`SKIPPED: no Chromium (looked at ${CHROMIUM}; install it with apt-get install -y chromium)`);
+if (!hasChromium)
+  console.log(`SKIPPED: no Chromium (looked at ${CHROMIUM}; install it with apt-get install -y chromium)`);
 
 const SHOTS = path.resolve(import.meta.dirname, "../../test-results/sandbox");
 
@@ -44,7 +45,9 @@ describe.skipIf(!hasChromium)("the sandbox in Chromium", { timeout: 90_000 }, ()
     sandbox.slack.workspace.modals.clear();
   });
 
-  async function as(person: "Sam Rivera (staff)" | "Alex Chen (staff)" | "Maria Lopez (manager)" | "Jordan Lee (admin)") {
+  async function as(
+    person: "Sam Rivera (staff)" | "Alex Chen (staff)" | "Maria Lopez (manager)" | "Jordan Lee (admin)",
+  ) {
     await page.getByLabel("Acting as").selectOption({ label: person });
   }
   async function openChannel(name: string) {
@@ -80,7 +83,10 @@ describe.skipIf(!hasChromium)("the sandbox in Chromium", { timeout: 90_000 }, ()
     await messages().getByText("Mrs Chen's order").first().waitFor();
     await as("Alex Chen (staff)");
     await page.getByRole("link", { name: "Delight — Messages" }).click();
-    await messages().getByText(/approved/i).first().waitFor();
+    await messages()
+      .getByText(/approved/i)
+      .first()
+      .waitFor();
     expect(pageErrors).toEqual([]);
   });
 
@@ -106,7 +112,10 @@ describe.skipIf(!hasChromium)("the sandbox in Chromium", { timeout: 90_000 }, ()
   it("shows user text as text: a story with <script> and <img onerror> stays inert", async () => {
     await as("Sam Rivera (staff)");
     await openChannel("general");
-    await send("general", "/delight @alex Fixed it <script>window.pwned=1</script> <img src=x onerror=window.pwned=2> #listen");
+    await send(
+      "general",
+      "/delight @alex Fixed it <script>window.pwned=1</script> <img src=x onerror=window.pwned=2> #listen",
+    );
     await openChannel("delight-approvals");
     await messages().getByText("<script>window.pwned=1</script>").first().waitFor();
     await messages().getByText("<img src=x onerror=window.pwned=2>").first().waitFor();
@@ -120,21 +129,34 @@ describe.skipIf(!hasChromium)("the sandbox in Chromium", { timeout: 90_000 }, ()
     await send("general", "/oops @alex Acme Corp: the invoice was sent to the wrong address twice");
     await as("Alex Chen (staff)");
     await page.getByRole("link", { name: "Delight — Messages" }).click();
-    await messages().getByText(/OOPS-\d+/).first().waitFor();
+    await messages()
+      .getByText(/OOPS-\d+/)
+      .first()
+      .waitFor();
     const before = await messages().getByRole("article").count();
     await page.getByRole("button", { name: "+1 day" }).click();
     await expect.poll(() => messages().getByRole("article").count(), { timeout: 20_000 }).toBeGreaterThan(before);
-    await messages().getByText(/overdue/i).first().waitFor();
+    await messages()
+      .getByText(/overdue/i)
+      .first()
+      .waitFor();
     await shot("oops-overdue");
     await as("Maria Lopez (manager)");
     await openChannel("delight-approvals");
-    await messages().getByText(/overdue/i).first().waitFor();
+    await messages()
+      .getByText(/overdue/i)
+      .first()
+      .waitFor();
   });
 
   it("App Home shows the open case", async () => {
     await as("Alex Chen (staff)");
     await page.getByRole("link", { name: "Delight — Home" }).click();
-    await page.getByRole("main").getByText(/OOPS-\d+/).first().waitFor();
+    await page
+      .getByRole("main")
+      .getByText(/OOPS-\d+/)
+      .first()
+      .waitFor();
     await shot("home");
   });
 
@@ -163,7 +185,10 @@ describe.skipIf(!hasChromium)("the sandbox in Chromium", { timeout: 90_000 }, ()
     expect(await response.json()).toMatchObject({ ok: false, error: "invalid_blocks" });
     const panel = page.getByRole("region", { name: "Developer panel" });
     await panel.getByText("invalid_blocks").first().waitFor();
-    await panel.getByText(/at most 3000 characters/).first().waitFor();
+    await panel
+      .getByText(/at most 3000 characters/)
+      .first()
+      .waitFor();
     await shot("developer-panel");
   });
 });

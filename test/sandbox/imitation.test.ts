@@ -10,34 +10,64 @@ import { SignedSlackClient } from "../../src/sandbox/signed-requests.ts";
 import { SlackStandIn } from "../../src/sandbox/slack-imitation.ts";
 
 const section = (text: string) => ({ type: "section", text: { type: "mrkdwn", text } });
-const button = (actionId: string, text = "Go") => ({ type: "button", action_id: actionId, text: { type: "plain_text", text } });
+const button = (actionId: string, text = "Go") => ({
+  type: "button",
+  action_id: actionId,
+  text: { type: "plain_text", text },
+});
 
 describe("Block Kit rules", () => {
   it("accepts what the app sends: sections, fields, context, actions, input blocks in a modal", () => {
-    expect(blockProblems([section("hi"), { type: "divider" }, { type: "actions", elements: [button("a"), button("b")] }], "message")).toEqual([]);
+    expect(
+      blockProblems(
+        [section("hi"), { type: "divider" }, { type: "actions", elements: [button("a"), button("b")] }],
+        "message",
+      ),
+    ).toEqual([]);
     const modal = {
       type: "modal",
       title: { type: "plain_text", text: "Nominate for delight" },
       submit: { type: "plain_text", text: "Nominate" },
       blocks: [
-        { type: "input", block_id: "one", label: { type: "plain_text", text: "Who" }, element: { type: "multi_users_select", action_id: "input" } },
-        { type: "input", block_id: "two", label: { type: "plain_text", text: "Story" }, element: { type: "plain_text_input", action_id: "input" } },
+        {
+          type: "input",
+          block_id: "one",
+          label: { type: "plain_text", text: "Who" },
+          element: { type: "multi_users_select", action_id: "input" },
+        },
+        {
+          type: "input",
+          block_id: "two",
+          label: { type: "plain_text", text: "Story" },
+          element: { type: "plain_text_input", action_id: "input" },
+        },
       ],
     };
     expect(viewProblems(modal)).toEqual([]);
   });
 
   it("refuses what Slack refuses: too many blocks, long texts, duplicate ids, missing fields", () => {
-    expect(blockProblems(Array.from({ length: 51 }, () => section("x")), "message")).toContain("blocks: at most 50 blocks (has 51)");
+    expect(
+      blockProblems(
+        Array.from({ length: 51 }, () => section("x")),
+        "message",
+      ),
+    ).toContain("blocks: at most 50 blocks (has 51)");
     expect(blockProblems([section("x".repeat(3001))], "message")[0]).toMatch(/at most 3000 characters/);
-    expect(blockProblems([{ type: "header", text: { type: "plain_text", text: "h".repeat(151) } }], "message")[0]).toMatch(/150/);
-    expect(blockProblems([{ type: "actions", elements: [button("same"), button("same")] }], "message")[0]).toMatch(/duplicate action_id/);
+    expect(
+      blockProblems([{ type: "header", text: { type: "plain_text", text: "h".repeat(151) } }], "message")[0],
+    ).toMatch(/150/);
+    expect(blockProblems([{ type: "actions", elements: [button("same"), button("same")] }], "message")[0]).toMatch(
+      /duplicate action_id/,
+    );
     expect(blockProblems([{ type: "actions", elements: [button("a", "b".repeat(76))] }], "message")[0]).toMatch(/75/);
     expect(blockProblems([{ type: "section" }], "message")).toEqual(["blocks[0]: needs text or fields"]);
     expect(blockProblems([{ type: "image", image_url: "https://x/y.png" }], "message")[0]).toMatch(/alt_text/);
     expect(blockProblems([{ type: "image", alt_text: "chart", slack_file: { id: "F1" } }], "message")).toEqual([]);
     expect(blockProblems([{ type: "bogus" }], "message")[0]).toMatch(/unknown block type/);
-    expect(viewProblems({ type: "modal", title: { type: "plain_text", text: "t".repeat(25) }, blocks: [] })[0]).toMatch(/24/);
+    expect(viewProblems({ type: "modal", title: { type: "plain_text", text: "t".repeat(25) }, blocks: [] })[0]).toMatch(
+      /24/,
+    );
   });
 });
 
@@ -50,22 +80,39 @@ describe("the Web API imitation", () => {
   afterAll(() => slack.stop());
 
   const call = async (method: string, args: Record<string, unknown>) =>
-    (await (await fetch(`${api}${method}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(args) })).json()) as Record<string, unknown>;
+    (await (
+      await fetch(`${api}${method}`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(args),
+      })
+    ).json()) as Record<string, unknown>;
 
   it("answers unknown_method for a method Slack does not have, and records it for the developer panel", async () => {
-    expect(await call("chat.postMessageNow", { channel: "C1", text: "x" })).toMatchObject({ ok: false, error: "unknown_method" });
+    expect(await call("chat.postMessageNow", { channel: "C1", text: "x" })).toMatchObject({
+      ok: false,
+      error: "unknown_method",
+    });
     expect(slack.workspace.problems.at(-1)).toMatchObject({ method: "chat.postMessageNow", error: "unknown_method" });
   });
 
   it("refuses invalid blocks without posting, and posts valid ones", async () => {
-    expect(await call("chat.postMessage", { channel: "C1", text: "x", blocks: [{ type: "section" }] })).toMatchObject({ ok: false, error: "invalid_blocks" });
+    expect(await call("chat.postMessage", { channel: "C1", text: "x", blocks: [{ type: "section" }] })).toMatchObject({
+      ok: false,
+      error: "invalid_blocks",
+    });
     expect(slack.messages.get("C1")).toBeUndefined();
-    expect(await call("chat.postMessage", { channel: "C1", text: "x", blocks: [section("ok")] })).toMatchObject({ ok: true });
+    expect(await call("chat.postMessage", { channel: "C1", text: "x", blocks: [section("ok")] })).toMatchObject({
+      ok: true,
+    });
     expect(slack.messages.get("C1")).toHaveLength(1);
   });
 
   it("takes file uploads (files.uploadV2's three steps) and posts the file to the channel", async () => {
-    const url = (await call("files.getUploadURLExternal", { filename: "stories.csv", length: 5 })) as { upload_url: string; file_id: string };
+    const url = (await call("files.getUploadURLExternal", { filename: "stories.csv", length: 5 })) as {
+      upload_url: string;
+      file_id: string;
+    };
     await fetch(url.upload_url, { method: "POST", body: "a,b\n" });
     await call("files.completeUploadExternal", { files: [{ id: url.file_id, title: "Stories" }], channel_id: "C2" });
     expect(slack.workspace.files.get(url.file_id)?.bytes?.toString()).toBe("a,b\n");
@@ -79,7 +126,10 @@ describe("the sandbox's relay", () => {
     const slack = new SlackStandIn();
     slack.addUser({ id: "U0ALEX", name: "alex" });
     slack.workspace.channels.set("C0GENERAL", { id: "C0GENERAL", name: "general" });
-    const relay = new SandboxRelay(slack, new SignedSlackClient("http://127.0.0.1:1", "s", "T", "http://127.0.0.1:1/respond/"));
+    const relay = new SandboxRelay(
+      slack,
+      new SignedSlackClient("http://127.0.0.1:1", "s", "T", "http://127.0.0.1:1/respond/"),
+    );
     expect(relay.escape("@alex fixed it in #general <b> & more #listen @nobody")).toBe(
       "<@U0ALEX|alex> fixed it in <#C0GENERAL|general> &lt;b&gt; &amp; more #listen @nobody",
     );
@@ -97,7 +147,13 @@ describe("start-up mode", () => {
 
   it("offers the commands and message shortcuts of manifest.yml", () => {
     const manifest = readManifest(path.resolve(import.meta.dirname, "../../manifest.yml"));
-    expect(manifest.commands.map((c) => c.command)).toEqual(expect.arrayContaining(["/delight", "/oops", "/surprise", "/delight-admin"]));
-    expect(manifest.shortcuts).toContainEqual({ name: "Nominate for delight", callbackId: "nominate_message", type: "message" });
+    expect(manifest.commands.map((c) => c.command)).toEqual(
+      expect.arrayContaining(["/delight", "/oops", "/surprise", "/delight-admin"]),
+    );
+    expect(manifest.shortcuts).toContainEqual({
+      name: "Nominate for delight",
+      callbackId: "nominate_message",
+      type: "message",
+    });
   });
 });

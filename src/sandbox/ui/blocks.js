@@ -6,14 +6,53 @@ import htm from "/vendor/htm.js";
 export const html = htm.bind(h);
 
 const EMOJI = {
-  white_check_mark: "✅", heavy_check_mark: "✔️", ballot_box_with_check: "☑️", sparkles: "✨", warning: "⚠️",
-  red_circle: "🔴", tada: "🎉", gift: "🎁", lock: "🔒", hourglass_flowing_sand: "⏳", hourglass: "⌛",
-  rotating_light: "🚨", information_source: "ℹ️", star2: "🌟", star: "⭐", link: "🔗", label: "🏷️",
-  arrows_counterclockwise: "🔄", wave: "👋", seedling: "🌱", repeat: "🔁", raised_hands: "🙌",
-  outbox_tray: "📤", inbox_tray: "📥", no_entry_sign: "🚫", memo: "📝", mag: "🔍", handshake: "🤝",
-  ear: "👂", bust_in_silhouette: "👤", alarm_clock: "⏰", heart: "❤️", "+1": "👍", clap: "👏",
-  trophy: "🏆", bulb: "💡", calendar: "📅", bar_chart: "📊", x: "❌", eyes: "👀", fire: "🔥",
-  pray: "🙏", chart_with_upwards_trend: "📈", thumbsup: "👍", coffee: "☕", email: "📧", speech_balloon: "💬",
+  white_check_mark: "✅",
+  heavy_check_mark: "✔️",
+  ballot_box_with_check: "☑️",
+  sparkles: "✨",
+  warning: "⚠️",
+  red_circle: "🔴",
+  tada: "🎉",
+  gift: "🎁",
+  lock: "🔒",
+  hourglass_flowing_sand: "⏳",
+  hourglass: "⌛",
+  rotating_light: "🚨",
+  information_source: "ℹ️",
+  star2: "🌟",
+  star: "⭐",
+  link: "🔗",
+  label: "🏷️",
+  arrows_counterclockwise: "🔄",
+  wave: "👋",
+  seedling: "🌱",
+  repeat: "🔁",
+  raised_hands: "🙌",
+  outbox_tray: "📤",
+  inbox_tray: "📥",
+  no_entry_sign: "🚫",
+  memo: "📝",
+  mag: "🔍",
+  handshake: "🤝",
+  ear: "👂",
+  bust_in_silhouette: "👤",
+  alarm_clock: "⏰",
+  heart: "❤️",
+  "+1": "👍",
+  clap: "👏",
+  trophy: "🏆",
+  bulb: "💡",
+  calendar: "📅",
+  bar_chart: "📊",
+  x: "❌",
+  eyes: "👀",
+  fire: "🔥",
+  pray: "🙏",
+  chart_with_upwards_trend: "📈",
+  thumbsup: "👍",
+  coffee: "☕",
+  email: "📧",
+  speech_balloon: "💬",
 };
 
 export function emoji(name) {
@@ -94,7 +133,9 @@ function Image({ element, ctx, className }) {
   const src = imageSource(element, ctx);
   return src
     ? html`<img class=${className} src=${src} alt=${element.alt_text ?? ""} />`
-    : html`<span class=${`${className} image-placeholder`} role="img" aria-label=${element.alt_text ?? "image"}>🖼 ${element.alt_text}</span>`;
+    : html`<span class=${`${className} image-placeholder`} role="img" aria-label=${element.alt_text ?? "image"}
+        >🖼 ${element.alt_text}</span
+      >`;
 }
 
 /** An interactive element outside an input block (message, Home, modal actions). */
@@ -103,29 +144,46 @@ function Element({ element, block, ctx }) {
     ctx.onAction?.({ type: element.type, action_id: element.action_id, block_id: block.block_id, ...action });
   switch (element.type) {
     case "button":
-      return html`<button class=${`btn ${element.style ?? ""}`} type="button" onClick=${() => fire({ value: element.value, text: element.text })}>
+      return html`<button
+        class=${`btn ${element.style ?? ""}`}
+        type="button"
+        onClick=${() => fire({ value: element.value, text: element.text })}
+      >
         ${textObject(element.text, ctx)}
       </button>`;
     case "static_select":
     case "overflow": {
       const options = element.options ?? (element.option_groups ?? []).flatMap((g) => g.options);
       const label = element.type === "overflow" ? "More actions" : (element.placeholder?.text ?? "Choose");
-      return html`<select aria-label=${label} onChange=${(e) => {
-        const chosen = options.find((o) => o.value === e.currentTarget.value);
-        if (chosen) fire(element.type === "overflow" ? { selected_option: option(chosen) } : { selected_option: option(chosen) });
-        e.currentTarget.value = "";
-      }}>
+      return html`<select
+        aria-label=${label}
+        onChange=${(e) => {
+          const chosen = options.find((o) => o.value === e.currentTarget.value);
+          if (chosen)
+            fire(
+              element.type === "overflow" ? { selected_option: option(chosen) } : { selected_option: option(chosen) },
+            );
+          e.currentTarget.value = "";
+        }}
+      >
         <option value="">${element.type === "overflow" ? "⋯" : label}</option>
         ${options.map((o) => html`<option value=${o.value}>${textObject(o.text, ctx)}</option>`)}
       </select>`;
     }
     case "users_select":
-      return html`<select aria-label=${element.placeholder?.text ?? "Choose a person"} onChange=${(e) => fire({ selected_user: e.currentTarget.value })}>
+      return html`<select
+        aria-label=${element.placeholder?.text ?? "Choose a person"}
+        onChange=${(e) => fire({ selected_user: e.currentTarget.value })}
+      >
         <option value="">${element.placeholder?.text ?? "Choose a person"}</option>
         ${(ctx.users ?? []).filter((u) => !u.is_bot).map((u) => html`<option value=${u.id}>${u.real_name ?? u.name}</option>`)}
       </select>`;
     case "datepicker":
-      return html`<input type="date" aria-label=${element.placeholder?.text ?? "Date"} onChange=${(e) => fire({ selected_date: e.currentTarget.value })} />`;
+      return html`<input
+        type="date"
+        aria-label=${element.placeholder?.text ?? "Date"}
+        onChange=${(e) => fire({ selected_date: e.currentTarget.value })}
+      />`;
     case "image":
       return html`<${Image} element=${element} ctx=${ctx} className="context-image" />`;
     default:
@@ -143,7 +201,10 @@ function RichText({ block, ctx }) {
       if (el.style?.strike) node = html`<s>${node}</s>`;
       return node;
     }
-    if (el.type === "link") return safeUrl(el.url) ? html`<a href=${el.url} target="_blank" rel="noopener noreferrer">${el.text ?? el.url}</a>` : el.text;
+    if (el.type === "link")
+      return safeUrl(el.url)
+        ? html`<a href=${el.url} target="_blank" rel="noopener noreferrer">${el.text ?? el.url}</a>`
+        : el.text;
     if (el.type === "user") return entity(`@${el.user_id}`, ctx);
     if (el.type === "channel") return entity(`#${el.channel_id}`, ctx);
     if (el.type === "emoji") return emoji(el.name);
@@ -159,7 +220,13 @@ function RichText({ block, ctx }) {
         return html`<pre>${(el.elements ?? []).map(leaf)}</pre>`;
       case "rich_text_list": {
         const items = (el.elements ?? []).map((item) => html`<li>${(item.elements ?? []).map(leaf)}</li>`);
-        return el.style === "ordered" ? html`<ol>${items}</ol>` : html`<ul>${items}</ul>`;
+        return el.style === "ordered"
+          ? html`<ol>
+              ${items}
+            </ol>`
+          : html`<ul>
+              ${items}
+            </ul>`;
       }
       default:
         return "";
@@ -184,7 +251,9 @@ export function Block({ block, ctx }) {
     case "context":
       return html`<div class="block-context">
         ${(block.elements ?? []).map((e) =>
-          e.type === "image" ? html`<${Element} element=${e} block=${block} ctx=${ctx} />` : html`<span>${textObject(e, ctx)}</span>`,
+          e.type === "image"
+            ? html`<${Element} element=${e} block=${block} ctx=${ctx} />`
+            : html`<span>${textObject(e, ctx)}</span>`,
         )}
       </div>`;
     case "divider":
@@ -208,5 +277,7 @@ export function Block({ block, ctx }) {
 }
 
 export function Blocks({ blocks, ctx }) {
-  return html`<div class="blocks">${(blocks ?? []).map((block, i) => html`<${Block} key=${block.block_id ?? i} block=${{ ...block, block_id: block.block_id ?? `b${i}` }} ctx=${ctx} />`)}</div>`;
+  return html`<div class="blocks">
+    ${(blocks ?? []).map((block, i) => html`<${Block} key=${block.block_id ?? i} block=${{ ...block, block_id: block.block_id ?? `b${i}` }} ctx=${ctx} />`)}
+  </div>`;
 }
