@@ -65,7 +65,7 @@ describe("npm start", () => {
   it("without Slack variables outside production, serves the sandbox on loopback only", async () => {
     const app = run(baseEnv({ PORT: "0" }));
     try {
-      const deadline = Date.now() + 20_000;
+      const deadline = Date.now() + 60_000;
       let match: RegExpExecArray | null = null;
       while (
         !(match =
@@ -92,7 +92,7 @@ describe("npm start", () => {
       app.child.kill("SIGTERM");
     }
     expect(await app.exited).toBe(0);
-  });
+  }, 90_000);
 
   describe.each(databaseTargets())("with configuration on $name", (target) => {
     const slack = new SlackStandIn();

@@ -109,6 +109,34 @@ describe.skipIf(!hasChromium)("the sandbox in Chromium", { timeout: 90_000 }, ()
     await messages().getByText("Called the customer back on a Sunday").first().waitFor();
   });
 
+  it("turns a message into a nomination (shortcut), offers @people while typing, and approves with a ✅ reaction", async () => {
+    await as("Sam Rivera (staff)");
+    await openChannel("general");
+    const box = page.getByRole("textbox", { name: "Message #general" });
+    await box.fill("Thanks @al");
+    await page.getByRole("option").filter({ hasText: "@alex" }).getByRole("button").click();
+    expect(await box.inputValue()).toBe("Thanks @alex ");
+    await box.fill("Thank you so much, you saved our launch! (a customer)");
+    await box.press("Enter");
+    const message = messages().getByRole("article").filter({ hasText: "you saved our launch" });
+    await message.hover();
+    await message.getByRole("button", { name: "More message actions" }).click();
+    await message.getByRole("menuitem", { name: "Nominate for delight" }).click();
+    const dialog = page.getByRole("dialog");
+    await dialog.waitFor();
+    expect(await dialog.getByLabel("The story").inputValue()).toContain("you saved our launch");
+    await dialog.getByLabel("Who delighted a customer?").selectOption({ label: "Alex Chen (staff)" });
+    await dialog.getByRole("button", { name: "Nominate" }).click();
+    await dialog.waitFor({ state: "hidden" });
+
+    await as("Maria Lopez (manager)");
+    await openChannel("delight-approvals");
+    const card = messages().getByRole("article").filter({ hasText: "you saved our launch" });
+    await card.hover();
+    await card.getByRole("button", { name: "React with ✅" }).click();
+    await card.getByText("Approved").waitFor();
+  });
+
   it("shows user text as text: a story with <script> and <img onerror> stays inert", async () => {
     await as("Sam Rivera (staff)");
     await openChannel("general");
