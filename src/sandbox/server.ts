@@ -107,6 +107,17 @@ export class SandboxServer {
 
   private route(req: IncomingMessage, res: ServerResponse): void {
     const path = (req.url ?? "/").split("?")[0] ?? "/";
+    // Only pages of this machine's loopback address: a name resolving to 127.0.0.1 (DNS
+    // rebinding) gets nothing, and actions need a JSON request, which another site's page
+    // can't send here without a CORS preflight the sandbox never answers.
+    if (!/^(127\.0\.0\.1|localhost)(:\d+)?$/.test(req.headers.host ?? "")) {
+      res.writeHead(403, { "content-type": "text/plain" }).end("The Delight sandbox answers on 127.0.0.1 only.");
+      return;
+    }
+    if (path === "/sandbox/act" && !(req.headers["content-type"] ?? "").startsWith("application/json")) {
+      res.writeHead(415, { "content-type": "text/plain" }).end("Send JSON.");
+      return;
+    }
     if (SlackStandIn.serves(path)) return this.options.slack.handle(req, res);
     if (req.method === "GET" && path === "/sandbox/state") return this.sendJson(res, 200, this.state(req));
     if (req.method === "POST" && path === "/sandbox/act") {

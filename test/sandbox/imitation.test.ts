@@ -157,3 +157,31 @@ describe("start-up mode", () => {
     });
   });
 });
+
+describe("the sandbox server", () => {
+  it("answers pages of its loopback address only, and actions only as JSON", async () => {
+    const { startSandbox } = await import("../../src/sandbox/start.ts");
+    const { createLogger } = await import("../../src/app.ts");
+    const sandbox = await startSandbox({ port: 0, env: { LOG_LEVEL: "error" }, logger: createLogger("error") });
+    try {
+      const port = new URL(sandbox.url).port;
+      const { request } = await import("node:http");
+      const status = (headers: Record<string, string>, method = "GET", path = "/") =>
+        new Promise<number>((resolve, reject) => {
+          const req = request({ host: "127.0.0.1", port, path, method, headers }, (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          });
+          req.on("error", reject);
+          req.end(method === "POST" ? '{"type":"demo"}' : undefined);
+        });
+      expect(await status({ host: `127.0.0.1:${port}` })).toBe(200);
+      expect(await status({ host: `evil.example:${port}` })).toBe(403);
+      expect(await status({ host: `127.0.0.1:${port}`, "content-type": "text/plain" }, "POST", "/sandbox/act")).toBe(
+        415,
+      );
+    } finally {
+      await sandbox.stop();
+    }
+  }, 60_000);
+});

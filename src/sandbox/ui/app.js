@@ -18,8 +18,10 @@ async function post(body) {
 }
 
 function route() {
-  const match = /^#\/(c|home)\/?(.*)$/.exec(location.hash);
+  const match = /^#\/(c|home|dm)\/?(.*)$/.exec(location.hash);
   if (match?.[1] === "home") return { kind: "home" };
+  // The app's DM with whoever is acting: it follows the "Acting as" switch.
+  if (match?.[1] === "dm") return { kind: "channel", dm: true };
   return { kind: "channel", id: match?.[2] || "C0GENERAL" };
 }
 
@@ -225,7 +227,9 @@ function App() {
   if (!state) return html`<p class="loading">Loading…</p>`;
 
   const channels = state.channels;
-  const channel = channels.find((c) => c.id === where.id) ?? channels.find((c) => c.id === "C0GENERAL");
+  const dmId = `D${user}`;
+  const channelId = where.dm ? dmId : where.id;
+  const channel = channels.find((c) => c.id === channelId) ?? channels.find((c) => c.id === "C0GENERAL");
   const ctx = { users: state.users, channels, act };
   const all = state.messages[channel?.id] ?? [];
   const ephemerals = state.ephemerals.filter((e) => e.channel === channel?.id).map((e) => ({ ...e, ephemeral: true }));
@@ -236,7 +240,6 @@ function App() {
   const repliesOf = (ts) => all.filter((m) => m.thread_ts === ts && m.ts !== ts);
   const threadParent = thread && (state.messages[thread.channel] ?? []).find((m) => m.ts === thread.ts);
   const label = channel?.user ? `Message Delight` : `Message #${channel?.name}`;
-  const dmId = `D${user}`;
 
   return html`<div class=${`workspace ${busy ? "busy" : ""}`}>
     <nav class="sidebar" aria-label="Workspace">
@@ -262,9 +265,7 @@ function App() {
       <ul>
         <li><a href="#/home" aria-current=${where.kind === "home" ? "page" : undefined}>Delight — Home</a></li>
         <li>
-          <a href=${`#/c/${dmId}`} aria-current=${channel?.id === dmId && where.kind === "channel" ? "page" : undefined}
-            >Delight — Messages</a
-          >
+          <a href="#/dm" aria-current=${where.dm ? "page" : undefined}>Delight — Messages</a>
         </li>
       </ul>
       <section class="time-travel" aria-label="Time travel">
