@@ -279,7 +279,12 @@ function summarise(latencies: number[], errors: number, seconds: number): LoadRe
 /** Closed loop: `total` requests over `concurrency` keep-alive connections. */
 export async function loadTest(
   port: number,
-  options: { total: number; concurrency: number; makeRequest: (i: number) => SignedRequest },
+  options: {
+    total: number;
+    concurrency: number;
+    makeRequest: (i: number) => SignedRequest;
+    onAnswer?: (i: number, status: number) => void;
+  },
 ): Promise<LoadResult> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: options.concurrency });
   const latencies: number[] = [];
@@ -288,11 +293,13 @@ export async function loadTest(
   const started = performance.now();
   const worker = async () => {
     while (next < options.total) {
-      const request = options.makeRequest(next++);
+      const i = next++;
+      const request = options.makeRequest(i);
       const t0 = performance.now();
       const status = await post(port, request, agent);
       latencies.push(performance.now() - t0);
       if (status !== 200) errors++;
+      options.onAnswer?.(i, status);
     }
   };
   await Promise.all(Array.from({ length: options.concurrency }, worker));

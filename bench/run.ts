@@ -11,7 +11,9 @@ import { runDigestScenario } from "./digest.ts";
 import { runReminderTickScenario } from "./reminder-tick.ts";
 import { printSummary } from "./report.ts";
 import { runBurst } from "./scenarios/burst.ts";
+import { runChart } from "./scenarios/chart.ts";
 import { runClosedLoop } from "./scenarios/closed-loop.ts";
+import { runExport } from "./scenarios/export.ts";
 import { runKill } from "./scenarios/kill.ts";
 import { runMemory } from "./scenarios/memory.ts";
 import { runNominations } from "./scenarios/nominations.ts";
@@ -34,6 +36,8 @@ const scenarios: Record<string, (ctx: BenchContext) => Promise<void>> = {
   memory: runMemory,
   surprises: (ctx) => runSurprisesScenario(ctx.slack, ctx.apiUrl),
   digest: () => runDigestScenario(),
+  export: runExport,
+  chart: () => runChart(),
   reminders: async (ctx) => {
     for (const kind of available(ctx, ["pglite-memory", "postgres"])) {
       await runReminderTickScenario(ctx.slack, ctx.apiUrl, {

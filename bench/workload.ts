@@ -82,7 +82,12 @@ export class NominationWorkload {
     );
     // The setting is stored before the ack, which carries the answer: a 200 means it is set.
     const result = await burst(port, requests);
-    if (result.errors > 0) throw new Error(`${result.errors} of ${requests.length} admin commands failed`);
+    if (result.errors > 0) {
+      const statuses = result.answers.filter((a) => a.status !== 200).map((a) => a.status);
+      throw new Error(
+        `${result.errors} of ${requests.length} admin commands failed (HTTP ${[...new Set(statuses)].join(", ")})`,
+      );
+    }
     // Let the channel-join jobs run before the measured part starts.
     const channels = new Set(this.teams.map((team) => team.channel));
     await this.slack

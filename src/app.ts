@@ -8,7 +8,11 @@ import type { Config } from "./config.ts";
 import type { Database } from "./db/database.ts";
 import type { AppDeps } from "./deps.ts";
 import { registerAdminFeature } from "./features/admin/listeners.ts";
+import { registerExportFeature } from "./features/export/listeners.ts";
+import { registerInsightsFeature } from "./features/insights/listeners.ts";
 import { registerDigestFeature } from "./features/digest/listeners.ts";
+import { registerDumbRulesFeature } from "./features/dumbrules/listeners.ts";
+import { registerHoldingBackFeature } from "./features/holdingback/listeners.ts";
 import { registerHomeFeature } from "./features/home/listeners.ts";
 import { registerNominationsFeature } from "./features/nominations/listeners.ts";
 import { registerRecoveriesFeature } from "./features/recoveries/listeners.ts";
@@ -143,7 +147,8 @@ export function createDelightApp(options: DelightAppOptions): DelightApp {
   const outbox = new DurableOutbox({
     prisma: database.prisma,
     client: outboxClient,
-    pacer: new Pacer(database.prisma, { rates: options.pacing }),
+    // Instances behind a load balancer share PostgreSQL: they share the pace too.
+    pacer: new Pacer(database.prisma, { rates: options.pacing, shared: database.kind === "postgres" }),
     logger,
     hooks: {
       onSent: (method) => metrics.slackWrites.inc({ method }),
@@ -192,6 +197,10 @@ export function createDelightApp(options: DelightAppOptions): DelightApp {
   registerSurprisesFeature(app, deps);
   registerDigestFeature(app, deps);
   registerStoriesFeature(app, deps);
+  registerDumbRulesFeature(app, deps);
+  registerHoldingBackFeature(app, deps);
+  registerExportFeature(app, deps);
+  registerInsightsFeature(app, deps);
 
   // The scheduler only enqueues a job per due reminder or digest; the workers deliver them.
   const scheduler = createScheduler({ prisma: database.prisma, jobs: workers, clock: deps.clock, logger });

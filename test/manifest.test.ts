@@ -55,6 +55,21 @@ describe("manifest.yml", async () => {
     expect(surprise?.description?.length).toBeLessThanOrEqual(100);
   });
 
+  it("describes /dumbrule and /holdingback with their usage hints", () => {
+    const commands = manifest.features.slash_commands ?? [];
+    const dumbrule = commands.find((c) => c.command === "/dumbrule");
+    expect(dumbrule?.usage_hint).toMatch(/<rule>: <why it hurts customers>/);
+    expect(dumbrule?.usage_hint).toMatch(/list/);
+    expect(dumbrule?.description).toMatch(/rule/i);
+    const holdingback = commands.find((c) => c.command === "/holdingback");
+    expect(holdingback?.usage_hint).toMatch(/form/);
+    expect(holdingback?.description).toMatch(/holding you back/i);
+    for (const command of [dumbrule, holdingback]) {
+      expect(command?.description?.length).toBeLessThanOrEqual(100);
+      expect(command?.usage_hint?.length).toBeLessThanOrEqual(100);
+    }
+  });
+
   it("lists the bot events the app listens to", () => {
     const events = [...source.matchAll(/app\.event\(\s*"([^"]+)"/g)].map((m) => m[1]);
     const subscribed = manifest.settings.event_subscriptions.bot_events;

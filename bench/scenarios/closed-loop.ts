@@ -1,25 +1,36 @@
-// ack (closed loop): BENCH_REQUESTS `/delight-admin show` commands over BENCH_CONCURRENCY
-// keep-alive connections (a database read and a response_url reply each), throughput as a
-// ratio to the bare Bolt app; then how long the follow-up work takes to drain.
+// ack (closed loop): BENCH_REQUESTS `/delight` nominations over BENCH_CONCURRENCY keep-alive
+// connections, each recorded in the database before its ack (the durable intake), throughput as
+// a ratio to the bare Bolt app acking the same command; then how long the follow-up work (one
+// approval card per nomination, paced at about 1 message a second per channel) takes to drain.
 import { available, DATABASE_LABEL, withDelight, type BenchContext, type DatabaseKind } from "../context.ts";
-import { ADMIN_USER, formatRow, loadTest, metric, NOMINATOR, signedSlashCommand, sleep } from "../harness.ts";
-import { record, recordAtLeast } from "../report.ts";
+import { formatRow, loadTest, NOMINATOR, signedSlashCommand } from "../harness.ts";
+import { record, recordAtLeast, recordAtMost } from "../report.ts";
+import { describeVerdict, NominationWorkload } from "../workload.ts";
 
-const TOTAL = Number(process.env.BENCH_REQUESTS ?? 5000);
+const TOTAL = Number(process.env.BENCH_REQUESTS ?? 3000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 10);
-const DRAIN_TIMEOUT_MS = 180_000;
+// Cards are paced per approvals channel: spread them so the drain measures the app, not the pace.
+const WORKSPACES = Number(process.env.BENCH_LOOP_WORKSPACES ?? 100);
+const WARM_UP = 300;
+const DRAIN_TIMEOUT_MS = 300_000;
 const TARGET: Record<DatabaseKind, number> = { "pglite-memory": 0.25, "pglite-file": 0.25, postgres: 0.5 };
 
 export async function runClosedLoop(ctx: BenchContext): Promise<void> {
-  console.log(`\n== ack: closed loop, ${CONCURRENCY} connections, ${TOTAL} requests`);
+  console.log(`\n== ack: closed loop, ${CONCURRENCY} connections, ${TOTAL} /delight nominations`);
   const bare = await ctx.bare();
   const bareRun = (total: number) =>
     loadTest(bare.port, {
       total,
       concurrency: CONCURRENCY,
-      makeRequest: () => signedSlashCommand("/delight", "", NOMINATOR, `${ctx.slack.url}respond/bare`),
+      makeRequest: (i) =>
+        signedSlashCommand(
+          "/delight",
+          `<@UALICE|alice> bare ${i} re-shipped the order overnight #attention`,
+          NOMINATOR,
+          `${ctx.slack.url}respond/bare`,
+        ),
     });
-  await bareRun(500); // warm-up
+  await bareRun(WARM_UP);
   const baseline = await bareRun(TOTAL);
   console.log(formatRow(`bare Bolt: ack only`, baseline));
   record({
@@ -32,36 +43,35 @@ export async function runClosedLoop(ctx: BenchContext): Promise<void> {
   for (const kind of available(ctx, ["pglite-memory", "postgres"])) {
     await withDelight(ctx, kind, async (app) => {
       const label = DATABASE_LABEL[kind];
-      const run = (total: number, tag: string) =>
+      const workload = new NominationWorkload(ctx.slack, `loop${kind === "postgres" ? "pg" : "mem"}`, WORKSPACES);
+      await workload.setUp(app.port).catch((error: unknown) => {
+        throw new Error(`${String(error)}\n${app.output().slice(-3000)}`);
+      });
+      const acked: number[] = [];
+      const run = (total: number, from: number) =>
         loadTest(app.port, {
           total,
           concurrency: CONCURRENCY,
-          makeRequest: (i) =>
-            signedSlashCommand("/delight-admin", "show", ADMIN_USER, `${ctx.slack.url}respond/${tag}-${i}`),
+          makeRequest: (i) => workload.requests(1, from + i)[0]!,
+          onAnswer: (i, status) => {
+            if (status === 200) acked.push(from + i);
+          },
         });
-      const tag = `loop${kind === "postgres" ? "pg" : "mem"}`;
-      await run(500, `${tag}warm`);
-      const result = await run(TOTAL, tag);
-      const finishedAt = Date.now();
-      console.log(formatRow(`Delight (${label}): /delight-admin show`, result, baseline));
-      // Drained: every reply reached response_url and (where the app reports it) no job waits.
-      const replied = () =>
-        ctx.slack.responses().filter((r) => String(r.args.response_id).startsWith(`${tag}-`)).length;
-      let drainedAfter: number | undefined;
-      while (Date.now() - finishedAt < DRAIN_TIMEOUT_MS) {
-        const waiting = await metric(app.port, "delight_jobs_waiting");
-        if (replied() >= TOTAL && (waiting ?? 0) === 0) {
-          drainedAfter = (Date.now() - finishedAt) / 1000;
-          break;
-        }
-        await sleep(100);
-      }
+      await run(WARM_UP, 0);
+      const result = await run(TOTAL, WARM_UP);
+      console.log(formatRow(`Delight (${label}): /delight nominations`, result, baseline));
+      const drainedAfter = await workload.waitForCards(acked, DRAIN_TIMEOUT_MS);
+      const verdict = workload.verdict(acked);
       console.log(
-        `  follow-up work drained ${drainedAfter === undefined ? `NOT within ${DRAIN_TIMEOUT_MS / 1000} s` : `${drainedAfter.toFixed(1)} s after the last ack`} (${replied()} of ${TOTAL} response_url replies)`,
+        `  follow-up work: ${describeVerdict(verdict)}; ` +
+          (drainedAfter === undefined
+            ? `NOT drained within ${DRAIN_TIMEOUT_MS / 1000} s`
+            : `every card up ${drainedAfter.toFixed(1)} s after the last ack (${WORKSPACES} approvals channels, paced)`),
       );
       const scenario = `ack (closed loop, ${label})`;
       recordAtLeast(scenario, "req/s ÷ bare Bolt's", result.throughput / baseline.throughput, TARGET[kind], "×");
       record({ scenario, measure: "ack p99", value: `${result.p99.toFixed(1)} ms`, target: "–" });
+      recordAtMost(scenario, "acknowledged without a card / twice", verdict.missing + verdict.doubled, 0, "", 0);
       record({
         scenario,
         measure: "follow-up drained after",

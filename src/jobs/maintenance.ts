@@ -1,4 +1,4 @@
-// Housekeeping for the job and outbox tables: finished rows are kept a week (so a late retry
+// Housekeeping for the job, outbox and pacing tables: finished rows are kept a week (so a late retry
 // of the same key still finds its answer, and for looking back), then deleted. Dead letters
 // stay until an admin retries them. Runs hourly on every instance; deleting is idempotent.
 import type { Logger } from "@slack/bolt";
@@ -11,6 +11,10 @@ export async function pruneFinishedWork(prisma: Db, now: Date = new Date()): Pro
   const before = new Date(now.getTime() - KEEP_FINISHED_MS);
   const jobs = await prisma.job.deleteMany({ where: { status: "done", finishedAt: { lt: before } } });
   const writes = await prisma.slackWrite.deleteMany({ where: { status: "sent", sentAt: { lt: before } } });
+  // Pacing state of channels quiet for a day (a lane idle that long has its full burst again).
+  const idleSince = now.getTime() - 24 * 60 * 60_000;
+  await prisma.slackPaceLane.deleteMany({ where: { tatMs: { lt: idleSince } } });
+  await prisma.slackRateGate.deleteMany({ where: { notBefore: { lt: new Date(idleSince) } } });
   return { jobs: jobs.count, writes: writes.count };
 }
 

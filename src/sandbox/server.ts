@@ -174,7 +174,10 @@ export class SandboxServer {
       res.writeHead(404).end();
       return;
     }
-    const type = file.contentType?.startsWith("image/") ? file.contentType : "application/octet-stream";
+    const byName: Record<string, string> = { png: "image/png", jpg: "image/jpeg", gif: "image/gif", csv: "text/csv" };
+    const type = file.contentType?.startsWith("image/")
+      ? file.contentType
+      : (byName[(file.filename ?? "").split(".").pop() ?? ""] ?? "application/octet-stream");
     res.writeHead(200, { "content-type": type, "x-content-type-options": "nosniff" });
     res.end(file.bytes);
   }

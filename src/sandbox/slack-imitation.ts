@@ -38,6 +38,10 @@ export class SlackStandIn {
   readonly users = this.workspace.users;
   /** Channels the app is a member of; conversations.info answers from it. */
   readonly memberOf = this.workspace.memberOf;
+  /** Members of each channel, for conversations.members. */
+  readonly channelMembers = this.workspace.channelMembers;
+  /** Bytes posted to each upload URL (files.uploadV2), by file id. */
+  readonly uploads = new Map<string, Buffer>();
   private readonly faults = new Map<string, Fault>();
   /** Messages posted per channel (thread replies included), oldest first. */
   readonly messages = this.workspace.messages;
@@ -148,10 +152,15 @@ export class SlackStandIn {
     void readBody(req).then((rawBytes) => {
       const path = (req.url ?? "").split("?")[0] ?? "";
       if (path.startsWith("/upload/")) {
-        this.workspace.receiveUpload(path.slice("/upload/".length), rawBytes, req.headers["content-type"] ?? "");
-        this.calls.push({ method: "upload", args: { file_id: path.slice("/upload/".length) }, at: Date.now() });
-        res.writeHead(200, { "content-type": "text/plain" });
-        res.end("OK");
+        // files.uploadV2's second step: the file's bytes, posted to the URL we handed out.
+        const fileId = path.slice("/upload/".length);
+        void fileBytes(rawBytes, req.headers["content-type"] ?? "").then((file) => {
+          this.uploads.set(fileId, file.bytes);
+          this.workspace.receiveUpload(fileId, file.bytes, file.contentType);
+          this.calls.push({ method: "upload", args: { file_id: fileId, bytes: file.bytes.length }, at: Date.now() });
+          res.writeHead(200, { "content-type": "text/plain" });
+          res.end(`OK - ${file.bytes.length}`);
+        });
         return;
       }
       const raw = rawBytes.toString("utf8");
@@ -231,6 +240,16 @@ export class SlackStandIn {
       return this.workspace.refuse(method, "unknown_method", [`${method} is not a Web API method`]);
     return this.workspace.answer(method, args);
   }
+}
+
+/** The file in an upload: the multipart form's file field, or the raw body. */
+async function fileBytes(body: Buffer, contentType: string): Promise<{ bytes: Buffer; contentType: string }> {
+  if (!contentType.includes("multipart/form-data")) return { bytes: body, contentType };
+  const form = await new Response(body, { headers: { "content-type": contentType } }).formData();
+  for (const value of form.values()) {
+    if (typeof value !== "string") return { bytes: Buffer.from(await value.arrayBuffer()), contentType: value.type };
+  }
+  return { bytes: body, contentType };
 }
 
 function readBody(req: IncomingMessage): Promise<Buffer> {

@@ -116,6 +116,8 @@ export class Workspace {
   readonly channels = new Map<string, ChannelInfo>();
   /** Channels the app is a member of; conversations.info answers from it. */
   readonly memberOf = new Set<string>();
+  /** Members of each channel, for conversations.members (the sandbox's channels: everyone). */
+  readonly channelMembers = new Map<string, string[]>();
   /** Messages per channel (thread replies included), oldest first. */
   readonly messages = new Map<string, StoredMessage[]>();
   readonly ephemerals: Ephemeral[] = [];
@@ -320,12 +322,12 @@ export class Workspace {
       case "conversations.join":
         this.memberOf.add(String(args.channel));
         return { ok: true, channel: { id: args.channel } };
-      case "conversations.members":
-        return {
-          ok: true,
-          members: [...this.users.values()].filter((u) => !u.deleted).map((u) => u.id),
-          response_metadata: { next_cursor: "" },
-        };
+      case "conversations.members": {
+        const channel = String(args.channel);
+        const everyone = [...this.users.values()].filter((u) => !u.deleted).map((u) => u.id);
+        const members = this.channelMembers.get(channel) ?? (this.channels.has(channel) ? everyone : []);
+        return { ok: true, members, response_metadata: { next_cursor: "" } };
+      }
       case "users.info": {
         const user = this.users.get(String(args.user));
         if (!user) return fail("user_not_found");

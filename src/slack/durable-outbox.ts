@@ -13,6 +13,7 @@ import type { Logger, webApi } from "@slack/bolt";
 import type { Db } from "../db/database.ts";
 import { RetryLater } from "../jobs/queue.ts";
 import {
+  RESENDABLE_METHODS,
   SlackWriteRefused,
   type EphemeralArgs,
   type FileToUpload,
@@ -160,7 +161,7 @@ export class DurableOutbox {
         },
       });
     };
-    return {
+    const outbox: Outbox = {
       postMessage: post,
       update: (key, args: UpdateArgs) =>
         this.write(teamId, {
@@ -237,7 +238,30 @@ export class DurableOutbox {
           args: { ...args, files: args.files.map(describeFile) },
           send: () => this.upload(args),
         }),
+      resend: async (key) => {
+        const row = await this.options.prisma.slackWrite.findUnique({ where: { key } });
+        if (!row) return;
+        if (!RESENDABLE_METHODS.has(row.method)) throw new SlackWriteRefused(row.method, "not_kept");
+        // The stored arguments are the ones the first attempt sent; the same key claims the same row.
+        const args = row.args as never;
+        switch (row.method) {
+          case "chat.postMessage":
+            await outbox.postMessage(key, args);
+            return;
+          case "chat.update":
+            return outbox.update(key, args);
+          case "chat.postEphemeral":
+            return outbox.postEphemeral(key, args);
+          case "chat.delete":
+            return outbox.deleteMessage(key, args);
+          case "views.publish":
+            return outbox.publishView(key, args);
+          case "reactions.add":
+            return outbox.addReaction(key, args);
+        }
+      },
     };
+    return outbox;
   }
 
   /** Claims, paces, sends and records one write; see the file comment. */

@@ -60,7 +60,23 @@ export interface Outbox {
     key: string,
     args: { channelId: string; threadTs?: string; initialComment?: string; files: FileToUpload[] },
   ): Promise<{ fileIds: string[] }>;
+  /**
+   * Sends a recorded write again from its stored arguments (a dead letter an admin retries,
+   * whose job is over). Refused with `not_kept` for a response_url reply or a file upload:
+   * the URL and the files' contents are not stored.
+   */
+  resend(key: string): Promise<void>;
 }
+
+/** Writes `resend` can repeat from what the outbox stores. */
+export const RESENDABLE_METHODS: ReadonlySet<string> = new Set([
+  "chat.postMessage",
+  "chat.update",
+  "chat.postEphemeral",
+  "chat.delete",
+  "views.publish",
+  "reactions.add",
+]);
 
 /** Slack refused a write for good (channel_not_found, not_in_channel, invalid_blocks…). */
 export class SlackWriteRefused extends Error {

@@ -1,6 +1,7 @@
 // Pacing for writes to Slack, so we never have to be told to slow down: a token bucket per
 // lane (GCRA: a rate and a small burst), plus "not before" gates set by Slack's 429
-// Retry-After, which are stored in the database so every instance honours them.
+// Retry-After, which are stored in the database so every instance honours them. On
+// PostgreSQL the lanes themselves are in the database too, so several instances share one pace.
 //
 // A write names its lanes (its channel, its workspace, its method); it may go when all of
 // them allow it. A short wait is slept inline; a longer one is returned so the job can be
@@ -39,20 +40,30 @@ export type LaneRates = typeof LANE_RATES;
 
 export class Pacer {
   readonly rates: LaneRates;
-  /** Theoretical arrival time per lane (GCRA), in ms since the epoch. */
+  /** Theoretical arrival time per lane (GCRA), in ms since the epoch, when not shared. */
   private readonly tat = new Map<string, number>();
   private readonly gates = new Map<string, number>();
   /** Deferred writes still to come back, per lane: spreads them instead of a stampede. */
   private readonly deferred = new Map<string, number[]>();
   private gatesReadAt = 0;
   private gatesReading: Promise<void> | undefined;
+  private readonly shared: boolean;
 
   constructor(
     private readonly prisma: Db,
-    options: { rates?: Partial<LaneRates>; now?: () => number } = {},
+    options: {
+      rates?: Partial<LaneRates>;
+      now?: () => number;
+      /**
+       * Keep the lanes' arrival times in the database, so that every instance on it shares one
+       * pace (PostgreSQL; PGlite has one process). Costs a short transaction per write.
+       */
+      shared?: boolean;
+    } = {},
   ) {
     this.rates = { ...LANE_RATES, ...options.rates };
     this.now = options.now ?? Date.now;
+    this.shared = options.shared ?? false;
   }
 
   private readonly now: () => number;
@@ -63,11 +74,40 @@ export class Pacer {
    */
   async admit(lanes: Lane[], maxWaitMs: number): Promise<Admission> {
     await this.refreshGates();
+    if (!this.shared) return this.take(lanes, maxWaitMs, this.tat);
+    const names = [...new Set(lanes.map((lane) => lane.name))].sort();
+    // Rows locked in name order, so two writes sharing lanes never wait on each other crosswise.
+    return this.prisma.$transaction(async (tx) => {
+      await tx.$executeRawUnsafe(
+        `INSERT INTO "SlackPaceLane" ("lane", "tatMs") SELECT unnest($1::text[]), 0 ON CONFLICT DO NOTHING`,
+        names,
+      );
+      const rows = await tx.$queryRawUnsafe<Array<{ lane: string; tatMs: number }>>(
+        `SELECT "lane", "tatMs" FROM "SlackPaceLane" WHERE "lane" = ANY($1::text[]) ORDER BY "lane" FOR UPDATE`,
+        names,
+      );
+      const tats = new Map(rows.map((row) => [row.lane, Number(row.tatMs)]));
+      const admission = this.take(lanes, maxWaitMs, tats);
+      if ("waitMs" in admission) {
+        await tx.$executeRawUnsafe(
+          `UPDATE "SlackPaceLane" AS p SET "tatMs" = v."tatMs"
+             FROM (SELECT unnest($1::text[]) AS "lane", unnest($2::float8[]) AS "tatMs") AS v
+            WHERE p."lane" = v."lane"`,
+          names,
+          names.map((name) => tats.get(name) ?? 0),
+        );
+      }
+      return admission;
+    });
+  }
+
+  /** GCRA over `tats` (updated in place when the write is admitted). */
+  private take(lanes: Lane[], maxWaitMs: number, tats: Map<string, number>): Admission {
     const now = this.now();
     let sendAt = now;
     for (const lane of lanes) {
       const interval = 1000 / lane.rate.perSecond;
-      const tat = Math.max(this.tat.get(lane.name) ?? now, now);
+      const tat = Math.max(tats.get(lane.name) ?? now, now);
       const allowedAt = tat - (lane.rate.burst - 1) * interval;
       sendAt = Math.max(sendAt, allowedAt, this.gates.get(lane.name) ?? 0);
     }
@@ -81,7 +121,7 @@ export class Pacer {
     }
     for (const lane of lanes) {
       const interval = 1000 / lane.rate.perSecond;
-      this.tat.set(lane.name, Math.max(this.tat.get(lane.name) ?? sendAt, sendAt) + interval);
+      tats.set(lane.name, Math.max(tats.get(lane.name) ?? sendAt, sendAt) + interval);
     }
     return { waitMs: sendAt - now };
   }

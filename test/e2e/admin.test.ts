@@ -76,6 +76,15 @@ describe("/delight-admin", () => {
     expect((await getSettings(t.database.prisma, workspace)).storiesChannelId).toBe("G0PRIVATE");
   });
 
+  it("sets the dumb-rules channel, shows it, and lists it in help", async () => {
+    const reply = await run("channel dumbrules <#C0DUMB|dumb-rules>");
+    expect(reply).toContain("`/dumbrule` reports are now posted in <#C0DUMB>");
+    expect(reply).toContain("Dumb-rules channel");
+    expect((await getSettings(t.database.prisma, workspace)).dumbRulesChannelId).toBe("C0DUMB");
+    expect(await run("show")).toContain("*Dumb-rules channel*\\n<#C0DUMB>");
+    expect(await run("help")).toContain("channel dumbrules #dumb-rules");
+  });
+
   it("adds a digest in the given timezone, or the admin's own, and removes it", async () => {
     await run("digest add <#C0TEAM|team> friday 16:30 Europe/Paris");
     await run("digest add <#C0SALES|sales> mon 9:05", "USLACKOWNER");
@@ -196,11 +205,43 @@ describe("/delight-admin", () => {
       status: "pending",
       attempts: 0,
     });
-    // The job runs again at once; the write goes out when its job sends it again.
+    // The job runs again at once.
     await t.slack.waitFor(() => t.slack.responses().find((r) => r.args.response_id === "retried-job"));
-    expect(await post()).toMatchObject({ channel: "C0GONE" });
-    expect(t.slack.postsTo("C0GONE")).toHaveLength(2); // refused once, then sent
+    // The write's own job is over (here: it had none), so a resend job sends it a minute
+    // later from its stored arguments; brought forward here rather than waited for.
+    const resend = await prisma.job.findFirstOrThrow({ where: { kind: "admin.resend-write" } });
+    expect(resend.runAt.getTime()).toBeGreaterThan(Date.now() + 30_000);
+    await prisma.job.update({ where: { id: resend.id }, data: { runAt: new Date() } });
+    await t.slack.waitFor(() => t.slack.postsTo("C0GONE").length === 2);
+    await t.delight.workers.drain();
+    expect(await post()).toMatchObject({ channel: "C0GONE" }); // the same key: not sent again
+    expect(t.slack.postsTo("C0GONE")).toHaveLength(2); // refused once, then sent once
     expect(await run("show")).not.toContain("Slack delivery");
     expect(await run("outbox")).toContain("No failed writes");
+  });
+
+  it("puts a retried write that cannot be sent again back among the failures, saying why", async () => {
+    const prisma = t.database.prisma;
+    // A reply through a response_url: the URL is not kept, so only its own job could resend it.
+    await prisma.slackWrite.create({
+      data: {
+        key: "test:dead-reply",
+        teamId: TEAM_ID,
+        method: "response_url",
+        lane: "response_url",
+        args: { response_url: "(kept out of the database)", text: "Done" },
+        status: "dead",
+        attempts: 30,
+        lastError: "gave up after 30 attempts",
+      },
+    });
+    expect(await run("outbox retry")).toContain("1 write to Slack");
+    await prisma.job.updateMany({ where: { kind: "admin.resend-write" }, data: { runAt: new Date() } });
+    await t.delight.workers.drain();
+    expect(await prisma.slackWrite.findUniqueOrThrow({ where: { key: "test:dead-reply" } })).toMatchObject({
+      status: "dead",
+      lastError: expect.stringContaining("not kept"),
+    });
+    expect(await run("outbox")).toContain("not kept");
   });
 });

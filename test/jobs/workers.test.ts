@@ -265,7 +265,14 @@ describe.each(databaseTargets())("jobs and outbox on $name", (target) => {
         { key: "w-dead", method: "chat.postMessage", lane: "l", args: {}, status: "dead" },
       ],
     });
+    await database.prisma.slackPaceLane.createMany({
+      data: [
+        { lane: "channel:quiet", tatMs: Date.now() - 25 * 60 * 60_000 },
+        { lane: "channel:busy", tatMs: Date.now() },
+      ],
+    });
     expect(await pruneFinishedWork(database.prisma)).toEqual({ jobs: 1, writes: 1 });
+    expect((await database.prisma.slackPaceLane.findMany()).map((l) => l.lane)).toEqual(["channel:busy"]);
     expect((await database.prisma.job.findMany({ orderBy: { key: "asc" } })).map((j) => j.key)).toEqual([
       "new-done",
       "old-dead",

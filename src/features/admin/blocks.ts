@@ -117,6 +117,10 @@ export function renderSettings(
           type: "mrkdwn",
           text: `*Stories channel*\n${settings.storiesChannelId ? mentionChannel(settings.storiesChannelId) : NOT_SET}`,
         },
+        {
+          type: "mrkdwn",
+          text: `*Dumb-rules channel*\n${settings.dumbRulesChannelId ? mentionChannel(settings.dumbRulesChannelId) : NOT_SET}`,
+        },
         { type: "mrkdwn", text: `*Recovery deadline (SLA)*\n${formatDuration(settings.slaMinutes)}` },
         {
           type: "mrkdwn",
@@ -140,10 +144,12 @@ export const ADMIN_HELP = [
   "• `/delight-admin managers add @maria @li` / `managers remove @li` — who approves recognition",
   "• `/delight-admin channel approvals #delight-approvals` — where nominations wait for a manager",
   "• `/delight-admin channel stories #wins` — where approved stories are shared",
+  "• `/delight-admin channel dumbrules #dumb-rules` — where `/dumbrule` posts rules for +1s and a manager's decision (named `/holdingback` answers go to the approvals channel)",
   "• `/delight-admin digest add #team friday 16:00 Europe/Paris` — weekly story digest (timezone optional: yours by default)",
   "• `/delight-admin digest list` — every digest and when it goes out next · `digest send #team` — post one now · `digest remove #team`",
   "• `/delight-admin sla 24h` — deadline for OOPS → WOW recoveries (`90m`, `24h`, `2d`)",
   "• `/delight-admin reminders 12h 2h` — when recovery owners are reminded before the deadline (`reminders default`: half-time and 2 hours before)",
   "• `/delight-admin budget 50 USD` — per-gesture cap for surprise ideas (`budget off` removes it)",
+  "• `/delight-admin export stories [from] [to]` — approved stories as a CSV and a Markdown story book, sent to your DM (dates as `2026-01-31`)",
   "• `/delight-admin outbox` — messages Slack refused or that failed for good; `outbox retry` tries them again",
 ].join("\n");

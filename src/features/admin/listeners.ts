@@ -5,6 +5,7 @@ import type { App, webApi } from "@slack/bolt";
 import { z } from "zod";
 import type { AppDeps } from "../../deps.ts";
 import { channelMembership, ensureAppInChannel, inviteHint } from "../../slack/channels.ts";
+import { enqueueStoryExport } from "../export/listeners.ts";
 import { enqueueDigestList, enqueueDigestSend, nextDigestNotice } from "../digest/listeners.ts";
 import { quoteInput } from "../../slack/text.ts";
 import { withinTime } from "../../slack/within-time.ts";
@@ -18,7 +19,14 @@ import {
   renderDeliveryLine,
   renderSettings,
 } from "./blocks.ts";
-import { deliverySummary, listDeadLetters, requeueDeadLetters } from "./delivery.ts";
+import {
+  deliverySummary,
+  listDeadLetters,
+  requeueDeadLetters,
+  RESEND_WRITE_JOB,
+  resendRequeuedWrite,
+  resendWritePayload,
+} from "./delivery.ts";
 import { isValidTimezone, parseAdminCommand } from "./parse.ts";
 import {
   addManagers,
@@ -63,6 +71,9 @@ export function registerAdminFeature(app: App, deps: AppDeps): void {
     const warning = await ensureAppInChannel(app.client, job.channelId);
     if (warning) await outbox.respond(`${key}:hint`, job.responseUrl, { text: warning });
   });
+  deps.jobs.register(RESEND_WRITE_JOB, resendWritePayload, (payload, { outbox }) =>
+    resendRequeuedWrite(deps.prisma, outbox, payload),
+  );
 
   app.command("/delight-admin", async ({ ack, command, client }) => {
     // Every answer goes in the ack: nothing here waits for a write to Slack.
@@ -117,7 +128,7 @@ export function registerAdminFeature(app: App, deps: AppDeps): void {
         break;
       case "outbox": {
         if (cmd.retry) {
-          const requeued = await requeueDeadLetters(deps.prisma, workspace.teamId, new Date());
+          const requeued = await requeueDeadLetters(deps.prisma, deps.jobs, workspace.teamId, new Date());
           const total = requeued.writes + requeued.jobs;
           await reply(
             total === 0
@@ -153,9 +164,11 @@ export function registerAdminFeature(app: App, deps: AppDeps): void {
       case "channel": {
         await setChannel(deps.prisma, workspace, cmd.role, cmd.channelId);
         notices.push(
-          cmd.role === "approvals"
-            ? `:white_check_mark: Nominations now go to <#${cmd.channelId}> for approval.`
-            : `:white_check_mark: Approved stories are now shared in <#${cmd.channelId}>.`,
+          {
+            approvals: `:white_check_mark: Nominations now go to <#${cmd.channelId}> for approval.`,
+            stories: `:white_check_mark: Approved stories are now shared in <#${cmd.channelId}>.`,
+            dumbrules: `:white_check_mark: New \`/dumbrule\` reports are now posted in <#${cmd.channelId}> for +1s and a manager's decision.`,
+          }[cmd.role],
         );
         await joinChannel(cmd.channelId);
         if (cmd.role === "approvals") {
@@ -200,6 +213,9 @@ export function registerAdminFeature(app: App, deps: AppDeps): void {
         );
         break;
       }
+      case "export":
+        await reply(await enqueueStoryExport(deps, command, cmd));
+        return;
       case "digest-list":
         await enqueueDigestList(deps, command);
         await ack();

@@ -1,12 +1,14 @@
 // Parses `/delight-admin` text (Slack-escaped, so mentions arrive as <@U…> and <#C…|name>).
 import { z } from "zod";
 import { escapeMrkdwn, mentionedChannelIds, mentionedUserIds, plainFromSlack } from "../../slack/text.ts";
+import type { CalendarDate } from "../export/model.ts";
+import { parseExportRequest } from "../export/parse.ts";
 
 export type AdminCommand =
   | { kind: "show" }
   | { kind: "help" }
   | { kind: "managers"; op: "add" | "remove"; userIds: string[] }
-  | { kind: "channel"; role: "approvals" | "stories"; channelId: string }
+  | { kind: "channel"; role: ChannelRole; channelId: string }
   | { kind: "digest-add"; channelId: string; weekday: number; hour: number; minute: number; timezone?: string }
   | { kind: "digest-remove"; channelId: string }
   | { kind: "digest-list" }
@@ -14,7 +16,11 @@ export type AdminCommand =
   | { kind: "sla"; minutes: number }
   | { kind: "reminders"; offsetsMinutes: number[] }
   | { kind: "budget"; cents: number | null; currency: string | null }
-  | { kind: "outbox"; retry: boolean };
+  | { kind: "outbox"; retry: boolean }
+  | { kind: "export"; from: CalendarDate | null; to: CalendarDate | null };
+
+/** The channels an admin sets: approvals, stories, and where `/dumbrule` posts. */
+export type ChannelRole = "approvals" | "stories" | "dumbrules";
 
 export type ParseResult = { ok: true; command: AdminCommand } | { ok: false; problem: string };
 
@@ -106,8 +112,11 @@ export function parseAdminCommand(escapedText: string): ParseResult {
       return { ok: true, command: { kind: "managers", op: second, userIds } };
     }
     case "channel": {
-      if (second !== "approvals" && second !== "stories") {
-        return { ok: false, problem: "Say `channel approvals #channel` or `channel stories #channel`." };
+      if (second !== "approvals" && second !== "stories" && second !== "dumbrules") {
+        return {
+          ok: false,
+          problem: "Say `channel approvals #channel`, `channel stories #channel` or `channel dumbrules #channel`.",
+        };
       }
       const [channelId] = mentionedChannelIds(restText);
       if (!channelId) return { ok: false, problem: `Name the channel. ${CHANNEL_HINT}` };
@@ -211,6 +220,11 @@ export function parseAdminCommand(escapedText: string): ParseResult {
         };
       }
       return { ok: true, command: { kind: "budget", cents: cents.data, currency: currency.data } };
+    }
+    case "export": {
+      const request = parseExportRequest(words.slice(1));
+      if (!request.ok) return { ok: false, problem: request.problem };
+      return { ok: true, command: { kind: "export", from: request.from, to: request.to } };
     }
     case "outbox":
       if (second === undefined) return { ok: true, command: { kind: "outbox", retry: false } };

@@ -1,6 +1,7 @@
 // Workspace settings: the one place features read managers, channels, digests, SLA and
 // budget from. Rows are keyed by team id so workspaces never see each other's settings.
 import type { Db } from "../../db/database.ts";
+import type { ChannelRole } from "./parse.ts";
 
 export interface WorkspaceRef {
   teamId: string;
@@ -20,6 +21,8 @@ export interface WorkspaceSettings {
   managerIds: string[];
   approvalsChannelId: string | null;
   storiesChannelId: string | null;
+  /** Where `/dumbrule` posts rules; null = recorded only (listed and in the digest). */
+  dumbRulesChannelId: string | null;
   digests: DigestScheduleSetting[];
   slaMinutes: number;
   /** Empty = default reminders (half-time and 2 hours before the deadline). */
@@ -57,6 +60,7 @@ export async function getSettings(prisma: Db, workspace: WorkspaceRef): Promise<
     managerIds: row.managers.map((m) => m.userId),
     approvalsChannelId: row.approvalsChannelId,
     storiesChannelId: row.storiesChannelId,
+    dumbRulesChannelId: row.dumbRulesChannelId,
     digests: row.digestSchedules.map(({ channelId, weekday, hour, minute, timezone }) => ({
       channelId,
       weekday,
@@ -91,14 +95,16 @@ export async function removeManagers(prisma: Db, workspace: WorkspaceRef, userId
 export async function setChannel(
   prisma: Db,
   workspace: WorkspaceRef,
-  role: "approvals" | "stories",
+  role: ChannelRole,
   channelId: string,
 ): Promise<void> {
   await ensureWorkspace(prisma, workspace);
-  await prisma.workspace.update({
-    where: { teamId: workspace.teamId },
-    data: role === "approvals" ? { approvalsChannelId: channelId } : { storiesChannelId: channelId },
-  });
+  const column = {
+    approvals: "approvalsChannelId",
+    stories: "storiesChannelId",
+    dumbrules: "dumbRulesChannelId",
+  } as const satisfies Record<ChannelRole, string>;
+  await prisma.workspace.update({ where: { teamId: workspace.teamId }, data: { [column[role]]: channelId } });
 }
 
 export async function upsertDigestSchedule(

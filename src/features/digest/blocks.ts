@@ -5,6 +5,8 @@
 import type { webApi } from "@slack/bolt";
 import { context, section, SECTION_TEXT_LIMIT, truncateMrkdwn } from "../../slack/replies.ts";
 import { escapeMrkdwn, mentionChannel, mentionUser } from "../../slack/text.ts";
+import { dumbRulesDigestBlocks } from "../dumbrules/blocks.ts";
+import { themesDigestBlocks } from "../holdingback/blocks.ts";
 import { formatValues, listPeople, storyPreview } from "../nominations/blocks.ts";
 import { DELIGHT_VALUES, VALUE_EMOJI, VALUE_LABELS } from "../nominations/parse.ts";
 import type { DigestData, DigestStory, WeeklySlot } from "./model.ts";
@@ -109,6 +111,9 @@ export function renderDigest(data: DigestData): DigestMessage {
   ];
   const approvers = approversLine(data);
   if (approvers) blocks.push(context(truncateMrkdwn(approvers, SECTION_TEXT_LIMIT)));
+  // Front-line voice: one section each at most, so the stories keep their room.
+  const voice = [...dumbRulesDigestBlocks(data.dumbRules), ...themesDigestBlocks(data.holdingBack)];
+  blocks.push(...voice);
 
   if (data.storyCount === 0) {
     blocks.push(
@@ -120,7 +125,7 @@ export function renderDigest(data: DigestData): DigestMessage {
   }
 
   blocks.push({ type: "divider" });
-  const room = Math.min(MAX_STORIES_SHOWN, MAX_BLOCKS - FRAME_BLOCKS, data.stories.length);
+  const room = Math.min(MAX_STORIES_SHOWN, MAX_BLOCKS - FRAME_BLOCKS - voice.length, data.stories.length);
   const shown = data.stories.slice(0, room);
   for (const story of shown) blocks.push(storySection(story));
   const more = data.storyCount - shown.length;

@@ -19,6 +19,7 @@ import {
 } from "./model.ts";
 import { CATCH_UP_WINDOW_MS, latestSlotAtOrBefore, nextSlotAfter, slotLabel, weekEndingAt } from "./schedule.ts";
 import { buildDigest } from "./service.ts";
+import { enqueueDigestInsights } from "../insights/listeners.ts";
 
 /** The channel's schedule timezone, else the person's, else UTC: the zone the period's dates are shown in. */
 async function timezoneFor(deps: AppDeps, teamId: string, channelId: string | null, userId: string): Promise<string> {
@@ -82,8 +83,15 @@ export function registerDigestFeature(app: App, deps: AppDeps): void {
       postKey: `digest:${schedule.id}:${period.start.toISOString()}:post`,
       tellAdmins: [schedule.createdBy, ...deps.config.admins],
     });
-    if (outcome.kind === "posted")
+    if (outcome.kind === "posted") {
       deps.logger.debug(`Posted the digest for ${schedule.channelId} (${outcome.storyCount} stories)`);
+      await enqueueDigestInsights(deps, {
+        teamId: run.teamId,
+        channelId: outcome.channelId,
+        ts: outcome.ts,
+        runId: run.id,
+      });
+    }
   });
 
   deps.jobs.register(DIGEST_SEND_JOB, digestSendPayload, async (payload, context) => {
@@ -104,6 +112,13 @@ export function registerDigestFeature(app: App, deps: AppDeps): void {
       timezone,
       postKey: `digest:manual:${run.id}:post`,
     });
+    if (outcome.kind === "posted")
+      await enqueueDigestInsights(deps, {
+        teamId: run.teamId,
+        channelId: outcome.channelId,
+        ts: outcome.ts,
+        runId: run.id,
+      });
     await context.outbox.respond(`${context.key}:reply`, payload.responseUrl, {
       text: sendOutcomeText(outcome, payload.channelId),
     });

@@ -1,6 +1,8 @@
 // The digest's types: what the builder needs (gathered by the service from the database) and
 // the jobs' payloads. Blocks and service both depend on this file, never on each other's insides.
 import { z } from "zod";
+import type { DumbRulesDigest } from "../dumbrules/model.ts";
+import type { CategoryCounts } from "../holdingback/model.ts";
 import type { DelightValue } from "../nominations/parse.ts";
 
 export interface WeeklySlot {
@@ -47,6 +49,10 @@ export interface DigestData {
   recoveries: RecoveryFigures;
   /** Two sentences from the model, or null for the template intro. */
   intro: string | null;
+  /** Dumb rules: new this week, most +1'd open, killed this week (src/features/dumbrules). */
+  dumbRules?: DumbRulesDigest;
+  /** "What's holding you back?" answers this week per category: counts only, never names. */
+  holdingBack?: CategoryCounts;
 }
 
 export const DIGEST_POST_JOB = "digest.post";

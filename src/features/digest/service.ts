@@ -5,7 +5,10 @@ import type { webApi } from "@slack/bolt";
 import type { AppDeps } from "../../deps.ts";
 import { countSurprisesDelivered as countGesturesDelivered } from "../surprises/service.ts";
 import type { Db } from "../../db/database.ts";
+import { gatherDumbRulesDigest } from "../dumbrules/service.ts";
+import { countByCategory } from "../holdingback/service.ts";
 import { DELIGHT_VALUES, isDelightValue, type DelightValue } from "../nominations/parse.ts";
+import { DIGEST_RULES_SHOWN } from "../dumbrules/model.ts";
 import { MAX_STORIES_SHOWN, renderDigest, type DigestMessage } from "./blocks.ts";
 import { firstNameOf, modelIntro } from "./intro.ts";
 import type { DigestData, DigestStory, RecoveryFigures } from "./model.ts";
@@ -89,7 +92,7 @@ export async function gatherDigest(
 ): Promise<DigestData> {
   const { teamId, period } = input;
   const where = { teamId, status: "approved" as const, decidedAt: { gt: period.start, lte: period.end } };
-  const [rows, storyCount, valueRows, approverRows, recoveries] = await Promise.all([
+  const [rows, storyCount, valueRows, approverRows, recoveries, dumbRules, holdingBack] = await Promise.all([
     prisma.nomination.findMany({
       where,
       orderBy: [{ decidedAt: "desc" }, { id: "asc" }],
@@ -120,6 +123,8 @@ export async function gatherDigest(
         AND "decidedAt" > ${period.start} AND "decidedAt" <= ${period.end}
       GROUP BY "decidedBy"`,
     recoveryFigures(prisma, teamId, period),
+    gatherDumbRulesDigest(prisma, teamId, period, DIGEST_RULES_SHOWN),
+    countByCategory(prisma, teamId, period),
   ]);
   const valueCounts = Object.fromEntries(DELIGHT_VALUES.map((v) => [v, 0])) as Record<DelightValue, number>;
   for (const row of valueRows) if (isDelightValue(row.value)) valueCounts[row.value] = Number(row.count);
@@ -135,6 +140,8 @@ export async function gatherDigest(
       .sort((a, b) => b.count - a.count || a.userId.localeCompare(b.userId)),
     recoveries,
     intro: null,
+    dumbRules,
+    holdingBack,
   };
 }
 

@@ -7,7 +7,9 @@ import { mentionChannel, mentionUser } from "../../slack/text.ts";
 import { decisionButtons, formatValues, listPeople, storyPreview } from "../nominations/blocks.ts";
 import { formatValueCounts } from "../nominations/stats.ts";
 import { caseLabel, formatDeadline } from "../recoveries/blocks.ts";
+import { themesHomeBlocks } from "../holdingback/blocks.ts";
 import { givenGestureLines } from "../surprises/blocks.ts";
+import { insightsBlocks } from "../insights/blocks.ts";
 import { HOME_LIST_LIMITS, type HomeSummary } from "./service.ts";
 
 type KnownBlock = webApi.KnownBlock;
@@ -81,6 +83,8 @@ function surprisesSection(summary: HomeSummary): KnownBlock[] {
 
 export interface HomeViewOptions {
   notice?: string;
+  /** Show the insights as tables (Slack refused their images). */
+  insightsAsText?: boolean;
   /** For deadlines: the reader's clock and timezone. */
   now?: Date;
   timezone?: string;
@@ -151,6 +155,12 @@ export function homeView(summary: HomeSummary, options: HomeViewOptions = {}): w
       );
     }
     blocks.push(...more(approvals.total, approvals.items.length, "in the approvals channel"));
+  }
+  blocks.push(...themesHomeBlocks(summary.holdingBack));
+
+  if (summary.insights) {
+    const insights = options.insightsAsText ? { ...summary.insights, mode: "text" as const } : summary.insights;
+    blocks.push({ type: "divider" }, ...insightsBlocks(insights));
   }
 
   if (blocks.length > MAX_VIEW_BLOCKS) {

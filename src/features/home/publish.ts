@@ -12,12 +12,18 @@ export async function publishHome(
   teamId: string,
   userId: string,
   notice?: string,
+  options: { insightsAsText?: boolean } = {},
 ): Promise<void> {
   const [summary, profile] = await Promise.all([
     homeSummary(deps, teamId, userId),
     deps.users.profile(userId).catch(() => undefined),
   ]);
-  const view = homeView(summary, { notice, now: deps.clock.now(), timezone: profile?.timezone });
+  const view = homeView(summary, {
+    notice,
+    now: deps.clock.now(),
+    timezone: profile?.timezone,
+    insightsAsText: options.insightsAsText,
+  });
   await outbox.publishView(key, { user_id: userId, view });
 }
 

@@ -5,8 +5,12 @@ import type { AppDeps } from "../../deps.ts";
 import type { Nomination, RecoveryCase } from "../../generated/prisma/client.ts";
 import { countValues, type ValueCounts } from "../nominations/stats.ts";
 import { listOpenCases } from "../recoveries/service.ts";
+import type { Themes } from "../holdingback/model.ts";
+import { themesFor } from "../holdingback/service.ts";
 import type { GivenGesture } from "../surprises/model.ts";
 import { surprisesGivenBy } from "../surprises/service.ts";
+import { cachedInsights } from "../insights/delivery.ts";
+import type { InsightsView } from "../insights/model.ts";
 
 /** How many items of each list App Home shows; the rest is summarised as "and N more". */
 export const HOME_LIST_LIMITS = {
@@ -16,6 +20,7 @@ export const HOME_LIST_LIMITS = {
   myPending: 5,
   approvals: 10,
   surprises: 3,
+  holdingBack: 5,
 } as const;
 
 export interface HomeSummary {
@@ -30,10 +35,14 @@ export interface HomeSummary {
   approvals: { total: number; items: Nomination[] } | null;
   /** Surprise gestures the person gave (src/features/surprises), newest first. */
   surprises?: { total: number; recent: GivenGesture[] };
+  /** Only for managers: what's holding the team back, last 30 days (src/features/holdingback). */
+  holdingBack?: Themes;
+  /** Only for managers: today's insight charts, when they have been made (src/features/insights). */
+  insights?: InsightsView | null;
 }
 
 export async function homeSummary(
-  deps: Pick<AppDeps, "prisma" | "roles">,
+  deps: Pick<AppDeps, "prisma" | "roles" | "clock">,
   teamId: string,
   userId: string,
 ): Promise<HomeSummary> {
@@ -66,7 +75,9 @@ export async function homeSummary(
   ]);
 
   let approvals: HomeSummary["approvals"] = null;
+  let holdingBack: Themes | undefined;
   if (isManager) {
+    holdingBack = await themesFor(prisma, teamId, deps.clock.now(), HOME_LIST_LIMITS.holdingBack);
     const waitingWhere = { teamId, status: "pending" as const };
     const [total, items] = await Promise.all([
       prisma.nomination.count({ where: waitingWhere }),
@@ -80,6 +91,7 @@ export async function homeSummary(
   }
 
   const surprises = await surprisesGivenBy(prisma, teamId, userId, HOME_LIST_LIMITS.surprises);
+  const insights = isManager ? await cachedInsights(prisma, teamId, userId, deps.clock.now()) : null;
 
   return {
     userId,
@@ -90,5 +102,7 @@ export async function homeSummary(
     given: { total: givenValues.length, perValue: countValues(givenValues), recent: givenRecent },
     myPending: { total: myPendingTotal, items: myPendingItems },
     approvals,
+    holdingBack,
+    insights,
   };
 }

@@ -272,6 +272,7 @@ export const DELIGHT_HELP = [
   "• `/delight` alone opens a form (people, customer, story, values, link).",
   "• On any message: ⋮ *More actions* → *Nominate for delight* turns it into a nomination with its link.",
   "• `/delight stats` — your and the team's recognition this month.",
+  "• `/delight insights` — for managers: charts of who is (and isn't) recognised, recoveries on time, the values mix.",
   "• `/delight stories #recovery @alice Acme last 30 days` — browse approved stories (every filter optional).",
   "• `/delight digest preview [#channel]` — this week's story digest, shown only to you.",
   `Values: ${DELIGHT_VALUES.map((v) => `\`#${v}\``).join(" ")} (L.E.A.D. + Recovery). Stories up to ${MAX_STORY_LENGTH} characters.`,

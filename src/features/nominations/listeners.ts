@@ -8,6 +8,7 @@ import type { App, BlockButtonAction, webApi } from "@slack/bolt";
 import type { AppDeps } from "../../deps.ts";
 import { enqueueDigestPreview } from "../digest/listeners.ts";
 import { enqueueStoriesBrowse } from "../stories/listeners.ts";
+import { enqueueInsights } from "../insights/listeners.ts";
 import { mentionedUserIds, plainFromSlack, quoteInput } from "../../slack/text.ts";
 import {
   alreadyDecidedMessage,
@@ -96,6 +97,11 @@ export function registerNominationsFeature(app: App, deps: AppDeps): void {
       case "invalid":
         await ack(ephemeral(quoteBack(`${parsed.problem}\nSee \`/delight help\` for examples.`)));
         return;
+      case "insights": {
+        const refusal = await enqueueInsights(deps, command);
+        await ack(refusal ? ephemeral(refusal) : undefined);
+        return;
+      }
       case "stats":
         await deps.jobs.enqueue(
           STATS_JOB,

@@ -84,6 +84,7 @@ export type DelightCommand =
   | { kind: "modal" }
   | { kind: "help" }
   | { kind: "stats" }
+  | { kind: "insights" }
   | { kind: "stories"; filterText: string }
   | { kind: "digest-preview"; channelId: string | null }
   | { kind: "nominate"; nomineeIds: string[]; story: string; values: DelightValue[]; link?: string }
@@ -103,6 +104,7 @@ export function parseDelightCommand(escapedText: string): DelightCommand {
   if (text === "") return { kind: "modal" };
   if (firstWord === "help" || firstWord === "?") return { kind: "help" };
   if (firstWord === "stats") return { kind: "stats" };
+  if (firstWord === "insights") return { kind: "insights" };
   if (firstWord === "stories") return { kind: "stories", filterText: text.slice(firstWord.length).trim() };
   if (firstWord === "digest") {
     const [, sub = "preview", ...rest] = text.split(/\s+/);

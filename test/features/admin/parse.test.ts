@@ -10,6 +10,7 @@ describe("parseAdminCommand", () => {
     ["Managers Remove <@U1>", { kind: "managers", op: "remove", userIds: ["U1"] }],
     ["channel approvals <#C1|approvals>", { kind: "channel", role: "approvals", channelId: "C1" }],
     ["channel stories <#G1>", { kind: "channel", role: "stories", channelId: "G1" }],
+    ["channel dumbrules <#C9|dumb-rules>", { kind: "channel", role: "dumbrules", channelId: "C9" }],
     [
       "digest add <#C1|team> Fri 16:30 Europe/Paris",
       { kind: "digest-add", channelId: "C1", weekday: 5, hour: 16, minute: 30, timezone: "Europe/Paris" },

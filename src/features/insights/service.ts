@@ -1,0 +1,101 @@
+// Gathering the insights' figures: counts in the database, the stories channel's members
+// from Slack (conversations.members), names from the directory (users.list).
+import type { webApi } from "@slack/bolt";
+import type { Db } from "../../db/database.ts";
+import { nameIn, workspaceDirectory, type DirectoryEntry } from "../../slack/directory.ts";
+import { DELIGHT_VALUES, isDelightValue, type DelightValue } from "../nominations/parse.ts";
+import { RECOGNITION_DAYS, RECOVERY_WEEKS, type InsightsData, type WeekRecovery } from "./model.ts";
+
+const DAY_MS = 24 * 60 * 60_000;
+const MAX_MEMBER_PAGES = 20;
+
+export const utcDay = (date: Date): string => date.toISOString().slice(0, 10);
+
+/** Monday 00:00 UTC of the week `date` is in. */
+export function weekStartUtc(date: Date): Date {
+  const midnight = Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate());
+  const weekday = (new Date(midnight).getUTCDay() + 6) % 7; // Monday = 0
+  return new Date(midnight - weekday * DAY_MS);
+}
+
+/** Members of a channel (paged); null when Slack won't say (not a member, missing scope). */
+export async function channelMembers(client: webApi.WebClient, channelId: string): Promise<string[] | null> {
+  const members: string[] = [];
+  let cursor: string | undefined;
+  try {
+    for (let page = 0; page < MAX_MEMBER_PAGES; page++) {
+      const result = await client.conversations.members({
+        channel: channelId,
+        limit: 500,
+        ...(cursor ? { cursor } : {}),
+      });
+      members.push(...(result.members ?? []));
+      cursor = result.response_metadata?.next_cursor || undefined;
+      if (!cursor) break;
+    }
+  } catch {
+    return null;
+  }
+  return members;
+}
+
+/** The recovery figures of the last 12 weeks, oldest first (weeks without fixed cases included). */
+export async function recoveryWeeks(prisma: Db, teamId: string, now: Date): Promise<WeekRecovery[]> {
+  const thisWeek = weekStartUtc(now);
+  const first = new Date(thisWeek.getTime() - (RECOVERY_WEEKS - 1) * 7 * DAY_MS);
+  const rows = await prisma.$queryRaw<Array<{ week: string; fixed: number; on_time: number }>>`
+    SELECT to_char(date_trunc('week', "resolvedAt"), 'YYYY-MM-DD') AS week, count(*)::int AS fixed,
+           (count(*) FILTER (WHERE "resolvedAt" <= "dueAt"))::int AS on_time
+    FROM "RecoveryCase"
+    WHERE "teamId" = ${teamId} AND status = 'resolved' AND "resolvedAt" >= ${first} AND "resolvedAt" <= ${now}
+    GROUP BY 1`;
+  const byWeek = new Map(rows.map((r) => [r.week, r]));
+  return Array.from({ length: RECOVERY_WEEKS }, (_, i) => {
+    const weekStart = utcDay(new Date(first.getTime() + i * 7 * DAY_MS));
+    const row = byWeek.get(weekStart);
+    return { weekStart, fixed: Number(row?.fixed ?? 0), onTime: Number(row?.on_time ?? 0) };
+  });
+}
+
+export async function gatherInsights(
+  prisma: Db,
+  client: webApi.WebClient,
+  input: { teamId: string; now: Date },
+): Promise<InsightsData> {
+  const { teamId, now } = input;
+  const since = new Date(now.getTime() - RECOGNITION_DAYS * DAY_MS);
+  const [recognisedRows, valueRows, weeks, workspace] = await Promise.all([
+    prisma.$queryRaw<Array<{ user_id: string; count: number }>>`
+      SELECT u AS user_id, count(*)::int AS count
+      FROM "Nomination", unnest("nomineeIds") AS u
+      WHERE "teamId" = ${teamId} AND status = 'approved' AND "decidedAt" > ${since} AND "decidedAt" <= ${now}
+      GROUP BY u`,
+    prisma.$queryRaw<Array<{ value: string; count: number }>>`
+      SELECT v AS value, count(*)::int AS count
+      FROM "Nomination", unnest("values") AS v
+      WHERE "teamId" = ${teamId} AND status = 'approved' AND "decidedAt" > ${since} AND "decidedAt" <= ${now}
+      GROUP BY v`,
+    recoveryWeeks(prisma, teamId, now),
+    prisma.workspace.findUnique({ where: { teamId }, select: { storiesChannelId: true } }),
+  ]);
+  const storiesChannelId = workspace?.storiesChannelId ?? null;
+  const [members, directory] = await Promise.all([
+    storiesChannelId ? channelMembers(client, storiesChannelId) : Promise.resolve(null),
+    workspaceDirectory(client).catch(() => new Map<string, DirectoryEntry>()),
+  ]);
+
+  const counts = new Map<string, number>(recognisedRows.map((r) => [r.user_id, Number(r.count)]));
+  for (const id of members ?? []) {
+    // People only: the directory says who is an active person (unknown ids are kept).
+    const entry = directory.get(id);
+    if (entry && !entry.active) continue;
+    if (!counts.has(id)) counts.set(id, 0);
+  }
+  const people = [...counts.entries()]
+    .map(([userId, count]) => ({ userId, name: nameIn(directory, userId), count }))
+    .sort((a, b) => b.count - a.count || a.name.localeCompare(b.name));
+
+  const values = Object.fromEntries(DELIGHT_VALUES.map((v) => [v, 0])) as Record<DelightValue, number>;
+  for (const row of valueRows) if (isDelightValue(row.value)) values[row.value] = Number(row.count);
+  return { day: utcDay(now), people, storiesChannelId, membersRead: members !== null, weeks, values };
+}

@@ -1,0 +1,162 @@
+// Insights for managers, end to end: charts drawn as PNG, uploaded with files.uploadV2 into
+// the manager's DM and shown with image blocks (slack_file, alt text) in /delight insights
+// and App Home; the text tables when Slack refuses the upload; the digest's charts.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { addManagers, setChannel } from "../../src/features/admin/settings.ts";
+import { INSIGHTS_DIGEST_JOB } from "../../src/features/insights/model.ts";
+import { databaseTargets } from "../support/databases.ts";
+import { appHomeOpened } from "../support/payloads.ts";
+import { TEAM_ID } from "../../src/sandbox/slack-imitation.ts";
+import { startTestApp, type TestApp } from "../support/test-app.ts";
+
+const workspace = { teamId: TEAM_ID };
+const DAY = 24 * 60 * 60_000;
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+interface ImageBlock {
+  type: string;
+  slack_file?: { id?: string };
+  alt_text?: string;
+}
+
+describe.each(databaseTargets())("insights on $name", (target) => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({
+      databaseUrl: await target.create(),
+      users: [
+        { id: "UMARIA", name: "Maria" },
+        { id: "ULI", name: "Li" },
+        { id: "USAM", name: "Sam" },
+        { id: "UALICE", name: "Alice" },
+        { id: "UBOB", name: "Bob" },
+        { id: "UEVE", name: "Eve" },
+        { id: "UROBOT", name: "Robot", is_bot: true },
+      ],
+    });
+    await addManagers(t.database.prisma, workspace, ["UMARIA", "ULI"], "UADMIN");
+    await setChannel(t.database.prisma, workspace, "stories", "C0STORIES");
+    t.slack.channelMembers.set("C0STORIES", ["UALICE", "UBOB", "UEVE", "UROBOT"]);
+    const now = t.clock.now().getTime();
+    const story = (nominee: string, values: string[], daysAgo: number) =>
+      t.database.prisma.nomination.create({
+        data: {
+          teamId: TEAM_ID,
+          nominatorId: "USAM",
+          nomineeIds: [nominee],
+          story: "Delighted a customer",
+          values,
+          status: "approved",
+          decidedBy: "UMARIA",
+          decidedAt: new Date(now - daysAgo * DAY),
+        },
+      });
+    await story("UALICE", ["listen", "delight"], 3);
+    await story("UALICE", ["delight"], 10);
+    await story("UBOB", ["recovery"], 20);
+    await story("UEVE", ["listen"], 200); // too old: Eve counts as never recognised
+    const common = { teamId: TEAM_ID, reporterId: "USAM", ownerId: "UBOB", customer: "Acme", description: "late" };
+    await t.database.prisma.recoveryCase.createMany({
+      data: [
+        { ...common, number: 1, dueAt: new Date(now - DAY), status: "resolved", resolvedAt: new Date(now - 2 * DAY) },
+        { ...common, number: 2, dueAt: new Date(now - 2 * DAY), status: "resolved", resolvedAt: new Date(now - DAY) },
+      ],
+    });
+  });
+  afterAll(async () => {
+    await t.stop();
+    await target.cleanup();
+  });
+  beforeEach(() => t.slack.reset());
+
+  function imageBlocks(blocks: unknown): ImageBlock[] {
+    return (Array.isArray(blocks) ? (blocks as ImageBlock[]) : []).filter((b) => b.type === "image");
+  }
+
+  it("refuses someone who is not a manager, kindly, and draws nothing", async () => {
+    const response = await t.sender.command("/delight", "insights", "USAM");
+    expect(response.body).toContain("Insights are for the people who approve recognition");
+    await t.delight.workers.drain();
+    expect(t.slack.callsTo("files.completeUploadExternal")).toHaveLength(0);
+  });
+
+  it("draws the charts as PNG, uploads them to the manager's DM and shows them with alt text", async () => {
+    const response = await t.sender.command("/delight", "insights", "UMARIA");
+    expect(response.status).toBe(200);
+    await t.delight.workers.drain();
+
+    const complete = t.slack.callsTo("files.completeUploadExternal");
+    expect(complete).toHaveLength(1);
+    expect(complete[0]?.args.channel_id).toBe("DUMARIA");
+    const files = (complete[0]?.args.files ?? []) as Array<{ id: string }>;
+    expect(files).toHaveLength(3);
+    for (const file of files) {
+      const png = t.slack.uploads.get(file.id) ?? Buffer.alloc(0);
+      expect(png.subarray(0, 8).equals(PNG_SIGNATURE)).toBe(true);
+      // IHDR: width and height at bytes 16–23; drawn at 2× for sharp text.
+      const [width, height] = [png.readUInt32BE(16), png.readUInt32BE(20)];
+      expect(width).toBeGreaterThan(600);
+      expect(width).toBeLessThan(3000);
+      expect(height).toBeGreaterThan(200);
+      expect(png.length).toBeGreaterThan(5_000);
+      expect(png.length).toBeLessThan(1_000_000);
+    }
+    // Each file carries its alt text to Slack too.
+    const altTexts = t.slack.callsTo("files.getUploadURLExternal").map((c) => String(c.args.alt_text));
+    expect(altTexts[0]).toContain("Alice 2");
+
+    const reply = await t.slack.waitFor(() => t.slack.responses()[0]);
+    const images = imageBlocks(reply.args.blocks);
+    expect(images.map((b) => b.slack_file?.id)).toEqual(files.map((f) => f.id));
+    for (const image of images) expect(image.alt_text?.length ?? 0).toBeGreaterThan(40);
+    expect(images[0]?.alt_text).toContain("Alice 2, Bob 1");
+    expect(images[0]?.alt_text).toContain("Never recognised in that time");
+    expect(images[0]?.alt_text).toContain("Eve");
+    expect(images[0]?.alt_text).not.toContain("Robot");
+    expect(images[1]?.alt_text).toContain("50% (1 of 2)");
+    expect(images[2]?.alt_text).toContain("Listen 1, Empathize 0, Attention 0, Delight 2, Recovery 1");
+  });
+
+  it("shows the same charts in a manager's App Home without drawing or uploading them again that day", async () => {
+    const before = await t.database.prisma.insightsCharts.count();
+    await t.sender.event(appHomeOpened("UMARIA"));
+    const first = await t.slack.waitFor(() => t.slack.callsTo("views.publish")[0], 15_000);
+    const images = imageBlocks((first.args.view as { blocks: unknown }).blocks);
+    expect(images).toHaveLength(3);
+    expect(images.every((b) => (b.alt_text ?? "").length > 40)).toBe(true);
+    await t.sender.event(appHomeOpened("UMARIA"));
+    await t.slack.waitFor(() => t.slack.callsTo("views.publish")[1], 15_000);
+    await t.delight.workers.drain();
+    expect(t.slack.callsTo("files.completeUploadExternal")).toHaveLength(0);
+    expect(await t.database.prisma.insightsCharts.count()).toBe(before);
+  });
+
+  it("shows the figures as text tables when Slack refuses the upload", async () => {
+    t.slack.fail("files.getUploadURLExternal", { status: 200, slackError: "not_allowed_token_type", times: 5 });
+    await t.sender.command("/delight", "insights", "ULI");
+    await t.delight.workers.drain();
+    const reply = await t.slack.waitFor(() => t.slack.responses()[0], 15_000);
+    expect(imageBlocks(reply.args.blocks)).toHaveLength(0);
+    const text = JSON.stringify(reply.args.blocks);
+    expect(text).toContain("Recognition per person");
+    expect(text).toContain("Alice");
+    expect(text).toContain("0 (never)");
+    expect(text).toContain("Charts couldn't be shown here today");
+  });
+
+  it("puts the team's charts (not the per-person one) in the digest's thread", async () => {
+    await t.delight.deps.jobs.enqueue(
+      INSIGHTS_DIGEST_JOB,
+      { teamId: TEAM_ID, channelId: "C0TEAM", threadTs: "1700000000.000100", runId: "run-1" },
+      { key: "insights-digest:run-1", teamId: TEAM_ID },
+    );
+    await t.delight.workers.drain();
+    const complete = t.slack.callsTo("files.completeUploadExternal");
+    expect(complete).toHaveLength(1);
+    expect(complete[0]?.args.channel_id).toBe("C0TEAM");
+    expect(complete[0]?.args.thread_ts).toBe("1700000000.000100");
+    expect((complete[0]?.args.files as unknown[]).length).toBe(2);
+    const altTexts = t.slack.callsTo("files.getUploadURLExternal").map((c) => String(c.args.alt_text));
+    expect(altTexts.join(" ")).not.toContain("Alice");
+  });
+});
