@@ -33,4 +33,6 @@ export default tseslint.config(
   },
   // Plain JavaScript helpers (CI scripts, this file) are not type-checked.
   { files: ["**/*.js", "**/*.mjs"], ...tseslint.configs.disableTypeChecked },
+  // The sandbox's browser workspace runs in the browser.
+  { files: ["src/sandbox/ui/**/*.js"], languageOptions: { globals: globals.browser } },
 );

@@ -1,6 +1,6 @@
 // What every scenario gets from `bench/run.ts`: the Slack stand-in (one for the whole run, so
 // it sees every post across restarts), the bare Bolt app, and the databases to run on.
-import type { SlackStandIn } from "../test/support/slack-stand-in.ts";
+import type { SlackStandIn } from "../src/sandbox/slack-imitation.ts";
 import { startDelight, stopDelight, type DelightProcess, type RunningApp } from "./harness.ts";
 import { createScratchDatabase } from "./postgres.ts";
 import { mkdtemp, rm } from "node:fs/promises";

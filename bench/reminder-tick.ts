@@ -8,7 +8,7 @@ import { createLogger } from "../src/app.ts";
 import { openDatabase, type Database } from "../src/db/database.ts";
 import { runDueReminders } from "../src/scheduler/due-reminders.ts";
 import { JobStore } from "../src/jobs/durable-queue.ts";
-import type { SlackStandIn } from "../test/support/slack-stand-in.ts";
+import type { SlackStandIn } from "../src/sandbox/slack-imitation.ts";
 
 const TEAM = "T0BENCH";
 const OWNERS = 50;

@@ -3,7 +3,7 @@
 // table: every target, the figure measured, pass or fail (the exit code is 1 on a fail).
 //   BENCH_DATABASE_URL=postgres://… (or a server on 127.0.0.1:5432) adds PostgreSQL; each
 //   scenario creates a scratch database there and drops it afterwards.
-import { SlackStandIn } from "../test/support/slack-stand-in.ts";
+import { SlackStandIn } from "../src/sandbox/slack-imitation.ts";
 import { available, DATABASE_LABEL, freshDatabase, type BenchContext } from "./context.ts";
 import { ensureBuilt, SIGNING_SECRET, startAppProcess, type RunningApp } from "./harness.ts";
 import { postgresServer } from "./postgres.ts";

@@ -6,7 +6,7 @@ import { performance } from "node:perf_hooks";
 import type { SuggestionContext } from "../src/features/surprises/model.ts";
 import { suggestBuiltin } from "../src/features/surprises/suggester.ts";
 import { OpenAIStandIn } from "../test/support/openai-stand-in.ts";
-import type { SlackStandIn } from "../test/support/slack-stand-in.ts";
+import type { SlackStandIn } from "../src/sandbox/slack-imitation.ts";
 import { signedSlashCommand, startDelight, stopDelight } from "./harness.ts";
 
 const RUNS = 20_000;

@@ -5,7 +5,7 @@
 // Delight paces posts at about 1 message a second per channel (as Slack requires), so 1,000
 // cards in one channel would take 1,000 s to appear whatever the app does. Each nomination
 // carries a token (`benchref<tag>x<i>`) in its story, so a card is matched to its request.
-import type { RecordedCall, SlackStandIn } from "../test/support/slack-stand-in.ts";
+import type { RecordedCall, SlackStandIn } from "../src/sandbox/slack-imitation.ts";
 import { ADMIN_USER, burst, NOMINATOR, signedSlashCommand, sleep, type SignedRequest } from "./harness.ts";
 
 export const NOMINEES = ["UALICE", "UBOB"];

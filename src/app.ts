@@ -53,8 +53,8 @@ export interface DelightApp {
   workers: JobWorkers;
   outbox: DurableOutbox;
   metrics: Metrics;
-  /** Starts the receiver. HTTP mode resolves with the port it listens on. */
-  start(port?: number): Promise<{ port?: number }>;
+  /** Starts the receiver. HTTP mode resolves with the port it listens on (on `host` if given: the sandbox uses loopback). */
+  start(port?: number, host?: string): Promise<{ port?: number }>;
   /** Stops taking requests, stops the schedules, and gives running jobs `graceMs` to finish. */
   stop(graceMs?: number): Promise<void>;
 }
@@ -214,7 +214,7 @@ export function createDelightApp(options: DelightAppOptions): DelightApp {
     workers,
     outbox,
     metrics,
-    async start(port = config.port) {
+    async start(port = config.port, host?: string) {
       await app.init();
       workers.start();
       maintenance = startMaintenance(database.prisma, logger);
@@ -227,7 +227,7 @@ export function createDelightApp(options: DelightAppOptions): DelightApp {
         started = true;
         return {};
       }
-      const server = (await app.start(port)) as Server;
+      const server = (await app.start(host ? { port, host } : port)) as Server;
       started = true;
       // While requests are being answered, the workers step back (see JobWorkers.isBusy).
       server.on("request", (_req, res) => {

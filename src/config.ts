@@ -102,6 +102,18 @@ export class ConfigError extends Error {
   }
 }
 
+const SLACK_VARIABLES = ["SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN"];
+
+/**
+ * Sandbox mode (src/sandbox): asked for with --sandbox, or chosen when no Slack variable is set
+ * outside production. In production a missing variable stays a fatal configuration error.
+ */
+export function sandboxRequested(env: NodeJS.ProcessEnv = process.env, args: string[] = []): boolean {
+  if (args.includes("--sandbox")) return true;
+  if (env.NODE_ENV === "production") return false;
+  return SLACK_VARIABLES.every((name) => !env[name]?.trim());
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // Empty strings count as unset: `FOO= npm start` should behave like not setting FOO.
   const cleaned = Object.fromEntries(

@@ -1,5 +1,5 @@
 // Process entry: configuration, database, app, schedules, graceful shutdown.
-import { ConfigError, loadConfig, type Config } from "./config.ts";
+import { ConfigError, loadConfig, sandboxRequested, type Config } from "./config.ts";
 import { openDatabase, type Database } from "./db/database.ts";
 import { parseDatabaseUrl } from "./db/adapters.ts";
 import { explainStartFailure } from "./startup-errors.ts";
@@ -21,6 +21,12 @@ function describeDatabase(config: Config): string {
 }
 
 async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  if (sandboxRequested(process.env, args)) {
+    // No Slack yet (or `npm run sandbox`): a local Slack-like workspace on loopback.
+    const { runSandbox } = await import("./sandbox/run.ts");
+    return runSandbox(args);
+  }
   let config: Config;
   try {
     config = loadConfig();

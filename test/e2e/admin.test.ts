@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { getSettings } from "../../src/features/admin/settings.ts";
 import { startTestApp, type TestApp } from "../support/test-app.ts";
-import { TEAM_ID } from "../support/slack-stand-in.ts";
+import { TEAM_ID } from "../../src/sandbox/slack-imitation.ts";
 
 const workspace = { teamId: TEAM_ID };
 

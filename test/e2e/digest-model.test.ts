@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { INTRO_BUDGET_MS } from "../../src/features/digest/intro.ts";
 import { seedApprovedStories } from "../support/digest-data.ts";
 import { OpenAIStandIn } from "../support/openai-stand-in.ts";
-import { TEAM_ID } from "../support/slack-stand-in.ts";
+import { TEAM_ID } from "../../src/sandbox/slack-imitation.ts";
 import { startTestApp, TestClock, type TestApp } from "../support/test-app.ts";
 
 describe("digest intro from the model", () => {

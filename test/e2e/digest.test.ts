@@ -1,7 +1,7 @@
 // The weekly digest end to end: the real app and database, the Slack stand-in, an injected
 // clock and the scheduler's digest tick called by hand.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { TEAM_ID } from "../support/slack-stand-in.ts";
+import { TEAM_ID } from "../../src/sandbox/slack-imitation.ts";
 import { seedApprovedStories } from "../support/digest-data.ts";
 import { startTestApp, TestClock, type TestApp } from "../support/test-app.ts";
 import { buttonClick } from "../support/payloads.ts";

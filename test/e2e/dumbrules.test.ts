@@ -6,7 +6,7 @@ import { renderDigest } from "../../src/features/digest/blocks.ts";
 import { gatherDigest } from "../../src/features/digest/service.ts";
 import { databaseTargets } from "../support/databases.ts";
 import { buttonClick, viewSubmission } from "../support/payloads.ts";
-import { SlackStandIn, TEAM_ID, type RecordedCall } from "../support/slack-stand-in.ts";
+import { SlackStandIn, TEAM_ID, type RecordedCall } from "../../src/sandbox/slack-imitation.ts";
 import { startTestApp, TestClock, type TestApp } from "../support/test-app.ts";
 
 const DUMB = "C0DUMB";

@@ -5,7 +5,7 @@ import { openDatabase } from "../../src/db/database.ts";
 import { setChannel } from "../../src/features/admin/settings.ts";
 import { buttonClick, viewSubmission } from "../support/payloads.ts";
 import { databaseTargets } from "../support/databases.ts";
-import { SlackStandIn, TEAM_ID } from "../support/slack-stand-in.ts";
+import { SlackStandIn, TEAM_ID } from "../../src/sandbox/slack-imitation.ts";
 import { startTestApp, type TestApp } from "../support/test-app.ts";
 
 const APPROVALS = "C0DURABLE";

@@ -4,7 +4,7 @@ import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { setChannel } from "../../src/features/admin/settings.ts";
 import { databaseTargets } from "../support/databases.ts";
-import { TEAM_ID } from "../support/slack-stand-in.ts";
+import { TEAM_ID } from "../../src/sandbox/slack-imitation.ts";
 import { startTestApp, type TestApp } from "../support/test-app.ts";
 
 const workspace = { teamId: TEAM_ID };

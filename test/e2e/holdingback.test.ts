@@ -7,7 +7,7 @@ import { renderDigest } from "../../src/features/digest/blocks.ts";
 import { gatherDigest } from "../../src/features/digest/service.ts";
 import { databaseTargets } from "../support/databases.ts";
 import { appHomeOpened, buttonClick, viewSubmission } from "../support/payloads.ts";
-import { SlackStandIn, TEAM_ID } from "../support/slack-stand-in.ts";
+import { SlackStandIn, TEAM_ID } from "../../src/sandbox/slack-imitation.ts";
 import { startTestApp, TestClock, type TestApp } from "../support/test-app.ts";
 
 const APPROVALS = "C0APPROVE";

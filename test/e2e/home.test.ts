@@ -2,7 +2,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { addManagers, setChannel } from "../../src/features/admin/settings.ts";
 import { appHomeOpened, buttonClick, viewSubmission } from "../support/payloads.ts";
-import { TEAM_ID, type RecordedCall } from "../support/slack-stand-in.ts";
+import { TEAM_ID, type RecordedCall } from "../../src/sandbox/slack-imitation.ts";
 import { startTestApp, type TestApp } from "../support/test-app.ts";
 
 const workspace = { teamId: TEAM_ID };

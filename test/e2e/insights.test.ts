@@ -6,7 +6,7 @@ import { addManagers, setChannel } from "../../src/features/admin/settings.ts";
 import { INSIGHTS_DIGEST_JOB } from "../../src/features/insights/model.ts";
 import { databaseTargets } from "../support/databases.ts";
 import { appHomeOpened } from "../support/payloads.ts";
-import { TEAM_ID } from "../support/slack-stand-in.ts";
+import { TEAM_ID } from "../../src/sandbox/slack-imitation.ts";
 import { startTestApp, type TestApp } from "../support/test-app.ts";
 
 const workspace = { teamId: TEAM_ID };

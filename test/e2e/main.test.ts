@@ -2,12 +2,13 @@
 // a source changed), with and without configuration. Not through tsx: tsx relays a SIGTERM and
 // SIGKILLs the app if it does not confirm within 30 ms, which a busy machine easily misses.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { networkInterfaces } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import pg from "pg";
 import { databaseTargets, TEST_DATABASE_URL } from "../support/databases.ts";
-import { SignedSlackClient } from "../support/signed-requests.ts";
-import { SlackStandIn, TEAM_ID } from "../support/slack-stand-in.ts";
+import { SignedSlackClient } from "../../src/sandbox/signed-requests.ts";
+import { SlackStandIn, TEAM_ID } from "../../src/sandbox/slack-imitation.ts";
 
 const root = path.resolve(import.meta.dirname, "../..");
 
@@ -52,13 +53,46 @@ async function waitForHealth(url: string, timeoutMs: number): Promise<Response> 
 }
 
 describe("npm start", () => {
-  it("exits with one clear message naming what is missing, without a stack trace", async () => {
-    const { exited, output } = run(baseEnv({}));
+  it("in production, exits with one clear message naming what is missing, without a stack trace", async () => {
+    const { exited, output } = run(baseEnv({ NODE_ENV: "production" }));
     expect(await exited).toBe(1);
     expect(output()).toContain("SLACK_BOT_TOKEN is missing");
     expect(output()).toContain("SLACK_SIGNING_SECRET is missing");
+    expect(output()).not.toContain("sandbox");
     expect(output()).not.toMatch(/\n\s+at /);
   });
+
+  it("without Slack variables outside production, serves the sandbox on loopback only", async () => {
+    const app = run(baseEnv({ PORT: "0" }));
+    try {
+      const deadline = Date.now() + 60_000;
+      let match: RegExpExecArray | null = null;
+      while (
+        !(match =
+          /Delight sandbox: http:\/\/127\.0\.0\.1:(\d+) — set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET to connect a real workspace/.exec(
+            app.output(),
+          ))
+      ) {
+        if (Date.now() > deadline) throw new Error(`The sandbox did not start:\n${app.output()}`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      const port = Number(match[1]);
+      const page = await fetch(`http://127.0.0.1:${port}/`);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain("Delight sandbox");
+      // Not reachable on any other address of this machine.
+      const others = Object.values(networkInterfaces())
+        .flat()
+        .filter((a) => a && a.family === "IPv4" && !a.internal)
+        .map((a) => a!.address);
+      for (const address of others) {
+        await expect(fetch(`http://${address}:${port}/`, { signal: AbortSignal.timeout(2_000) })).rejects.toThrow();
+      }
+    } finally {
+      app.child.kill("SIGTERM");
+    }
+    expect(await app.exited).toBe(0);
+  }, 90_000);
 
   describe.each(databaseTargets())("with configuration on $name", (target) => {
     const slack = new SlackStandIn();

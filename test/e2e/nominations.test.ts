@@ -4,9 +4,9 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { addManagers, setChannel } from "../../src/features/admin/settings.ts";
 import { queueWaitingCards } from "../../src/features/nominations/cards.ts";
 import { saveNomination } from "../../src/features/nominations/intake.ts";
-import { SignedSlackClient } from "../support/signed-requests.ts";
+import { SignedSlackClient } from "../../src/sandbox/signed-requests.ts";
 import { buttonClick, messageShortcut, reactionAdded, threadReply, viewSubmission } from "../support/payloads.ts";
-import { TEAM_ID, type RecordedCall } from "../support/slack-stand-in.ts";
+import { TEAM_ID, type RecordedCall } from "../../src/sandbox/slack-imitation.ts";
 import { SIGNING_SECRET, startTestApp, TestClock, type TestApp } from "../support/test-app.ts";
 
 const APPROVALS = "C0APPROVE";

@@ -1,9 +1,9 @@
 // /oops end to end: the real app, signed requests, the Slack stand-in and an injected clock.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { addManagers } from "../../src/features/admin/settings.ts";
-import { SignedSlackClient } from "../support/signed-requests.ts";
+import { SignedSlackClient } from "../../src/sandbox/signed-requests.ts";
 import { SIGNING_SECRET, startTestApp, TestClock, type TestApp } from "../support/test-app.ts";
-import { TEAM_ID } from "../support/slack-stand-in.ts";
+import { TEAM_ID } from "../../src/sandbox/slack-imitation.ts";
 
 const HOUR = 3_600_000;
 const START = new Date("2026-11-23T09:00:00Z");

@@ -6,7 +6,7 @@ import { WebSocketServer, type WebSocket } from "ws";
 import { createDelightApp, createLogger, type DelightApp } from "../../src/app.ts";
 import { loadConfig } from "../../src/config.ts";
 import { openDatabase, type Database } from "../../src/db/database.ts";
-import { SlackStandIn, TEAM_ID } from "../support/slack-stand-in.ts";
+import { SlackStandIn, TEAM_ID } from "../../src/sandbox/slack-imitation.ts";
 
 function freePort(): Promise<number> {
   return new Promise((resolve) => {

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { setBudget } from "../../src/features/admin/settings.ts";
 import { findOrCreateCustomer } from "../../src/features/customers/service.ts";
 import { OpenAIStandIn } from "../support/openai-stand-in.ts";
-import { TEAM_ID } from "../support/slack-stand-in.ts";
+import { TEAM_ID } from "../../src/sandbox/slack-imitation.ts";
 import { buttonsOf, surprise, titlesOf, waitForResponse } from "../support/surprises.ts";
 import { startTestApp, type TestApp } from "../support/test-app.ts";
 

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { setBudget } from "../../src/features/admin/settings.ts";
 import { countSurprisesDelivered } from "../../src/features/surprises/service.ts";
 import { appHomeOpened, buttonClick } from "../support/payloads.ts";
-import { TEAM_ID } from "../support/slack-stand-in.ts";
+import { TEAM_ID } from "../../src/sandbox/slack-imitation.ts";
 import {
   buttonsOf,
   click,

@@ -14,7 +14,7 @@ import { DurableOutbox } from "../../src/slack/durable-outbox.ts";
 import { SlackWriteRefused } from "../../src/slack/outbox.ts";
 import { Pacer } from "../../src/slack/pacer.ts";
 import { databaseTargets } from "../support/databases.ts";
-import { SlackStandIn } from "../support/slack-stand-in.ts";
+import { SlackStandIn } from "../../src/sandbox/slack-imitation.ts";
 
 const logger = createLogger("error");
 const payload = z.object({ n: z.number() });

@@ -25,7 +25,7 @@ import { DurableOutbox } from "../../src/slack/durable-outbox.ts";
 import { Pacer } from "../../src/slack/pacer.ts";
 import { SlackUsers } from "../../src/slack/roles.ts";
 import { databaseTargets } from "../support/databases.ts";
-import { SlackStandIn, TEAM_ID } from "../support/slack-stand-in.ts";
+import { SlackStandIn, TEAM_ID } from "../../src/sandbox/slack-imitation.ts";
 import { TestClock } from "../support/test-app.ts";
 
 const HOUR = 3_600_000;

@@ -1,5 +1,5 @@
 // Interaction and event payloads shaped like the ones Slack sends, for t.sender.
-import { TEAM_ID } from "./slack-stand-in.ts";
+import { TEAM_ID } from "../../src/sandbox/slack-imitation.ts";
 
 let counter = 0;
 const nextId = (prefix: string) => `${prefix}${Date.now().toString(36)}${(counter++).toString(36)}`.toUpperCase();

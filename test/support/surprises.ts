@@ -1,7 +1,7 @@
 // Shared steps of the surprise end-to-end tests: commands, clicks and form submissions as
 // Slack sends them, and reading the suggestions message back.
 import { expect } from "vitest";
-import { TEAM_ID, type RecordedCall } from "./slack-stand-in.ts";
+import { TEAM_ID, type RecordedCall } from "../../src/sandbox/slack-imitation.ts";
 import type { TestApp } from "./test-app.ts";
 
 export interface ButtonInfo {

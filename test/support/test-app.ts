@@ -3,8 +3,8 @@ import { createDelightApp, createLogger, type DelightApp } from "../../src/app.t
 import type { Clock } from "../../src/clock.ts";
 import { loadConfig, type Config } from "../../src/config.ts";
 import { openDatabase, type Database } from "../../src/db/database.ts";
-import { SignedSlackClient } from "./signed-requests.ts";
-import { SlackStandIn, TEAM_ID, type StandInUser } from "./slack-stand-in.ts";
+import { SignedSlackClient } from "../../src/sandbox/signed-requests.ts";
+import { SlackStandIn, TEAM_ID, type StandInUser } from "../../src/sandbox/slack-imitation.ts";
 
 export const SIGNING_SECRET = "test-signing-secret";
 

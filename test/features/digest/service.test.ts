@@ -14,7 +14,7 @@ import type { Outbox } from "../../../src/slack/outbox.ts";
 import { SlackUsers } from "../../../src/slack/roles.ts";
 import { databaseTargets } from "../../support/databases.ts";
 import { seedApprovedStories } from "../../support/digest-data.ts";
-import { SlackStandIn, TEAM_ID } from "../../support/slack-stand-in.ts";
+import { SlackStandIn, TEAM_ID } from "../../../src/sandbox/slack-imitation.ts";
 import { TestClock } from "../../support/test-app.ts";
 
 const HOUR = 3_600_000;

@@ -19,7 +19,7 @@ import { DurableOutbox } from "../../../src/slack/durable-outbox.ts";
 import { Pacer } from "../../../src/slack/pacer.ts";
 import { createRoleLookup, SlackUsers } from "../../../src/slack/roles.ts";
 import { databaseTargets } from "../../support/databases.ts";
-import { SlackStandIn } from "../../support/slack-stand-in.ts";
+import { SlackStandIn } from "../../../src/sandbox/slack-imitation.ts";
 import { TestClock } from "../../support/test-app.ts";
 
 const logger = createLogger("error");

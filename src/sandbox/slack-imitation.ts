@@ -1,0 +1,282 @@
+// A local imitation of Slack's Web API, shared by the tests and the sandbox (`npm start`
+// without Slack). It records every call, answers like Slack from the workspace's state
+// (workspace.ts), refuses unknown methods and Block Kit that Slack would refuse, and can be
+// told to fail a method (429 with Retry-After, or 5xx) to exercise retries. It also serves
+// response_url posts under /respond/<id> and file upload URLs under /upload/<id>.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { KNOWN_METHODS, Workspace, type StandInUser } from "./workspace.ts";
+
+export interface RecordedCall {
+  method: string;
+  args: Record<string, unknown>;
+  at: number;
+}
+
+interface Fault {
+  status: number;
+  retryAfterSeconds?: number;
+  slackError?: string;
+  times: number;
+  /** The call takes effect (a message is posted) but the answer is the fault: an in-doubt write. */
+  afterDelivery?: boolean;
+}
+
+interface ChannelRateLimit {
+  perSecond: number;
+  burst: number;
+}
+
+export { BOT_USER_ID, TEAM_ID, type StandInUser, type StoredMessage } from "./workspace.ts";
+
+type Handler = (args: Record<string, unknown>) => Record<string, unknown>;
+
+export class SlackStandIn {
+  readonly calls: RecordedCall[] = [];
+  /** The workspace's state: people, channels, messages, views… (shared with the sandbox UI). */
+  readonly workspace = new Workspace();
+  readonly users = this.workspace.users;
+  /** Channels the app is a member of; conversations.info answers from it. */
+  readonly memberOf = this.workspace.memberOf;
+  /** Members of each channel, for conversations.members. */
+  readonly channelMembers = this.workspace.channelMembers;
+  /** Bytes posted to each upload URL (files.uploadV2), by file id. */
+  readonly uploads = new Map<string, Buffer>();
+  private readonly faults = new Map<string, Fault>();
+  /** Messages posted per channel (thread replies included), oldest first. */
+  readonly messages = this.workspace.messages;
+  /** Where response_url posts land in the sandbox (by response id); tests only record them. */
+  onResponse?: (responseId: string, body: Record<string, unknown>) => void;
+  /** Answers 429 (per channel, like Slack's chat.postMessage limit) past this rate. */
+  private channelRateLimit?: ChannelRateLimit;
+  private readonly channelBuckets = new Map<string, number>();
+  /** Every Web API call answers 503 until this time (ms since the epoch). */
+  private downUntil = 0;
+  /** 429 answers given, per method. */
+  readonly rateLimitedCalls: RecordedCall[] = [];
+  private readonly handlers = new Map<string, Handler>();
+  private server?: Server;
+  url = "";
+
+  addUser(user: StandInUser): this {
+    this.users.set(user.id, { tz: "Europe/Paris", ...user });
+    return this;
+  }
+
+  /** Makes the next `times` calls of `method` fail. */
+  fail(method: string, fault: Omit<Fault, "times"> & { times?: number }): void {
+    this.faults.set(method, { times: 1, ...fault });
+  }
+
+  /** Overrides the answer of one method. */
+  on(method: string, handler: Handler): void {
+    this.handlers.set(method, handler);
+  }
+
+  /** Back to the stand-in's own answer for a method overridden with `on`. */
+  off(method: string): void {
+    this.handlers.delete(method);
+  }
+
+  /** Limits chat.postMessage per channel like Slack: `perSecond` with a short `burst`; beyond it, 429 + Retry-After. */
+  limitPostsPerChannel(limit: ChannelRateLimit | undefined): void {
+    this.channelRateLimit = limit;
+    this.channelBuckets.clear();
+  }
+
+  /** Every Web API call answers 503 for the next `ms` milliseconds. */
+  goDown(ms: number): void {
+    this.downUntil = Date.now() + ms;
+  }
+
+  callsTo(method: string): RecordedCall[] {
+    return this.calls.filter((c) => c.method === method);
+  }
+
+  /** Posts (chat.postMessage) to a channel. */
+  postsTo(channel: string): RecordedCall[] {
+    return this.callsTo("chat.postMessage").filter((c) => c.args.channel === channel);
+  }
+
+  responses(): RecordedCall[] {
+    return this.callsTo("response_url");
+  }
+
+  /** Everything the app sent, as one string, for "contains" assertions. */
+  textOf(call: RecordedCall): string {
+    return JSON.stringify(call.args);
+  }
+
+  reset(): void {
+    this.calls.length = 0;
+    this.rateLimitedCalls.length = 0;
+    this.faults.clear();
+  }
+
+  /** GCRA per channel: the delay before this post would be allowed (0 = now), taking the slot if allowed. */
+  private channelDelayMs(channel: string): number {
+    const limit = this.channelRateLimit;
+    if (!limit) return 0;
+    const interval = 1000 / limit.perSecond;
+    const now = Date.now();
+    const tat = Math.max(this.channelBuckets.get(channel) ?? now, now);
+    const allowedAt = tat - (limit.burst - 1) * interval;
+    if (allowedAt > now) return allowedAt - now;
+    this.channelBuckets.set(channel, tat + interval);
+    return 0;
+  }
+
+  /** Resolves once `predicate` holds for the recorded calls (polls; fails after timeoutMs). */
+  async waitFor<T>(predicate: () => T | undefined | false, timeoutMs = 5_000): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const value = predicate();
+      if (value) return value;
+      if (Date.now() > deadline)
+        throw new Error(`Timed out waiting; calls so far: ${this.calls.map((c) => c.method).join(", ")}`);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+
+  responseUrl(id = "r1"): string {
+    return `${this.url}respond/${id}`;
+  }
+
+  /** Whether a request path is Slack's side (Web API, response_url, file uploads). */
+  static serves(path: string): boolean {
+    return /^\/(api|respond|upload)\//.test(path);
+  }
+
+  /** Answers one request to the Web API, a response_url or an upload URL. */
+  handle(req: IncomingMessage, res: ServerResponse): void {
+    void readBody(req).then((rawBytes) => {
+      const path = (req.url ?? "").split("?")[0] ?? "";
+      if (path.startsWith("/upload/")) {
+        // files.uploadV2's second step: the file's bytes, posted to the URL we handed out.
+        const fileId = path.slice("/upload/".length);
+        void fileBytes(rawBytes, req.headers["content-type"] ?? "").then((file) => {
+          this.uploads.set(fileId, file.bytes);
+          this.workspace.receiveUpload(fileId, file.bytes, file.contentType);
+          this.calls.push({ method: "upload", args: { file_id: fileId, bytes: file.bytes.length }, at: Date.now() });
+          res.writeHead(200, { "content-type": "text/plain" });
+          res.end(`OK - ${file.bytes.length}`);
+        });
+        return;
+      }
+      const raw = rawBytes.toString("utf8");
+      const isResponseUrl = path.startsWith("/respond/");
+      const method = isResponseUrl ? "response_url" : path.replace(/^\/api\//, "");
+      const args = parseArgs(raw, req.headers["content-type"] ?? "");
+      if (isResponseUrl) args.response_id = path.slice("/respond/".length);
+      const call = { method, args, at: Date.now() };
+      this.calls.push(call);
+
+      if (!isResponseUrl && Date.now() < this.downUntil) {
+        res.writeHead(503, { "content-type": "text/plain" });
+        res.end("Service Unavailable");
+        return;
+      }
+      if (method === "chat.postMessage") {
+        const delay = this.channelDelayMs(String(args.channel));
+        if (delay > 0) {
+          this.rateLimitedCalls.push(call);
+          res.writeHead(429, { "content-type": "application/json", "retry-after": String(Math.ceil(delay / 1000)) });
+          res.end(JSON.stringify({ ok: false, error: "ratelimited" }));
+          return;
+        }
+      }
+
+      const fault = this.faults.get(method);
+      if (fault && fault.times > 0) {
+        fault.times -= 1;
+        if (fault.afterDelivery) this.answer(method, args);
+        const headers: Record<string, string> = { "content-type": "application/json" };
+        if (fault.retryAfterSeconds !== undefined) headers["retry-after"] = String(fault.retryAfterSeconds);
+        res.writeHead(fault.status, headers);
+        res.end(
+          JSON.stringify({
+            ok: false,
+            error: fault.slackError ?? (fault.status === 429 ? "ratelimited" : "internal_error"),
+          }),
+        );
+        return;
+      }
+      if (isResponseUrl) this.onResponse?.(String(args.response_id), args);
+      const body = isResponseUrl ? { ok: true } : this.answer(method, args);
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(JSON.stringify(body));
+    });
+  }
+
+  /** Serves the imitation on its own loopback port (tests); the sandbox mounts handle() instead. */
+  async start(): Promise<string> {
+    this.server = createServer((req, res) => this.handle(req, res));
+    // Keep idle connections longer than the app's client does, as Slack does: otherwise a
+    // request on a socket the server is just closing fails with "fetch failed".
+    this.server.keepAliveTimeout = 120_000;
+    await new Promise<void>((resolve) => this.server?.listen(0, "127.0.0.1", resolve));
+    const { port } = this.server.address() as AddressInfo;
+    this.setUrl(`http://127.0.0.1:${port}/`);
+    return `${this.url}api/`;
+  }
+
+  /** The base URL the imitation is reachable at (upload and response URLs are made from it). */
+  setUrl(url: string): void {
+    this.url = url;
+    this.workspace.baseUrl = url;
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => {
+      this.server?.closeAllConnections();
+      this.server?.close(() => resolve());
+    });
+  }
+
+  private answer(method: string, args: Record<string, unknown>): Record<string, unknown> {
+    const custom = this.handlers.get(method);
+    if (custom) return custom(args);
+    if (!KNOWN_METHODS.has(method))
+      return this.workspace.refuse(method, "unknown_method", [`${method} is not a Web API method`]);
+    return this.workspace.answer(method, args);
+  }
+}
+
+/** The file in an upload: the multipart form's file field, or the raw body. */
+async function fileBytes(body: Buffer, contentType: string): Promise<{ bytes: Buffer; contentType: string }> {
+  if (!contentType.includes("multipart/form-data")) return { bytes: body, contentType };
+  const form = await new Response(body, { headers: { "content-type": contentType } }).formData();
+  for (const value of form.values()) {
+    if (typeof value !== "string") return { bytes: Buffer.from(await value.arrayBuffer()), contentType: value.type };
+  }
+  return { bytes: body, contentType };
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => resolve(Buffer.concat(chunks)));
+    req.on("error", reject);
+  });
+}
+
+// The Web API client sends form fields, with objects (blocks, view) JSON-encoded;
+// response_url posts are JSON.
+function parseArgs(raw: string, contentType: string): Record<string, unknown> {
+  if (!raw) return {};
+  if (contentType.includes("application/json")) return JSON.parse(raw) as Record<string, unknown>;
+  const args: Record<string, unknown> = {};
+  for (const [key, value] of new URLSearchParams(raw)) {
+    args[key] = /^[[{]/.test(value) ? safeJson(value) : value;
+  }
+  return args;
+}
+
+function safeJson(value: string): unknown {
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value;
+  }
+}

@@ -1,0 +1,192 @@
+// A modal as Slack draws it: input blocks become labelled form fields whose values are kept
+// in view state (Slack's `view.state.values` shape), with per-field errors under each field.
+import { useEffect, useRef, useState } from "/vendor/preact-hooks.js";
+import { Block, html, textObject } from "./blocks.js";
+
+const opt = (o) => (o ? { text: o.text, value: o.value } : null);
+
+/** The state Slack would send for an element before anyone touches it. */
+function initialState(element) {
+  const base = { type: element.type };
+  switch (element.type) {
+    case "plain_text_input":
+    case "url_text_input":
+    case "email_text_input":
+    case "number_input":
+      return { ...base, value: element.initial_value ?? null };
+    case "users_select":
+      return { ...base, selected_user: element.initial_user ?? null };
+    case "multi_users_select":
+      return { ...base, selected_users: element.initial_users ?? [] };
+    case "static_select":
+    case "radio_buttons":
+      return { ...base, selected_option: opt(element.initial_option) };
+    case "multi_static_select":
+    case "checkboxes":
+      return { ...base, selected_options: (element.initial_options ?? []).map(opt) };
+    case "datepicker":
+      return { ...base, selected_date: element.initial_date ?? null };
+    case "datetimepicker":
+      return { ...base, selected_date_time: element.initial_date_time ?? null };
+    default:
+      return base;
+  }
+}
+
+export function initialValues(view) {
+  const values = {};
+  (view.blocks ?? []).forEach((block, i) => {
+    if (block.type !== "input" || !block.element) return;
+    const blockId = block.block_id ?? `b${i}`;
+    values[blockId] = { [block.element.action_id ?? "input"]: initialState(block.element) };
+  });
+  return values;
+}
+
+const toLocalInput = (seconds) =>
+  seconds ? new Date(seconds * 1000 - new Date().getTimezoneOffset() * 60_000).toISOString().slice(0, 16) : "";
+
+function Field({ block, blockId, state, set, ctx, id }) {
+  const element = block.element;
+  const label = block.label?.text ?? "";
+  const people = (ctx.users ?? []).filter((u) => !u.is_bot);
+  const options = element.options ?? [];
+  switch (element.type) {
+    case "plain_text_input":
+    case "url_text_input":
+    case "email_text_input":
+    case "number_input":
+      return element.multiline
+        ? html`<textarea
+            id=${id}
+            rows="4"
+            value=${state.value ?? ""}
+            onInput=${(e) => set({ value: e.currentTarget.value })}
+          ></textarea>`
+        : html`<input
+            id=${id}
+            type=${element.type === "url_text_input" ? "url" : "text"}
+            value=${state.value ?? ""}
+            onInput=${(e) => set({ value: e.currentTarget.value })}
+          />`;
+    case "users_select":
+      return html`<select
+        id=${id}
+        value=${state.selected_user ?? ""}
+        onChange=${(e) => set({ selected_user: e.currentTarget.value || null })}
+      >
+        <option value="">Choose a person</option>
+        ${people.map((u) => html`<option value=${u.id}>${u.real_name ?? u.name}</option>`)}
+      </select>`;
+    case "multi_users_select":
+      return html`<select
+        id=${id}
+        multiple
+        size="4"
+        onChange=${(e) => set({ selected_users: [...e.currentTarget.selectedOptions].map((o) => o.value) })}
+      >
+        ${people.map((u) => html`<option value=${u.id} selected=${(state.selected_users ?? []).includes(u.id)}>${u.real_name ?? u.name}</option>`)}
+      </select>`;
+    case "static_select":
+      return html`<select
+        id=${id}
+        value=${state.selected_option?.value ?? ""}
+        onChange=${(e) => set({ selected_option: opt(options.find((o) => o.value === e.currentTarget.value)) })}
+      >
+        <option value="">${element.placeholder?.text ?? "Choose"}</option>
+        ${options.map((o) => html`<option value=${o.value}>${textObject(o.text, ctx)}</option>`)}
+      </select>`;
+    case "checkboxes":
+    case "radio_buttons":
+    case "multi_static_select": {
+      const chosen = state.selected_options ?? (state.selected_option ? [state.selected_option] : []);
+      const toggle = (o, on) => {
+        if (element.type === "radio_buttons") return set({ selected_option: opt(o) });
+        const next = on ? [...chosen, opt(o)] : chosen.filter((c) => c.value !== o.value);
+        set({ selected_options: next });
+      };
+      return html`<fieldset id=${id} class="choices" aria-label=${label}>
+        ${options.map(
+          (o) =>
+            html`<label class="choice">
+              <input
+                type=${element.type === "radio_buttons" ? "radio" : "checkbox"}
+                name=${blockId}
+                checked=${chosen.some((c) => c.value === o.value)}
+                onChange=${(e) => toggle(o, e.currentTarget.checked)}
+              />
+              ${textObject(o.text, ctx)}
+            </label>`,
+        )}
+      </fieldset>`;
+    }
+    case "datepicker":
+      return html`<input
+        id=${id}
+        type="date"
+        value=${state.selected_date ?? ""}
+        onInput=${(e) => set({ selected_date: e.currentTarget.value || null })}
+      />`;
+    case "datetimepicker":
+      return html`<input
+        id=${id}
+        type="datetime-local"
+        value=${toLocalInput(state.selected_date_time)}
+        onInput=${(e) => set({ selected_date_time: e.currentTarget.value ? Math.floor(new Date(e.currentTarget.value).getTime() / 1000) : null })}
+      />`;
+    default:
+      return html`<span class="unsupported">[${element.type}]</span>`;
+  }
+}
+
+export function Modal({ open, ctx, onSubmit, onClose }) {
+  const view = open.view;
+  const [values, setValues] = useState(() => initialValues(view));
+  const viewKey = `${open.id}:${view.hash ?? ""}:${JSON.stringify(view.blocks ?? []).length}:${view.title?.text}`;
+  const seen = useRef(viewKey);
+  useEffect(() => {
+    if (seen.current !== viewKey) {
+      seen.current = viewKey;
+      setValues(initialValues(view));
+    }
+  }, [viewKey]);
+  const errors = open.errors ?? {};
+  const modalCtx = { ...ctx, onAction: (action) => ctx.onAction(action, values) };
+  return html`<div class="overlay">
+    <div class="modal" role="dialog" aria-modal="true" aria-labelledby="modal-title">
+      <header>
+        <h2 id="modal-title">${textObject(view.title, ctx)}</h2>
+        <button type="button" class="icon" aria-label="Close" onClick=${onClose}>×</button>
+      </header>
+      <form
+        class="modal-body"
+        onSubmit=${(e) => {
+          e.preventDefault();
+          onSubmit(values);
+        }}
+      >
+        ${(view.blocks ?? []).map((block, i) => {
+          const blockId = block.block_id ?? `b${i}`;
+          if (block.type !== "input")
+            return html`<${Block} block=${{ ...block, block_id: blockId }} ctx=${modalCtx} />`;
+          const actionId = block.element?.action_id ?? "input";
+          const state = values[blockId]?.[actionId] ?? {};
+          const set = (patch) => setValues({ ...values, [blockId]: { [actionId]: { ...state, ...patch } } });
+          const id = `field-${blockId}`;
+          return html`<div class=${`field ${errors[blockId] ? "has-error" : ""}`}>
+            <label for=${id}
+              >${block.label?.text}${block.optional ? html` <span class="optional">(optional)</span>` : ""}</label
+            >
+            <${Field} block=${block} blockId=${blockId} state=${state} set=${set} ctx=${ctx} id=${id} />
+            ${block.hint ? html`<div class="hint">${textObject(block.hint, ctx)}</div>` : ""}
+            ${errors[blockId] ? html`<div class="field-error" role="alert">${errors[blockId]}</div>` : ""}
+          </div>`;
+        })}
+        <footer>
+          <button type="button" class="btn" onClick=${onClose}>${view.close?.text ?? "Cancel"}</button>
+          ${view.submit ? html`<button type="submit" class="btn primary">${view.submit.text}</button>` : ""}
+        </footer>
+      </form>
+    </div>
+  </div>`;
+}

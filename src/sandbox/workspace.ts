@@ -1,0 +1,423 @@
+// The state of the imitated Slack workspace (channels, people, messages, threads, reactions,
+// ephemerals, modals, Home tabs, files) and the Web API methods' answers computed from it.
+// The tests' stand-in and the browser sandbox share it: one imitation of Slack's Web API.
+import { blockProblems, viewProblems } from "./block-kit-rules.ts";
+
+export const BOT_USER_ID = "UDELIGHTBOT";
+export const BOT_ID = "BDELIGHT";
+export const TEAM_ID = "T0TEAM";
+
+export interface StandInUser {
+  id: string;
+  name?: string;
+  real_name?: string;
+  is_admin?: boolean;
+  is_owner?: boolean;
+  is_bot?: boolean;
+  deleted?: boolean;
+  tz?: string;
+}
+
+export interface Reaction {
+  name: string;
+  users: string[];
+}
+
+/** A message the imitation holds, for conversations.history / replies and the sandbox UI. */
+export interface StoredMessage {
+  ts: string;
+  thread_ts?: string;
+  text?: unknown;
+  metadata?: unknown;
+  blocks?: unknown;
+  /** Who posted it: the bot's user id for the app's messages. */
+  user?: string;
+  reactions?: Reaction[];
+  files?: StoredFile[];
+  edited?: boolean;
+}
+
+export interface Ephemeral {
+  channel: string;
+  user: string;
+  ts: string;
+  thread_ts?: string;
+  text?: unknown;
+  blocks?: unknown;
+}
+
+export interface OpenView {
+  id: string;
+  user: string;
+  view: Record<string, unknown>;
+  /** Per-field errors from `response_action: errors`, by block id. */
+  errors?: Record<string, string>;
+}
+
+export interface StoredFile {
+  id: string;
+  title?: string;
+  filename?: string;
+  bytes?: Buffer;
+  contentType?: string;
+}
+
+export interface ChannelInfo {
+  id: string;
+  name: string;
+  is_private?: boolean;
+  /** A direct message with the app: the person's id. */
+  user?: string;
+}
+
+/** A refused call, for the sandbox's developer panel. */
+export interface ApiProblem {
+  at: number;
+  method: string;
+  error: string;
+  details: string[];
+}
+
+/** Every method the imitation knows; anything else gets `unknown_method`, as from Slack. */
+export const KNOWN_METHODS = new Set([
+  "auth.test",
+  "chat.postMessage",
+  "chat.update",
+  "chat.delete",
+  "chat.postEphemeral",
+  "chat.getPermalink",
+  "conversations.history",
+  "conversations.replies",
+  "conversations.info",
+  "conversations.join",
+  "conversations.open",
+  "conversations.members",
+  "users.info",
+  "users.list",
+  "views.open",
+  "views.update",
+  "views.push",
+  "views.publish",
+  "reactions.add",
+  "reactions.remove",
+  "files.getUploadURLExternal",
+  "files.completeUploadExternal",
+  "files.info",
+  "team.info",
+  "apps.connections.open",
+]);
+
+type Answer = Record<string, unknown>;
+
+const fail = (error: string, extra: Answer = {}): Answer => ({ ok: false, error, ...extra });
+
+export class Workspace {
+  readonly users = new Map<string, StandInUser>();
+  readonly channels = new Map<string, ChannelInfo>();
+  /** Channels the app is a member of; conversations.info answers from it. */
+  readonly memberOf = new Set<string>();
+  /** Members of each channel, for conversations.members (the sandbox's channels: everyone). */
+  readonly channelMembers = new Map<string, string[]>();
+  /** Messages per channel (thread replies included), oldest first. */
+  readonly messages = new Map<string, StoredMessage[]>();
+  readonly ephemerals: Ephemeral[] = [];
+  /** Open modal stacks per person, top last. */
+  readonly modals = new Map<string, OpenView[]>();
+  readonly homes = new Map<string, OpenView>();
+  readonly files = new Map<string, StoredFile>();
+  readonly problems: ApiProblem[] = [];
+  /** trigger_id → the person whose click or command made it (views.open opens their modal). */
+  readonly triggers = new Map<string, string>();
+  // Message timestamps count up from the real time, so "oldest" look-ups behave like Slack's.
+  private tsCounter = Math.floor(Date.now() / 1000);
+  private idCounter = 0;
+  baseUrl = "";
+
+  constructor() {
+    this.users.set(BOT_USER_ID, { id: BOT_USER_ID, name: "delight", real_name: "Delight", is_bot: true });
+  }
+
+  nextTs(): string {
+    this.tsCounter += 1;
+    return `${this.tsCounter}.000100`;
+  }
+
+  nextId(prefix: string): string {
+    this.idCounter += 1;
+    return `${prefix}${Date.now().toString(36).toUpperCase()}${this.idCounter}`;
+  }
+
+  /** Records a refused call and returns Slack's answer for it. */
+  refuse(method: string, error: string, details: string[]): Answer {
+    this.problems.push({ at: Date.now(), method, error, details });
+    return fail(error, { response_metadata: { messages: details.map((d) => `[ERROR] ${d}`) } });
+  }
+
+  store(channel: string, message: StoredMessage): StoredMessage {
+    this.messages.set(channel, [...(this.messages.get(channel) ?? []), message]);
+    return message;
+  }
+
+  find(channel: string, ts: string): StoredMessage | undefined {
+    return this.messages.get(channel)?.find((m) => m.ts === ts);
+  }
+
+  dmChannelOf(user: string): string {
+    const id = `D${user}`;
+    if (!this.channels.has(id)) this.channels.set(id, { id, name: this.users.get(user)?.name ?? user, user });
+    return id;
+  }
+
+  private shown(message: StoredMessage, args: Answer): Answer {
+    const withMetadata = args.include_all_metadata === true || args.include_all_metadata === "true";
+    return {
+      type: "message",
+      ts: message.ts,
+      thread_ts: message.thread_ts,
+      text: message.text,
+      user: message.user,
+      blocks: message.blocks,
+      reactions: message.reactions,
+      ...(withMetadata ? { metadata: message.metadata } : {}),
+    };
+  }
+
+  private userInfo(user: StandInUser): Answer {
+    return {
+      ...user,
+      name: user.name ?? user.id.toLowerCase(),
+      real_name: user.real_name ?? user.name,
+      tz: user.tz,
+      profile: { display_name: user.name, real_name: user.real_name ?? user.name },
+    };
+  }
+
+  private checkMessage(method: string, args: Answer): Answer | undefined {
+    if (method === "chat.postMessage" && !args.text && !args.blocks && !args.attachments)
+      return this.refuse(method, "no_text", ["text or blocks is required"]);
+    const problems = blockProblems(args.blocks, "message");
+    return problems.length > 0 ? this.refuse(method, "invalid_blocks", problems) : undefined;
+  }
+
+  private openView(method: string, args: Answer, user: string): Answer {
+    const view = { ...(args.view as Answer), id: this.nextId("V") } as Answer;
+    const open: OpenView = { id: String(view.id), user, view };
+    const stack = method === "views.push" ? (this.modals.get(user) ?? []) : [];
+    this.modals.set(user, [...stack, open]);
+    return { ok: true, view };
+  }
+
+  /** Replaces an open modal (by view id), keeping its id. */
+  replaceView(viewId: string, view: Answer): OpenView | undefined {
+    for (const stack of this.modals.values()) {
+      const open = stack.find((v) => v.id === viewId);
+      if (open) {
+        open.view = { ...view, id: viewId };
+        delete open.errors;
+        return open;
+      }
+    }
+    return undefined;
+  }
+
+  answer(method: string, args: Answer): Answer {
+    switch (method) {
+      case "auth.test":
+        return {
+          ok: true,
+          url: "https://delight-test.slack.com/",
+          team: "Test",
+          user: "delight",
+          team_id: TEAM_ID,
+          user_id: BOT_USER_ID,
+          bot_id: BOT_ID,
+        };
+      case "team.info":
+        return { ok: true, team: { id: TEAM_ID, name: "Test", domain: "delight-test" } };
+      case "chat.postMessage": {
+        const refused = this.checkMessage(method, args);
+        if (refused) return refused;
+        const ts = this.nextTs();
+        const channel = String(args.channel);
+        const stored: StoredMessage = { ts, text: args.text, metadata: args.metadata, blocks: args.blocks };
+        stored.user = BOT_USER_ID;
+        if (typeof args.thread_ts === "string") stored.thread_ts = args.thread_ts;
+        this.store(channel, stored);
+        return { ok: true, channel: args.channel, ts, message: { text: args.text, thread_ts: args.thread_ts } };
+      }
+      case "chat.update": {
+        const refused = this.checkMessage(method, args);
+        if (refused) return refused;
+        const message = this.find(String(args.channel), String(args.ts));
+        if (message) {
+          if (args.text !== undefined) message.text = args.text;
+          if (args.blocks !== undefined) message.blocks = args.blocks;
+          if (args.metadata !== undefined) message.metadata = args.metadata;
+          message.edited = true;
+        }
+        return { ok: true, channel: args.channel, ts: args.ts, text: args.text };
+      }
+      case "chat.delete": {
+        const channel = String(args.channel);
+        const list = this.messages.get(channel);
+        if (list)
+          this.messages.set(
+            channel,
+            list.filter((m) => m.ts !== args.ts),
+          );
+        return { ok: true, channel, ts: args.ts };
+      }
+      case "chat.postEphemeral": {
+        const refused = this.checkMessage(method, args);
+        if (refused) return refused;
+        const ts = this.nextTs();
+        this.ephemerals.push({
+          channel: String(args.channel),
+          user: String(args.user),
+          ts,
+          thread_ts: typeof args.thread_ts === "string" ? args.thread_ts : undefined,
+          text: args.text,
+          blocks: args.blocks,
+        });
+        return { ok: true, message_ts: ts };
+      }
+      case "chat.getPermalink":
+        return {
+          ok: true,
+          channel: args.channel,
+          permalink: `https://delight-test.slack.com/archives/${String(args.channel)}/p${String(args.message_ts).replace(".", "")}`,
+        };
+      case "conversations.history": {
+        const oldest = Number(args.oldest ?? 0);
+        const all = (this.messages.get(String(args.channel)) ?? []).filter(
+          (m) => !m.thread_ts && Number(m.ts) >= oldest,
+        );
+        return { ok: true, has_more: false, messages: [...all].reverse().map((m) => this.shown(m, args)) };
+      }
+      case "conversations.replies": {
+        const thread = String(args.ts);
+        const all = (this.messages.get(String(args.channel)) ?? []).filter(
+          (m) => m.ts === thread || m.thread_ts === thread,
+        );
+        return { ok: true, has_more: false, messages: all.map((m) => this.shown(m, args)) };
+      }
+      case "conversations.open": {
+        const user = (typeof args.users === "string" ? args.users : "").split(",")[0] ?? "";
+        return { ok: true, channel: { id: this.dmChannelOf(user) } };
+      }
+      case "conversations.info": {
+        const channel = String(args.channel);
+        const known = this.channels.get(channel);
+        return {
+          ok: true,
+          channel: {
+            id: channel,
+            name: known?.name,
+            is_member: this.memberOf.has(channel),
+            is_private: known?.is_private ?? channel.startsWith("G"),
+            is_im: channel.startsWith("D"),
+          },
+        };
+      }
+      case "conversations.join":
+        this.memberOf.add(String(args.channel));
+        return { ok: true, channel: { id: args.channel } };
+      case "conversations.members": {
+        const channel = String(args.channel);
+        const everyone = [...this.users.values()].filter((u) => !u.deleted).map((u) => u.id);
+        const members = this.channelMembers.get(channel) ?? (this.channels.has(channel) ? everyone : []);
+        return { ok: true, members, response_metadata: { next_cursor: "" } };
+      }
+      case "users.info": {
+        const user = this.users.get(String(args.user));
+        if (!user) return fail("user_not_found");
+        return { ok: true, user: this.userInfo(user) };
+      }
+      case "users.list":
+        return {
+          ok: true,
+          members: [...this.users.values()].map((u) => this.userInfo(u)),
+          response_metadata: { next_cursor: "" },
+        };
+      case "views.open":
+      case "views.push":
+      case "views.update":
+      case "views.publish": {
+        const problems = viewProblems(args.view);
+        if (problems.length > 0) return this.refuse(method, "invalid_blocks", problems);
+        if (method === "views.publish") {
+          const user = String(args.user_id);
+          const view = { ...(args.view as Answer), id: this.homes.get(user)?.id ?? this.nextId("V") };
+          this.homes.set(user, { id: String(view.id), user, view });
+          return { ok: true, view };
+        }
+        if (method === "views.update") {
+          const updated = this.replaceView(String(args.view_id), args.view as Answer);
+          const view = updated?.view ?? { id: this.nextId("V"), ...(args.view as object) };
+          return { ok: true, view };
+        }
+        const user = this.triggers.get(String(args.trigger_id));
+        if (!user) return { ok: true, view: { id: this.nextId("V"), ...(args.view as object) } };
+        return this.openView(method, args, user);
+      }
+      case "reactions.add": {
+        const message = this.find(String(args.channel), String(args.timestamp));
+        if (message) this.react(message, String(args.name), BOT_USER_ID);
+        return { ok: true };
+      }
+      case "files.getUploadURLExternal": {
+        const id = `F${this.nextTs().replace(".", "")}`;
+        this.files.set(id, { id, filename: typeof args.filename === "string" ? args.filename : undefined });
+        return { ok: true, upload_url: `${this.baseUrl}upload/${id}`, file_id: id };
+      }
+      case "files.completeUploadExternal":
+        return this.completeUpload(args);
+      case "files.info": {
+        const file = this.files.get(String(args.file));
+        return file
+          ? { ok: true, file: { id: file.id, title: file.title, name: file.filename } }
+          : fail("file_not_found");
+      }
+      default:
+        return { ok: true };
+    }
+  }
+
+  react(message: StoredMessage, name: string, user: string): boolean {
+    const reactions = (message.reactions ??= []);
+    const existing = reactions.find((r) => r.name === name);
+    if (existing?.users.includes(user)) return false;
+    if (existing) existing.users.push(user);
+    else reactions.push({ name, users: [user] });
+    return true;
+  }
+
+  private completeUpload(args: Answer): Answer {
+    const files = (Array.isArray(args.files) ? args.files : []) as Array<{ id?: string; title?: string }>;
+    const stored = files.map((f) => {
+      const file = this.files.get(String(f.id)) ?? { id: String(f.id) };
+      file.title = f.title;
+      this.files.set(file.id, file);
+      return file;
+    });
+    const channel = typeof args.channel_id === "string" ? args.channel_id : undefined;
+    if (channel) {
+      this.store(channel, {
+        ts: this.nextTs(),
+        text: typeof args.initial_comment === "string" ? args.initial_comment : "",
+        user: BOT_USER_ID,
+        files: stored,
+        ...(typeof args.thread_ts === "string" ? { thread_ts: args.thread_ts } : {}),
+      });
+    }
+    return { ok: true, files: files.map((f) => ({ id: f.id, title: f.title })) };
+  }
+
+  /** The bytes of an upload URL's POST. */
+  receiveUpload(id: string, bytes: Buffer, contentType: string): void {
+    const file = this.files.get(id) ?? { id };
+    file.bytes = bytes;
+    file.contentType = contentType;
+    this.files.set(id, file);
+  }
+}
