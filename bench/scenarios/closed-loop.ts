@@ -3,9 +3,9 @@
 // a ratio to the bare Bolt app acking the same command; then how long the follow-up work (one
 // approval card per nomination, paced at about 1 message a second per channel) takes to drain.
 import { available, DATABASE_LABEL, withDelight, type BenchContext, type DatabaseKind } from "../context.ts";
-import { formatRow, loadTest, NOMINATOR, signedSlashCommand } from "../harness.ts";
+import { formatRow, loadTest, NOMINATOR, signedSlashCommand, type LoadResult } from "../harness.ts";
 import { record, recordAtLeast, recordAtMost } from "../report.ts";
-import { describeVerdict, NominationWorkload } from "../workload.ts";
+import { describeVerdict, NominationWorkload, type CardVerdict } from "../workload.ts";
 
 const TOTAL = Number(process.env.BENCH_REQUESTS ?? 3000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 10);
@@ -31,14 +31,12 @@ export async function runClosedLoop(ctx: BenchContext): Promise<void> {
         ),
     });
   await bareRun(WARM_UP);
-  const baseline = await bareRun(TOTAL);
-  console.log(formatRow(`bare Bolt: ack only`, baseline));
-  record({
-    scenario: "ack (closed loop)",
-    measure: "bare Bolt req/s",
-    value: baseline.throughput.toFixed(0),
-    target: "(ceiling)",
-  });
+  // The bare app is measured before and after Delight and the faster run is the ceiling: on a
+  // shared machine one run can be slowed by something else, which would flatter the ratio.
+  const bareRuns: LoadResult[] = [await bareRun(TOTAL)];
+  console.log(formatRow(`bare Bolt: ack only`, bareRuns[0]!));
+  const delightRuns: Array<{ kind: DatabaseKind; result: LoadResult; drainedAfter?: number; verdict: CardVerdict }> =
+    [];
 
   for (const kind of available(ctx, ["pglite-memory", "postgres"])) {
     await withDelight(ctx, kind, async (app) => {
@@ -59,7 +57,7 @@ export async function runClosedLoop(ctx: BenchContext): Promise<void> {
         });
       await run(WARM_UP, 0);
       const result = await run(TOTAL, WARM_UP);
-      console.log(formatRow(`Delight (${label}): /delight nominations`, result, baseline));
+      console.log(formatRow(`Delight (${label}): /delight nominations`, result, bareRuns[0]));
       const drainedAfter = await workload.waitForCards(acked, DRAIN_TIMEOUT_MS);
       const verdict = workload.verdict(acked);
       console.log(
@@ -68,17 +66,30 @@ export async function runClosedLoop(ctx: BenchContext): Promise<void> {
             ? `NOT drained within ${DRAIN_TIMEOUT_MS / 1000} s`
             : `every card up ${drainedAfter.toFixed(1)} s after the last ack (${WORKSPACES} approvals channels, paced)`),
       );
-      const scenario = `ack (closed loop, ${label})`;
-      recordAtLeast(scenario, "req/s ÷ bare Bolt's", result.throughput / baseline.throughput, TARGET[kind], "×");
-      record({ scenario, measure: "ack p99", value: `${result.p99.toFixed(1)} ms`, target: "–" });
-      recordAtMost(scenario, "acknowledged without a card / twice", verdict.missing + verdict.doubled, 0, "", 0);
-      record({
-        scenario,
-        measure: "follow-up drained after",
-        value: drainedAfter === undefined ? "not drained" : `${drainedAfter.toFixed(1)} s`,
-        target: "(report)",
-        pass: drainedAfter === undefined ? false : undefined,
-      });
+      delightRuns.push({ kind, result, drainedAfter, verdict });
+    });
+  }
+
+  bareRuns.push(await bareRun(TOTAL));
+  console.log(formatRow(`bare Bolt: ack only, again`, bareRuns[1]!));
+  const baseline = bareRuns.reduce((a, b) => (a.throughput >= b.throughput ? a : b));
+  record({
+    scenario: "ack (closed loop)",
+    measure: "bare Bolt req/s (faster of 2 runs)",
+    value: baseline.throughput.toFixed(0),
+    target: "(ceiling)",
+  });
+  for (const { kind, result, drainedAfter, verdict } of delightRuns) {
+    const scenario = `ack (closed loop, ${DATABASE_LABEL[kind]})`;
+    recordAtLeast(scenario, "req/s ÷ bare Bolt's", result.throughput / baseline.throughput, TARGET[kind], "×");
+    record({ scenario, measure: "ack p99", value: `${result.p99.toFixed(1)} ms`, target: "–" });
+    recordAtMost(scenario, "acknowledged without a card / twice", verdict.missing + verdict.doubled, 0, "", 0);
+    record({
+      scenario,
+      measure: "follow-up drained after",
+      value: drainedAfter === undefined ? "not drained" : `${drainedAfter.toFixed(1)} s`,
+      target: "(report)",
+      pass: drainedAfter === undefined ? false : undefined,
     });
   }
 }
