@@ -109,6 +109,25 @@ describe.skipIf(!hasChromium)("the sandbox in Chromium", { timeout: 90_000 }, ()
     await messages().getByText("Called the customer back on a Sunday").first().waitFor();
   });
 
+  it("keeps what was typed in a modal when the app updates it (views.update), as Slack does", async () => {
+    // The shortcut's form is updated with the message's permalink a moment after it opens; a
+    // person quick enough to type first must not lose it.
+    await as("Sam Rivera (staff)");
+    await openChannel("general");
+    await send("general", "/delight");
+    const dialog = page.getByRole("dialog");
+    await dialog.waitFor();
+    await dialog.getByLabel("The story").fill("Typed before the update");
+    const open = [...sandbox.slack.workspace.modals.values()].flat().at(-1)!;
+    sandbox.slack.workspace.replaceView(open.id, {
+      ...open.view,
+      title: { type: "plain_text", text: "Updated form" },
+    });
+    await dialog.getByText("Updated form").waitFor();
+    expect(await dialog.getByLabel("The story").inputValue()).toBe("Typed before the update");
+    await dialog.getByRole("button", { name: "Close" }).click();
+  });
+
   it("turns a message into a nomination (shortcut), offers @people while typing, and approves with a ✅ reaction", async () => {
     await as("Sam Rivera (staff)");
     await openChannel("general");

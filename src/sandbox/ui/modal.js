@@ -143,12 +143,25 @@ export function Modal({ open, ctx, onSubmit, onClose }) {
   const view = open.view;
   const [values, setValues] = useState(() => initialValues(view));
   const viewKey = `${open.id}:${view.hash ?? ""}:${JSON.stringify(view.blocks ?? []).length}:${view.title?.text}`;
-  const seen = useRef(viewKey);
+  const seen = useRef({ key: viewKey, id: open.id, initial: initialValues(view) });
   useEffect(() => {
-    if (seen.current !== viewKey) {
-      seen.current = viewKey;
-      setValues(initialValues(view));
+    const before = seen.current;
+    if (before.key === viewKey) return;
+    const initial = initialValues(view);
+    seen.current = { key: viewKey, id: open.id, initial };
+    if (before.id !== open.id) {
+      setValues(initial);
+      return;
     }
+    // views.update of the same view: like Slack, what the person typed or chose stays (same
+    // block_id); fields they have not touched take the new view's initial values.
+    const kept = {};
+    for (const [blockId, state] of Object.entries(initial)) {
+      const typed = values[blockId];
+      const touched = typed && JSON.stringify(typed) !== JSON.stringify(before.initial[blockId]);
+      kept[blockId] = touched ? typed : state;
+    }
+    setValues(kept);
   }, [viewKey]);
   const errors = open.errors ?? {};
   const modalCtx = { ...ctx, onAction: (action) => ctx.onAction(action, values) };
