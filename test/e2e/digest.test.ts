@@ -57,7 +57,8 @@ describe("weekly story digest", () => {
   }
   /** Waits until every run for the channel is done (posted or skipped), then a moment for strays. */
   async function postedIn(channel: string, count = 1) {
-    await t.slack.waitFor(() => t.slack.postsTo(channel).length >= count, 15_000);
+    // Generous: after a digest, the charts for its thread are drawn on the same machine.
+    await t.slack.waitFor(() => t.slack.postsTo(channel).length >= count, 30_000);
     await until(
       async () => (await t.database.prisma.digestRun.count({ where: { channelId: channel, status: "claimed" } })) === 0,
     );

@@ -253,7 +253,7 @@ function bundledFonts(): string[] {
 
 /** Vega-Lite → SVG → PNG (2× for sharp text on high-density screens). Loaded on first use. */
 export async function renderPng(spec: TopLevelSpec): Promise<Buffer> {
-  const [vega, vegaLite, { Resvg }] = await Promise.all([
+  const [vega, vegaLite, { renderAsync }] = await Promise.all([
     import("vega"),
     import("vega-lite"),
     import("@resvg/resvg-js"),
@@ -261,11 +261,13 @@ export async function renderPng(spec: TopLevelSpec): Promise<Buffer> {
   const view = new vega.View(vega.parse(vegaLite.compile(spec).spec), { renderer: "none" });
   try {
     const svg = await view.toSVG(2);
-    const resvg = new Resvg(svg, {
+    // Rasterised on libuv's thread pool: font loading and drawing take hundreds of
+    // milliseconds, which would otherwise hold up every ack on the event loop.
+    const image = await renderAsync(svg, {
       background: "white",
       font: { fontFiles: bundledFonts(), loadSystemFonts: true, defaultFontFamily: FONT_FAMILY },
     });
-    return resvg.render().asPng();
+    return image.asPng();
   } finally {
     view.finalize();
   }
