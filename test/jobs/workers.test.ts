@@ -53,9 +53,9 @@ describe.each(databaseTargets())("jobs and outbox on $name", (target) => {
     return new DurableOutbox({ prisma: db.prisma, client, pacer: new Pacer(db.prisma), logger });
   }
 
-  function makeWorkers(db = database, instanceId = "test", outbox = makeOutbox(db)) {
+  function makeWorkers(db = database, instanceId = "test", outbox = makeOutbox(db), store = new JobStore(db.prisma)) {
     const workers = new JobWorkers({
-      store: new JobStore(db.prisma),
+      store,
       logger,
       outboxFor: (job) => outbox.forTeam(job.teamId),
       instanceId,
@@ -141,27 +141,25 @@ describe.each(databaseTargets())("jobs and outbox on $name", (target) => {
     // A slow claim: the loop's claim is still on its way back when drain looks.
     const store = new JobStore(database.prisma);
     const claim = store.claim.bind(store);
+    let markClaimed: () => void = () => undefined;
+    const claimedByLoop = new Promise<void>((resolve) => (markClaimed = resolve));
     let slowClaims = 0;
     store.claim = async (...args) => {
       const jobs = await claim(...args);
-      if (jobs.length > 0 && slowClaims++ === 0) await new Promise((resolve) => setTimeout(resolve, 300));
+      if (jobs.length > 0 && slowClaims++ === 0) {
+        markClaimed();
+        await new Promise((resolve) => setTimeout(resolve, 300));
+      }
       return jobs;
     };
-    const workers = new JobWorkers({
-      store,
-      logger,
-      outboxFor: (job) => makeOutbox().forTeam(job.teamId),
-      instanceId: "slow",
-      pollMs: 20,
-    });
-    running.push(workers);
+    const workers = makeWorkers(database, "slow", makeOutbox(), store);
     let ran = 0;
     workers.register("claimed", payload, async () => {
       ran += 1;
     });
     workers.start();
     await workers.enqueue("claimed", { n: 1 });
-    await new Promise((resolve) => setTimeout(resolve, 100)); // the loop has claimed it by now
+    await claimedByLoop; // the loop holds the job; it has not started it yet
     await workers.drain();
     expect(ran).toBe(1);
   });
