@@ -52,8 +52,13 @@ export async function freshDatabase(ctx: BenchContext, kind: DatabaseKind): Prom
   return { kind, url: "memory://", sessions: async () => 0, dispose: async () => undefined };
 }
 
-/** The kinds a scenario asks for, minus PostgreSQL when there is no server (saying so). */
+/**
+ * The kinds a scenario asks for, minus PostgreSQL when there is no server (saying so), and
+ * only those listed in BENCH_DATABASES (comma-separated, e.g. `postgres`) when it is set.
+ */
 export function available(ctx: BenchContext, kinds: DatabaseKind[]): DatabaseKind[] {
+  const only = process.env.BENCH_DATABASES?.split(",").map((k) => k.trim());
+  if (only) kinds = kinds.filter((k) => only.includes(k));
   if (!ctx.postgres && kinds.includes("postgres")) {
     console.log(
       "  (PostgreSQL not reachable: set BENCH_DATABASE_URL or start it on 127.0.0.1:5432; its part is skipped)",

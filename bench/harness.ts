@@ -97,13 +97,19 @@ export interface DelightEnv {
   viaTsx?: boolean;
 }
 
+/** BENCH_PROFILE=<dir> writes a V8 CPU profile of each Delight process there (open it in Chrome's DevTools). */
+function profileArgs(): string[] {
+  const dir = process.env.BENCH_PROFILE;
+  return dir ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(dir)}`] : [];
+}
+
 /** Delight as production runs it: `node dist/main.js` (what `npm start` runs), on a free port. */
 export async function startDelight(options: DelightEnv): Promise<DelightProcess> {
   const port = await freePort();
   const started = performance.now();
   const [command, args] = options.viaTsx
     ? [path.join(root, "node_modules", ".bin", "tsx"), [path.join(root, "src", "main.ts")]]
-    : [process.execPath, ["--enable-source-maps", path.join(root, "dist", "main.js")]];
+    : [process.execPath, [...profileArgs(), "--enable-source-maps", path.join(root, "dist", "main.js")]];
   const child = spawn(command, args, {
     cwd: root,
     env: {

@@ -87,7 +87,7 @@ export function createDelightApp(options: DelightAppOptions): DelightApp {
     retryConfig: DEFAULT_RETRY_CONFIG,
     ...options.slackClientOptions,
   };
-  const jobStore = new JobStore(database.prisma);
+  const jobStore = new JobStore(database.prisma, { query: database.query });
   const metrics = createMetrics({ prisma: database.prisma, jobs: jobStore });
   let requestsInFlight = 0;
   const app = new App({

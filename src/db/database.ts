@@ -8,6 +8,11 @@ export type Db = PrismaClient;
 export interface Database {
   prisma: PrismaClient;
   kind: DatabaseKind;
+  /**
+   * One parameterised statement straight to the driver, skipping Prisma's query compiler: for
+   * the one statement on the ack path (the job insert), where Prisma cost a fifth of the CPU.
+   */
+  query<Row>(sql: string, params?: unknown[]): Promise<Row[]>;
   /** Names of the migrations applied while opening. */
   appliedMigrations: string[];
   /** True when the database answers a trivial query. */
@@ -29,6 +34,7 @@ export async function openDatabase(databaseUrl: string | undefined): Promise<Dat
     prisma,
     kind: driver.target.kind,
     appliedMigrations,
+    query: (sql, params) => driver.query(sql, params),
     async isHealthy() {
       try {
         await driver.query("SELECT 1");

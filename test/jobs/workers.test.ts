@@ -53,7 +53,7 @@ describe.each(databaseTargets())("jobs and outbox on $name", (target) => {
     return new DurableOutbox({ prisma: db.prisma, client, pacer: new Pacer(db.prisma), logger });
   }
 
-  function makeWorkers(db = database, instanceId = "test", outbox = makeOutbox(db), store = new JobStore(db.prisma)) {
+  function makeWorkers(db = database, instanceId = "test", outbox = makeOutbox(db), store = new JobStore(db.prisma, { query: db.query })) {
     const workers = new JobWorkers({
       store,
       logger,
@@ -162,6 +162,38 @@ describe.each(databaseTargets())("jobs and outbox on $name", (target) => {
     await claimedByLoop; // the loop holds the job; it has not started it yet
     await workers.drain();
     expect(ran).toBe(1);
+  });
+
+  it("while requests are in flight, runs one job at a time and pauses after each in proportion to its length", async () => {
+    let busy = true;
+    const outbox = makeOutbox();
+    const workers = new JobWorkers({
+      store: new JobStore(database.prisma),
+      logger,
+      outboxFor: (job) => outbox.forTeam(job.teamId),
+      instanceId: "busy",
+      pollMs: 20,
+      isBusy: () => busy,
+      busyShare: 0.5, // a pause as long as the job
+      busyGapMs: 1,
+    });
+    running.push(workers);
+    const runs: Array<{ n: number; start: number; end: number }> = [];
+    workers.register("slow", payload, async ({ n }) => {
+      const start = Date.now();
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      runs.push({ n, start, end: Date.now() });
+    });
+    for (const n of [1, 2, 3]) await workers.enqueue("slow", { n });
+    workers.start();
+    await expect.poll(() => runs.length, { timeout: 5_000 }).toBe(2);
+    const [first, second] = runs;
+    // Not concurrent, and the second waited about as long as the first ran.
+    expect(second!.start - first!.end).toBeGreaterThanOrEqual(130);
+    // Once the requests stop, the rest runs without pausing.
+    busy = false;
+    await workers.drain();
+    expect(runs.map((r) => r.n).sort()).toEqual([1, 2, 3]);
   });
 
   it("reschedules a job that asks to retry later without counting a failure, and dead-letters repeated failures", async () => {
