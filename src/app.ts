@@ -29,6 +29,7 @@ import { Pacer, type LaneRates } from "./slack/pacer.ts";
 import { guardAcks } from "./slack/ack-guard.ts";
 import { answerOutOfDate } from "./slack/stale-interactions.ts";
 import { userFacingErrors } from "./slack/errors.ts";
+import { SlackRouter } from "./slack/router.ts";
 import { createRoleLookup, SlackUsers } from "./slack/roles.ts";
 
 export interface DelightAppOptions {
@@ -97,6 +98,8 @@ export function createDelightApp(options: DelightAppOptions): DelightApp {
     socketMode,
     logger,
     deferInitialization: true,
+    // No listener keeps conversation state: skip Bolt's per-request conversation look-up.
+    convoStore: false,
     clientOptions,
     // Socket Mode: its own client (apps.connections.open) must reach the same API URL, and
     // /healthz is served on PORT like in HTTP mode.
@@ -190,17 +193,20 @@ export function createDelightApp(options: DelightAppOptions): DelightApp {
     );
   });
 
-  registerAdminFeature(app, deps);
-  registerNominationsFeature(app, deps);
-  registerHomeFeature(app, deps);
-  registerRecoveriesFeature(app, deps);
-  registerSurprisesFeature(app, deps);
-  registerDigestFeature(app, deps);
-  registerStoriesFeature(app, deps);
-  registerDumbRulesFeature(app, deps);
-  registerHoldingBackFeature(app, deps);
-  registerExportFeature(app, deps);
-  registerInsightsFeature(app, deps);
+  // Features register with the router; it gives Bolt one listener per kind (see router.ts).
+  const router = new SlackRouter(app.client);
+  registerAdminFeature(router, deps);
+  registerNominationsFeature(router, deps);
+  registerHomeFeature(router, deps);
+  registerRecoveriesFeature(router, deps);
+  registerSurprisesFeature(router, deps);
+  registerDigestFeature(router, deps);
+  registerStoriesFeature(router, deps);
+  registerDumbRulesFeature(router, deps);
+  registerHoldingBackFeature(router, deps);
+  registerExportFeature(router, deps);
+  registerInsightsFeature(router, deps);
+  router.mount(app);
 
   // The scheduler only enqueues a job per due reminder or digest; the workers deliver them.
   const scheduler = createScheduler({ prisma: database.prisma, jobs: workers, clock: deps.clock, logger });

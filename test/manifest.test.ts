@@ -38,7 +38,7 @@ describe("manifest.yml", async () => {
   const source = (await Promise.all(files.map((f) => readFile(f, "utf8")))).join("\n");
 
   it("lists exactly the slash commands the app registers, with escaping on", () => {
-    const registered = [...source.matchAll(/app\.command\(\s*"([^"]+)"/g)].map((m) => m[1]).sort();
+    const registered = [...source.matchAll(/router\.command\(\s*"([^"]+)"/g)].map((m) => m[1]).sort();
     const listed = (manifest.features.slash_commands ?? []).map((c) => c.command).sort();
     expect(listed).toEqual(registered);
     for (const command of manifest.features.slash_commands ?? []) {
@@ -71,7 +71,7 @@ describe("manifest.yml", async () => {
   });
 
   it("lists the bot events the app listens to", () => {
-    const events = [...source.matchAll(/app\.event\(\s*"([^"]+)"/g)].map((m) => m[1]);
+    const events = [...source.matchAll(/router\.event\(\s*"([^"]+)"/g)].map((m) => m[1]);
     const subscribed = manifest.settings.event_subscriptions.bot_events;
     for (const event of events) {
       // The "message" listener needs the channel flavours of the event.
@@ -82,7 +82,7 @@ describe("manifest.yml", async () => {
   });
 
   it("lists the shortcuts the app registers", () => {
-    const callbackIds = [...source.matchAll(/app\.shortcut\(\s*\{\s*callback_id:\s*([A-Z_]+|"[^"]+")/g)].map(
+    const callbackIds = [...source.matchAll(/router\.shortcut\(\s*\{\s*callback_id:\s*([A-Z_]+|"[^"]+")/g)].map(
       (m) => m[1],
     );
     expect((manifest.features.shortcuts ?? []).length).toBe(callbackIds.length);

@@ -53,7 +53,12 @@ describe.each(databaseTargets())("jobs and outbox on $name", (target) => {
     return new DurableOutbox({ prisma: db.prisma, client, pacer: new Pacer(db.prisma), logger });
   }
 
-  function makeWorkers(db = database, instanceId = "test", outbox = makeOutbox(db), store = new JobStore(db.prisma, { query: db.query })) {
+  function makeWorkers(
+    db = database,
+    instanceId = "test",
+    outbox = makeOutbox(db),
+    store = new JobStore(db.prisma, { query: db.query }),
+  ) {
     const workers = new JobWorkers({
       store,
       logger,

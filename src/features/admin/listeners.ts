@@ -1,9 +1,10 @@
 // /delight-admin: workspace settings, for Slack admins/owners and DELIGHT_ADMINS only.
 // Settings are database writes done before the ack, and the ack carries the new settings;
 // Slack follow-ups (joining a channel, posting waiting nominations) are recorded as jobs.
-import type { App, webApi } from "@slack/bolt";
+import type { webApi } from "@slack/bolt";
 import { z } from "zod";
 import type { AppDeps } from "../../deps.ts";
+import type { SlackRouter } from "../../slack/router.ts";
 import { channelMembership, ensureAppInChannel, inviteHint } from "../../slack/channels.ts";
 import { enqueueStoryExport } from "../export/listeners.ts";
 import { enqueueDigestList, enqueueDigestSend, nextDigestNotice } from "../digest/listeners.ts";
@@ -66,16 +67,16 @@ export function remindersBeyondSla(offsetsMinutes: number[], slaMinutes: number)
   return `:warning: New recoveries are due ${formatDuration(slaMinutes)} after they are reported, so a reminder ${never.map((m) => formatDuration(m)).join(", ")} before the deadline would come before the case exists and is never sent${all ? ": owners get no reminder at all" : ""}. Use shorter times, or a longer SLA with \`/delight-admin sla …\`.`;
 }
 
-export function registerAdminFeature(app: App, deps: AppDeps): void {
+export function registerAdminFeature(router: SlackRouter, deps: AppDeps): void {
   deps.jobs.register(JOIN_CHANNEL_JOB, joinChannelPayload, async (job, { key, outbox }) => {
-    const warning = await ensureAppInChannel(app.client, job.channelId);
+    const warning = await ensureAppInChannel(router.client, job.channelId);
     if (warning) await outbox.respond(`${key}:hint`, job.responseUrl, { text: warning });
   });
   deps.jobs.register(RESEND_WRITE_JOB, resendWritePayload, (payload, { outbox }) =>
     resendRequeuedWrite(deps.prisma, outbox, payload),
   );
 
-  app.command("/delight-admin", async ({ ack, command, client }) => {
+  router.command("/delight-admin", async ({ ack, command, client }) => {
     // Every answer goes in the ack: nothing here waits for a write to Slack.
     const reply = (message: string | { text: string; blocks?: webApi.KnownBlock[] }) =>
       ack({ response_type: "ephemeral", ...(typeof message === "string" ? { text: message } : message) });

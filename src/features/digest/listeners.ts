@@ -1,8 +1,9 @@
 // The digest's job handlers (the scheduled post, `digest send`, the preview, `digest list`)
 // and the small entry points the `/delight` and `/delight-admin` listeners call. Listeners
 // only enqueue; every write to Slack happens here, through the job's outbox.
-import type { App, SlashCommand } from "@slack/bolt";
+import type { SlashCommand } from "@slack/bolt";
 import type { AppDeps } from "../../deps.ts";
+import type { SlackRouter } from "../../slack/router.ts";
 import { mentionChannel } from "../../slack/text.ts";
 import { isValidTimezone } from "../admin/parse.ts";
 import { renderDigestList } from "./blocks.ts";
@@ -48,8 +49,8 @@ function sendOutcomeText(outcome: DeliveryOutcome, channelId: string): string {
   }
 }
 
-export function registerDigestFeature(app: App, deps: AppDeps): void {
-  const client = app.client;
+export function registerDigestFeature(router: SlackRouter, deps: AppDeps): void {
+  const client = router.client;
 
   deps.jobs.register(DIGEST_POST_JOB, digestPostPayload, async (payload, context) => {
     const schedule = await deps.prisma.digestSchedule.findFirst({

@@ -2,8 +2,9 @@
 // refreshing the message and telling people run in jobs (jobs.ts). Who may do what is checked
 // here, on the server, for every click and every submission.
 import { createHash } from "node:crypto";
-import type { App, BlockAction, ButtonAction } from "@slack/bolt";
+import type { BlockAction, ButtonAction } from "@slack/bolt";
 import type { AppDeps } from "../../deps.ts";
+import type { SlackRouter } from "../../slack/router.ts";
 import { quoteInput } from "../../slack/text.ts";
 import {
   ACTION_IDS,
@@ -38,10 +39,10 @@ function dedupeHash(teamId: string, userId: string, text: string): string {
     .digest("hex");
 }
 
-export function registerDumbRulesFeature(app: App, deps: AppDeps): void {
+export function registerDumbRulesFeature(router: SlackRouter, deps: AppDeps): void {
   registerDumbRulesJobs(deps.jobs, deps);
 
-  app.command("/dumbrule", async ({ ack, command, client }) => {
+  router.command("/dumbrule", async ({ ack, command, client }) => {
     const teamId = command.team_id;
     const parsed = parseDumbRuleCommand(command.text);
     if (!parsed.ok) {
@@ -86,7 +87,7 @@ export function registerDumbRulesFeature(app: App, deps: AppDeps): void {
     }
   });
 
-  app.view(CALLBACK_IDS.report, async ({ ack, view, body }) => {
+  router.view(CALLBACK_IDS.report, async ({ ack, view, body }) => {
     const parsed = parseRuleSubmission(view.state.values);
     if (!parsed.ok) {
       // Slack keeps what was typed and shows each error under its field.
@@ -120,7 +121,7 @@ export function registerDumbRulesFeature(app: App, deps: AppDeps): void {
   };
 
   // +1: one per person. Clicking again says so (no toggle: a +1 is a voice, kept once given).
-  app.action<BlockAction<ButtonAction>>(ACTION_IDS.plusOne, async ({ ack, body, action }) => {
+  router.action<BlockAction<ButtonAction>>(ACTION_IDS.plusOne, async ({ ack, body, action }) => {
     const teamId = body.team?.id ?? body.user.team_id;
     const rule = await getRule(deps.prisma, action.value ?? "");
     if (!rule || rule.teamId !== teamId) {
@@ -148,7 +149,7 @@ export function registerDumbRulesFeature(app: App, deps: AppDeps): void {
   });
 
   for (const decision of ["kill", "keep"] as const) {
-    app.action<BlockAction<ButtonAction>>(ACTION_IDS[decision], async ({ ack, body, action, client }) => {
+    router.action<BlockAction<ButtonAction>>(ACTION_IDS[decision], async ({ ack, body, action, client }) => {
       const teamId = body.team?.id ?? body.user.team_id ?? "";
       const rule = await getRule(deps.prisma, action.value ?? "");
       if (!rule || rule.teamId !== teamId) {
@@ -171,7 +172,7 @@ export function registerDumbRulesFeature(app: App, deps: AppDeps): void {
       await client.views.open({ trigger_id: body.trigger_id, view: decisionModal(rule, decision) });
     });
 
-    app.view(CALLBACK_IDS[decision], async ({ ack, view, body }) => {
+    router.view(CALLBACK_IDS[decision], async ({ ack, view, body }) => {
       const teamId = body.team?.id ?? body.user.team_id ?? "";
       const managerId = body.user.id;
       // A modal can outlive a permission: check again.

@@ -6,8 +6,8 @@
 // answer). The files themselves are never stored: the outbox row records only their names
 // and sizes, and a retry rebuilds them from the database — cheaper than keeping megabytes
 // in a table row for the rare crash between building and uploading.
-import type { App } from "@slack/bolt";
 import type { AppDeps } from "../../deps.ts";
+import type { SlackRouter } from "../../slack/router.ts";
 import { workspaceDirectory, type DirectoryEntry } from "../../slack/directory.ts";
 import { SlackWriteRefused } from "../../slack/outbox.ts";
 import { RetryLater } from "../../jobs/queue.ts";
@@ -68,7 +68,7 @@ export async function buildExportFiles(
   };
 }
 
-export function registerExportJobs(app: App, deps: AppDeps): void {
+export function registerExportJobs(router: SlackRouter, deps: AppDeps): void {
   deps.jobs.register(EXPORT_STORIES_JOB, exportStoriesPayload, async (payload, { key, outbox }) => {
     const profileTz = (await deps.users.profile(payload.userId).catch(() => undefined))?.timezone;
     const timezone = profileTz && isValidTimezone(profileTz) ? profileTz : "UTC";
@@ -82,15 +82,15 @@ export function registerExportJobs(app: App, deps: AppDeps): void {
       return;
     }
     const [directory, workspaceUrl] = await Promise.all([
-      workspaceDirectory(app.client).catch((error: unknown) => {
+      workspaceDirectory(router.client).catch((error: unknown) => {
         // Names make the files readable; without them the files still have every story.
         deps.logger.warn("Export: could not list the workspace's people; using ids", String(error));
         return new Map<string, DirectoryEntry>();
       }),
-      workspaceUrlOf(app.client, payload.teamId),
+      workspaceUrlOf(router.client, payload.teamId),
     ]);
     const files = await buildExportFiles(deps, { payload, range, timezone, directory, workspaceUrl });
-    const dm = await app.client.conversations.open({ users: payload.userId }).catch((error: unknown) => {
+    const dm = await router.client.conversations.open({ users: payload.userId }).catch((error: unknown) => {
       throw new RetryLater(new Date(Date.now() + 5_000), `conversations.open failed: ${String(error)}`);
     });
     const channelId = dm.channel?.id;

@@ -1,13 +1,14 @@
 // `/delight-admin export stories [from] [to]`: the admin listener checks the caller is an
 // admin and calls this; it records the export job and returns the ack's text.
-import type { App, SlashCommand } from "@slack/bolt";
+import type { SlashCommand } from "@slack/bolt";
 import type { AppDeps } from "../../deps.ts";
+import type { SlackRouter } from "../../slack/router.ts";
 import { registerExportJobs } from "./jobs.ts";
 import { EXPORT_STORIES_JOB, type ExportStoriesPayload } from "./model.ts";
 import type { CalendarDate } from "./model.ts";
 
-export function registerExportFeature(app: App, deps: AppDeps): void {
-  registerExportJobs(app, deps);
+export function registerExportFeature(router: SlackRouter, deps: AppDeps): void {
+  registerExportJobs(router, deps);
 }
 
 export const PREPARING_EXPORT =

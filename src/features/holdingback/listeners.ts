@@ -1,8 +1,9 @@
 // /holdingback, its form, and the managers' Reply on named answers. An anonymous answer is
 // stored before the ack with no user id and nothing else happens: no job, no outbox write,
 // no log line that could tie it to a person. The person is thanked by updating the modal.
-import type { App, BlockAction, ButtonAction } from "@slack/bolt";
+import type { BlockAction, ButtonAction } from "@slack/bolt";
 import type { AppDeps } from "../../deps.ts";
+import type { SlackRouter } from "../../slack/router.ts";
 import { plainFromSlack } from "../../slack/text.ts";
 import { getSettings } from "../admin/settings.ts";
 import {
@@ -24,10 +25,10 @@ import { getAnswer, recordAnswer, recordReply } from "./service.ts";
 const COULD_NOT_SAVE =
   "Sorry, I couldn't save this because of a problem on our side. Please press Send again in a moment.";
 
-export function registerHoldingBackFeature(app: App, deps: AppDeps): void {
+export function registerHoldingBackFeature(router: SlackRouter, deps: AppDeps): void {
   registerHoldingBackJobs(deps.jobs, deps);
 
-  app.command("/holdingback", async ({ ack, command, client }) => {
+  router.command("/holdingback", async ({ ack, command, client }) => {
     if (/^\s*(help|\?)\s*$/i.test(command.text)) {
       await ack({ response_type: "ephemeral", text: HOLDINGBACK_HELP });
       return;
@@ -37,7 +38,7 @@ export function registerHoldingBackFeature(app: App, deps: AppDeps): void {
     await client.views.open({ trigger_id: command.trigger_id, view: answerModal(plainFromSlack(command.text).trim()) });
   });
 
-  app.view(CALLBACK_IDS.answer, async ({ ack, view, body }) => {
+  router.view(CALLBACK_IDS.answer, async ({ ack, view, body }) => {
     const parsed = parseAnswerSubmission(view.state.values);
     if (!parsed.ok) {
       await ack({ response_action: "errors", errors: parsed.errors });
@@ -72,7 +73,7 @@ export function registerHoldingBackFeature(app: App, deps: AppDeps): void {
     await ack({ response_action: "update", view: thankYouView(answer.anonymous, postedTo) });
   });
 
-  app.action<BlockAction<ButtonAction>>(REPLY_ACTION, async ({ ack, body, action, client }) => {
+  router.action<BlockAction<ButtonAction>>(REPLY_ACTION, async ({ ack, body, action, client }) => {
     const teamId = body.team?.id ?? body.user.team_id ?? "";
     const refuse = async (text: string) => {
       if (body.response_url) {
@@ -94,7 +95,7 @@ export function registerHoldingBackFeature(app: App, deps: AppDeps): void {
     });
   });
 
-  app.view(CALLBACK_IDS.reply, async ({ ack, view, body }) => {
+  router.view(CALLBACK_IDS.reply, async ({ ack, view, body }) => {
     const teamId = body.team?.id ?? body.user.team_id ?? "";
     const managerId = body.user.id;
     if (!(await deps.roles.isManager(teamId, managerId))) {

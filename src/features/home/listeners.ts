@@ -1,9 +1,10 @@
 // App Home: published from a job when someone opens it; its buttons are handled by their
 // features (Approve / Reject by nominations), except the ones that only open a form.
-import type { App, BlockButtonAction } from "@slack/bolt";
+import type { BlockButtonAction } from "@slack/bolt";
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import type { AppDeps } from "../../deps.ts";
+import type { SlackRouter } from "../../slack/router.ts";
 import { formatDuration } from "../admin/blocks.ts";
 import { getSettings } from "../admin/settings.ts";
 import { nominationModal } from "../nominations/blocks.ts";
@@ -15,12 +16,12 @@ import { enqueueHomePublish, HOME_PUBLISH_JOB, publishHome } from "./publish.ts"
 
 const publishPayload = z.object({ teamId: z.string(), userId: z.string(), notice: z.string().optional() });
 
-export function registerHomeFeature(app: App, deps: AppDeps): void {
+export function registerHomeFeature(router: SlackRouter, deps: AppDeps): void {
   deps.jobs.register(HOME_PUBLISH_JOB, publishPayload, async (job, { key, outbox }) => {
     // Managers see today's insight charts: made (drawn and uploaded) once a day, then read
     // from the database by every publish.
     if (await deps.roles.isManager(job.teamId, job.userId)) {
-      await insightsForManager(deps, app.client, outbox, { teamId: job.teamId, userId: job.userId });
+      await insightsForManager(deps, router.client, outbox, { teamId: job.teamId, userId: job.userId });
     }
     try {
       await publishHome(deps, outbox, `${key}:publish`, job.teamId, job.userId, job.notice);
@@ -33,7 +34,7 @@ export function registerHomeFeature(app: App, deps: AppDeps): void {
     }
   });
 
-  app.event("app_home_opened", async ({ event, body, context }) => {
+  router.event("app_home_opened", async ({ event, body, context }) => {
     if (event.tab !== "home") return;
     const teamId = context.teamId ?? "";
     // Slack retries an event it thinks we missed: the event id makes it one publish.
@@ -41,13 +42,13 @@ export function registerHomeFeature(app: App, deps: AppDeps): void {
     await enqueueHomePublish(deps, teamId, event.user, undefined, `home:${eventId}`);
   });
 
-  app.action<BlockButtonAction>(HOME_NOMINATE_ACTION, async ({ ack, body, client }) => {
+  router.action<BlockButtonAction>(HOME_NOMINATE_ACTION, async ({ ack, body, client }) => {
     await ack();
     await client.views.open({ trigger_id: body.trigger_id, view: nominationModal() });
   });
 
   // The same form as `/oops` alone; its submission is handled by the recoveries feature.
-  app.action<BlockButtonAction>(HOME_LOG_OOPS_ACTION, async ({ ack, body, client }) => {
+  router.action<BlockButtonAction>(HOME_LOG_OOPS_ACTION, async ({ ack, body, client }) => {
     await ack();
     const teamId = body.team?.id ?? body.user.team_id ?? "";
     const settings = await getSettings(deps.prisma, { teamId, enterpriseId: body.enterprise?.id ?? null });

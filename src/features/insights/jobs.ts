@@ -1,7 +1,8 @@
 // Insights jobs: `/delight insights` (answered at its response_url) and the digest's charts
 // (uploaded into the digest's thread after it is posted).
-import type { App } from "@slack/bolt";
+import type { webApi } from "@slack/bolt";
 import type { AppDeps } from "../../deps.ts";
+import type { SlackRouter } from "../../slack/router.ts";
 import { SlackWriteRefused, type Outbox } from "../../slack/outbox.ts";
 import { insightsMessage, NOT_A_MANAGER } from "./blocks.ts";
 import { chartTexts, renderCharts } from "./charts.ts";
@@ -15,13 +16,13 @@ import {
 } from "./model.ts";
 import { gatherInsights, utcDay } from "./service.ts";
 
-export function registerInsightsJobs(app: App, deps: AppDeps): void {
+export function registerInsightsJobs(router: SlackRouter, deps: AppDeps): void {
   deps.jobs.register(INSIGHTS_COMMAND_JOB, insightsCommandPayload, async (payload, { key, outbox }) => {
     if (!(await deps.roles.isManager(payload.teamId, payload.userId))) {
       await outbox.respond(`${key}:refused`, payload.responseUrl, { text: NOT_A_MANAGER });
       return;
     }
-    const view = await insightsForManager(deps, app.client, outbox, payload);
+    const view = await insightsForManager(deps, router.client, outbox, payload);
     try {
       await outbox.respond(`${key}:reply`, payload.responseUrl, insightsMessage(view));
     } catch (error) {
@@ -32,7 +33,7 @@ export function registerInsightsJobs(app: App, deps: AppDeps): void {
   });
 
   deps.jobs.register(INSIGHTS_DIGEST_JOB, insightsDigestPayload, async (payload, context) => {
-    await postDigestInsights(deps, app, context.outbox, payload);
+    await postDigestInsights(deps, router.client, context.outbox, payload);
   });
 }
 
@@ -43,12 +44,12 @@ export function registerInsightsJobs(app: App, deps: AppDeps): void {
  */
 async function postDigestInsights(
   deps: AppDeps,
-  app: App,
+  client: webApi.WebClient,
   outbox: Outbox,
   payload: InsightsDigestPayload,
 ): Promise<void> {
   const now = deps.clock.now();
-  const data = await gatherInsights(deps.prisma, app.client, { teamId: payload.teamId, now });
+  const data = await gatherInsights(deps.prisma, client, { teamId: payload.teamId, now });
   const texts = chartTexts(data).filter((c) => c.kind !== "recognition");
   const charts = await drawOrNull(deps, () => renderCharts(data, texts));
   const uploaded = charts

@@ -1,14 +1,15 @@
 // `/delight insights` (the /delight listener calls enqueueInsights) and the jobs that make and
 // show insights. Managers only, checked on the server before the job is recorded and again
 // when it runs.
-import type { App, SlashCommand } from "@slack/bolt";
+import type { SlashCommand } from "@slack/bolt";
 import type { AppDeps } from "../../deps.ts";
+import type { SlackRouter } from "../../slack/router.ts";
 import { registerInsightsJobs } from "./jobs.ts";
 import { NOT_A_MANAGER } from "./blocks.ts";
 import { INSIGHTS_COMMAND_JOB, INSIGHTS_DIGEST_JOB, type InsightsCommandPayload } from "./model.ts";
 
-export function registerInsightsFeature(app: App, deps: AppDeps): void {
-  registerInsightsJobs(app, deps);
+export function registerInsightsFeature(router: SlackRouter, deps: AppDeps): void {
+  registerInsightsJobs(router, deps);
 }
 
 /** Records the job for a manager; for anyone else, returns the refusal to put in the ack. */

@@ -4,8 +4,9 @@
 // Listeners parse, record a job and ack; the jobs (jobs.ts) do the rest. Every door checks
 // on the server that the person is a manager; the database decides who was first.
 import { createHash } from "node:crypto";
-import type { App, BlockButtonAction, webApi } from "@slack/bolt";
+import type { BlockButtonAction, webApi } from "@slack/bolt";
 import type { AppDeps } from "../../deps.ts";
+import type { SlackRouter } from "../../slack/router.ts";
 import { enqueueDigestPreview } from "../digest/listeners.ts";
 import { enqueueStoriesBrowse } from "../stories/listeners.ts";
 import { enqueueInsights } from "../insights/listeners.ts";
@@ -65,10 +66,10 @@ export function repeatHash(teamId: string, userId: string, command: string, text
   return createHash("sha256").update(`${teamId}\n${userId}\n${command}\n${text.trim()}`).digest("hex");
 }
 
-export function registerNominationsFeature(app: App, deps: AppDeps): void {
-  registerNominationJobs(deps, app.client);
+export function registerNominationsFeature(router: SlackRouter, deps: AppDeps): void {
+  registerNominationJobs(deps, router.client);
 
-  app.command("/delight", async ({ ack, command, client }) => {
+  router.command("/delight", async ({ ack, command, client }) => {
     const teamId = command.team_id;
     const enterpriseId = command.enterprise_id ?? null;
     const parsed = parseDelightCommand(command.text);
@@ -142,7 +143,7 @@ export function registerNominationsFeature(app: App, deps: AppDeps): void {
     }
   });
 
-  app.shortcut({ callback_id: NOMINATE_SHORTCUT, type: "message_action" }, async ({ ack, shortcut, client }) => {
+  router.shortcut({ callback_id: NOMINATE_SHORTCUT, type: "message_action" }, async ({ ack, shortcut, client }) => {
     await ack();
     // Message text arrives Slack-escaped; the modal's inputs are plain text. Real messages
     // carry bare <@U…> mentions: show names, not ids.
@@ -197,7 +198,7 @@ export function registerNominationsFeature(app: App, deps: AppDeps): void {
     });
   }
 
-  app.view(NOMINATE_CALLBACK, async ({ ack, view, body, context }) => {
+  router.view(NOMINATE_CALLBACK, async ({ ack, view, body, context }) => {
     const nominatorId = body.user.id;
     const read = readNominationModal(view.state.values);
     if (!read.ok) {
@@ -233,7 +234,7 @@ export function registerNominationsFeature(app: App, deps: AppDeps): void {
   const decide = (payload: DecidePayload, key?: string) =>
     deps.jobs.enqueue(DECIDE_JOB, payload, { teamId: payload.teamId, ...(key ? { key } : {}) });
 
-  app.action<BlockButtonAction>(APPROVE_ACTION, async ({ ack, action, body, context }) => {
+  router.action<BlockButtonAction>(APPROVE_ACTION, async ({ ack, action, body, context }) => {
     const teamId = context.teamId ?? body.team?.id ?? "";
     const fromHome = body.container?.type === "view";
     await decide({
@@ -246,7 +247,7 @@ export function registerNominationsFeature(app: App, deps: AppDeps): void {
     await ack();
   });
 
-  app.action<BlockButtonAction>(REJECT_ACTION, async ({ ack, action, body, client, context }) => {
+  router.action<BlockButtonAction>(REJECT_ACTION, async ({ ack, action, body, client, context }) => {
     await ack();
     const teamId = context.teamId ?? body.team?.id ?? "";
     const fromHome = body.container?.type === "view";
@@ -270,7 +271,7 @@ export function registerNominationsFeature(app: App, deps: AppDeps): void {
     await client.views.open({ trigger_id: body.trigger_id, view: rejectModal(nomination.id, fromHome, nomination) });
   });
 
-  app.view(REJECT_CALLBACK, async ({ ack, view, body, context }) => {
+  router.view(REJECT_CALLBACK, async ({ ack, view, body, context }) => {
     const metadata = rejectModalMetadata.safeParse(JSON.parse(view.private_metadata || "{}"));
     if (!metadata.success) {
       await ack({ response_action: "update", view: noticeModal("Reject nomination", NOMINATION_GONE) });
@@ -335,7 +336,7 @@ export function registerNominationsFeature(app: App, deps: AppDeps): void {
     );
   }
 
-  app.event("reaction_added", async ({ event, body, context }) => {
+  router.event("reaction_added", async ({ event, body, context }) => {
     if (!APPROVING_REACTIONS.has(event.reaction) || event.item.type !== "message") return;
     await decideInChannel({
       teamId: context.teamId ?? "",
@@ -346,7 +347,7 @@ export function registerNominationsFeature(app: App, deps: AppDeps): void {
     });
   });
 
-  app.event("message", async ({ event, body, context }) => {
+  router.event("message", async ({ event, body, context }) => {
     // Only people's replies in a thread (also sent to the channel): no edits, joins or app messages.
     if (event.subtype !== undefined && event.subtype !== "thread_broadcast") return;
     const message = event;

@@ -2,8 +2,9 @@
 // follow-up (owner look-up, opening the case, DMs, card updates) runs in jobs (jobs.ts).
 // Every action is checked on the server (owner, reporter or manager) before anything changes.
 import { createHash } from "node:crypto";
-import type { AllMiddlewareArgs, App, BlockAction, ButtonAction, SlackViewMiddlewareArgs, webApi } from "@slack/bolt";
+import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackViewMiddlewareArgs, webApi } from "@slack/bolt";
 import type { AppDeps } from "../../deps.ts";
+import type { SlackRouter } from "../../slack/router.ts";
 import { withinTime } from "../../slack/within-time.ts";
 import { formatDuration } from "../admin/blocks.ts";
 import { getSettings } from "../admin/settings.ts";
@@ -68,10 +69,10 @@ function oopsDedupeHash(teamId: string, userId: string, text: string): string {
     .digest("hex");
 }
 
-export function registerRecoveriesFeature(app: App, deps: AppDeps): void {
+export function registerRecoveriesFeature(router: SlackRouter, deps: AppDeps): void {
   registerRecoveriesJobs(deps.jobs, deps);
 
-  app.command("/oops", async ({ ack, command, client }) => {
+  router.command("/oops", async ({ ack, command, client }) => {
     const teamId = command.team_id;
     const parsed = parseOopsCommand(command.text);
     if (!parsed.ok) {
@@ -139,7 +140,7 @@ export function registerRecoveriesFeature(app: App, deps: AppDeps): void {
     }
   });
 
-  app.view(CALLBACK_IDS.open, async ({ ack, view, body }) => {
+  router.view(CALLBACK_IDS.open, async ({ ack, view, body }) => {
     const now = deps.clock.now();
     const parsed = parseOpenCaseSubmission(view.state.values, now, FIELDS);
     const errors: FieldErrors = parsed.ok ? {} : parsed.errors;
@@ -174,7 +175,7 @@ export function registerRecoveriesFeature(app: App, deps: AppDeps): void {
   };
 
   for (const action of Object.keys(ACTION_IDS) as CaseAction[]) {
-    app.action<BlockAction<ButtonAction>>(ACTION_IDS[action], async ({ ack, body, action: button, client }) => {
+    router.action<BlockAction<ButtonAction>>(ACTION_IDS[action], async ({ ack, body, action: button, client }) => {
       const teamId = body.team?.id ?? body.user.team_id;
       const recoveryCase = await getCase(deps.prisma, button.value ?? "");
       // A refusal is told through the click's response_url, from a job.
@@ -212,7 +213,7 @@ export function registerRecoveriesFeature(app: App, deps: AppDeps): void {
       now: Date;
     }) => Promise<{ errors: FieldErrors } | { result: ActionResult; newOwnerId?: string }>,
   ): void {
-    app.view(callbackId, async ({ ack, view, body }) => {
+    router.view(callbackId, async ({ ack, view, body }) => {
       const actorId = body.user.id;
       const teamId = body.team?.id ?? body.user.team_id;
       const recoveryCase = await getCase(deps.prisma, view.private_metadata);

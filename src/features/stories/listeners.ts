@@ -1,7 +1,8 @@
 // `/delight stories …` (the /delight listener calls enqueueStoriesBrowse) and its Next /
 // Previous buttons. Both only enqueue; the job reads the page and answers through the outbox.
-import type { App, BlockButtonAction, SlashCommand } from "@slack/bolt";
+import type { BlockButtonAction, SlashCommand } from "@slack/bolt";
 import type { AppDeps } from "../../deps.ts";
+import type { SlackRouter } from "../../slack/router.ts";
 import { workspaceUrlOf } from "../digest/service.ts";
 import { renderStoriesPage } from "./blocks.ts";
 import {
@@ -15,14 +16,14 @@ import {
 import { parseStoriesFilter } from "./parse.ts";
 import { findStories } from "./service.ts";
 
-export function registerStoriesFeature(app: App, deps: AppDeps): void {
+export function registerStoriesFeature(router: SlackRouter, deps: AppDeps): void {
   deps.jobs.register(STORIES_PAGE_JOB, storiesPagePayload, async (payload, context) => {
     const { stories, total } = await findStories(deps.prisma, {
       teamId: payload.teamId,
       filter: payload.filter,
       page: payload.page,
       now: new Date(payload.at),
-      workspaceUrl: await workspaceUrlOf(app.client, payload.teamId),
+      workspaceUrl: await workspaceUrlOf(router.client, payload.teamId),
     });
     const message = renderStoriesPage({ ...payload, stories, total });
     await context.outbox.respond(`${context.key}:reply`, payload.responseUrl, {
@@ -34,7 +35,7 @@ export function registerStoriesFeature(app: App, deps: AppDeps): void {
   });
 
   for (const actionId of [STORIES_PAGE_ACTION_NEXT, STORIES_PAGE_ACTION_PREVIOUS]) {
-    app.action<BlockButtonAction>(actionId, async ({ ack, action, body, context }) => {
+    router.action<BlockButtonAction>(actionId, async ({ ack, action, body, context }) => {
       await ack();
       let value: unknown;
       try {

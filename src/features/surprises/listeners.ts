@@ -2,9 +2,10 @@
 // Home's "Surprise idea". Thin: validate, enqueue a job (jobs.ts does the work and answers
 // through the outbox), ack. Only opening a form is a direct call: it needs the trigger id now.
 import { createHash } from "node:crypto";
-import type { App, BlockAction, ButtonAction } from "@slack/bolt";
+import type { BlockAction, ButtonAction } from "@slack/bolt";
 import type { ModelClient } from "../../ai/openai-client.ts";
 import type { AppDeps } from "../../deps.ts";
+import type { SlackRouter } from "../../slack/router.ts";
 import { quoteInput } from "../../slack/text.ts";
 import { HOME_SURPRISE_ACTION } from "../home/blocks.ts";
 import { SUGGEST_SURPRISE_ACTION } from "../recoveries/blocks.ts";
@@ -34,7 +35,7 @@ const QUOTE_MAX = 38_000;
 
 const shortHash = (text: string): string => createHash("sha256").update(text).digest("hex").slice(0, 12);
 
-export function registerSurprisesFeature(app: App, deps: AppDeps): void {
+export function registerSurprisesFeature(router: SlackRouter, deps: AppDeps): void {
   // The model gets the whole deadline for one answer: two attempts of half of it each (an
   // attempt that hangs leaves room for one retry), and an overall abort at the deadline, so
   // the answer reaches the person within 15 s whatever the model does.
@@ -55,7 +56,7 @@ export function registerSurprisesFeature(app: App, deps: AppDeps): void {
   const enqueueSuggest = (payload: SuggestJob, key: string) =>
     deps.jobs.enqueue(JOB_KINDS.suggest, payload, { key, teamId: payload.teamId });
 
-  app.command("/surprise", async ({ ack, command, client }) => {
+  router.command("/surprise", async ({ ack, command, client }) => {
     const parsed = parseSurpriseCommand(command.text);
     if (!parsed.ok) {
       await ack({
@@ -123,7 +124,7 @@ export function registerSurprisesFeature(app: App, deps: AppDeps): void {
     }
   });
 
-  app.view(CALLBACK_IDS.request, async ({ ack, view, body }) => {
+  router.view(CALLBACK_IDS.request, async ({ ack, view, body }) => {
     const read = readRequestForm(view.state.values);
     if (!read.ok) {
       await ack({ response_action: "errors", errors: read.errors });
@@ -151,7 +152,7 @@ export function registerSurprisesFeature(app: App, deps: AppDeps): void {
   });
 
   // The case card's button: who may use it and which customer it is are checked in the job.
-  app.action<BlockAction<ButtonAction>>(SUGGEST_SURPRISE_ACTION, async ({ ack, body, action }) => {
+  router.action<BlockAction<ButtonAction>>(SUGGEST_SURPRISE_ACTION, async ({ ack, body, action }) => {
     const teamId = body.team?.id ?? body.user.team_id ?? "";
     const responseUrl = (body as { response_url?: string }).response_url;
     await enqueueSuggest(
@@ -173,7 +174,7 @@ export function registerSurprisesFeature(app: App, deps: AppDeps): void {
     await ack();
   });
 
-  app.action<BlockAction<ButtonAction>>(SUGGESTION_ACTION_PATTERN, async ({ ack, body, action, client }) => {
+  router.action<BlockAction<ButtonAction>>(SUGGESTION_ACTION_PATTERN, async ({ ack, body, action, client }) => {
     const teamId = body.team?.id ?? body.user.team_id ?? "";
     const responseUrl = (body as { response_url?: string }).response_url;
     const ref = parseSuggestionRef(action.value);
@@ -213,7 +214,7 @@ export function registerSurprisesFeature(app: App, deps: AppDeps): void {
     await ack();
   });
 
-  app.view(CALLBACK_IDS.use, async ({ ack, view, body }) => {
+  router.view(CALLBACK_IDS.use, async ({ ack, view, body }) => {
     const metadata = useFormMetadata.safeParse(safeJson(view.private_metadata));
     const read = readUseForm(view.state.values);
     if (!read.ok) {
@@ -244,7 +245,7 @@ export function registerSurprisesFeature(app: App, deps: AppDeps): void {
   });
 
   // App Home's quick action: the same form; the ideas arrive by DM (a form from App Home has no response_url).
-  app.action(HOME_SURPRISE_ACTION, async ({ ack, body, client }) => {
+  router.action(HOME_SURPRISE_ACTION, async ({ ack, body, client }) => {
     await ack();
     const triggerId = (body as { trigger_id?: string }).trigger_id;
     if (triggerId) await client.views.open({ trigger_id: triggerId, view: requestModal() });

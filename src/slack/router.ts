@@ -1,0 +1,145 @@
+// Where features register their listeners: commands, actions, views, shortcuts and events,
+// with Bolt's own listener signatures. The router is one Bolt global middleware that finds
+// the feature's listener by a map lookup.
+//
+// Why not `app.action(…)` per listener: Bolt runs every registered listener's matchers for
+// every request (a promise chain and a copy of the arguments each). With the forty-odd
+// listeners of all features that was a fifth of the ack path's CPU (bench `ack`, profiled).
+//
+// A request no listener takes is left unacknowledged, exactly as with Bolt's own matching:
+// guardAcks (ack-guard.ts) answers it as out of date.
+import type {
+  App,
+  Middleware,
+  SlackAction,
+  SlackActionMiddlewareArgs,
+  SlackCommandMiddlewareArgs,
+  SlackEventMiddlewareArgs,
+  SlackShortcut,
+  SlackShortcutMiddlewareArgs,
+  SlackViewAction,
+  SlackViewMiddlewareArgs,
+  webApi,
+} from "@slack/bolt";
+
+// Listeners are stored without their argument types: each is only ever called with the
+// arguments of the request its key matched, which is what its registration promised.
+type AnyListener = (args: never) => Promise<void>;
+
+class Registry {
+  private readonly exact = new Map<string, AnyListener>();
+  private readonly patterns: Array<{ pattern: RegExp; listener: AnyListener }> = [];
+
+  constructor(private readonly kind: string) {}
+
+  add(key: string | RegExp, listener: AnyListener): void {
+    if (typeof key !== "string") {
+      this.patterns.push({ pattern: key, listener });
+      return;
+    }
+    if (this.exact.has(key)) throw new Error(`The ${this.kind} "${key}" has two listeners`);
+    this.exact.set(key, listener);
+  }
+
+  find(key: string): { listener: AnyListener; matches?: RegExpMatchArray } | undefined {
+    const listener = this.exact.get(key);
+    if (listener) return { listener };
+    for (const { pattern, listener: candidate } of this.patterns) {
+      const matches = key.match(pattern);
+      if (matches) return { listener: candidate, matches };
+    }
+    return undefined;
+  }
+}
+
+export class SlackRouter {
+  private readonly commands = new Registry("command");
+  private readonly actions = new Registry("action");
+  private readonly views = new Registry("view");
+  private readonly shortcuts = new Registry("shortcut");
+  private readonly events = new Map<string, AnyListener[]>();
+
+  /** The Web API client, for listeners that open modals with a trigger_id (writes go through the outbox). */
+  constructor(readonly client: webApi.WebClient) {}
+
+  command(name: string, listener: Middleware<SlackCommandMiddlewareArgs>): void {
+    this.commands.add(name, listener);
+  }
+
+  /** A button's `action_id`, or a pattern for a family of them (its match goes to `context.actionIdMatches`). */
+  action<A extends SlackAction = SlackAction>(
+    actionId: string | RegExp,
+    listener: Middleware<SlackActionMiddlewareArgs<A>>,
+  ): void {
+    this.actions.add(actionId, listener);
+  }
+
+  /** A modal's submission, by its `callback_id`. */
+  view<V extends SlackViewAction = SlackViewAction>(
+    callbackId: string,
+    listener: Middleware<SlackViewMiddlewareArgs<V>>,
+  ): void {
+    this.views.add(callbackId, listener);
+  }
+
+  /** A global (`shortcut`) or message (`message_action`) shortcut, by its `callback_id`. */
+  shortcut<T extends SlackShortcut["type"]>(
+    constraints: { callback_id: string; type: T },
+    listener: Middleware<SlackShortcutMiddlewareArgs<Extract<SlackShortcut, { type: T }>>>,
+  ): void {
+    this.shortcuts.add(`${constraints.type}:${constraints.callback_id}`, listener);
+  }
+
+  /** Events may have several listeners; each runs, like Bolt's. */
+  event<E extends string>(type: E, listener: Middleware<SlackEventMiddlewareArgs<E>>): void {
+    const listeners = this.events.get(type) ?? [];
+    listeners.push(listener);
+    this.events.set(type, listeners);
+  }
+
+  /**
+   * Installs the router as Bolt global middleware (after the middleware already installed, so
+   * errors thrown here reach userFacingErrors). A request it has no listener for goes on to
+   * Bolt's own listeners, of which there are none: it stays unacknowledged for ack-guard.
+   */
+  mount(app: App): void {
+    app.use(async (args) => {
+      const found = this.find(args as RoutedArgs);
+      if (!found) return args.next();
+      if (found.matches) args.context.actionIdMatches = found.matches;
+      await found.listener(args as never);
+    });
+  }
+
+  private find(args: RoutedArgs): { listener: AnyListener; matches?: RegExpMatchArray } | undefined {
+    if (args.command) return this.commands.find(args.command.command);
+    if (args.action) {
+      // Block actions only (buttons and menus); legacy attachment actions have no action_id.
+      return args.body.type === "block_actions" && args.action.action_id
+        ? this.actions.find(args.action.action_id)
+        : undefined;
+    }
+    if (args.view) return args.body.type === "view_submission" ? this.views.find(args.view.callback_id) : undefined;
+    if (args.shortcut) return this.shortcuts.find(`${args.shortcut.type}:${args.shortcut.callback_id}`);
+    if (args.event) {
+      const listeners = this.events.get(args.event.type);
+      if (!listeners) return undefined;
+      return {
+        listener: async (eventArgs: never) => {
+          await Promise.all(listeners.map((listener) => listener(eventArgs)));
+        },
+      };
+    }
+    return undefined;
+  }
+}
+
+/** The parts of Bolt's middleware arguments the router routes by (Bolt sets one per kind). */
+interface RoutedArgs {
+  body: { type?: string };
+  command?: { command: string };
+  action?: { action_id?: string };
+  view?: { callback_id: string };
+  shortcut?: { type: string; callback_id: string };
+  event?: { type: string };
+}
