@@ -142,6 +142,21 @@ describe.each(databaseTargets())("jobs and outbox on $name", (target) => {
     expect(await database.prisma.job.count({ where: { status: "done" } })).toBe(2);
   });
 
+  it("claims a job whose lease ran out (its instance died) before newer queued ones, and due jobs in order", async () => {
+    const store = new JobStore(database.prisma, { query: database.query });
+    await store.enqueue("a", { n: 1 }, { key: "first", runAt: new Date(Date.now() - 3_000) });
+    const [dead] = await store.claim(1, "died", 1); // a 1 ms lease: it runs out at once
+    expect(dead?.key).toBe("first");
+    await store.enqueue("a", { n: 2 }, { key: "second", runAt: new Date(Date.now() - 2_000) });
+    await store.enqueue("a", { n: 3 }, { key: "third", runAt: new Date(Date.now() - 1_000) });
+    await store.enqueue("a", { n: 4 }, { key: "later", runAt: new Date(Date.now() + 60_000) });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const claimed = await store.claim(2, "alive", 60_000);
+    expect(claimed.map((j) => j.key)).toEqual(["first", "second"]);
+    expect(claimed[0]!.attempts).toBe(2);
+    expect((await store.claim(5, "alive", 60_000)).map((j) => j.key)).toEqual(["third"]);
+  });
+
   it("drain waits for a job the polling loop has claimed but not started yet", async () => {
     // A slow claim: the loop's claim is still on its way back when drain looks.
     const store = new JobStore(database.prisma);
