@@ -193,7 +193,7 @@ export function createDelightApp(options: DelightAppOptions): DelightApp {
     );
   });
 
-  // Features register with the router; it gives Bolt one listener per kind (see router.ts).
+  // Features register with the router: one Bolt global middleware that finds their listener.
   const router = new SlackRouter(app.client);
   registerAdminFeature(router, deps);
   registerNominationsFeature(router, deps);

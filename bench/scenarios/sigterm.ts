@@ -12,6 +12,7 @@ const SIZE = 300;
 const WORKSPACES = 30;
 const EXIT_LIMIT_S = 15;
 const KILL_AFTER_MS = 30_000;
+const FIRST_CARDS = 10;
 const RECOVERY_TIMEOUT_MS = Number(process.env.BENCH_RECOVERY_TIMEOUT_S ?? 120) * 1000;
 
 export async function runSigterm(ctx: BenchContext): Promise<void> {
@@ -25,6 +26,9 @@ export async function runSigterm(ctx: BenchContext): Promise<void> {
       await workload.setUp(first.port);
       const result = await burst(first.port, workload.requests(SIZE));
       const acked = result.answers.filter((a) => a.status === 200).map((a) => a.index);
+      // The signal comes once the follow-up work is under way (the workers wait while
+      // requests are in flight, so right after the burst they may not have started).
+      for (let waited = 0; workload.cards().total < FIRST_CARDS && waited < 10_000; waited += 20) await sleep(20);
       const cardsAtSignal = workload.cards().total;
       const signalled = performance.now();
       first.child.kill("SIGTERM");

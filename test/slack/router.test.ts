@@ -1,4 +1,4 @@
-// The router behind every feature's listeners: one Bolt listener per kind, each request handed
+// The router behind every feature's listeners: one Bolt global middleware, each request handed
 // to the listener registered for its command, action, view, shortcut or event.
 import { App, LogLevel, type ReceiverEvent } from "@slack/bolt";
 import { describe, expect, it } from "vitest";
