@@ -1,7 +1,7 @@
 // Closed-loop load from wrk (Debian's `wrk`), when the machine has it. The Node load generator
 // in harness.ts shares the bench process (and the two cores) with the Slack stand-in and
-// signs each request as it goes: it tops out near 2,000–2,900 req/s against the bare app,
-// while wrk drives the same bare app at 5,000–7,000 (ENGINEERING.md). A ratio to a ceiling the
+// signs each request as it goes: it held the bare app to 1,600–3,300 req/s here, while wrk
+// drove the same bare app at 3,700–7,300 (ENGINEERING.md: 5,100–7,000). A ratio to a ceiling the
 // generator itself caps flatters the app, so with wrk present its figures are the verdict.
 //
 // The requests are signed beforehand (Slack accepts a signature for 5 minutes) and handed to
