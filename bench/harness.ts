@@ -97,10 +97,16 @@ export interface DelightEnv {
   viaTsx?: boolean;
 }
 
-/** BENCH_PROFILE=<dir> writes a V8 CPU profile of each Delight process there (open it in Chrome's DevTools). */
+/**
+ * BENCH_PROFILE=<dir> writes a V8 CPU profile of each Delight process there (open it in Chrome's
+ * DevTools); BENCH_NODE_ARGS="--flag …" tries Node or V8 flags on the Delight processes.
+ */
 function profileArgs(): string[] {
   const dir = process.env.BENCH_PROFILE;
-  return dir ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(dir)}`] : [];
+  return [
+    ...(dir ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(dir)}`] : []),
+    ...(process.env.BENCH_NODE_ARGS?.split(" ").filter(Boolean) ?? []),
+  ];
 }
 
 /** Delight as production runs it: `node dist/main.js` (what `npm start` runs), on a free port. */

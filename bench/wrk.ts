@@ -18,6 +18,9 @@ export function findWrk(): string | undefined {
   return probe.error ? undefined : "wrk";
 }
 
+/** Requests per Lua function (each has about 10 constants; a function may hold 65,536). */
+const LUA_CHUNK = 2_000;
+
 const luaLong = (text: string) => {
   if (text.includes("]==]")) throw new Error("request text cannot go into a Lua long string");
   return `[==[${text}]==]`;
@@ -57,17 +60,22 @@ export async function wrkLoad(
 ): Promise<LoadResult> {
   const dir = await mkdtemp(path.join(tmpdir(), "delight-wrk-"));
   try {
-    const table = requests
-      .map((r) => {
-        const headers = Object.entries(r.headers)
-          .filter(([name]) => name !== "content-length") // wrk.format sets it
-          .map(([name, value]) => `[ ${luaLong(name)} ] = ${luaLong(value)}`)
-          .join(",");
-        return `{headers={${headers}},body=${luaLong(r.body)}}`;
-      })
-      .join(",\n");
+    const entries = requests.map((r) => {
+      const headers = Object.entries(r.headers)
+        .filter(([name]) => name !== "content-length") // wrk.format sets it
+        .map(([name, value]) => `[ ${luaLong(name)} ] = ${luaLong(value)}`)
+        .join(",");
+      return `{headers={${headers}},body=${luaLong(r.body)}}`;
+    });
+    // A Lua function holds at most 65,536 constants: each chunk of requests is its own function.
+    const chunks: string[] = [];
+    for (let i = 0; i < entries.length; i += LUA_CHUNK) {
+      chunks.push(
+        `for _, r in ipairs((function() return {\n${entries.slice(i, i + LUA_CHUNK).join(",\n")}\n} end)()) do all[#all + 1] = r end`,
+      );
+    }
     const requestsFile = path.join(dir, "requests.lua");
-    await writeFile(requestsFile, `return {\n${table}\n}\n`);
+    await writeFile(requestsFile, `local all = {}\n${chunks.join("\n")}\nreturn all\n`);
     const scriptFile = path.join(dir, "script.lua");
     await writeFile(scriptFile, SCRIPT);
     const output = await new Promise<string>((resolve, reject) => {

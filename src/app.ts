@@ -28,7 +28,7 @@ import { DurableOutbox } from "./slack/durable-outbox.ts";
 import { Pacer, type LaneRates } from "./slack/pacer.ts";
 import { guardAcks } from "./slack/ack-guard.ts";
 import { answerOutOfDate } from "./slack/stale-interactions.ts";
-import { userFacingErrors } from "./slack/errors.ts";
+import { answerListenerErrors } from "./slack/errors.ts";
 import { SlackRouter } from "./slack/router.ts";
 import { createRoleLookup, SlackUsers } from "./slack/roles.ts";
 
@@ -88,7 +88,10 @@ export function createDelightApp(options: DelightAppOptions): DelightApp {
     retryConfig: DEFAULT_RETRY_CONFIG,
     ...options.slackClientOptions,
   };
-  const jobStore = new JobStore(database.prisma, { query: database.query });
+  const jobStore = new JobStore(database.prisma, {
+    query: database.query,
+    maxInsertsInFlight: database.kind === "pglite" ? 1 : undefined,
+  });
   const metrics = createMetrics({ prisma: database.prisma, jobs: jobStore });
   let requestsInFlight = 0;
   const app = new App({
@@ -100,6 +103,8 @@ export function createDelightApp(options: DelightAppOptions): DelightApp {
     deferInitialization: true,
     // No listener keeps conversation state: skip Bolt's per-request conversation look-up.
     convoStore: false,
+    // The router applies Bolt's ignoreSelf to events (one global middleware instead of two).
+    ignoreSelf: false,
     clientOptions,
     // Socket Mode: its own client (apps.connections.open) must reach the same API URL, and
     // /healthz is served on PORT like in HTTP mode.
@@ -182,7 +187,6 @@ export function createDelightApp(options: DelightAppOptions): DelightApp {
   };
 
   guardAcks(app, { histogram: metrics.ackSeconds, onUnacked: answerOutOfDate(deps.jobs, logger) });
-  app.use(userFacingErrors(logger));
   app.error(async (error) => {
     // Errors that escaped the middleware above (for example a failed ack).
     const original = (error as { original?: unknown }).original ?? error;
@@ -206,7 +210,7 @@ export function createDelightApp(options: DelightAppOptions): DelightApp {
   registerHoldingBackFeature(router, deps);
   registerExportFeature(router, deps);
   registerInsightsFeature(router, deps);
-  router.mount(app);
+  router.mount(app, answerListenerErrors(logger));
 
   // The scheduler only enqueues a job per due reminder or digest; the workers deliver them.
   const scheduler = createScheduler({ prisma: database.prisma, jobs: workers, clock: deps.clock, logger });

@@ -39,7 +39,7 @@ async function main(): Promise<void> {
   }
   // Start opening the database (connect, check migrations: mostly waiting on I/O), and load
   // Bolt and the features meanwhile rather than one after the other (start-up time).
-  const opening = openDatabase(config.databaseUrl);
+  const opening = openDatabase(config.databaseUrl, { createInChildProcess: true });
   opening.catch(() => undefined); // awaited below; this only keeps an early failure from being "unhandled"
   const { createDelightApp, createLogger } = await import("./app.ts");
   const logger = createLogger(config.logLevel);

@@ -21,7 +21,7 @@ const DRAIN_TIMEOUT_MS = 300_000;
 const TARGET: Record<DatabaseKind, number> = { "pglite-memory": 0.25, "pglite-file": 0.25, postgres: 0.5 };
 const WRK_SECONDS = Number(process.env.BENCH_WRK_SECONDS ?? 8);
 // Delight's requests are each sent once (no repeats): enough for this rate over WRK_SECONDS.
-const WRK_MAX_RATE = 4_000;
+const WRK_MAX_RATE = 16_000;
 
 export async function runClosedLoop(ctx: BenchContext): Promise<void> {
   console.log(`\n== ack: closed loop, ${CONCURRENCY} connections, ${TOTAL} /delight nominations`);

@@ -42,10 +42,12 @@ export function parseDatabaseUrl(databaseUrl: string | undefined): DatabaseTarge
 export interface OpenedDriver {
   target: DatabaseTarget;
   adapterFactory: SqlMigrationAwareDriverAdapterFactory;
+  /** Migrations already applied while creating the database (PGlite created in a child process). */
+  appliedAtCreation?: string[];
   /** Runs a multi-statement SQL script (migrations). */
   execScript(sql: string): Promise<void>;
   /** Runs one parameterised query and returns its rows. */
-  query<Row>(sql: string, params?: unknown[]): Promise<Row[]>;
+  query<Row>(sql: string, params?: unknown[], options?: QueryOptions): Promise<Row[]>;
   /**
    * Runs `work` on one database connection, for session state such as an advisory lock
    * (a pool would otherwise spread the lock, the work and the unlock over connections).
@@ -54,16 +56,36 @@ export interface OpenedDriver {
   close(): Promise<void>;
 }
 
+export interface QueryOptions {
+  /**
+   * Makes it a named prepared statement on PostgreSQL: parsed and planned once per connection,
+   * for a statement run thousands of times (the same name must always carry the same text).
+   * PGlite runs it as it comes.
+   */
+  name?: string;
+}
+
 export interface SqlSession {
   execScript(sql: string): Promise<void>;
   query<Row>(sql: string, params?: unknown[]): Promise<Row[]>;
 }
 
-export async function openDriverAdapter(databaseUrl: string | undefined): Promise<OpenedDriver> {
+export interface OpenDriverOptions {
+  /**
+   * PGlite file only: create a new data directory (initdb + migrations) in a short-lived child
+   * process rather than in this one (the app's start; tests create theirs in-process).
+   */
+  createInChildProcess?: boolean;
+}
+
+export async function openDriverAdapter(
+  databaseUrl: string | undefined,
+  options: OpenDriverOptions = {},
+): Promise<OpenedDriver> {
   const target = parseDatabaseUrl(databaseUrl);
   if (target.kind === "pglite") {
     const { openPGliteDriver } = await import("./pglite-driver.ts");
-    return openPGliteDriver(target);
+    return openPGliteDriver(target, options);
   }
   const { openPostgresDriver } = await import("./postgres-driver.ts");
   return openPostgresDriver(target);

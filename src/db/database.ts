@@ -1,6 +1,6 @@
 // Opens the database for the app: driver, pending migrations, then the Prisma client.
 import { PrismaClient } from "../generated/prisma/client.ts";
-import { openDriverAdapter, type DatabaseKind } from "./adapters.ts";
+import { openDriverAdapter, type DatabaseKind, type OpenDriverOptions, type QueryOptions } from "./adapters.ts";
 import { applyMigrations } from "./migrate.ts";
 
 export type Db = PrismaClient;
@@ -12,7 +12,7 @@ export interface Database {
    * One parameterised statement straight to the driver, skipping Prisma's query compiler: for
    * the one statement on the ack path (the job insert), where Prisma cost a fifth of the CPU.
    */
-  query: <Row>(sql: string, params?: unknown[]) => Promise<Row[]>;
+  query: <Row>(sql: string, params?: unknown[], options?: QueryOptions) => Promise<Row[]>;
   /** Names of the migrations applied while opening. */
   appliedMigrations: string[];
   /** True when the database answers a trivial query. */
@@ -20,11 +20,17 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export async function openDatabase(databaseUrl: string | undefined): Promise<Database> {
-  const driver = await openDriverAdapter(databaseUrl);
+export async function openDatabase(
+  databaseUrl: string | undefined,
+  options: OpenDriverOptions = {},
+): Promise<Database> {
+  const driver = await openDriverAdapter(databaseUrl, options);
   let appliedMigrations: string[];
   try {
-    appliedMigrations = await driver.withSession((session) => applyMigrations(session));
+    appliedMigrations = [
+      ...(driver.appliedAtCreation ?? []),
+      ...(await driver.withSession((session) => applyMigrations(session))),
+    ];
   } catch (error) {
     await driver.close().catch(() => undefined);
     throw error;
@@ -34,7 +40,7 @@ export async function openDatabase(databaseUrl: string | undefined): Promise<Dat
     prisma,
     kind: driver.target.kind,
     appliedMigrations,
-    query: (sql, params) => driver.query(sql, params),
+    query: (sql, params, options) => driver.query(sql, params, options),
     async isHealthy() {
       try {
         await driver.query("SELECT 1");

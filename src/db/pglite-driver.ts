@@ -1,14 +1,26 @@
 // Embedded PGlite (PostgreSQL in WebAssembly, in this process) as the app's driver.
+import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { PGlite } from "@electric-sql/pglite";
 import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import { PrismaPGlite } from "pglite-prisma-adapter";
-import type { DatabaseTarget, OpenedDriver, SqlSession } from "./adapters.ts";
+import type { DatabaseTarget, OpenDriverOptions, OpenedDriver, SqlSession } from "./adapters.ts";
 import { lockDataDir } from "./data-dir-lock.ts";
+import { pgliteWasmModule } from "./pglite-wasm.ts";
 
-export async function openPGliteDriver(target: DatabaseTarget): Promise<OpenedDriver> {
+export async function openPGliteDriver(target: DatabaseTarget, options: OpenDriverOptions = {}): Promise<OpenedDriver> {
   const releaseLock = target.dataDir ? await lockDataDir(target.dataDir) : () => undefined;
-  const pglite = target.dataDir ? new PGlite(target.dataDir) : new PGlite();
+  let appliedAtCreation: string[] = [];
+  let pglite: PGlite;
   try {
+    const wasmModule = pgliteWasmModule(); // compiles meanwhile
+    wasmModule.catch(() => undefined); // awaited below
+    if (options.createInChildProcess && target.dataDir && !existsSync(path.join(target.dataDir, "PG_VERSION"))) {
+      appliedAtCreation = await createInChildProcess(target.dataDir);
+    }
+    pglite = new PGlite({ dataDir: target.dataDir, wasmModule: await wasmModule });
     await pglite.waitReady;
   } catch (error) {
     releaseLock();
@@ -24,6 +36,7 @@ export async function openPGliteDriver(target: DatabaseTarget): Promise<OpenedDr
   };
   return {
     target,
+    appliedAtCreation,
     // pglite-prisma-adapter 0.6 is typed against an older driver-adapter-utils; the
     // interface it implements is unchanged at run time (checked by the database tests).
     adapterFactory: new PrismaPGlite(pglite) as unknown as SqlMigrationAwareDriverAdapterFactory,
@@ -34,4 +47,23 @@ export async function openPGliteDriver(target: DatabaseTarget): Promise<OpenedDr
       releaseLock();
     },
   };
+}
+
+/**
+ * Creates a new data directory (initdb) and applies the migrations in a short-lived child
+ * process (pglite-create.ts), so this process only ever opens an existing directory: a first
+ * start in-process kept ~50 MB more at idle (initdb's V8 heap garbage, a wasm memory grown to
+ * 50 MB, compiler memory glibc keeps). Returns the names of the migrations it applied.
+ */
+async function createInChildProcess(dataDir: string): Promise<string[]> {
+  const self = fileURLToPath(import.meta.url);
+  const script = path.join(path.dirname(self), `pglite-create${path.extname(self)}`);
+  // From source (tsx, vitest) the child needs tsx's loader too; compiled, plain node.
+  const args = [...(self.endsWith(".ts") ? ["--import", "tsx"] : []), script, dataDir];
+  const stdout = await new Promise<string>((resolve, reject) =>
+    execFile(process.execPath, args, (error, out, err) =>
+      error ? reject(new Error(`creating the embedded database failed: ${err.trim() || error.message}`)) : resolve(out),
+    ),
+  );
+  return (JSON.parse(stdout.trim().split("\n").pop()!) as { applied: string[] }).applied;
 }

@@ -1,7 +1,7 @@
 // PostgreSQL through node-postgres as the app's driver.
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
-import type { DatabaseTarget, OpenedDriver } from "./adapters.ts";
+import type { DatabaseTarget, OpenedDriver, QueryOptions } from "./adapters.ts";
 
 /**
  * Catalog columns of type `name`, `char`, `regproc`… have no driver-adapter mapping in
@@ -53,8 +53,9 @@ export async function openPostgresDriver(target: DatabaseTarget): Promise<Opened
     async execScript(sql) {
       await pool.query(sql);
     },
-    async query<Row>(sql: string, params: unknown[] = []) {
-      return (await pool.query(sql, params)).rows as Row[];
+    async query<Row>(sql: string, params: unknown[] = [], options: QueryOptions = {}) {
+      const config = options.name ? { name: options.name, text: sql, values: params } : { text: sql, values: params };
+      return (await pool.query(config)).rows as Row[];
     },
     async withSession(work) {
       const client = await pool.connect();

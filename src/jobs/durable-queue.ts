@@ -42,35 +42,81 @@ interface PendingInsert {
   reject(error: unknown): void;
 }
 
-/** The most rows in one INSERT (8 parameters each, far below PostgreSQL's 65,535). */
+/** The most rows in one INSERT (9 parameters each, far below PostgreSQL's 65,535). */
 const MAX_BATCH = 500;
 
 const iso = (date: Date) => date.toISOString();
 
+/**
+ * Batches up to this many rows are named prepared statements (one per size) on PostgreSQL:
+ * parsed and planned once per connection. Planning the statement anew for every batch was
+ * 40 % of the server's CPU in the closed loop, where batches hold a few rows. Larger batches
+ * (bursts) are rare and their planning is shared by many rows.
+ */
+const PREPARED_UP_TO = 16;
+
+const insertStatements = new Map<number, string>();
+
+/** A repeat within the window (same dedupe hash, newer than `since`) is not inserted; nor is a known key. */
+function insertJobsStatement(rowCount: number): string {
+  const known = insertStatements.get(rowCount);
+  if (known) return known;
+  const values = Array.from({ length: rowCount }, (_, row) => {
+    const p = (n: number) => `$${row * 9 + n}`;
+    return `(${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}, ${p(6)}, ${p(7)}, ${p(8)}, ${p(9)})`;
+  });
+  const statement = `INSERT INTO "Job" ("id", "kind", "key", "teamId", "payload", "runAt", "dedupeHash", "createdAt")
+    SELECT v.id, v.kind, v.key, v.team, v.payload::jsonb, v.run_at::timestamp(3), v.dedupe, v.created::timestamp(3)
+    FROM (VALUES ${values.join(", ")}) AS v(id, kind, key, team, payload, run_at, dedupe, since, created)
+    WHERE v.dedupe IS NULL OR NOT EXISTS (
+      SELECT 1 FROM "Job" j WHERE j."dedupeHash" = v.dedupe AND j."createdAt" > v.since::timestamp(3))
+    ON CONFLICT ("key") DO NOTHING
+    RETURNING "id", "key"`;
+  if (rowCount <= PREPARED_UP_TO) insertStatements.set(rowCount, statement);
+  return statement;
+}
+
+export interface JobStoreOptions {
+  now?: () => Date;
+  query?: Database["query"];
+  /**
+   * Batch INSERTs in flight at once; rows arriving meanwhile wait and go in the next batch.
+   * 1 on PGlite: it runs one statement at a time anyway, and each statement has a fixed cost
+   * inside this process, so fewer, larger batches mean more acks per second. Unlimited on
+   * PostgreSQL, where batches run in parallel on the pool's connections.
+   */
+  maxInsertsInFlight?: number;
+}
+
 export class JobStore {
   private batch: PendingInsert[] = [];
   private flushScheduled = false;
+  private insertsInFlight = 0;
+  private readonly maxInsertsInFlight: number;
   /** Called after rows were stored (the local workers claim them at once). */
   onEnqueued: () => void = () => undefined;
 
   private readonly now: () => Date;
-  private readonly query: <Row>(sql: string, params: unknown[]) => Promise<Row[]>;
+  private readonly query: Database["query"];
 
   constructor(
     private readonly prisma: Db,
-    options: { now?: () => Date; query?: Database["query"] } = {},
+    options: JobStoreOptions = {},
   ) {
     this.now = options.now ?? (() => new Date());
-    this.query = options.query ?? ((sql, params) => prisma.$queryRawUnsafe(sql, ...params));
+    this.maxInsertsInFlight = options.maxInsertsInFlight ?? Number.POSITIVE_INFINITY;
+    this.query = options.query ?? ((sql, params = []) => prisma.$queryRawUnsafe(sql, ...params));
   }
 
   enqueue(kind: string, payload: unknown, options: EnqueueOptions = {}): Promise<EnqueueResult> {
     const createdAt = options.recordedAt ?? this.now();
+    const id = randomUUID();
     return new Promise<EnqueueResult>((resolve, reject) => {
       this.batch.push({
-        id: randomUUID(),
+        id,
         kind,
-        key: options.key ?? randomUUID(),
+        // Work without a natural key of its own is unique by its id.
+        key: options.key ?? id,
         teamId: options.teamId ?? null,
         payload: JSON.stringify(payload ?? null),
         runAt: options.runAt ?? this.now(),
@@ -80,19 +126,28 @@ export class JobStore {
         resolve,
         reject,
       });
-      if (!this.flushScheduled) {
-        this.flushScheduled = true;
-        // setImmediate: every request parsed in this turn of the event loop joins the batch.
-        setImmediate(() => void this.flush());
-      }
+      this.scheduleFlush();
     });
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled || this.batch.length === 0 || this.insertsInFlight >= this.maxInsertsInFlight) return;
+    this.flushScheduled = true;
+    // setImmediate: every request parsed in this turn of the event loop joins the batch.
+    setImmediate(() => void this.flush());
   }
 
   private async flush(): Promise<void> {
     this.flushScheduled = false;
     const taken = this.batch;
     this.batch = [];
-    for (let i = 0; i < taken.length; i += MAX_BATCH) await this.insert(taken.slice(i, i + MAX_BATCH));
+    this.insertsInFlight += 1;
+    try {
+      for (let i = 0; i < taken.length; i += MAX_BATCH) await this.insert(taken.slice(i, i + MAX_BATCH));
+    } finally {
+      this.insertsInFlight -= 1;
+    }
+    this.scheduleFlush();
     if (taken.length > 0) this.onEnqueued();
   }
 
@@ -110,32 +165,22 @@ export class JobStore {
       }
     }
     try {
-      const params: unknown[] = [];
-      const values = toInsert.map((row) => {
-        const base = params.length;
-        params.push(
-          row.id,
-          row.kind,
-          row.key,
-          row.teamId,
-          row.payload,
-          iso(row.runAt),
-          row.dedupeHash,
-          row.dedupeSince ? iso(row.dedupeSince) : null,
-          iso(row.createdAt),
-        );
-        const p = (n: number) => `$${base + n}`;
-        return `(${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}, ${p(6)}, ${p(7)}, ${p(8)}, ${p(9)})`;
-      });
+      const params = toInsert.flatMap((row) => [
+        row.id,
+        row.kind,
+        row.key,
+        row.teamId,
+        row.payload,
+        iso(row.runAt),
+        row.dedupeHash,
+        row.dedupeSince ? iso(row.dedupeSince) : null,
+        iso(row.createdAt),
+      ]);
+      const n = toInsert.length;
       const inserted = await this.query<{ id: string; key: string }>(
-        `INSERT INTO "Job" ("id", "kind", "key", "teamId", "payload", "runAt", "dedupeHash", "createdAt")
-         SELECT v.id, v.kind, v.key, v.team, v.payload::jsonb, v.run_at::timestamp(3), v.dedupe, v.created::timestamp(3)
-         FROM (VALUES ${values.join(", ")}) AS v(id, kind, key, team, payload, run_at, dedupe, since, created)
-         WHERE v.dedupe IS NULL OR NOT EXISTS (
-           SELECT 1 FROM "Job" j WHERE j."dedupeHash" = v.dedupe AND j."createdAt" > v.since::timestamp(3))
-         ON CONFLICT ("key") DO NOTHING
-         RETURNING "id", "key"`,
+        insertJobsStatement(n),
         params,
+        n <= PREPARED_UP_TO ? { name: `delight_insert_jobs_${n}` } : {},
       );
       const created = new Set(inserted.map((row) => row.id));
       const notCreated = toInsert.filter((row) => !created.has(row.id));

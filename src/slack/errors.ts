@@ -1,7 +1,8 @@
 // One place where listener failures end: logged with context (never tokens), and the person
 // is told in plain words what happened and what to do next.
-import type { AnyMiddlewareArgs, Logger, Middleware, RespondFn } from "@slack/bolt";
+import type { Logger, RespondFn } from "@slack/bolt";
 import { ackStateOf } from "./ack-guard.ts";
+import type { ListenerErrorHandler } from "./router.ts";
 
 export const SOMETHING_WENT_WRONG =
   ":warning: Sorry, something went wrong on our side and nothing was changed. Please try again in a minute; if it keeps happening, tell your Delight admin.";
@@ -44,41 +45,37 @@ export function describeRequest(body: unknown): ErrorContext {
 }
 
 /**
- * Global middleware: catches what a listener threw and answers the person. A request not
+ * What a listener threw, answered to the person (the router calls it). A request not
  * acknowledged yet (the database was down before the ack, say) is acknowledged with the
  * answer itself, so the person sees it instead of Slack's timeout. A form is left
  * unacknowledged: Slack then keeps it open with everything typed, and says it failed.
  */
-export function userFacingErrors(logger: Logger): Middleware<AnyMiddlewareArgs> {
-  return async (args) => {
+export function answerListenerErrors(logger: Logger): ListenerErrorHandler {
+  return async (args, error) => {
     const ack = (args as { ack?: (response?: unknown) => Promise<void> }).ack;
+    const respond = (args as { respond?: RespondFn }).respond;
+    const isUserFacing = error instanceof UserFacingError;
+    if (!isUserFacing) {
+      logger.error(
+        "Listener failed",
+        describeRequest(args.body),
+        error instanceof Error ? (error.stack ?? error.message) : error,
+      );
+    }
+    const text = isUserFacing ? error.message : SOMETHING_WENT_WRONG;
+    const body = args.body as { command?: unknown; type?: unknown };
+    const acked = ackStateOf(args.body)?.acked ?? true;
     try {
-      await args.next();
-    } catch (error) {
-      const respond = (args as { respond?: RespondFn }).respond;
-      const isUserFacing = error instanceof UserFacingError;
-      if (!isUserFacing) {
-        logger.error(
-          "Listener failed",
-          describeRequest(args.body),
-          error instanceof Error ? (error.stack ?? error.message) : error,
-        );
+      if (ack && !acked && typeof body.command === "string") {
+        await ack({ response_type: "ephemeral", text });
+        return;
       }
-      const text = isUserFacing ? error.message : SOMETHING_WENT_WRONG;
-      const body = args.body as { command?: unknown; type?: unknown };
-      const acked = ackStateOf(args.body)?.acked ?? true;
-      try {
-        if (ack && !acked && typeof body.command === "string") {
-          await ack({ response_type: "ephemeral", text });
-          return;
-        }
-        if (ack && !acked && body.type === "view_submission") return;
-        if (ack && !acked) await ack();
-        // Only when the outbox itself may be what failed: a direct, best-effort reply.
-        if (respond) await respond({ response_type: "ephemeral", replace_original: false, text });
-      } catch (replyError) {
-        logger.warn("Could not tell the user about an error", describeRequest(args.body), String(replyError));
-      }
+      if (ack && !acked && body.type === "view_submission") return;
+      if (ack && !acked) await ack();
+      // Only when the outbox itself may be what failed: a direct, best-effort reply.
+      if (respond) await respond({ response_type: "ephemeral", replace_original: false, text });
+    } catch (replyError) {
+      logger.warn("Could not tell the user about an error", describeRequest(args.body), String(replyError));
     }
   };
 }

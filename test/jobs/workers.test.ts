@@ -82,6 +82,39 @@ describe.each(databaseTargets())("jobs and outbox on $name", (target) => {
     expect(seen.sort((a, b) => a - b)).toEqual(Array.from({ length: 200 }, (_, n) => n));
   });
 
+  it("stores batches of every size, again and again (named prepared statements on PostgreSQL)", async () => {
+    const store = new JobStore(database.prisma, { query: database.query });
+    // Sizes up to 16 are prepared statements, one per size and connection; larger ones are not.
+    for (const size of [1, 2, 16, 17, 3, 1, 16, 40, 2]) {
+      const results = await Promise.all(Array.from({ length: size }, (_, n) => store.enqueue("count", { n })));
+      expect(results.every((r) => r.created)).toBe(true);
+    }
+    expect(await database.prisma.job.count()).toBe(98);
+  });
+
+  it("with one insert in flight at a time, rows arriving meanwhile go together in the next one", async () => {
+    const statements: number[] = [];
+    let releaseFirst: () => void = () => undefined;
+    const firstHeld = new Promise<void>((resolve) => (releaseFirst = resolve));
+    const store = new JobStore(database.prisma, {
+      maxInsertsInFlight: 1,
+      query: async (sql, params, options) => {
+        statements.push((params ?? []).length / 9);
+        if (statements.length === 1) await firstHeld;
+        return database.query(sql, params, options);
+      },
+    });
+    const first = store.enqueue("count", { n: 0 });
+    await new Promise((resolve) => setImmediate(resolve));
+    const later = Array.from({ length: 5 }, (_, n) => store.enqueue("count", { n: n + 1 }));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(statements).toEqual([1]); // the five wait for the first insert
+    releaseFirst();
+    const results = await Promise.all([first, ...later]);
+    expect(results.every((r) => r.created)).toBe(true);
+    expect(statements).toEqual([1, 5]);
+  });
+
   it("creates nothing for a repeated key, or the same dedupe hash within its window", async () => {
     const workers = makeWorkers();
     workers.register("count", payload, async () => undefined);

@@ -11,8 +11,14 @@ function boltApp(): App {
     botId: "BTEST",
     botUserId: "UTESTBOT",
     logLevel: LogLevel.ERROR,
+    // As in app.ts: the router applies ignoreSelf to events.
+    ignoreSelf: false,
   });
 }
+
+const rethrow = async (_args: unknown, error: unknown) => {
+  throw error;
+};
 
 /** Hands Bolt one request as its receiver would, and says whether (and how) it was acked. */
 async function deliver(app: App, body: Record<string, unknown>): Promise<{ acked: boolean }> {
@@ -82,7 +88,7 @@ describe("SlackRouter", () => {
     router.event("reaction_added", async () => {
       calls.push("event second");
     });
-    router.mount(app);
+    router.mount(app, rethrow);
 
     expect(await deliver(app, command("/two"))).toEqual({ acked: true });
     expect(await deliver(app, buttonClick("approve"))).toEqual({ acked: true });
@@ -134,9 +140,47 @@ describe("SlackRouter", () => {
     router.action("approve", async ({ ack }) => {
       await ack();
     });
-    router.mount(app);
+    router.mount(app, rethrow);
     expect(await deliver(app, command("/unknown"))).toEqual({ acked: false });
     expect(await deliver(app, buttonClick("from_an_older_version"))).toEqual({ acked: false });
+  });
+
+  it("hands what a listener throws to the error handler, with the request's arguments", async () => {
+    const app = boltApp();
+    const router = new SlackRouter(app.client);
+    router.command("/broken", async () => {
+      throw new Error("database down");
+    });
+    const seen: string[] = [];
+    router.mount(app, async (args, error) => {
+      seen.push(`${(args.body as { command?: string }).command}: ${String(error)}`);
+      await (args as unknown as { ack: () => Promise<void> }).ack();
+    });
+    expect(await deliver(app, command("/broken"))).toEqual({ acked: true });
+    expect(seen).toEqual(["/broken: Error: database down"]);
+  });
+
+  it("does not hand the app its own events (Bolt's ignoreSelf), but does hand other people's", async () => {
+    const app = boltApp();
+    const router = new SlackRouter(app.client);
+    const reactions: string[] = [];
+    router.event("reaction_added", async ({ event }) => {
+      reactions.push(event.user);
+    });
+    router.mount(app, rethrow);
+    const reaction = (user: string) => ({
+      type: "event_callback",
+      team_id: "T1",
+      event: {
+        type: "reaction_added",
+        user,
+        reaction: "white_check_mark",
+        item: { type: "message", channel: "C1", ts: "1.0" },
+      },
+    });
+    await deliver(app, reaction("UTESTBOT"));
+    await deliver(app, reaction("U1"));
+    expect(reactions).toEqual(["U1"]);
   });
 
   it("refuses a second listener for the same command or action", () => {

@@ -3,7 +3,7 @@
 // reject modal, a ✅ reaction on the card, and an "approve" reply in the card's thread.
 // Listeners parse, record a job and ack; the jobs (jobs.ts) do the rest. Every door checks
 // on the server that the person is a manager; the database decides who was first.
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import type { BlockButtonAction, webApi } from "@slack/bolt";
 import type { AppDeps } from "../../deps.ts";
 import type { SlackRouter } from "../../slack/router.ts";
@@ -63,7 +63,7 @@ const ephemeral = (text: string) => ({ response_type: "ephemeral" as const, text
 
 /** Identifies "the same command text from the same person" for the repeat window. */
 export function repeatHash(teamId: string, userId: string, command: string, text: string): string {
-  return createHash("sha256").update(`${teamId}\n${userId}\n${command}\n${text.trim()}`).digest("hex");
+  return hash("sha256", `${teamId}\n${userId}\n${command}\n${text.trim()}`, "hex");
 }
 
 export function registerNominationsFeature(router: SlackRouter, deps: AppDeps): void {
