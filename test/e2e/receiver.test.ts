@@ -1,4 +1,6 @@
 // The HTTP receiver: signature verification and the health route.
+import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, type TestApp } from "../support/test-app.ts";
 
@@ -45,6 +47,20 @@ describe("HTTP receiver", () => {
     expect(workspace?.slaMinutes ?? 1440).toBe(1440);
     expect(t.slack.responses()).toHaveLength(0);
   });
+
+  // A burst of connections must wait in the accept queue, not be dropped: each dropped SYN
+  // costs Slack a one-second retransmit. Linux's `ss` shows a listening socket's backlog.
+  it.skipIf(process.platform !== "linux" || spawnSync("ss", ["-V"]).error)(
+    "listens with a deep accept queue for bursts of connections",
+    () => {
+      const port = new URL(t.url).port;
+      const listening = spawnSync("ss", ["-ltnH", `sport = :${port}`], { encoding: "utf8" }).stdout;
+      // State, Recv-Q, Send-Q (the backlog, capped by net.core.somaxconn), address…
+      const backlog = Number(listening.trim().split(/\s+/)[2]);
+      const somaxconn = Number(readFileSync("/proc/sys/net/core/somaxconn", "utf8"));
+      expect(backlog).toBe(Math.min(4096, somaxconn)); // Node's default is 511
+    },
+  );
 
   it("answers Slack's url_verification challenge", async () => {
     const body = JSON.stringify({ type: "url_verification", challenge: "abc123", token: "x" });
