@@ -1,8 +1,8 @@
 // Closed-loop load from wrk (Debian's `wrk`), when the machine has it. The Node load generator
 // in harness.ts shares the bench process (and the two cores) with the Slack stand-in and
-// signs each request as it goes: it held the bare app to 1,600–3,300 req/s here, while wrk
-// drove the same bare app at 3,700–7,300 (ENGINEERING.md: 5,100–7,000). A ratio to a ceiling the
-// generator itself caps flatters the app, so with wrk present its figures are the verdict.
+// signs each request as it goes: it held the bare app to 1,600–3,300 req/s on one machine
+// (wrk: 3,700–7,300) and to 5,800–10,000 on another (wrk: 14,700–18,300). A ratio to a ceiling
+// the generator itself caps flatters the app, so with wrk present its figures are the verdict.
 //
 // The requests are signed beforehand (Slack accepts a signature for 5 minutes) and handed to
 // wrk's Lua as a table; each is sent once, so no nomination is a repeat of another.

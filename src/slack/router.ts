@@ -108,8 +108,8 @@ export class SlackRouter {
    * listener throws goes to `onError`. A request it has no listener for goes on to Bolt's own
    * listeners, of which there are none: it stays unacknowledged for ack-guard.
    *
-   * One middleware, not three: Bolt copies the arguments for each one it calls, and on the
-   * ack path that copying was a tenth of the CPU (bench `ack`, profiled).
+   * One middleware, not three: Bolt copies the arguments for each one it calls (its
+   * `invokeMiddleware` was 5.5 % of the ack path's CPU, bench `ack` profiled, before GC).
    */
   mount(app: App, onError: ListenerErrorHandler): void {
     app.use(async (args) => {
