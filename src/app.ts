@@ -194,7 +194,7 @@ export function createDelightApp(options: DelightAppOptions): DelightApp {
 
   guardAcks(app, { histogram: metrics.ackSeconds, onUnacked: answerOutOfDate(deps.jobs, logger) });
   app.error(async (error) => {
-    // Errors that escaped the middleware above (for example a failed ack).
+    // Errors the router did not hand to answerListenerErrors (for example a failed ack).
     const original = (error as { original?: unknown }).original ?? error;
     logger.error(
       "Unhandled Bolt error",

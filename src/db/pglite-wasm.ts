@@ -16,7 +16,7 @@ const { WebAssembly: wasm } = globalThis as unknown as {
   WebAssembly: { compile(bytes: Uint8Array): Promise<WasmModule> };
 };
 
-/** Measured (bench/mem): idle RSS −120 MB against 128MB; random reads on a 65 MB table no slower. */
+/** Measured (`npm run bench -- memory`): idle RSS about 120 MB lower than with 128MB; random reads on a 65 MB table no slower. */
 export const SHARED_BUFFERS = "16MB";
 export const PGLITE_DEFAULT_ARG = "shared_buffers=128MB";
 

@@ -104,10 +104,13 @@ describe.each(databaseTargets())("jobs and outbox on $name", (target) => {
         return database.query(sql, params, options);
       },
     });
+    // A flush starts on the next turn of the event loop and sends its statement at once.
+    const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
     const first = store.enqueue("count", { n: 0 });
-    await new Promise((resolve) => setImmediate(resolve));
+    await nextTurn();
     const later = Array.from({ length: 5 }, (_, n) => store.enqueue("count", { n: n + 1 }));
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await nextTurn();
+    await nextTurn();
     expect(statements).toEqual([1]); // the five wait for the first insert
     releaseFirst();
     const results = await Promise.all([first, ...later]);
