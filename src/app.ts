@@ -23,7 +23,7 @@ import { newInstanceId } from "./scheduler/due-reminders.ts";
 import { JobStore } from "./jobs/durable-queue.ts";
 import { startMaintenance } from "./jobs/maintenance.ts";
 import { JobWorkers } from "./jobs/workers.ts";
-import { createMetrics, type Metrics } from "./metrics.ts";
+import { createMetrics, metricsHandler, startMetricsServer, type Metrics } from "./metrics.ts";
 import { DurableOutbox } from "./slack/durable-outbox.ts";
 import { Pacer, type LaneRates } from "./slack/pacer.ts";
 import { guardAcks } from "./slack/ack-guard.ts";
@@ -54,8 +54,11 @@ export interface DelightApp {
   workers: JobWorkers;
   outbox: DurableOutbox;
   metrics: Metrics;
-  /** Starts the receiver. HTTP mode resolves with the port it listens on (on `host` if given: the sandbox uses loopback). */
-  start(port?: number, host?: string): Promise<{ port?: number }>;
+  /**
+   * Starts the receiver. HTTP mode resolves with the port it listens on (on `host` if given:
+   * the sandbox uses loopback); `metricsPort` is where METRICS_PORT's server listens.
+   */
+  start(port?: number, host?: string): Promise<{ port?: number; metricsPort?: number }>;
   /** Stops taking requests, stops the schedules, and gives running jobs `graceMs` to finish. */
   stop(graceMs?: number): Promise<void>;
 }
@@ -99,6 +102,7 @@ export function createDelightApp(options: DelightAppOptions): DelightApp {
     maxInsertsInFlight: database.kind === "pglite" ? 1 : undefined,
   });
   const metrics = createMetrics({ prisma: database.prisma, jobs: jobStore });
+  const serveMetrics = metricsHandler(metrics, { token: config.metrics.token, logger });
   let requestsInFlight = 0;
   const app = new App({
     token: config.slack.botToken,
@@ -126,22 +130,8 @@ export function createDelightApp(options: DelightAppOptions): DelightApp {
           });
         },
       },
-      {
-        path: "/metrics",
-        method: ["GET"],
-        handler: (_req, res) => {
-          void metrics.registry.metrics().then(
-            (text) => {
-              res.writeHead(200, { "content-type": metrics.registry.contentType });
-              res.end(text);
-            },
-            (error: unknown) => {
-              res.writeHead(500, { "content-type": "text/plain" });
-              res.end(`metrics failed: ${String(error)}`);
-            },
-          );
-        },
-      },
+      // On the port Slack reaches, /metrics only for a scraper holding METRICS_TOKEN.
+      ...(config.metrics.token ? [{ path: "/metrics", method: ["GET"], handler: serveMetrics }] : []),
     ],
   });
 
@@ -223,6 +213,18 @@ export function createDelightApp(options: DelightAppOptions): DelightApp {
 
   let started = false;
   let maintenance: { stop(): Promise<void> } | undefined;
+  let metricsServer: { port: number; close(): Promise<void> } | undefined;
+  // METRICS_PORT: a server of its own, on loopback unless METRICS_HOST says otherwise.
+  const startMetrics = async () => {
+    const { port: metricsPort, host: metricsHost } = config.metrics;
+    if (metricsPort === undefined || metricsServer) return metricsServer?.port;
+    metricsServer = await startMetricsServer(serveMetrics, { port: metricsPort, host: metricsHost }).catch(
+      (error: unknown) => {
+        throw Object.assign(error instanceof Error ? error : new Error(String(error)), { during: "metrics" });
+      },
+    );
+    return metricsServer.port;
+  };
   return {
     app,
     deps,
@@ -241,7 +243,7 @@ export function createDelightApp(options: DelightAppOptions): DelightApp {
           throw Object.assign(error instanceof Error ? error : new Error(String(error)), { during: "socket-mode" });
         });
         started = true;
-        return {};
+        return { metricsPort: await startMetrics() };
       }
       const server = (await app.start({ port, ...(host ? { host } : {}), backlog: LISTEN_BACKLOG })) as Server;
       started = true;
@@ -253,12 +255,14 @@ export function createDelightApp(options: DelightAppOptions): DelightApp {
         });
       });
       const address = server.address();
-      return { port: typeof address === "object" && address ? address.port : port };
+      return { port: typeof address === "object" && address ? address.port : port, metricsPort: await startMetrics() };
     },
     async stop(graceMs?: number) {
       // Stop taking work first, then let the workers finish or hand back what they hold.
       if (started) await app.stop();
       started = false;
+      await metricsServer?.close();
+      metricsServer = undefined;
       await maintenance?.stop();
       maintenance = undefined;
       await scheduler.stop();

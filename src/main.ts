@@ -20,6 +20,16 @@ function describeDatabase(config: Config): string {
   return target.dataDir ? `embedded PGlite in ${target.dataDir}` : "in-memory PGlite (data is lost on exit)";
 }
 
+function describeMetrics(config: Config, metricsPort: number | undefined): string {
+  const where = [
+    metricsPort !== undefined ? `http://${config.metrics.host}:${metricsPort}/metrics` : null,
+    config.metrics.token ? "GET /metrics on this port with METRICS_TOKEN" : null,
+  ].filter(Boolean);
+  return where.length > 0
+    ? `metrics: ${where.join(" and ")}`
+    : "metrics: not served (set METRICS_PORT or METRICS_TOKEN)";
+}
+
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   if (sandboxRequested(process.env, args)) {
@@ -60,8 +70,9 @@ async function main(): Promise<void> {
 
   const delight = createDelightApp({ config, database, logger });
   let port: number | undefined;
+  let metricsPort: number | undefined;
   try {
-    ({ port } = await delight.start());
+    ({ port, metricsPort } = await delight.start());
   } catch (error) {
     console.error(explainStartFailure(error, config));
     await database.close().catch(() => undefined);
@@ -70,8 +81,8 @@ async function main(): Promise<void> {
   delight.scheduler.start();
   logger.info(
     config.slack.appToken
-      ? `Delight is running in Socket Mode; database: ${describeDatabase(config)}`
-      : `Delight is listening on port ${port} (POST /slack/events, GET /healthz); database: ${describeDatabase(config)}`,
+      ? `Delight is running in Socket Mode; database: ${describeDatabase(config)}; ${describeMetrics(config, metricsPort)}`
+      : `Delight is listening on port ${port} (POST /slack/events, GET /healthz); database: ${describeDatabase(config)}; ${describeMetrics(config, metricsPort)}`,
   );
 
   let stopping = false;

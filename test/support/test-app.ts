@@ -52,6 +52,8 @@ export interface TestApp {
   config: Config;
   clock: Clock;
   url: string;
+  /** Where METRICS_PORT's server listens, when the test set METRICS_PORT. */
+  metricsPort?: number;
   stop(): Promise<void>;
 }
 
@@ -81,7 +83,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     slackClientOptions: { retryConfig: { retries: 0 } },
     ...(options.realPacing ? {} : { pacing: FAST_PACING }),
   });
-  const { port } = await delight.start(0);
+  const { port, metricsPort } = await delight.start(0);
   const url = `http://127.0.0.1:${port}`;
   const sender = new SignedSlackClient(url, SIGNING_SECRET, TEAM_ID, `${slack.url}respond/`);
   return {
@@ -92,6 +94,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     config,
     clock,
     url,
+    metricsPort,
     async stop() {
       await delight.stop();
       if (ownsDatabase) await database.close();
