@@ -1,7 +1,8 @@
 // Process entry: configuration, database, app, schedules, graceful shutdown.
 import { ConfigError, loadConfig, sandboxRequested, type Config } from "./config.ts";
 import { openDatabase, type Database } from "./db/database.ts";
-import { parseDatabaseUrl } from "./db/adapters.ts";
+import { describeDatabaseUrl, parseDatabaseUrl } from "./db/adapters.ts";
+import { isSandboxDataDir, SANDBOX_IN_PRODUCTION } from "./sandbox/database.ts";
 import { explainStartFailure } from "./startup-errors.ts";
 
 // A deploy sends SIGTERM and kills ~15-30 s later (Kubernetes' default grace is 30 s, many
@@ -11,13 +12,7 @@ const JOB_GRACE_MS = 8_000;
 const SHUTDOWN_DEADLINE_MS = 13_000;
 
 function describeDatabase(config: Config): string {
-  const target = parseDatabaseUrl(config.databaseUrl);
-  if (target.kind === "postgres") {
-    // Never show the password; never throw while describing a URL that failed to parse.
-    const hostAndDb = /@([^/?#]+)(\/[^?#]*)?/.exec(target.connectionString ?? "");
-    return hostAndDb ? `PostgreSQL at ${hostAndDb[1]}${hostAndDb[2] ?? ""}` : "PostgreSQL";
-  }
-  return target.dataDir ? `embedded PGlite in ${target.dataDir}` : "in-memory PGlite (data is lost on exit)";
+  return describeDatabaseUrl(config.databaseUrl);
 }
 
 function describeMetrics(config: Config, metricsPort: number | undefined): string {
@@ -32,6 +27,11 @@ function describeMetrics(config: Config, metricsPort: number | undefined): strin
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
+  if (args.includes("--sandbox") && process.env.NODE_ENV === "production") {
+    // Whatever the flags: the sandbox's workers would take a real workspace's jobs.
+    console.error(SANDBOX_IN_PRODUCTION);
+    process.exit(1);
+  }
   if (sandboxRequested(process.env, args)) {
     // No Slack yet (or `npm run sandbox`): a local Slack-like workspace on loopback.
     const { runSandbox } = await import("./sandbox/run.ts");
@@ -46,6 +46,13 @@ async function main(): Promise<void> {
       process.exit(1);
     }
     throw error;
+  }
+  const target = parseDatabaseUrl(config.databaseUrl);
+  if (isSandboxDataDir(target.dataDir)) {
+    console.error(
+      `DATABASE_URL points at ${target.dataDir}, the sandbox's database (made-up people and demo data). Point DATABASE_URL at the real database (unset for ./data, file:<dir>, or postgres://…).`,
+    );
+    process.exit(1);
   }
   // Start opening the database (connect, check migrations: mostly waiting on I/O), and load
   // Bolt and the features meanwhile rather than one after the other (start-up time).
