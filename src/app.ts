@@ -28,7 +28,8 @@ import { DurableOutbox } from "./slack/durable-outbox.ts";
 import { Pacer, type LaneRates } from "./slack/pacer.ts";
 import { guardAcks } from "./slack/ack-guard.ts";
 import { answerOutOfDate } from "./slack/stale-interactions.ts";
-import { answerListenerErrors } from "./slack/errors.ts";
+import { answerListenerErrors, describeError, describeRequest } from "./slack/errors.ts";
+import { PrivateRequests } from "./slack/private-requests.ts";
 import { SlackRouter } from "./slack/router.ts";
 import { createRoleLookup, SlackUsers } from "./slack/roles.ts";
 
@@ -89,7 +90,10 @@ export function createLogger(level: Config["logLevel"]): Logger {
 
 export function createDelightApp(options: DelightAppOptions): DelightApp {
   const { config, database } = options;
-  const logger = options.logger ?? createLogger(config.logLevel);
+  // Every logger handed to Bolt and Slack's libraries leaves out what could name the sender of
+  // a private request (an anonymous /holdingback answer): see slack/private-requests.ts.
+  const privateRequests = new PrivateRequests();
+  const logger = privateRequests.logger(options.logger ?? createLogger(config.logLevel));
   const socketMode = Boolean(config.slack.appToken);
 
   const clientOptions: webApi.WebClientOptions = {
@@ -110,6 +114,10 @@ export function createDelightApp(options: DelightAppOptions): DelightApp {
     appToken: config.slack.appToken,
     socketMode,
     logger,
+    // Without it Bolt sets the logger it is given to INFO, and LOG_LEVEL=debug logs nothing more.
+    logLevel: LOG_LEVELS[config.logLevel],
+    // The error handler gets the request, so it can tell a private one.
+    extendedErrorHandler: true,
     deferInitialization: true,
     // No listener keeps conversation state: skip Bolt's per-request conversation look-up.
     convoStore: false,
@@ -183,18 +191,20 @@ export function createDelightApp(options: DelightAppOptions): DelightApp {
   };
 
   guardAcks(app, { histogram: metrics.ackSeconds, onUnacked: answerOutOfDate(deps.jobs, logger) });
-  app.error(async (error) => {
+  app.error(async ({ error, body }: { error: Error & { code?: string }; body: unknown }) => {
     // Errors the router did not hand to answerListenerErrors (for example a failed ack).
     const original = (error as { original?: unknown }).original ?? error;
+    const isPrivate = privateRequests.isPrivate(body);
     logger.error(
       "Unhandled Bolt error",
       error.code,
-      original instanceof Error ? (original.stack ?? original.message) : original,
+      describeRequest(body, privateRequests),
+      describeError(original, isPrivate),
     );
   });
 
   // Features register with the router: one Bolt global middleware that finds their listener.
-  const router = new SlackRouter(app.client);
+  const router = new SlackRouter(app.client, privateRequests);
   registerAdminFeature(router, deps);
   registerNominationsFeature(router, deps);
   registerHomeFeature(router, deps);
@@ -206,7 +216,7 @@ export function createDelightApp(options: DelightAppOptions): DelightApp {
   registerHoldingBackFeature(router, deps);
   registerExportFeature(router, deps);
   registerInsightsFeature(router, deps);
-  router.mount(app, answerListenerErrors(logger));
+  router.mount(app, answerListenerErrors(logger, privateRequests));
 
   // The scheduler only enqueues a job per due reminder or digest; the workers deliver them.
   const scheduler = createScheduler({ prisma: database.prisma, jobs: workers, clock: deps.clock, logger });
