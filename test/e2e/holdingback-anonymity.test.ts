@@ -5,16 +5,14 @@
 // release and only once 3 answers make a category. Named answers reach managers only.
 import { createHash } from "node:crypto";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { WebSocketServer, type WebSocket } from "ws";
-import { createDelightApp, createLogger, type DelightApp } from "../../src/app.ts";
-import { loadConfig } from "../../src/config.ts";
 import { addManagers, setChannel } from "../../src/features/admin/settings.ts";
 import { openDatabase, type Database } from "../../src/db/database.ts";
 import type { PrismaClient } from "../../src/generated/prisma/client.ts";
 import { SlackStandIn, TEAM_ID } from "../../src/sandbox/slack-imitation.ts";
 import { databaseTargets } from "../support/databases.ts";
-import { appHomeOpened, viewSubmission } from "../support/payloads.ts";
-import { startTestApp, TestClock, type TestApp } from "../support/test-app.ts";
+import { appHomeOpened, holdingBackValues, viewSubmission } from "../support/payloads.ts";
+import { slashCommandPayload, startSocketModeApp, type SocketModeApp } from "../support/socket-mode.ts";
+import { drainJobs, startTestApp, TestClock, type TestApp } from "../support/test-app.ts";
 
 const HOUR = 3_600_000;
 /** Monday 09:00 UTC: the workspace has no digest schedule, so its releases are at 06:00 UTC. */
@@ -30,14 +28,7 @@ const users = [
 ];
 const DUMB_RULES = "C0DUMBRULES";
 
-const answerValues = (text: string, category: string | null, anonymous: boolean) => ({
-  holdingback_text: { type: "plain_text_input", value: text },
-  holdingback_category: { type: "static_select", selected_option: category ? { value: category } : null },
-  holdingback_anonymous: {
-    type: "checkboxes",
-    selected_options: anonymous ? [{ value: "anonymous", text: { type: "plain_text", text: "Send anonymously" } }] : [],
-  },
-});
+const answerValues = holdingBackValues;
 
 /** Everything written to the console or the process's output while `capture` is on. */
 function captureOutput() {
@@ -130,15 +121,7 @@ describe.each(databaseTargets())("anonymous /holdingback under failure on $name"
   });
   afterEach(() => output.stop());
 
-  async function drain() {
-    for (let round = 0; round < 250; round += 1) {
-      await t.delight.workers.drain();
-      const pending = await database.prisma.job.count({ where: { status: { in: ["queued", "running"] } } });
-      if (pending === 0) return;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-    throw new Error("Jobs did not finish");
-  }
+  const drain = () => drainJobs(t);
 
   /** A submission as Slack sends it, with the ids that must never be kept. */
   function submission(text: string, category: string | null, viewId: string) {
@@ -288,15 +271,7 @@ describe("when anonymous answers show: daily, and only from 3 of a kind", () => 
     await slack.stop();
   });
 
-  async function drain() {
-    for (let round = 0; round < 250; round += 1) {
-      await t.delight.workers.drain();
-      const pending = await t.database.prisma.job.count({ where: { status: { in: ["queued", "running"] } } });
-      if (pending === 0) return;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-    throw new Error("Jobs did not finish");
-  }
+  const drain = () => drainJobs(t);
 
   const answer = (text: string, category: string) =>
     t.sender.interaction(
@@ -383,85 +358,48 @@ describe("when anonymous answers show: daily, and only from 3 of a kind", () => 
 });
 
 describe("anonymous /holdingback over Socket Mode at LOG_LEVEL=debug", () => {
-  const slack = new SlackStandIn();
   const output = captureOutput();
-  let wss: WebSocketServer;
-  let socket: WebSocket | undefined;
-  const received: Array<Record<string, unknown>> = [];
-  let delight: DelightApp;
-  let database: Database;
+  let app: SocketModeApp;
 
   beforeAll(async () => {
-    wss = new WebSocketServer({ port: 0, host: "127.0.0.1" });
-    await new Promise<void>((resolve) => wss.once("listening", () => resolve()));
-    const wsPort = (wss.address() as { port: number }).port;
-    wss.on("connection", (ws) => {
-      socket = ws;
-      ws.on("message", (data: Buffer) => received.push(JSON.parse(data.toString()) as Record<string, unknown>));
-      ws.send(JSON.stringify({ type: "hello", num_connections: 1, connection_info: { app_id: "A0DELIGHT" } }));
-    });
-    const apiUrl = await slack.start();
-    for (const user of users) slack.addUser(user);
-    slack.on("apps.connections.open", () => ({ ok: true, url: `ws://127.0.0.1:${wsPort}/link` }));
-    const config = loadConfig({
-      SLACK_BOT_TOKEN: "xoxb-test",
-      SLACK_APP_TOKEN: "xapp-test",
-      SLACK_API_URL: apiUrl,
-      PORT: "0",
-      DATABASE_URL: "memory://",
-      LOG_LEVEL: "debug",
-    });
-    database = await openDatabase(config.databaseUrl);
     output.start();
-    delight = createDelightApp({ config, database, logger: createLogger("debug") });
-    await delight.start();
-    await slack.waitFor(() => socket);
+    app = await startSocketModeApp({ users, logLevel: "debug", env: { PORT: "0" } });
   });
   afterAll(async () => {
     output.stop();
-    await delight.stop();
-    await database.close();
-    wss.close();
-    await slack.stop();
+    await app.stop();
   });
-
-  const envelope = (id: string, type: string, payload: Record<string, unknown>) =>
-    socket?.send(JSON.stringify({ envelope_id: id, type, accepts_response_payload: true, payload }));
 
   it("logs no raw payload of the command or the form: not the person, the view or trigger id, nor the text", async () => {
     const text = "My team lead takes the credit for every save";
     // Debug is really on: another command's payload is logged whole.
-    envelope("env-other", "slash_commands", {
-      team_id: TEAM_ID,
-      user_id: "USTAN",
-      command: "/delight-admin",
-      text: "help",
-      response_url: `${slack.url}respond/other`,
-      trigger_id: "1111.2222.feedfacecafe",
-      channel_id: "C1",
-    });
-    await slack.waitFor(() => received.find((m) => m.envelope_id === "env-other"));
-    envelope("env-command", "slash_commands", {
-      team_id: TEAM_ID,
-      user_id: ANON,
-      command: "/holdingback",
-      text: "My team lead",
-      response_url: `${slack.url}respond/socket`,
-      trigger_id: "12345.67890.abcdef123456",
-      channel_id: "C1",
-    });
-    await slack.waitFor(() => received.find((m) => m.envelope_id === "env-command"));
-    await slack.waitFor(() => slack.callsTo("views.open")[0]);
+    const command = (userId: string, name: string, text: string, triggerId: string) =>
+      slashCommandPayload({
+        userId,
+        command: name,
+        text,
+        triggerId,
+        responseUrl: `${app.slack.url}respond/${triggerId}`,
+      });
+    app.send("env-other", "slash_commands", command("USTAN", "/delight-admin", "help", "1111.2222.feedfacecafe"));
+    await app.ackOf("env-other");
+    app.send(
+      "env-command",
+      "slash_commands",
+      command(ANON, "/holdingback", "My team lead", "12345.67890.abcdef123456"),
+    );
+    await app.ackOf("env-command");
+    await app.slack.waitFor(() => app.slack.callsTo("views.open")[0]);
     const submitted = viewSubmission({
       userId: ANON,
       callbackId: "holdingback_submit",
       values: answerValues(text, "authority", true),
       viewId: "VSOCKET001",
     });
-    envelope("env-submit", "interactive", { ...submitted, trigger_id: "54321.09876.fedcba654321" });
-    const ack = await slack.waitFor(() => received.find((m) => m.envelope_id === "env-submit"));
+    app.send("env-submit", "interactive", { ...submitted, trigger_id: "54321.09876.fedcba654321" });
+    const ack = await app.ackOf("env-submit");
     expect(JSON.stringify(ack)).toContain("without your name");
-    const stored = await database.prisma.holdingBack.findFirstOrThrow({ where: { text } });
+    const stored = await app.database.prisma.holdingBack.findFirstOrThrow({ where: { text } });
     expect(stored.authorId).toBeNull();
 
     output.stop();

@@ -6,9 +6,9 @@ import { addManagers, setChannel } from "../../src/features/admin/settings.ts";
 import { renderDigest } from "../../src/features/digest/blocks.ts";
 import { gatherDigest } from "../../src/features/digest/service.ts";
 import { databaseTargets } from "../support/databases.ts";
-import { appHomeOpened, buttonClick, viewSubmission } from "../support/payloads.ts";
+import { appHomeOpened, buttonClick, holdingBackValues, viewSubmission } from "../support/payloads.ts";
 import { SlackStandIn, TEAM_ID } from "../../src/sandbox/slack-imitation.ts";
-import { startTestApp, TestClock, type TestApp } from "../support/test-app.ts";
+import { drainJobs, startTestApp, TestClock, type TestApp } from "../support/test-app.ts";
 
 const APPROVALS = "C0APPROVE";
 const START = new Date("2026-11-23T09:00:00Z");
@@ -21,14 +21,7 @@ const users = [
   { id: "USTAN", name: "Stan" },
 ];
 
-const answerValues = (text: string, category: string | null, anonymous: boolean) => ({
-  holdingback_text: { type: "plain_text_input", value: text },
-  holdingback_category: { type: "static_select", selected_option: category ? { value: category } : null },
-  holdingback_anonymous: {
-    type: "checkboxes",
-    selected_options: anonymous ? [{ value: "anonymous", text: { type: "plain_text", text: "Send anonymously" } }] : [],
-  },
-});
+const answerValues = holdingBackValues;
 
 describe.each(databaseTargets())("/holdingback on $name", (target) => {
   const slack = new SlackStandIn();
@@ -49,16 +42,7 @@ describe.each(databaseTargets())("/holdingback on $name", (target) => {
   });
   beforeEach(() => slack.reset());
 
-  /** Runs every job to completion, including one the background loop holds. */
-  async function drain() {
-    for (let round = 0; round < 250; round += 1) {
-      await t.delight.workers.drain();
-      const pending = await t.database.prisma.job.count({ where: { status: { in: ["queued", "running"] } } });
-      if (pending === 0) return;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-    throw new Error("Jobs did not finish");
-  }
+  const drain = () => drainJobs(t);
 
   const submitAnswer = (userId: string, values: Record<string, Record<string, unknown>>, viewId?: string) =>
     t.sender.interaction(viewSubmission({ userId, callbackId: "holdingback_submit", values, viewId }));

@@ -102,3 +102,14 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     },
   };
 }
+
+/** Runs every job of the app to completion, including one its background loop holds. */
+export async function drainJobs(t: Pick<TestApp, "delight" | "database">): Promise<void> {
+  for (let round = 0; round < 250; round += 1) {
+    await t.delight.workers.drain();
+    const pending = await t.database.prisma.job.count({ where: { status: { in: ["queued", "running"] } } });
+    if (pending === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error("Jobs did not finish");
+}
