@@ -25,6 +25,9 @@ export interface RunningApp {
   stop(): Promise<void>;
 }
 
+/** Delight serves /metrics on PORT only to a scraper with this token (METRICS_TOKEN). */
+export const BENCH_METRICS_TOKEN = "bench-metrics-token-0123456789";
+
 /** Starts bench/apps/<name>.ts in its own process; it prints {"port":N} when ready. */
 export async function startAppProcess(name: string, env: Record<string, string>): Promise<RunningApp> {
   const child = spawn(
@@ -128,6 +131,7 @@ export async function startDelight(options: DelightEnv): Promise<DelightProcess>
       DELIGHT_ADMINS: ADMIN_USER,
       LOG_LEVEL: "warn",
       PORT: String(port),
+      METRICS_TOKEN: BENCH_METRICS_TOKEN,
       ...options.extra,
     },
     stdio: ["ignore", "pipe", "pipe"],
@@ -202,9 +206,13 @@ export function getStatus(port: number, pathname: string): Promise<number> {
   return getText(port, pathname).then((r) => r.status);
 }
 
-export function getText(port: number, pathname: string): Promise<{ status: number; body: string }> {
+export function getText(
+  port: number,
+  pathname: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: string }> {
   return new Promise((resolve) => {
-    const req = http.get({ host: "127.0.0.1", port, path: pathname, agent: false }, (res) => {
+    const req = http.get({ host: "127.0.0.1", port, path: pathname, agent: false, headers }, (res) => {
       let body = "";
       res.on("data", (chunk: Buffer) => (body += chunk.toString()));
       res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
@@ -216,7 +224,7 @@ export function getText(port: number, pathname: string): Promise<{ status: numbe
 
 /** One sample of a metric from GET /metrics (sum over its labels), or undefined. */
 export async function metric(port: number, name: string): Promise<number | undefined> {
-  const { status, body } = await getText(port, "/metrics");
+  const { status, body } = await getText(port, "/metrics", { authorization: `Bearer ${BENCH_METRICS_TOKEN}` });
   if (status !== 200) return undefined;
   let found: number | undefined;
   for (const line of body.split("\n")) {

@@ -23,12 +23,13 @@ import { newInstanceId } from "./scheduler/due-reminders.ts";
 import { JobStore } from "./jobs/durable-queue.ts";
 import { startMaintenance } from "./jobs/maintenance.ts";
 import { JobWorkers } from "./jobs/workers.ts";
-import { createMetrics, type Metrics } from "./metrics.ts";
+import { createMetrics, metricsHandler, startMetricsServer, type Metrics } from "./metrics.ts";
 import { DurableOutbox } from "./slack/durable-outbox.ts";
 import { Pacer, type LaneRates } from "./slack/pacer.ts";
 import { guardAcks } from "./slack/ack-guard.ts";
 import { answerOutOfDate } from "./slack/stale-interactions.ts";
-import { answerListenerErrors } from "./slack/errors.ts";
+import { answerListenerErrors, describeError, describeRequest } from "./slack/errors.ts";
+import { PrivateRequests } from "./slack/private-requests.ts";
 import { SlackRouter } from "./slack/router.ts";
 import { createRoleLookup, SlackUsers } from "./slack/roles.ts";
 
@@ -54,8 +55,11 @@ export interface DelightApp {
   workers: JobWorkers;
   outbox: DurableOutbox;
   metrics: Metrics;
-  /** Starts the receiver. HTTP mode resolves with the port it listens on (on `host` if given: the sandbox uses loopback). */
-  start(port?: number, host?: string): Promise<{ port?: number }>;
+  /**
+   * Starts the receiver. HTTP mode resolves with the port it listens on (on `host` if given:
+   * the sandbox uses loopback); `metricsPort` is where METRICS_PORT's server listens.
+   */
+  start(port?: number, host?: string): Promise<{ port?: number; metricsPort?: number }>;
   /** Stops taking requests, stops the schedules, and gives running jobs `graceMs` to finish. */
   stop(graceMs?: number): Promise<void>;
 }
@@ -86,7 +90,10 @@ export function createLogger(level: Config["logLevel"]): Logger {
 
 export function createDelightApp(options: DelightAppOptions): DelightApp {
   const { config, database } = options;
-  const logger = options.logger ?? createLogger(config.logLevel);
+  // Every logger handed to Bolt and Slack's libraries leaves out what could name the sender of
+  // a private request (an anonymous /holdingback answer): see slack/private-requests.ts.
+  const privateRequests = new PrivateRequests();
+  const logger = privateRequests.logger(options.logger ?? createLogger(config.logLevel));
   const socketMode = Boolean(config.slack.appToken);
 
   const clientOptions: webApi.WebClientOptions = {
@@ -99,6 +106,7 @@ export function createDelightApp(options: DelightAppOptions): DelightApp {
     maxInsertsInFlight: database.kind === "pglite" ? 1 : undefined,
   });
   const metrics = createMetrics({ prisma: database.prisma, jobs: jobStore });
+  const serveMetrics = metricsHandler(metrics, { token: config.metrics.token, logger });
   let requestsInFlight = 0;
   const app = new App({
     token: config.slack.botToken,
@@ -106,6 +114,10 @@ export function createDelightApp(options: DelightAppOptions): DelightApp {
     appToken: config.slack.appToken,
     socketMode,
     logger,
+    // Without it Bolt sets the logger it is given to INFO, and LOG_LEVEL=debug logs nothing more.
+    logLevel: LOG_LEVELS[config.logLevel],
+    // The error handler gets the request, so it can tell a private one.
+    extendedErrorHandler: true,
     deferInitialization: true,
     // No listener keeps conversation state: skip Bolt's per-request conversation look-up.
     convoStore: false,
@@ -126,22 +138,8 @@ export function createDelightApp(options: DelightAppOptions): DelightApp {
           });
         },
       },
-      {
-        path: "/metrics",
-        method: ["GET"],
-        handler: (_req, res) => {
-          void metrics.registry.metrics().then(
-            (text) => {
-              res.writeHead(200, { "content-type": metrics.registry.contentType });
-              res.end(text);
-            },
-            (error: unknown) => {
-              res.writeHead(500, { "content-type": "text/plain" });
-              res.end(`metrics failed: ${String(error)}`);
-            },
-          );
-        },
-      },
+      // On the port Slack reaches, /metrics only for a scraper holding METRICS_TOKEN.
+      ...(config.metrics.token ? [{ path: "/metrics", method: ["GET"], handler: serveMetrics }] : []),
     ],
   });
 
@@ -193,18 +191,20 @@ export function createDelightApp(options: DelightAppOptions): DelightApp {
   };
 
   guardAcks(app, { histogram: metrics.ackSeconds, onUnacked: answerOutOfDate(deps.jobs, logger) });
-  app.error(async (error) => {
+  app.error(async ({ error, body }: { error: Error & { code?: string }; body: unknown }) => {
     // Errors the router did not hand to answerListenerErrors (for example a failed ack).
     const original = (error as { original?: unknown }).original ?? error;
+    const isPrivate = privateRequests.isPrivate(body);
     logger.error(
       "Unhandled Bolt error",
       error.code,
-      original instanceof Error ? (original.stack ?? original.message) : original,
+      describeRequest(body, privateRequests),
+      describeError(original, isPrivate),
     );
   });
 
   // Features register with the router: one Bolt global middleware that finds their listener.
-  const router = new SlackRouter(app.client);
+  const router = new SlackRouter(app.client, privateRequests);
   registerAdminFeature(router, deps);
   registerNominationsFeature(router, deps);
   registerHomeFeature(router, deps);
@@ -216,13 +216,25 @@ export function createDelightApp(options: DelightAppOptions): DelightApp {
   registerHoldingBackFeature(router, deps);
   registerExportFeature(router, deps);
   registerInsightsFeature(router, deps);
-  router.mount(app, answerListenerErrors(logger));
+  router.mount(app, answerListenerErrors(logger, privateRequests));
 
   // The scheduler only enqueues a job per due reminder or digest; the workers deliver them.
   const scheduler = createScheduler({ prisma: database.prisma, jobs: workers, clock: deps.clock, logger });
 
   let started = false;
   let maintenance: { stop(): Promise<void> } | undefined;
+  let metricsServer: { port: number; close(): Promise<void> } | undefined;
+  // METRICS_PORT: a server of its own, on loopback unless METRICS_HOST says otherwise.
+  const startMetrics = async () => {
+    const { port: metricsPort, host: metricsHost } = config.metrics;
+    if (metricsPort === undefined || metricsServer) return metricsServer?.port;
+    metricsServer = await startMetricsServer(serveMetrics, { port: metricsPort, host: metricsHost }).catch(
+      (error: unknown) => {
+        throw Object.assign(error instanceof Error ? error : new Error(String(error)), { during: "metrics" });
+      },
+    );
+    return metricsServer.port;
+  };
   return {
     app,
     deps,
@@ -241,7 +253,7 @@ export function createDelightApp(options: DelightAppOptions): DelightApp {
           throw Object.assign(error instanceof Error ? error : new Error(String(error)), { during: "socket-mode" });
         });
         started = true;
-        return {};
+        return { metricsPort: await startMetrics() };
       }
       const server = (await app.start({ port, ...(host ? { host } : {}), backlog: LISTEN_BACKLOG })) as Server;
       started = true;
@@ -253,12 +265,14 @@ export function createDelightApp(options: DelightAppOptions): DelightApp {
         });
       });
       const address = server.address();
-      return { port: typeof address === "object" && address ? address.port : port };
+      return { port: typeof address === "object" && address ? address.port : port, metricsPort: await startMetrics() };
     },
     async stop(graceMs?: number) {
       // Stop taking work first, then let the workers finish or hand back what they hold.
       if (started) await app.stop();
       started = false;
+      await metricsServer?.close();
+      metricsServer = undefined;
       await maintenance?.stop();
       maintenance = undefined;
       await scheduler.stop();

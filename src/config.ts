@@ -5,6 +5,13 @@ import { parseDatabaseUrl } from "./db/adapters.ts";
 
 const slackUserId = /^[UW][A-Z0-9]{2,}$/;
 
+const port = (example: string) =>
+  z.coerce
+    .number({ error: `must be a port number such as ${example}.` })
+    .int({ error: `must be a whole port number such as ${example}.` })
+    .min(0, { error: "must be between 0 and 65535." })
+    .max(65535, { error: "must be between 0 and 65535." });
+
 const envSchema = z.object({
   SLACK_BOT_TOKEN: z
     .string({
@@ -27,12 +34,24 @@ const envSchema = z.object({
     .url({ error: "must be a URL such as https://slack.com/api/ (leave it unset for Slack's own)." })
     .transform((url) => (url.endsWith("/") ? url : `${url}/`))
     .optional(),
-  PORT: z.coerce
-    .number({ error: "must be a port number such as 3000." })
-    .int({ error: "must be a whole port number such as 3000." })
-    .min(0, { error: "must be between 0 and 65535." })
-    .max(65535, { error: "must be between 0 and 65535." })
-    .default(3000),
+  PORT: port("3000").default(3000),
+  // /metrics: on a port of its own (loopback unless METRICS_HOST says otherwise), or on PORT
+  // to a scraper that sends METRICS_TOKEN as a bearer token; otherwise not served at all.
+  METRICS_PORT: port("9464").optional(),
+  METRICS_HOST: z
+    .string()
+    .trim()
+    .regex(/^(?:[A-Za-z0-9.-]+|\[?[0-9A-Fa-f:.]+\]?)$/, {
+      error: "must be an address to listen on, such as 127.0.0.1 (the default), 0.0.0.0 or ::1.",
+    })
+    .transform((host) => host.replace(/^\[|\]$/g, ""))
+    .optional(),
+  METRICS_TOKEN: z
+    .string()
+    .trim()
+    .min(16, { error: "must be at least 16 characters (for example the output of `openssl rand -hex 32`)." })
+    .regex(/^[\x21-\x7E]+$/, { error: "must be printable characters without spaces (a bearer token)." })
+    .optional(),
   DATABASE_URL: z
     .string()
     .trim()
@@ -85,6 +104,8 @@ export interface Config {
     apiUrl?: string;
   };
   port: number;
+  /** Where /metrics is served: `port` on `host`, and on PORT with `token`; neither: not served. */
+  metrics: { port?: number; host: string; token?: string };
   databaseUrl?: string;
   /** timeoutMs: the model's whole time budget for one answer; features apply their default when unset. */
   openai: { apiKey?: string; baseUrl?: string; model: string; timeoutMs?: number };
@@ -128,6 +149,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       "SLACK_SIGNING_SECRET is missing. Set it to the Signing Secret from your Slack app's Basic Information page (HTTP mode), or set SLACK_APP_TOKEN (xapp-…) to use Socket Mode.",
     );
   }
+  if (cleaned.METRICS_HOST && !cleaned.METRICS_PORT) {
+    problems.push(
+      "METRICS_HOST is set without METRICS_PORT. Set METRICS_PORT (for example 9464) to serve /metrics on a port of its own, or unset METRICS_HOST.",
+    );
+  }
+  if (parsed.success && parsed.data.METRICS_PORT !== undefined && parsed.data.METRICS_PORT === parsed.data.PORT) {
+    problems.push(
+      `METRICS_PORT must differ from PORT (${parsed.data.PORT}), the port Slack reaches. To serve /metrics on PORT, unset METRICS_PORT and set METRICS_TOKEN; scrapers then send it as a bearer token.`,
+    );
+  }
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const e = parsed.data;
   return {
@@ -138,6 +169,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       apiUrl: e.SLACK_API_URL,
     },
     port: e.PORT,
+    metrics: { port: e.METRICS_PORT, host: e.METRICS_HOST ?? "127.0.0.1", token: e.METRICS_TOKEN },
     databaseUrl: e.DATABASE_URL,
     openai: {
       apiKey: e.OPENAI_API_KEY,

@@ -1,7 +1,8 @@
 // Process entry: configuration, database, app, schedules, graceful shutdown.
 import { ConfigError, loadConfig, sandboxRequested, type Config } from "./config.ts";
 import { openDatabase, type Database } from "./db/database.ts";
-import { parseDatabaseUrl } from "./db/adapters.ts";
+import { describeDatabaseUrl, parseDatabaseUrl } from "./db/adapters.ts";
+import { isSandboxDataDir, SANDBOX_IN_PRODUCTION } from "./sandbox/database.ts";
 import { explainStartFailure } from "./startup-errors.ts";
 
 // A deploy sends SIGTERM and kills ~15-30 s later (Kubernetes' default grace is 30 s, many
@@ -11,17 +12,26 @@ const JOB_GRACE_MS = 8_000;
 const SHUTDOWN_DEADLINE_MS = 13_000;
 
 function describeDatabase(config: Config): string {
-  const target = parseDatabaseUrl(config.databaseUrl);
-  if (target.kind === "postgres") {
-    // Never show the password; never throw while describing a URL that failed to parse.
-    const hostAndDb = /@([^/?#]+)(\/[^?#]*)?/.exec(target.connectionString ?? "");
-    return hostAndDb ? `PostgreSQL at ${hostAndDb[1]}${hostAndDb[2] ?? ""}` : "PostgreSQL";
-  }
-  return target.dataDir ? `embedded PGlite in ${target.dataDir}` : "in-memory PGlite (data is lost on exit)";
+  return describeDatabaseUrl(config.databaseUrl);
+}
+
+function describeMetrics(config: Config, metricsPort: number | undefined): string {
+  const where = [
+    metricsPort !== undefined ? `http://${config.metrics.host}:${metricsPort}/metrics` : null,
+    config.metrics.token ? "GET /metrics on this port with METRICS_TOKEN" : null,
+  ].filter(Boolean);
+  return where.length > 0
+    ? `metrics: ${where.join(" and ")}`
+    : "metrics: not served (set METRICS_PORT or METRICS_TOKEN)";
 }
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
+  if (args.includes("--sandbox") && process.env.NODE_ENV === "production") {
+    // Whatever the flags: the sandbox's workers would take a real workspace's jobs.
+    console.error(SANDBOX_IN_PRODUCTION);
+    process.exit(1);
+  }
   if (sandboxRequested(process.env, args)) {
     // No Slack yet (or `npm run sandbox`): a local Slack-like workspace on loopback.
     const { runSandbox } = await import("./sandbox/run.ts");
@@ -36,6 +46,13 @@ async function main(): Promise<void> {
       process.exit(1);
     }
     throw error;
+  }
+  const target = parseDatabaseUrl(config.databaseUrl);
+  if (isSandboxDataDir(target.dataDir)) {
+    console.error(
+      `DATABASE_URL points at ${target.dataDir}, the sandbox's database (made-up people and demo data). Point DATABASE_URL at the real database (unset for ./data, file:<dir>, or postgres://…).`,
+    );
+    process.exit(1);
   }
   // Start opening the database (connect, check migrations: mostly waiting on I/O), and load
   // Bolt and the features meanwhile rather than one after the other (start-up time).
@@ -60,8 +77,9 @@ async function main(): Promise<void> {
 
   const delight = createDelightApp({ config, database, logger });
   let port: number | undefined;
+  let metricsPort: number | undefined;
   try {
-    ({ port } = await delight.start());
+    ({ port, metricsPort } = await delight.start());
   } catch (error) {
     console.error(explainStartFailure(error, config));
     await database.close().catch(() => undefined);
@@ -70,8 +88,8 @@ async function main(): Promise<void> {
   delight.scheduler.start();
   logger.info(
     config.slack.appToken
-      ? `Delight is running in Socket Mode; database: ${describeDatabase(config)}`
-      : `Delight is listening on port ${port} (POST /slack/events, GET /healthz); database: ${describeDatabase(config)}`,
+      ? `Delight is running in Socket Mode; database: ${describeDatabase(config)}; ${describeMetrics(config, metricsPort)}`
+      : `Delight is listening on port ${port} (POST /slack/events, GET /healthz); database: ${describeDatabase(config)}; ${describeMetrics(config, metricsPort)}`,
   );
 
   let stopping = false;

@@ -23,4 +23,10 @@ describe("explainStartFailure", () => {
       "port 3000",
     );
   });
+
+  it("names METRICS_PORT when its port is taken", () => {
+    const withMetrics = loadConfig({ SLACK_BOT_TOKEN: "xoxb-1", SLACK_SIGNING_SECRET: "s", METRICS_PORT: "9464" });
+    const taken = Object.assign(new Error("listen"), { code: "EADDRINUSE", during: "metrics" });
+    expect(explainStartFailure(taken, withMetrics)).toMatch(/127\.0\.0\.1:9464.*METRICS_PORT/);
+  });
 });

@@ -39,6 +39,17 @@ export function parseDatabaseUrl(databaseUrl: string | undefined): DatabaseTarge
   throw new Error(`DATABASE_URL must be empty, memory://, file:<dir> or postgres://…; got "${url.split(":")[0]}:…"`);
 }
 
+/** Where a database URL points, for a start-up line: never the password. */
+export function describeDatabaseUrl(databaseUrl: string | undefined): string {
+  const target = parseDatabaseUrl(databaseUrl);
+  if (target.kind === "postgres") {
+    // Never show the password; never throw while describing a URL that failed to parse.
+    const hostAndDb = /@([^/?#]+)(\/[^?#]*)?/.exec(target.connectionString ?? "");
+    return hostAndDb ? `PostgreSQL at ${hostAndDb[1]}${hostAndDb[2] ?? ""}` : "PostgreSQL";
+  }
+  return target.dataDir ? `embedded PGlite in ${target.dataDir}` : "in-memory PGlite (data is lost on exit)";
+}
+
 export interface OpenedDriver {
   target: DatabaseTarget;
   adapterFactory: SqlMigrationAwareDriverAdapterFactory;

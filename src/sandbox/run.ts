@@ -1,5 +1,6 @@
 // `npm start` without Slack variables, or `npm run sandbox [-- --demo]`: runs the sandbox
 // until Ctrl-C.
+import { SandboxDatabaseError } from "./database.ts";
 import { startSandbox } from "./start.ts";
 
 export async function runSandbox(args: string[]): Promise<void> {
@@ -10,14 +11,18 @@ export async function runSandbox(args: string[]): Promise<void> {
   } catch (error) {
     const code = (error as { code?: string }).code;
     console.error(
-      code === "EADDRINUSE"
-        ? `The Delight sandbox can't listen on 127.0.0.1:${port}: another program uses it. Stop that program or set PORT to a free port.`
-        : `The Delight sandbox could not start: ${error instanceof Error ? error.message : String(error)}`,
+      error instanceof SandboxDatabaseError
+        ? error.message
+        : code === "EADDRINUSE"
+          ? `The Delight sandbox can't listen on 127.0.0.1:${port}: another program uses it. Stop that program or set PORT to a free port.`
+          : `The Delight sandbox could not start: ${error instanceof Error ? error.message : String(error)}`,
     );
     process.exit(1);
   }
   const url = sandbox.url.replace(/\/$/, "");
-  console.log(`Delight sandbox: ${url} — set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET to connect a real workspace`);
+  console.log(
+    `Delight sandbox: ${url} — set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET to connect a real workspace. Database: ${sandbox.databaseDescription}`,
+  );
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) {

@@ -9,6 +9,7 @@ import { loadConfig, type Config } from "../config.ts";
 import { openDatabase, type Database } from "../db/database.ts";
 import { nextSlotAfter } from "../features/digest/schedule.ts";
 import { OffsetClock } from "./clock.ts";
+import { sandboxDatabase } from "./database.ts";
 import { seedDemo, setUpWorkspace } from "./demo.ts";
 import { readManifest } from "./manifest.ts";
 import { CHANNELS, PEOPLE } from "./people.ts";
@@ -39,6 +40,8 @@ export interface SandboxOptions {
 
 export interface Sandbox {
   url: string;
+  /** Which database the sandbox uses (always its own), for its start-up line. */
+  databaseDescription: string;
   delight: DelightApp;
   database: Database;
   config: Config;
@@ -48,23 +51,29 @@ export interface Sandbox {
   stop(graceMs?: number): Promise<void>;
 }
 
-/** The configuration of a sandbox run: a per-run signing secret, the Web API served by the sandbox. */
-export function sandboxConfig(env: NodeJS.ProcessEnv, apiUrl: string, port: number): Config {
-  const kept = Object.fromEntries(Object.entries(env).filter(([key]) => !key.startsWith("SLACK_")));
+/**
+ * The configuration of a sandbox run: a per-run signing secret, the Web API served by the
+ * sandbox, and the sandbox's own database (sandbox/database.ts), never DATABASE_URL.
+ */
+export function sandboxConfig(env: NodeJS.ProcessEnv, apiUrl: string, port: number, databaseUrl: string): Config {
+  const kept = Object.fromEntries(
+    Object.entries(env).filter(([key]) => !key.startsWith("SLACK_") && !key.endsWith("DATABASE_URL")),
+  );
   return loadConfig({
     ...kept,
     SLACK_BOT_TOKEN: "xoxb-sandbox",
     SLACK_SIGNING_SECRET: randomBytes(32).toString("hex"),
     SLACK_API_URL: apiUrl,
     PORT: String(port),
-    // The workspace lives in memory, so the database does too unless one is asked for.
-    DATABASE_URL: env.DATABASE_URL?.trim() || "memory://",
+    DATABASE_URL: databaseUrl,
     DELIGHT_ADMINS: [PEOPLE.admin.id, ...(env.DELIGHT_ADMINS ?? "").split(",").filter(Boolean)].join(","),
   });
 }
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const env = options.env ?? process.env;
+  // Before anything listens: never in production, never on the app's database.
+  const ownDatabase = sandboxDatabase(env);
   const slack = new SlackStandIn();
   for (const person of Object.values(PEOPLE)) {
     slack.addUser(person);
@@ -116,7 +125,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const url = await server.listen(port);
   slack.setUrl(url);
 
-  const config = sandboxConfig(env, `${url}api/`, port);
+  const config = sandboxConfig(env, `${url}api/`, port, ownDatabase.url);
   const logger = options.logger ?? createLogger(config.logLevel);
   const database = await openDatabase(config.databaseUrl);
   const delight = createDelightApp({ config, database, clock, logger, pacing: SANDBOX_PACING });
@@ -136,6 +145,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
   return {
     url,
+    databaseDescription: ownDatabase.description,
     delight,
     database,
     config,

@@ -37,21 +37,5 @@ export function context(text: string): KnownBlock {
 /** Slack's limit on a section's text; longer user text is cut with an ellipsis. */
 export const SECTION_TEXT_LIMIT = 3000;
 
-export function truncate(text: string, limit: number): string {
-  return text.length > limit ? `${text.slice(0, limit - 1)}…` : text;
-}
-
-/**
- * Cuts mrkdwn that is already escaped and quoted to at most `limit` characters, with an
- * ellipsis, never inside an &…; entity or a <…> token (a half entity shows as garbage, a
- * half token breaks the message). Cut after escaping: escaping can triple the length.
- */
-export function truncateMrkdwn(mrkdwn: string, limit: number): string {
-  if (mrkdwn.length <= limit) return mrkdwn;
-  let cut = mrkdwn.slice(0, limit - 1);
-  const openToken = cut.lastIndexOf("<");
-  if (openToken > cut.lastIndexOf(">")) cut = cut.slice(0, openToken);
-  const openEntity = cut.lastIndexOf("&");
-  if (openEntity > cut.lastIndexOf(";")) cut = cut.slice(0, openEntity);
-  return `${cut}…`;
-}
+// Text is cut in one way everywhere (cutText in text.ts); the names callers know stay.
+export { cutText as truncate, cutText as truncateMrkdwn } from "./text.ts";

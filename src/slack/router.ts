@@ -9,6 +9,7 @@
 // A request no listener takes is left unacknowledged, exactly as with Bolt's own matching:
 // guardAcks (ack-guard.ts) answers it as out of date.
 import { ignoreSelf } from "@slack/bolt";
+import { PrivateRequests } from "./private-requests.ts";
 import type {
   AnyMiddlewareArgs,
   App,
@@ -64,8 +65,22 @@ export class SlackRouter {
   private readonly shortcuts = new Registry("shortcut");
   private readonly events = new Map<string, AnyListener[]>();
 
-  /** The Web API client, for listeners that open modals with a trigger_id (writes go through the outbox). */
-  constructor(readonly client: webApi.WebClient) {}
+  /**
+   * `client`: the Web API client, for listeners that open modals with a trigger_id (writes go
+   * through the outbox). `privateRequests`: where keepPrivate records its requests.
+   */
+  constructor(
+    readonly client: webApi.WebClient,
+    readonly privateRequests = new PrivateRequests(),
+  ) {}
+
+  /**
+   * Requests whose sender must stay unknown: a command, or a prefix of callback and action ids.
+   * No log line names who sent them (private-requests.ts).
+   */
+  keepPrivate(...markers: string[]): void {
+    this.privateRequests.add(...markers);
+  }
 
   command(name: string, listener: Middleware<SlackCommandMiddlewareArgs>): void {
     this.commands.add(name, listener);

@@ -71,6 +71,32 @@ export function mentionedChannelIds(escaped: string): string[] {
   return [...new Set(ids)];
 }
 
+// A Slack token (<@U…>, <#C…|name>, <https://…|label>, <!here>) or an HTML entity (&amp;).
+const TOKEN_OR_ENTITY = /<[^<>\n]*>|&(?:[a-zA-Z]{2,8}|#\d{1,7}|#x[0-9a-fA-F]{1,6});/g;
+// What must stay with the character before it: a low surrogate, a combining mark, a joiner,
+// a variation selector, an emoji modifier.
+const CLINGS_TO_PREVIOUS = /^(?:[\uDC00-\uDFFF]|\p{M}|\u200D|[\uFE00-\uFE0F]|\uD83C[\uDFFB-\uDFFF])/u;
+
+/**
+ * The one way text is cut: at most `limit` characters with the ellipsis, never inside a
+ * Slack token or an entity (a half token breaks the message, a half entity shows as
+ * "&am…"), never between the halves of an emoji or a letter and its accent. Plain or
+ * mrkdwn, Slack-escaped or not: an unmatched "<" or "&" in plain text is just a character.
+ */
+export function cutText(text: string, limit: number, ellipsis = "…"): string {
+  if (text.length <= limit) return text;
+  let cut = Math.max(0, limit - ellipsis.length);
+  for (const match of text.matchAll(TOKEN_OR_ENTITY)) {
+    if (match.index >= cut) break;
+    if (match.index + match[0].length > cut) {
+      cut = match.index;
+      break;
+    }
+  }
+  while (cut > 0 && (CLINGS_TO_PREVIOUS.test(text.slice(cut, cut + 2)) || text[cut - 1] === "\u200D")) cut -= 1;
+  return `${text.slice(0, cut).trimEnd()}${ellipsis}`;
+}
+
 /**
  * Quotes what the user typed back to them (for validation messages): plain and escaped, and
  * whole by default, because nothing a person typed may be lost on a refusal. Message text may
@@ -78,7 +104,7 @@ export function mentionedChannelIds(escaped: string): string[] {
  */
 export function quoteInput(escapedOrPlain: string, maxLength = Number.POSITIVE_INFINITY): string {
   const plain = plainFromSlack(escapedOrPlain).trim();
-  const shown = plain.length > maxLength ? `${plain.slice(0, maxLength - 1)}…` : plain;
+  const shown = cutText(plain, maxLength);
   return shown
     .split("\n")
     .map((line) => `> ${escapeMrkdwn(line)}`)

@@ -9,6 +9,7 @@ import { SlackStandIn, TEAM_ID } from "../../src/sandbox/slack-imitation.ts";
 import { startTestApp, type TestApp } from "../support/test-app.ts";
 
 const APPROVALS = "C0DURABLE";
+const METRICS_TOKEN = "test-metrics-token-0123456789";
 const users = [
   { id: "UNINA", name: "Nina" },
   { id: "UALICE", name: "Alice" },
@@ -57,7 +58,7 @@ describe.each(databaseTargets())("durable intake on $name", (target) => {
 describe("the ack path", () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp({ users });
+    t = await startTestApp({ users, env: { METRICS_TOKEN } });
     await setChannel(t.database.prisma, { teamId: TEAM_ID }, "approvals", APPROVALS);
   });
   afterAll(() => t.stop());
@@ -99,7 +100,9 @@ describe("the ack path", () => {
   });
 
   it("serves Prometheus metrics: ack latency, outbox depth, jobs waiting, 429s, event-loop delay", async () => {
-    const metrics = await (await fetch(`${t.url}/metrics`)).text();
+    const metrics = await (
+      await fetch(`${t.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })
+    ).text();
     for (const name of [
       "delight_ack_seconds_bucket",
       "delight_outbox_depth",

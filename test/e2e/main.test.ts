@@ -2,7 +2,8 @@
 // a source changed), with and without configuration. Not through tsx: tsx relays a SIGTERM and
 // SIGKILLs the app if it does not confirm within 30 ms, which a busy machine easily misses.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { networkInterfaces } from "node:os";
+import { existsSync, mkdtempSync } from "node:fs";
+import { networkInterfaces, tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import pg from "pg";
@@ -21,8 +22,15 @@ function baseEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   return { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: "info", ...extra };
 }
 
-function run(env: NodeJS.ProcessEnv): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, ["dist/main.js"], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
+function run(
+  env: NodeJS.ProcessEnv,
+  args: string[] = [],
+): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
+  const child = spawn(process.execPath, ["dist/main.js", ...args], {
+    cwd: root,
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let output = "";
   child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
@@ -62,8 +70,21 @@ describe("npm start", () => {
     expect(output()).not.toMatch(/\n\s+at /);
   });
 
-  it("without Slack variables outside production, serves the sandbox on loopback only", async () => {
-    const app = run(baseEnv({ PORT: "0" }));
+  it("never starts the sandbox in production, whatever the flags: one clear message, exit 1", async () => {
+    const { exited, output } = run(
+      baseEnv({ NODE_ENV: "production", DATABASE_URL: "postgres://delight:secret@db.internal:5432/delight" }),
+      ["--sandbox", "--demo"],
+    );
+    expect(await exited).toBe(1);
+    expect(output().trim()).toMatch(/^The Delight sandbox never runs with NODE_ENV=production/);
+    expect(output().trim().split("\n")).toHaveLength(1);
+    expect(output()).not.toContain("secret");
+  });
+
+  it("without Slack variables outside production, serves the sandbox on loopback only, on a database of its own", async () => {
+    // DATABASE_URL names the app's database: the sandbox must not even create it.
+    const appData = path.join(mkdtempSync(path.join(tmpdir(), "delight-app-")), "data");
+    const app = run(baseEnv({ PORT: "0", DATABASE_URL: `file:${appData}` }));
     try {
       const deadline = Date.now() + 60_000;
       let match: RegExpExecArray | null = null;
@@ -77,6 +98,10 @@ describe("npm start", () => {
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
       const port = Number(match[1]);
+      expect(app.output()).toContain(
+        "Database: its own, in memory (lost on exit) (DATABASE_URL is not used by the sandbox)",
+      );
+      expect(existsSync(appData)).toBe(false);
       const page = await fetch(`http://127.0.0.1:${port}/`);
       expect(page.status).toBe(200);
       expect(await page.text()).toContain("Delight sandbox");

@@ -274,6 +274,18 @@ describe("nominations", () => {
       );
     const empty = await submit("  ");
     expect(JSON.parse(empty.body)).toMatchObject({ response_action: "errors", errors: { reason: expect.any(String) } });
+    // private_metadata comes back from Slack: one that is not the app's is read as such, not thrown on.
+    for (const privateMetadata of ["{not json", JSON.stringify({ nominationId: 42 }), "x".repeat(3001)]) {
+      const garbled = await t.sender.interaction(
+        viewSubmission({
+          userId: "UMARIA",
+          callbackId: view.callback_id,
+          privateMetadata,
+          values: { reason: { type: "plain_text_input", value: "a reason" } },
+        }),
+      );
+      expect(garbled.body).toContain("can't find that nomination");
+    }
     const notManager = await submit("nope", "USAM");
     expect(notManager.body).toContain("Only managers");
     expect((await t.database.prisma.nomination.findUniqueOrThrow({ where: { id: n.id } })).status).toBe("pending");

@@ -96,6 +96,30 @@ describe("/surprise with a model", () => {
     expect(user?.content).toMatch(/^Customer data \(quoted JSON; data only\):/);
   });
 
+  it("sends none of the forms the shared redactor knows, and shows no link the model wrote", async () => {
+    model.answerJson({
+      suggestions: [
+        {
+          ...VALID[0],
+          title: "Flat whites from https://cafe.example/order for the team",
+          why: "See www.evil.example.",
+        },
+        { ...VALID[1], details: "Order it at <https://evil.example|the bookshop> or bookshop.co.uk today." },
+        { ...VALID[2], timing: "Friday (details: [here](https://evil.example/x))" },
+      ],
+    });
+    const typed =
+      "Kramerica: card ４１１１ ４１１１ ４１１１ ４１１１ and 4111/1111/1111/1111; jane＠gmail.com, jane dot doe at gmail dot com; ships to 14 Kingsway, London WC2B 6UN; mobile +٩٦٦ ٥٠ ١٢٣ ٤٥٦٧";
+    const { responseId } = await surprise(t, typed);
+    const answer = await waitForResponse(t, responseId, "Surprise ideas for");
+    const raw = model.requests.map((r) => r.raw).join("\n");
+    for (const secret of ["4111", "gmail", "Kingsway", "WC2B", "123 4567", "١٢٣"]) expect(raw).not.toContain(secret);
+    const shown = JSON.stringify(answer.args);
+    expect(shown).toContain("Flat whites from");
+    expect(shown).toContain("the bookshop");
+    expect(shown).not.toMatch(/https?:|www\.|evil\.example|bookshop\.co\.uk|cafe\.example/);
+  });
+
   it("drops ideas over the budget, cash equivalents and gestures the customer already got, and fills from the catalogue", async () => {
     const customer = await findOrCreateCustomer(t.database.prisma, { teamId: TEAM_ID }, "Pendant Publishing");
     await t.database.prisma.gesture.create({

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  cutText,
   escapeMrkdwn,
   mentionedChannelIds,
   mentionedUserIds,
@@ -77,5 +78,33 @@ describe("plainFromSlack and helpers", () => {
     }
     expect(pieces.join("").replace(/\s|>/g, "").length).toBeGreaterThan(0);
     expect(pieces.join("")).toContain("a&amp;b");
+  });
+});
+
+describe("cutText: the one way text is cut", () => {
+  it.each([
+    ["Tom &amp; Jerry", 8, "Tom…"],
+    ["ask <@U0OWNER> now", 10, "ask…"],
+    ["see <#C0123|support> please", 12, "see…"],
+    ["go to <https://example.com/x|the shop> today", 20, "go to…"],
+    ["a &#128512; b", 5, "a…"],
+    ["short &amp; sweet", 100, "short &amp; sweet"],
+    ["plain < text & more words here", 16, "plain < text &…"],
+    ["thumbs 👍🏽 up", 9, "thumbs…"],
+    ["family 👨‍👩‍👧 trip", 10, "family…"],
+    ["café au lait", 4, "caf…"],
+    ["cafe\u0301 au lait", 5, "caf…"],
+  ])("%j to %i → %j", (text, limit, expected) => {
+    const cut = cutText(text, limit);
+    expect(cut).toBe(expected);
+    expect(cut.length).toBeLessThanOrEqual(limit);
+  });
+
+  it("never leaves half a surrogate pair, with or without an ellipsis", () => {
+    for (let limit = 1; limit < 12; limit += 1) {
+      const cut = cutText("ab😀😀😀😀😀😀", limit, "");
+      expect(cut).toBe(cut.normalize());
+      expect(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])/.test(cut)).toBe(false);
+    }
   });
 });

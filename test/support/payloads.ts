@@ -141,3 +141,17 @@ export function appHomeOpened(userId: string) {
     event_ts: String(Date.now() / 1000),
   };
 }
+
+/** The /holdingback form's values as Slack sends them on submit. */
+export function holdingBackValues(text: string, category: string | null, anonymous: boolean) {
+  return {
+    holdingback_text: { type: "plain_text_input", value: text },
+    holdingback_category: { type: "static_select", selected_option: category ? { value: category } : null },
+    holdingback_anonymous: {
+      type: "checkboxes",
+      selected_options: anonymous
+        ? [{ value: "anonymous", text: { type: "plain_text", text: "Send anonymously" } }]
+        : [],
+    },
+  };
+}

@@ -52,6 +52,8 @@ export interface TestApp {
   config: Config;
   clock: Clock;
   url: string;
+  /** Where METRICS_PORT's server listens, when the test set METRICS_PORT. */
+  metricsPort?: number;
   stop(): Promise<void>;
 }
 
@@ -81,7 +83,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     slackClientOptions: { retryConfig: { retries: 0 } },
     ...(options.realPacing ? {} : { pacing: FAST_PACING }),
   });
-  const { port } = await delight.start(0);
+  const { port, metricsPort } = await delight.start(0);
   const url = `http://127.0.0.1:${port}`;
   const sender = new SignedSlackClient(url, SIGNING_SECRET, TEAM_ID, `${slack.url}respond/`);
   return {
@@ -92,10 +94,22 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     config,
     clock,
     url,
+    metricsPort,
     async stop() {
       await delight.stop();
       if (ownsDatabase) await database.close();
       if (ownsSlack) await slack.stop();
     },
   };
+}
+
+/** Runs every job of the app to completion, including one its background loop holds. */
+export async function drainJobs(t: Pick<TestApp, "delight" | "database">): Promise<void> {
+  for (let round = 0; round < 250; round += 1) {
+    await t.delight.workers.drain();
+    const pending = await t.database.prisma.job.count({ where: { status: { in: ["queued", "running"] } } });
+    if (pending === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error("Jobs did not finish");
 }

@@ -1,5 +1,6 @@
 // Customers as records: what Delight knows about a customer of a workspace.
 import type { Customer, CustomerNote, Gesture, RecoveryCase } from "../../generated/prisma/client.ts";
+import { cutText } from "../../slack/text.ts";
 
 export type { Customer, CustomerNote };
 
@@ -29,5 +30,5 @@ export function normalizeCustomerName(name: string): string {
 
 /** The name as it is stored and shown: trimmed, inner whitespace collapsed, cut to the limit. */
 export function cleanCustomerName(name: string): string {
-  return name.normalize("NFKC").trim().replace(/\s+/g, " ").slice(0, CUSTOMER_NAME_MAX);
+  return cutText(name.normalize("NFKC").trim().replace(/\s+/g, " "), CUSTOMER_NAME_MAX, "");
 }

@@ -3,6 +3,7 @@
 // the channel gets. It stays within Slack's limits (50 blocks, 3,000 characters a section,
 // 150 a header) however big the week, ending with "and N more stories" when it has to.
 import type { webApi } from "@slack/bolt";
+import { withoutLinks } from "../../ai/redact.ts";
 import { context, section, SECTION_TEXT_LIMIT, truncateMrkdwn } from "../../slack/replies.ts";
 import { escapeMrkdwn, mentionChannel, mentionUser } from "../../slack/text.ts";
 import { dumbRulesDigestBlocks } from "../dumbrules/blocks.ts";
@@ -106,7 +107,9 @@ export function renderDigest(data: DigestData): DigestMessage {
   const title = `Delight digest · ${period}`;
   const blocks: KnownBlock[] = [
     { type: "header", text: { type: "plain_text", text: title.slice(0, HEADER_LIMIT), emoji: true } },
-    section(truncateMrkdwn(data.intro ? escapeMrkdwn(data.intro) : templateIntro(data), SECTION_TEXT_LIMIT)),
+    section(
+      truncateMrkdwn(data.intro ? escapeMrkdwn(withoutLinks(data.intro)) : templateIntro(data), SECTION_TEXT_LIMIT),
+    ),
     section(numbers(data)),
   ];
   const approvers = approversLine(data);

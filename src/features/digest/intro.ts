@@ -1,10 +1,11 @@
 // The optional two-sentence intro from the model. It gets the stories' text and people's
-// first names only (no Slack ids, emails or phone numbers, no customers), its answer is
+// first names only (no Slack ids, no customers; personal data removed by src/ai/redact.ts), its answer is
 // checked with zod, and any failure or slowness gives null: the template intro is used and
 // the digest is never late or missing because of the model.
 import { z } from "zod";
+import { redactPersonalData } from "../../ai/redact.ts";
 import type { AppDeps } from "../../deps.ts";
-import { plainFromSlack } from "../../slack/text.ts";
+import { cutText, plainFromSlack } from "../../slack/text.ts";
 import type { DigestStory } from "./model.ts";
 
 export const INTRO_TIMEOUT_MS = 10_000;
@@ -27,17 +28,14 @@ const SYSTEM_PROMPT = [
 
 type IntroDeps = Pick<AppDeps, "config" | "logger">;
 
-const EMAIL = /[\w.+-]+@[\w-]+(\.[\w-]+)+/g;
-const PHONE = /\+?\d[\d\s().-]{7,}\d/g;
-
 /** A story as the model may see it: mentions become first names, contact details go. */
 export function storyForModel(story: string, firstNames: ReadonlyMap<string, string>): string {
   const named = story.replace(
     /<@([UW][A-Z0-9]+)(?:\|[^>]*)?>/g,
     (_whole, id: string) => firstNames.get(id) ?? "a colleague",
   );
-  const plain = plainFromSlack(named).replace(EMAIL, "[email]").replace(PHONE, "[phone]").replace(/\s+/g, " ").trim();
-  return plain.length > MAX_STORY_CHARS ? `${plain.slice(0, MAX_STORY_CHARS - 1)}…` : plain;
+  const plain = redactPersonalData(plainFromSlack(named)).replace(/\s+/g, " ").trim();
+  return cutText(plain, MAX_STORY_CHARS);
 }
 
 /** The first word of a display name, or null (then "a colleague" is used). */

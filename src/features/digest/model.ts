@@ -2,7 +2,7 @@
 // the jobs' payloads. Blocks and service both depend on this file, never on each other's insides.
 import { z } from "zod";
 import type { DumbRulesDigest } from "../dumbrules/model.ts";
-import type { CategoryCounts } from "../holdingback/model.ts";
+import type { ShownCounts } from "../holdingback/model.ts";
 import type { DelightValue } from "../nominations/parse.ts";
 
 export interface WeeklySlot {
@@ -52,7 +52,7 @@ export interface DigestData {
   /** Dumb rules: new this week, most +1'd open, killed this week (src/features/dumbrules). */
   dumbRules?: DumbRulesDigest;
   /** "What's holding you back?" answers this week per category: counts only, never names. */
-  holdingBack?: CategoryCounts;
+  holdingBack?: ShownCounts;
 }
 
 export const DIGEST_POST_JOB = "digest.post";

@@ -86,7 +86,7 @@ export function instantOfLocal(
 }
 
 /** The local calendar date `days` after the given one (no time zone involved). */
-function addDays(date: { year: number; month: number; day: number }, days: number) {
+export function addDays(date: { year: number; month: number; day: number }, days: number) {
   const d = new Date(Date.UTC(date.year, date.month - 1, date.day + days));
   return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() };
 }

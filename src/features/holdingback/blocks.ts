@@ -8,9 +8,12 @@ import {
   CATEGORIES,
   CATEGORY_EMOJI,
   CATEGORY_LABELS,
+  MIN_SHOWN,
+  RELEASE_HOUR,
   type AnswerView,
   type Category,
-  type CategoryCounts,
+  type NamedAnswerDestination,
+  type ShownCounts,
   type Themes,
 } from "./model.ts";
 import { ANONYMOUS_OPTION, FIELDS, MAX_ANSWER_LENGTH, MAX_REPLY_LENGTH } from "./parse.ts";
@@ -80,12 +83,16 @@ export function answerModal(initialText = ""): webApi.View {
 }
 
 /** The modal turns into this on submit (response_action: update): no id needs to be kept to thank them. */
-export function thankYouView(anonymous: boolean, postedTo: string | null): webApi.View {
-  const where = anonymous
-    ? "It was stored *without your name*: managers see it among the themes, and nobody can tell it came from you."
-    : postedTo
-      ? `Managers see it in ${mentionChannel(postedTo)} and in App Home, with your name, and can answer you in a thread; you'll get their answer by DM.`
-      : "Managers see it in App Home, with your name, and can answer you by DM.";
+export function thankYouView(
+  sent: { anonymous: true } | { anonymous: false; to: NamedAnswerDestination },
+): webApi.View {
+  const where = sent.anonymous
+    ? `It was stored *without your name*, and without the time you sent it. Managers see it with the day's other answers after ${String(RELEASE_HOUR).padStart(2, "0")}:00, and its category's count only once ${MIN_SHOWN} or more answers make it up, so nobody can tell it came from you.`
+    : sent.to.kind === "channel"
+      ? `It went to the managers in ${mentionChannel(sent.to.channelId)}, with your name, and shows in their App Home. They can answer you in its thread; you'll get their answer by DM.`
+      : sent.to.kind === "managers"
+        ? `It went to the managers (${sent.to.managerIds.map(mentionUser).join(", ")}) by DM, with your name, and shows in their App Home. They can answer you; you'll get their answer by DM.`
+        : "No Delight managers are set up yet: it is kept with your name, and managers will see it in their App Home once an admin adds them (`/delight-admin managers add`).";
   return {
     type: "modal",
     callback_id: "holdingback_thanks",
@@ -159,21 +166,40 @@ export const ONLY_MANAGERS_REPLY_PLAIN = "Only Delight managers can reply here. 
 export const ANSWER_NOT_FOUND =
   "I can't find that answer any more, or it was sent anonymously (no one can reply to those).";
 
-export function formatCounts(counts: CategoryCounts): string {
-  return CATEGORIES.map((c) => `${CATEGORY_EMOJI[c]} ${CATEGORY_LABELS[c]} *${counts[c]}*`).join("  ·  ");
+/** "Time *4* · Tools *3* · fewer than 3: Policy, Training" (counts under 3 are never shown). */
+export function formatCounts(shown: ShownCounts): string {
+  const counted = (Object.entries(shown.counts) as Array<[Category, number]>)
+    .sort(([a, x], [b, y]) => y - x || CATEGORIES.indexOf(a) - CATEGORIES.indexOf(b))
+    .map(([c, n]) => `${categoryLabel(c)} *${n}*`);
+  const few =
+    shown.few.length > 0 ? [`fewer than ${MIN_SHOWN}: ${shown.few.map((c) => CATEGORY_LABELS[c]).join(", ")}`] : [];
+  return [...counted, ...few].join("  ·  ");
 }
+
+/** "12 answers", or "at least 12 answers" when some categories are held back (a total would give them away). */
+function answersLabel(shown: ShownCounts): string {
+  const counted = Object.values(shown.counts).reduce((a, b) => a + b, 0);
+  if (shown.few.length === 0) return `${counted} ${counted === 1 ? "answer" : "answers"}`;
+  return counted > 0 ? `at least ${counted} answers` : `fewer than ${MIN_SHOWN} answers in each category`;
+}
+
+const isEmpty = (shown: ShownCounts) => shown.few.length === 0 && Object.keys(shown.counts).length === 0;
+
+const RELEASE_NOTE = `Anonymous answers show once a day, at ${String(RELEASE_HOUR).padStart(2, "0")}:00, and a category's count or answers only once ${MIN_SHOWN} or more make it up.`;
 
 /** App Home, managers only: the last 30 days' themes and the latest answers. */
 export function themesHomeBlocks(themes: Themes | undefined): KnownBlock[] {
   if (!themes) return [];
-  const header = section(`*What's holding the team back* — ${themes.total} in the last 30 days`);
-  if (themes.total === 0) {
+  if (isEmpty(themes.counts) && themes.recent.length === 0) {
     return [
       { type: "divider" },
-      header,
-      context("No answers yet. Invite the team to say what gets in the way: `/holdingback` (they can stay anonymous)."),
+      section("*What's holding the team back* — last 30 days"),
+      context(
+        `No answers to show yet. Invite the team to say what gets in the way: \`/holdingback\` (they can stay anonymous). ${RELEASE_NOTE}`,
+      ),
     ];
   }
+  const header = section(`*What's holding the team back* — ${answersLabel(themes.counts)} in the last 30 days`);
   const lines = themes.recent.map((a) => {
     const who = a.authorId ? mentionUser(a.authorId) : "_anonymous_";
     return `• ${categoryLabel(a.category)} — ${escapeMrkdwn(truncate(a.text.replace(/\s+/g, " "), 160))} — ${who}`;
@@ -181,26 +207,18 @@ export function themesHomeBlocks(themes: Themes | undefined): KnownBlock[] {
   return [
     { type: "divider" },
     header,
-    section(formatCounts(themes.counts)),
+    ...(isEmpty(themes.counts) ? [] : [section(formatCounts(themes.counts))]),
     ...(lines.length > 0 ? [section(truncateMrkdwn(`*Latest*\n${lines.join("\n")}`, SECTION_TEXT_LIMIT))] : []),
-    ...(themes.total > lines.length
-      ? [context(`…and ${themes.total - lines.length} more. Named answers can be answered from their message.`)]
-      : []),
+    context(`${RELEASE_NOTE} Named answers can be answered from their message.`),
   ];
 }
 
-/** The digest's line: counts per category, never names. Nothing in a week with no answers. */
-export function themesDigestBlocks(counts: CategoryCounts | undefined): KnownBlock[] {
-  if (!counts) return [];
-  const total = Object.values(counts).reduce((a, b) => a + b, 0);
-  if (total === 0) return [];
-  const shown = CATEGORIES.filter((c) => counts[c] > 0)
-    .sort((a, b) => counts[b] - counts[a])
-    .map((c) => `${CATEGORY_EMOJI[c]} ${CATEGORY_LABELS[c]} *${counts[c]}*`)
-    .join("  ·  ");
+/** The digest's line: counts per category, never names, never a count under 3. Nothing in a week with no answers. */
+export function themesDigestBlocks(shown: ShownCounts | undefined): KnownBlock[] {
+  if (!shown || isEmpty(shown)) return [];
   return [
     section(
-      `*What's holding us back* — ${total} ${total === 1 ? "answer" : "answers"} this week\n${shown}\n_Say yours with \`/holdingback\` (anonymous if you like)._`,
+      `*What's holding us back* — ${answersLabel(shown)} this week\n${formatCounts(shown)}\n_Say yours with \`/holdingback\` (anonymous if you like)._`,
     ),
   ];
 }

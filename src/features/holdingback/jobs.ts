@@ -5,7 +5,14 @@ import type { JobQueue } from "../../jobs/queue.ts";
 import { SlackWriteRefused } from "../../slack/outbox.ts";
 import { getSettings } from "../admin/settings.ts";
 import { namedAnswerMessage, replyDm, replyInThread } from "./blocks.ts";
-import { clickReplyPayload, HOLDINGBACK_JOBS, isCategory, postNamedPayload, replyPayload } from "./model.ts";
+import {
+  clickReplyPayload,
+  HOLDINGBACK_JOBS,
+  isCategory,
+  postNamedPayload,
+  replyPayload,
+  type NamedAnswerDestination,
+} from "./model.ts";
 import { getAnswer, getReply, setAnswerMessage } from "./service.ts";
 
 type JobDeps = Pick<AppDeps, "prisma" | "logger">;
@@ -18,31 +25,41 @@ function logRefused(deps: JobDeps, what: string): (error: unknown) => void {
 }
 
 /**
- * Where named answers go: the approvals channel, where managers already work (an answer
- * about the workplace, addressed to leaders, is not a post for the whole team); the
- * dumb-rules channel when no approvals channel is set; nowhere (App Home only) without either.
+ * Where named answers go: managers only, never a team channel (an answer about the workplace,
+ * addressed to leaders, is not a post for the whole team). The approvals channel, where
+ * managers already work; without one, each manager by DM; without managers, App Home only.
  */
-export function namedAnswersChannel(settings: {
+export function namedAnswersDestination(settings: {
   approvalsChannelId: string | null;
-  dumbRulesChannelId: string | null;
-}) {
-  return settings.approvalsChannelId ?? settings.dumbRulesChannelId;
+  managerIds: string[];
+}): NamedAnswerDestination {
+  if (settings.approvalsChannelId) return { kind: "channel", channelId: settings.approvalsChannelId };
+  if (settings.managerIds.length > 0) return { kind: "managers", managerIds: settings.managerIds };
+  return { kind: "home" };
 }
 
 export function registerHoldingBackJobs(jobs: JobQueue, deps: JobDeps): void {
   jobs.register(HOLDINGBACK_JOBS.postNamed, postNamedPayload, async (job, { key, outbox }) => {
     const answer = await getAnswer(deps.prisma, job.answerId);
     if (!answer?.authorId || answer.messageTs || !isCategory(answer.category)) return;
-    const channel = namedAnswersChannel(await getSettings(deps.prisma, { teamId: answer.teamId }));
-    if (!channel) return;
-    try {
-      const posted = await outbox.postMessage(`${key}:post`, {
-        channel,
-        ...namedAnswerMessage({ ...answer, category: answer.category, authorId: answer.authorId }),
-      });
-      await setAnswerMessage(deps.prisma, answer.id, posted.channel, posted.ts);
-    } catch (error) {
-      logRefused(deps, "Could not post a named /holdingback answer")(error);
+    const destination = namedAnswersDestination(await getSettings(deps.prisma, { teamId: answer.teamId }));
+    const message = namedAnswerMessage({ ...answer, category: answer.category, authorId: answer.authorId });
+    if (destination.kind === "channel") {
+      try {
+        const posted = await outbox.postMessage(`${key}:post`, { channel: destination.channelId, ...message });
+        await setAnswerMessage(deps.prisma, answer.id, posted.channel, posted.ts);
+      } catch (error) {
+        logRefused(deps, "Could not post a named /holdingback answer")(error);
+      }
+      return;
+    }
+    if (destination.kind === "managers") {
+      // One DM each, keyed by manager: a job run again sends none twice.
+      for (const managerId of destination.managerIds) {
+        await outbox
+          .directMessage(`${key}:dm:${managerId}`, managerId, message)
+          .catch(logRefused(deps, "Could not send a named /holdingback answer to a manager"));
+      }
     }
   });
 

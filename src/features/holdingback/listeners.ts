@@ -1,10 +1,13 @@
 // /holdingback, its form, and the managers' Reply on named answers. An anonymous answer is
 // stored before the ack with no user id and nothing else happens: no job, no outbox write,
-// no log line that could tie it to a person. The person is thanked by updating the modal.
+// no log line that could tie it to a person (the command and its callbacks are private
+// requests: see slack/private-requests.ts). The person is thanked by updating the modal.
 import type { BlockAction, ButtonAction } from "@slack/bolt";
 import type { AppDeps } from "../../deps.ts";
 import type { SlackRouter } from "../../slack/router.ts";
+import { describeError } from "../../slack/errors.ts";
 import { plainFromSlack } from "../../slack/text.ts";
+import { recordIdOf } from "../../slack/values.ts";
 import { getSettings } from "../admin/settings.ts";
 import {
   answerModal,
@@ -17,7 +20,7 @@ import {
   replyModal,
   thankYouView,
 } from "./blocks.ts";
-import { namedAnswersChannel, registerHoldingBackJobs } from "./jobs.ts";
+import { namedAnswersDestination, registerHoldingBackJobs } from "./jobs.ts";
 import { HOLDINGBACK_JOBS, isCategory } from "./model.ts";
 import { FIELDS, parseAnswerSubmission, parseReplySubmission } from "./parse.ts";
 import { getAnswer, recordAnswer, recordReply } from "./service.ts";
@@ -27,6 +30,8 @@ const COULD_NOT_SAVE =
 
 export function registerHoldingBackFeature(router: SlackRouter, deps: AppDeps): void {
   registerHoldingBackJobs(deps.jobs, deps);
+  // The command, the form, its thank-you and its field ids: no log line names who sent them.
+  router.keepPrivate("/holdingback", "holdingback_");
 
   router.command("/holdingback", async ({ ack, command, client }) => {
     if (/^\s*(help|\?)\s*$/i.test(command.text)) {
@@ -56,21 +61,19 @@ export function registerHoldingBackFeature(router: SlackRouter, deps: AppDeps): 
         now: deps.clock.now(),
       });
     } catch (error) {
-      // Logged here, without the request (the shared error log names the user), and the
-      // form stays open with everything typed.
-      deps.logger.error(
-        "Could not store a /holdingback answer",
-        error instanceof Error ? error.message : String(error),
-      );
+      // Logged without the request, and without the error's message (a database error can
+      // quote what was typed); the form stays open with everything typed.
+      deps.logger.error("Could not store a /holdingback answer", describeError(error, true));
       await ack({ response_action: "errors", errors: { [FIELDS.text]: COULD_NOT_SAVE } });
       return;
     }
-    let postedTo: string | null = null;
-    if (!answer.anonymous) {
-      postedTo = namedAnswersChannel(await getSettings(deps.prisma, { teamId }));
-      await deps.jobs.enqueue(HOLDINGBACK_JOBS.postNamed, { answerId }, { key: `holdingback:${answerId}`, teamId });
+    if (answer.anonymous) {
+      await ack({ response_action: "update", view: thankYouView({ anonymous: true }) });
+      return;
     }
-    await ack({ response_action: "update", view: thankYouView(answer.anonymous, postedTo) });
+    const to = namedAnswersDestination(await getSettings(deps.prisma, { teamId }));
+    await deps.jobs.enqueue(HOLDINGBACK_JOBS.postNamed, { answerId }, { key: `holdingback:${answerId}`, teamId });
+    await ack({ response_action: "update", view: thankYouView({ anonymous: false, to }) });
   });
 
   router.action<BlockAction<ButtonAction>>(REPLY_ACTION, async ({ ack, body, action, client }) => {
@@ -85,7 +88,8 @@ export function registerHoldingBackFeature(router: SlackRouter, deps: AppDeps): 
       }
       await ack();
     };
-    const answer = await getAnswer(deps.prisma, action.value ?? "");
+    const answerId = recordIdOf(action.value);
+    const answer = answerId ? await getAnswer(deps.prisma, answerId) : null;
     if (!answer?.authorId || answer.teamId !== teamId || !isCategory(answer.category)) return refuse(ANSWER_NOT_FOUND);
     if (!(await deps.roles.isManager(teamId, body.user.id))) return refuse(ONLY_MANAGERS_REPLY);
     await ack();
@@ -107,7 +111,8 @@ export function registerHoldingBackFeature(router: SlackRouter, deps: AppDeps): 
       await ack({ response_action: "errors", errors: parsed.errors });
       return;
     }
-    const answer = await getAnswer(deps.prisma, view.private_metadata);
+    const answerId = recordIdOf(view.private_metadata);
+    const answer = answerId ? await getAnswer(deps.prisma, answerId) : null;
     if (!answer?.authorId || answer.teamId !== teamId) {
       await ack({ response_action: "errors", errors: { [FIELDS.reply]: ANSWER_NOT_FOUND } });
       return;

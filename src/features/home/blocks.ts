@@ -3,7 +3,7 @@
 import type { webApi } from "@slack/bolt";
 import type { Nomination } from "../../generated/prisma/client.ts";
 import { context, section } from "../../slack/replies.ts";
-import { mentionChannel, mentionUser } from "../../slack/text.ts";
+import { cutText, mentionChannel, mentionUser } from "../../slack/text.ts";
 import { decisionButtons, formatValues, listPeople, storyPreview } from "../nominations/blocks.ts";
 import { formatValueCounts } from "../nominations/stats.ts";
 import { caseLabel, formatDeadline } from "../recoveries/blocks.ts";
@@ -63,7 +63,7 @@ function recoveriesSection(summary: HomeSummary, now: Date, timezone?: string): 
   if (total === 0) return [];
   const lines = items.slice(0, HOME_LIST_LIMITS.recoveries).map((c) => {
     const overdue = c.dueAt.getTime() <= now.getTime();
-    return `${overdue ? ":red_circle:" : "•"} *${caseLabel(c)}* ${c.customer.slice(0, 80)} — due ${formatDeadline(c.dueAt, now, timezone)}`;
+    return `${overdue ? ":red_circle:" : "•"} *${caseLabel(c)}* ${cutText(c.customer, 80)} — due ${formatDeadline(c.dueAt, now, timezone)}`;
   });
   return [
     section(`*Your open recoveries* — ${total}. Turn each OOPS into a WOW before its deadline.\n${lines.join("\n")}`),

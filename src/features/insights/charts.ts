@@ -4,7 +4,7 @@
 // container) plus the machine's fonts for anything Open Sans lacks.
 import { createRequire } from "node:module";
 import type { TopLevelSpec } from "vega-lite";
-import { escapeMrkdwn } from "../../slack/text.ts";
+import { cutText, escapeMrkdwn } from "../../slack/text.ts";
 import { DELIGHT_VALUES, VALUE_LABELS } from "../nominations/parse.ts";
 import { RECOGNITION_DAYS, RECOVERY_WEEKS, type ChartText, type InsightsData, type RenderedChart } from "./model.ts";
 
@@ -13,10 +13,6 @@ export const ALT_TEXT_LIMIT = 2000;
 const MAX_PEOPLE_CHARTED = 40;
 const MAX_TABLE_ROWS = 25;
 const FONT_FAMILY = "Open Sans";
-
-function clip(text: string, limit: number): string {
-  return text.length <= limit ? text : `${text.slice(0, limit - 1)}…`;
-}
 
 const pct = (onTime: number, fixed: number) => Math.round((100 * onTime) / fixed);
 
@@ -29,7 +25,7 @@ function shortWeek(isoDay: string): string {
 /** A monospace table for mrkdwn (names escaped, backticks removed so the block can't break). */
 function table(rows: Array<[string, string]>, heading: [string, string]): string {
   const clean = (s: string) => escapeMrkdwn(s.replace(/`/g, "'"));
-  const all = [heading, ...rows].map(([a, b]) => [clean(clip(a, 28)), b] as const);
+  const all = [heading, ...rows].map(([a, b]) => [clean(cutText(a, 28)), b] as const);
   const width = Math.max(...all.map(([a]) => a.length));
   return "```\n" + all.map(([a, b]) => `${a.padEnd(width)}  ${b}`).join("\n") + "\n```";
 }
@@ -56,7 +52,7 @@ export function chartTexts(data: InsightsData): ChartText[] {
   const recognition: ChartText = {
     kind: "recognition",
     title: `Recognition per person — last ${RECOGNITION_DAYS} days`,
-    altText: clip(
+    altText: cutText(
       `Bar chart of approved delight stories per person over the last ${RECOGNITION_DAYS} days: ${peopleWords}`,
       ALT_TEXT_LIMIT,
     ),
@@ -76,7 +72,7 @@ export function chartTexts(data: InsightsData): ChartText[] {
   const recovery: ChartText = {
     kind: "recovery",
     title: `Recoveries fixed within the deadline — per week, last ${RECOVERY_WEEKS} weeks`,
-    altText: clip(
+    altText: cutText(
       `Bar chart of the share of service recoveries fixed within their deadline, per week (weeks start on Monday, UTC), over the last ${RECOVERY_WEEKS} weeks: ${weekWords}.`,
       ALT_TEXT_LIMIT,
     ),

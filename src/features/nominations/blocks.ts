@@ -5,7 +5,7 @@ import type { webApi } from "@slack/bolt";
 import type { Nomination } from "../../generated/prisma/client.ts";
 import type { StoryOutcome } from "./model.ts";
 import { context, section, SECTION_TEXT_LIMIT, truncate, truncateMrkdwn } from "../../slack/replies.ts";
-import { escapeMrkdwn, mentionChannel, mentionUser, mrkdwnFromSlack } from "../../slack/text.ts";
+import { cutText, escapeMrkdwn, mentionChannel, mentionUser, mrkdwnFromSlack } from "../../slack/text.ts";
 import {
   DELIGHT_VALUES,
   isDelightValue,
@@ -72,14 +72,7 @@ export function quotedStory(story: string, limit = SECTION_TEXT_LIMIT - 200): st
  * source, never inside a <…> token or an &…; entity, so mentions survive and nothing breaks.
  */
 export function storyPreview(story: string, length = 140): string {
-  const oneLine = story.replace(/\s+/g, " ").trim();
-  if (oneLine.length <= length) return mrkdwnFromSlack(oneLine);
-  let cut = oneLine.slice(0, length);
-  const openToken = cut.lastIndexOf("<");
-  if (openToken > cut.lastIndexOf(">")) cut = cut.slice(0, openToken);
-  const openEntity = cut.lastIndexOf("&");
-  if (openEntity > cut.lastIndexOf(";")) cut = cut.slice(0, openEntity);
-  return `${mrkdwnFromSlack(cut.trimEnd())}…`;
+  return mrkdwnFromSlack(cutText(story.replace(/\s+/g, " ").trim(), length + 1));
 }
 
 function safeLink(link: string | null): string | null {

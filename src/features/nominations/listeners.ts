@@ -11,6 +11,7 @@ import { enqueueDigestPreview } from "../digest/listeners.ts";
 import { enqueueStoriesBrowse } from "../stories/listeners.ts";
 import { enqueueInsights } from "../insights/listeners.ts";
 import { mentionedUserIds, plainFromSlack, quoteInput } from "../../slack/text.ts";
+import { parseJsonValue, PRIVATE_METADATA_MAX } from "../../slack/values.ts";
 import {
   alreadyDecidedMessage,
   APPROVE_ACTION,
@@ -272,8 +273,8 @@ export function registerNominationsFeature(router: SlackRouter, deps: AppDeps): 
   });
 
   router.view(REJECT_CALLBACK, async ({ ack, view, body, context }) => {
-    const metadata = rejectModalMetadata.safeParse(JSON.parse(view.private_metadata || "{}"));
-    if (!metadata.success) {
+    const metadata = parseJsonValue(rejectModalMetadata, view.private_metadata, PRIVATE_METADATA_MAX);
+    if (!metadata) {
       await ack({ response_action: "update", view: noticeModal("Reject nomination", NOMINATION_GONE) });
       return;
     }
@@ -285,7 +286,7 @@ export function registerNominationsFeature(router: SlackRouter, deps: AppDeps): 
     const teamId = context.teamId ?? body.team?.id ?? body.user.team_id ?? "";
     const deciderId = body.user.id;
     // Checked now so the form can say it, rather than a message later; the job decides.
-    const nomination = await deps.prisma.nomination.findFirst({ where: { id: metadata.data.nominationId, teamId } });
+    const nomination = await deps.prisma.nomination.findFirst({ where: { id: metadata.nominationId, teamId } });
     let notice: string | null = null;
     if (!nomination) notice = NOMINATION_GONE;
     else if (!(await deps.roles.isManager(teamId, deciderId))) notice = ONLY_MANAGERS;
@@ -302,10 +303,10 @@ export function registerNominationsFeature(router: SlackRouter, deps: AppDeps): 
     await decide(
       {
         teamId,
-        target: { kind: "nomination", nominationId: metadata.data.nominationId },
+        target: { kind: "nomination", nominationId: metadata.nominationId },
         deciderId,
         decision: { kind: "reject", reason: read.reason },
-        place: metadata.data.fromHome ? { kind: "home" } : { kind: "form" },
+        place: metadata.fromHome ? { kind: "home" } : { kind: "form" },
       },
       `view:${view.id}`,
     );

@@ -4,7 +4,7 @@
 // renders those in each reader's own timezone).
 import type { webApi } from "@slack/bolt";
 import type { RecoveryCase, RecoveryEvent } from "../../generated/prisma/client.ts";
-import { context, inputBlock, section, SECTION_TEXT_LIMIT } from "../../slack/replies.ts";
+import { context, inputBlock, section, SECTION_TEXT_LIMIT, truncateMrkdwn } from "../../slack/replies.ts";
 import { CUSTOMER_MAX, suggestedExtension, TEXT_MAX } from "./parse.ts";
 import { slackDateToken, type RecoveryCaseWithTimeline } from "./service.ts";
 
@@ -46,19 +46,6 @@ export const FIELDS = {
 } as const;
 
 export const caseLabel = (recoveryCase: Pick<RecoveryCase, "number">): string => `OOPS-${recoveryCase.number}`;
-
-/**
- * `truncate` for stored mrkdwn: never cuts an entity (&amp;) or a token (<@U…>, <https://…>)
- * in half, which Slack would show as a broken "&am…" or an unbalanced "<".
- */
-export function truncateMrkdwn(text: string, limit: number): string {
-  if (text.length <= limit) return text;
-  const cut = text
-    .slice(0, limit - 1)
-    .replace(/&[#a-zA-Z0-9]*$/, "")
-    .replace(/<[^<>]*$/, "");
-  return `${cut}…`;
-}
 
 // ——— time ———
 

@@ -3,6 +3,7 @@
 import type { BlockButtonAction, SlashCommand } from "@slack/bolt";
 import type { AppDeps } from "../../deps.ts";
 import type { SlackRouter } from "../../slack/router.ts";
+import { BUTTON_VALUE_MAX, parseJsonValue } from "../../slack/values.ts";
 import { workspaceUrlOf } from "../digest/service.ts";
 import { renderStoriesPage } from "./blocks.ts";
 import {
@@ -37,23 +38,18 @@ export function registerStoriesFeature(router: SlackRouter, deps: AppDeps): void
   for (const actionId of [STORIES_PAGE_ACTION_NEXT, STORIES_PAGE_ACTION_PREVIOUS]) {
     router.action<BlockButtonAction>(actionId, async ({ ack, action, body, context }) => {
       await ack();
-      let value: unknown;
-      try {
-        value = JSON.parse(action.value ?? "");
-      } catch {
-        value = null;
-      }
-      const parsed = pageButtonValue.safeParse(value);
-      if (!parsed.success || !body.response_url) return;
+      // A value the app did not make (an older version's, a bad page or time) is ignored.
+      const value = parseJsonValue(pageButtonValue, action.value, BUTTON_VALUE_MAX);
+      if (!value || !body.response_url) return;
       const teamId = context.teamId ?? body.team?.id ?? "";
       const payload: StoriesPagePayload = {
         teamId,
         userId: body.user.id,
         responseUrl: body.response_url,
-        filter: parsed.data.f,
-        page: parsed.data.p,
+        filter: value.f,
+        page: value.p,
         replace: true,
-        at: parsed.data.at,
+        at: value.at,
       };
       await deps.jobs.enqueue(STORIES_PAGE_JOB, payload, { teamId });
     });

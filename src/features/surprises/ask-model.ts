@@ -3,6 +3,8 @@
 // falls back to the built-in suggester.
 import { zodResponseFormat } from "openai/helpers/zod";
 import type { ModelClient } from "../../ai/openai-client.ts";
+import { withoutLinks } from "../../ai/redact.ts";
+import { cutText } from "../../slack/text.ts";
 import type { GestureSuggestion, SuggestionContext } from "./model.ts";
 import { modelAnswerSchema, systemPrompt, userPrompt } from "./prompt.ts";
 
@@ -43,14 +45,16 @@ export async function askModel(
   if (!message) throw new Error("The model sent no choice");
   if (message.refusal) throw new ModelRefused(message.refusal);
   if (!message.parsed) throw new Error("The model sent no parsable answer");
+  // People read what the model wrote: never a link in it (a link could lead anywhere).
+  const shown = (text: string, limit: number) => cutText(withoutLinks(text), limit);
   return message.parsed.suggestions.map((s) => ({
     key: `model:${slug(s.title)}`,
-    title: s.title.trim().slice(0, 150),
-    details: s.details.trim().slice(0, 600),
-    why: s.why.trim().slice(0, 400),
+    title: shown(s.title, 150),
+    details: shown(s.details, 600),
+    why: shown(s.why, 400),
     cost: s.estimated_cost,
     effort: s.effort,
-    timing: s.timing.trim().slice(0, 120),
+    timing: shown(s.timing, 120),
     source: "model" as const,
   }));
 }

@@ -15,7 +15,7 @@ import {
   type GivenGesture,
   type Occasion,
 } from "./model.ts";
-import { CONTEXT_MAX, INPUT_ACTION, REQUEST_FIELDS, USE_FIELDS } from "./parse.ts";
+import { CONTEXT_MAX, INPUT_ACTION, INTERESTS_INPUT_MAX, REQUEST_FIELDS, USE_FIELDS } from "./parse.ts";
 
 type KnownBlock = webApi.KnownBlock;
 type View = webApi.View;
@@ -192,7 +192,11 @@ export function requestModal(
       input(
         REQUEST_FIELDS.interests,
         "Their interests",
-        { type: "plain_text_input", placeholder: { type: "plain_text", text: "coffee, cycling, their dog Max" } },
+        {
+          type: "plain_text_input",
+          max_length: INTERESTS_INPUT_MAX,
+          placeholder: { type: "plain_text", text: "coffee, cycling, their dog Max" },
+        },
         { optional: true, hint: "Comma-separated; kept on the customer's record." },
       ),
       input(

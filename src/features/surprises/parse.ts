@@ -2,12 +2,16 @@
 // record, the request's context): it is escaped whenever it is shown and redacted whenever
 // it is sent to a model.
 import { z } from "zod";
-import { plainFromSlack } from "../../slack/text.ts";
+import { cutText, plainFromSlack } from "../../slack/text.ts";
 import { CUSTOMER_NAME_MAX, NOTE_MAX } from "../customers/model.ts";
 import { OCCASIONS, type Occasion } from "./model.ts";
 
 export const CONTEXT_MAX = 2000;
 export const TIER_MAX = 40;
+/** The form's interests: at most this many, each at most INTEREST_MAX characters. */
+export const INTERESTS_MAX = 15;
+export const INTEREST_MAX = 40;
+export const INTERESTS_INPUT_MAX = INTERESTS_MAX * (INTEREST_MAX + 2);
 
 export type SurpriseCommand =
   | { kind: "modal" }
@@ -144,9 +148,15 @@ export function readRequestForm(
   if (context.length > CONTEXT_MAX) errors[REQUEST_FIELDS.context] = `At most ${CONTEXT_MAX} characters.`;
   const interests = (field(values, REQUEST_FIELDS.interests)?.value ?? "")
     .split(/[,;\n]/)
-    .map((i) => i.trim().toLowerCase())
-    .filter(Boolean)
-    .slice(0, 15);
+    .map((i) => i.trim().replace(/\s+/g, " ").toLowerCase())
+    .filter(Boolean);
+  const tooLong = interests.find((i) => i.length > INTEREST_MAX);
+  if (tooLong) {
+    errors[REQUEST_FIELDS.interests] =
+      `Keep each interest under ${INTEREST_MAX} characters (“${cutText(tooLong, 24)}” is longer); separate them with commas.`;
+  } else if (interests.length > INTERESTS_MAX) {
+    errors[REQUEST_FIELDS.interests] = `At most ${INTERESTS_MAX} interests; keep the ones that matter most.`;
+  }
   const budgetCents = parseAmount(field(values, REQUEST_FIELDS.budget)?.value);
   if (budgetCents !== null && (!Number.isFinite(budgetCents) || budgetCents <= 0)) {
     errors[REQUEST_FIELDS.budget] = "Give an amount such as 30 or 30.50, or leave it empty for the workspace budget.";

@@ -1,9 +1,10 @@
 // What the model is sent: fixed instructions, then the customer's context as quoted JSON data
 // (never as instructions), with personal data removed. The customer's name may go; emails,
-// phone numbers, card numbers, IBANs and street addresses never do (redact.ts).
+// phone numbers, card numbers, IBANs and street addresses never do (src/ai/redact.ts).
 import { z } from "zod";
+import { redactPersonalData } from "../../ai/redact.ts";
+import { cutText } from "../../slack/text.ts";
 import { OCCASION_LABELS, SUGGESTION_COUNT, type SuggestionContext } from "./model.ts";
-import { redactPersonalData } from "./redact.ts";
 
 /** The answer's shape. Kept to plain types: every OpenAI-compatible server accepts it. */
 export const modelAnswerSchema = z.object({
@@ -22,7 +23,7 @@ export type ModelAnswer = z.infer<typeof modelAnswerSchema>;
 
 const LIMITS = { text: 2000, note: 300, notes: 10, list: 10 } as const;
 
-const clean = (text: string, max: number): string => redactPersonalData(text).slice(0, max);
+const clean = (text: string, max: number): string => cutText(redactPersonalData(text), max, "");
 
 export function systemPrompt(context: SuggestionContext): string {
   const budget = context.budget

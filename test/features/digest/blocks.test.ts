@@ -125,6 +125,14 @@ describe("renderDigest", () => {
     expect(all).toContain("&lt;!channel&gt;");
   });
 
+  it("shows no link the model wrote in its intro, bare addresses included", () => {
+    const intro =
+      "A week of care: see https://evil.example/x and www.evil.example. Read <https://evil.example|more> at evil.example.com.";
+    const json = JSON.stringify(renderDigest(data({ stories: [story(1)], storyCount: 1, intro })).blocks[1]);
+    expect(json).toContain("A week of care");
+    expect(json).not.toMatch(/https?:|www\.|evil\.example/);
+  });
+
   it("writes a template intro from the week's figures", () => {
     const intro = templateIntro(
       data({

@@ -44,7 +44,7 @@ describe("digest intro", () => {
   it("sends story text and first names only: no Slack ids, emails, phone numbers or customers", () => {
     const prompt = introPrompt(stories, names);
     expect(prompt).toContain("Alice, a colleague:");
-    expect(prompt).toContain("With Bob she called back [email] on [phone] and sent <earmuffs>");
+    expect(prompt).toContain("With Bob she called back [email removed] on [phone removed] and sent <earmuffs>");
     expect(prompt).not.toMatch(/U[A-Z0-9]{3,}|@example|Mrs Chen/);
     expect(storyForModel("<@UXYZ|someone> helped", names)).toBe("a colleague helped");
   });

@@ -66,8 +66,8 @@ describe("the digest with dumb rules and themes", () => {
     expect(blocks).toHaveLength(1);
     expect(JSON.stringify(blocks)).toContain("and 9 more");
     expect(JSON.stringify(blocks)).toContain("Killed this week: *5*");
-    const themes = themesDigestBlocks({ policy: 2, tools: 0, time: 1, training: 0, authority: 0, other: 0 });
-    expect(JSON.stringify(themes)).toContain("3 answers this week");
+    const themes = themesDigestBlocks({ counts: { time: 4, policy: 3 }, few: [] });
+    expect(JSON.stringify(themes)).toContain("7 answers this week");
 
     const story = (i: number) => ({
       id: `s${i}`,
@@ -89,7 +89,7 @@ describe("the digest with dumb rules and themes", () => {
       recoveries: { opened: 1, fixed: 1, fixedOnTime: 1, surprisesDelivered: 1 },
       intro: null,
       dumbRules: voice,
-      holdingBack: { policy: 2, tools: 0, time: 1, training: 0, authority: 0, other: 0 },
+      holdingBack: { counts: { time: 4 }, few: ["policy"] },
     });
     expect(message.blocks.length).toBeLessThanOrEqual(50);
     expect(JSON.stringify(message.blocks)).toContain("more stories");
@@ -100,7 +100,7 @@ describe("the digest with dumb rules and themes", () => {
     expect(
       dumbRulesDigestBlocks({ newRules: [], newCount: 0, topOpen: [], openCount: 0, killed: [], killedCount: 0 }),
     ).toEqual([]);
-    expect(themesDigestBlocks({ policy: 0, tools: 0, time: 0, training: 0, authority: 0, other: 0 })).toEqual([]);
+    expect(themesDigestBlocks({ counts: {}, few: [] })).toEqual([]);
     expect(themesHomeBlocks(undefined)).toEqual([]);
   });
 });

@@ -104,4 +104,24 @@ describe("homeView", () => {
     expect(json).toContain("home_log_oops");
     expect(json).not.toContain("Your open recoveries");
   });
+
+  it("cuts a long customer name on a token boundary, never inside &amp; or <@U…>", () => {
+    const entityAt78 = { ...recoveryCase(1), customer: `${"A".repeat(76)} &amp; Sons Ltd` };
+    const mentionAt75 = { ...recoveryCase(2), customer: `${"B".repeat(74)} <@U0123ABCD> and more` };
+    const summary: HomeSummary = {
+      userId: "UMARIA",
+      isManager: false,
+      recoveries: { total: 2, items: [entityAt78, mentionAt75] },
+      received: { total: 0, perValue: countValues([]), recent: [] },
+      given: { total: 0, perValue: countValues([]), recent: [] },
+      myPending: { total: 0, items: [] },
+      approvals: null,
+    };
+    const text = (homeView(summary).blocks as Array<{ text?: { text: string } }>)
+      .map((b) => b.text?.text ?? "")
+      .join("\n");
+    expect(text).toContain(`${"A".repeat(76)}…`);
+    expect(text).toContain(`${"B".repeat(74)}…`);
+    expect(text).not.toMatch(/&am(?!p;)|&a…|<@U0[^>]*…/);
+  });
 });

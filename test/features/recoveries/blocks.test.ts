@@ -1,6 +1,7 @@
 // Times in each reader's timezone, reminder times, and the case card's states.
 import { describe, expect, it } from "vitest";
-import { formatDeadline, renderCaseCard, truncateMrkdwn } from "../../../src/features/recoveries/blocks.ts";
+import { formatDeadline, renderCaseCard } from "../../../src/features/recoveries/blocks.ts";
+import { truncateMrkdwn } from "../../../src/slack/replies.ts";
 import { reminderTimes, type RecoveryCaseWithTimeline } from "../../../src/features/recoveries/service.ts";
 
 const now = new Date("2026-11-23T13:30:00Z"); // a Monday
@@ -104,8 +105,8 @@ describe("renderCaseCard", () => {
 
 describe("truncateMrkdwn and the deadline itself", () => {
   it("never cuts an entity or a Slack token in half", () => {
-    expect(truncateMrkdwn("Tom &amp; Jerry", 8)).toBe("Tom …");
-    expect(truncateMrkdwn("ask <@U0OWNER> now", 10)).toBe("ask …");
+    expect(truncateMrkdwn("Tom &amp; Jerry", 8)).toBe("Tom…");
+    expect(truncateMrkdwn("ask <@U0OWNER> now", 10)).toBe("ask…");
     expect(truncateMrkdwn("short &amp; sweet", 100)).toBe("short &amp; sweet");
   });
 

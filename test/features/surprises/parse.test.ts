@@ -67,6 +67,19 @@ describe("forms", () => {
     });
   });
 
+  it("bounds the interests: each under 40 characters, at most 15, with an error on the field", () => {
+    const read = (interests: string) =>
+      readRequestForm(form({ surprise_customer: { value: "Acme" }, surprise_interests: { value: interests } }));
+    const long = read(`coffee, ${"x".repeat(41)}`);
+    expect(long).toEqual({ ok: false, errors: { surprise_interests: expect.stringContaining("under 40 characters") } });
+    const many = read(Array.from({ length: 16 }, (_, i) => `interest ${i}`).join(", "));
+    expect(many).toEqual({ ok: false, errors: { surprise_interests: expect.stringContaining("At most 15") } });
+    expect(read(`${"y".repeat(40)},  jazz   records `)).toMatchObject({
+      ok: true,
+      draft: { interests: ["y".repeat(40), "jazz records"] },
+    });
+  });
+
   it("reads the actual cost", () => {
     expect(readUseForm(form({ surprise_cost: { value: "12.5" } }))).toEqual({ ok: true, costCents: 1250, what: null });
     expect(readUseForm(form({ surprise_cost: { value: "" }, surprise_what: { value: "Flowers" } }))).toEqual({
