@@ -3,6 +3,7 @@
 // falls back to the built-in suggester.
 import { zodResponseFormat } from "openai/helpers/zod";
 import type { ModelClient } from "../../ai/openai-client.ts";
+import type { Understanding } from "./interests.ts";
 import type { GestureSuggestion, SuggestionContext } from "./model.ts";
 import { modelAnswerSchema, systemPrompt, userPrompt } from "./prompt.ts";
 
@@ -25,6 +26,7 @@ function slug(title: string): string {
 export async function askModel(
   model: ModelClient,
   context: SuggestionContext,
+  understanding: Understanding,
   signal: AbortSignal,
 ): Promise<GestureSuggestion[]> {
   const completion = await model.client.chat.completions.parse(
@@ -32,7 +34,7 @@ export async function askModel(
       model: model.model,
       messages: [
         { role: "system", content: systemPrompt(context) },
-        { role: "user", content: userPrompt(context) },
+        { role: "user", content: userPrompt(context, understanding) },
       ],
       response_format: zodResponseFormat(modelAnswerSchema, "surprise_gestures"),
       temperature: 0.7,
@@ -48,6 +50,7 @@ export async function askModel(
     title: s.title.trim().slice(0, 150),
     details: s.details.trim().slice(0, 600),
     why: s.why.trim().slice(0, 400),
+    kind: s.kind,
     cost: s.estimated_cost,
     effort: s.effort,
     timing: s.timing.trim().slice(0, 120),

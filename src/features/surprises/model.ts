@@ -13,6 +13,10 @@ export const OCCASION_LABELS: Record<Occasion, string> = {
 
 export type Effort = "low" | "medium" | "high";
 
+/** Something to give, something to do, something to say: an answer holds one of each. */
+export const GESTURE_KINDS = ["give", "do", "say"] as const;
+export type GestureKind = (typeof GESTURE_KINDS)[number];
+
 /** One suggestion as shown to a person and stored with its request. All text is plain. */
 export interface GestureSuggestion {
   /** Catalogue key, or "model:<slug>" for a model's idea: what "never repeat" compares. */
@@ -21,8 +25,10 @@ export interface GestureSuggestion {
   title: string;
   /** The specifics: what exactly, from where, how it reaches them. */
   details: string;
-  /** Why it fits this customer. */
+  /** Why it fits this customer: what it rests on (their interest, the occasion, their history). */
   why: string;
+  /** Absent on suggestions stored before answers held one of each kind. */
+  kind?: GestureKind;
   /** Estimated cost in the budget's currency (major units). */
   cost: number;
   effort: Effort;
@@ -44,6 +50,8 @@ export interface SuggestionContext {
   /** What happened / the occasion, as typed. */
   text: string;
   interests: string[];
+  /** The interests named for this request (the form's), which come before the record's. */
+  named?: string[];
   tier: string | null;
   notes: string[];
   budget: GestureBudget | null;
