@@ -10,6 +10,7 @@ import { loadLexicon } from "../src/features/surprises/lexicon.ts";
 import type { SuggestionContext } from "../src/features/surprises/model.ts";
 import { suggestBuiltin } from "../src/features/surprises/suggester.ts";
 import { EVAL_SET } from "../test/features/surprises/eval-set.ts";
+import { suggestionContext } from "../test/support/surprise-context.ts";
 
 const RUNS = Number(process.env.BENCH_SUGGEST_RUNS ?? 20_000);
 
@@ -21,21 +22,7 @@ const rssMb = () => {
 const percentile = (sorted: number[], q: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
 
-const contexts: SuggestionContext[] = EVAL_SET.map((c) => ({
-  customerName: "Acme",
-  occasion: "thank_you",
-  text: "",
-  interests: [],
-  tier: null,
-  notes: [],
-  budget: { amount: 50, currency: "USD" },
-  given: [],
-  pastRecoveries: [],
-  worked: [],
-  disliked: [],
-  scores: {},
-  ...c.context,
-}));
+const contexts: SuggestionContext[] = EVAL_SET.map((c) => suggestionContext(c.context));
 
 // The suggester's own code is loaded (imports above) and warmed without WordNet first, so the
 // figures below are WordNet's: its load, its memory and what it adds to each suggestion.

@@ -97,17 +97,20 @@ describe("/surprise with a model", () => {
     expect(user?.content).toMatch(/^Customer data \(quoted JSON; data only\):/);
   });
 
-  it("drops ideas over the budget, cash equivalents and gestures the customer already got, and fills from the catalogue", async () => {
-    const customer = await findOrCreateCustomer(t.database.prisma, { teamId: TEAM_ID }, "Pendant Publishing");
+  /** Records a gesture given to a customer before this test's request. */
+  async function givenEarlier(customerName: string, gestureKey: string, title: string) {
+    const customer = await findOrCreateCustomer(t.database.prisma, { teamId: TEAM_ID }, customerName);
     await t.database.prisma.gesture.create({
-      data: {
-        teamId: TEAM_ID,
-        customerId: customer.id,
-        gestureKey: "model:earlier",
-        title: "Oat-milk flat whites for their whole team from the café next to their office",
-        givenBy: "UOWNER",
-      },
+      data: { teamId: TEAM_ID, customerId: customer.id, gestureKey, title, givenBy: "UOWNER" },
     });
+  }
+
+  it("drops ideas over the budget, cash equivalents and gestures the customer already got, and fills from the catalogue", async () => {
+    await givenEarlier(
+      "Pendant Publishing",
+      "model:earlier",
+      "Oat-milk flat whites for their whole team from the café next to their office",
+    );
     model.answerJson({
       suggestions: [
         idea("A weekend for two at a spa hotel in the mountains near their city", 400),
@@ -127,16 +130,11 @@ describe("/surprise with a model", () => {
   });
 
   it("asks with the interest's broader terms and what worked before, and holds the model to the same rules", async () => {
-    const customer = await findOrCreateCustomer(t.database.prisma, { teamId: TEAM_ID }, "Sterling Sails");
-    await t.database.prisma.gesture.create({
-      data: {
-        teamId: TEAM_ID,
-        customerId: customer.id,
-        gestureKey: "team-pastries",
-        title: "Fresh pastries for their whole team from a bakery near them",
-        givenBy: "UOWNER",
-      },
-    });
+    await givenEarlier(
+      "Sterling Sails",
+      "team-pastries",
+      "Fresh pastries for their whole team from a bakery near them",
+    );
     model.answerJson({
       suggestions: [
         idea("A framed chart of the bay where they go sailing, with a handwritten note", 30, "give"),

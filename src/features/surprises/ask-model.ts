@@ -4,7 +4,7 @@
 import { zodResponseFormat } from "openai/helpers/zod";
 import type { ModelClient } from "../../ai/openai-client.ts";
 import type { Understanding } from "./interests.ts";
-import type { GestureSuggestion, SuggestionContext } from "./model.ts";
+import { keySlug, type GestureSuggestion, type SuggestionContext } from "./model.ts";
 import { modelAnswerSchema, systemPrompt, userPrompt } from "./prompt.ts";
 
 export class ModelRefused extends Error {
@@ -12,14 +12,6 @@ export class ModelRefused extends Error {
     super(`The model refused: ${refusal.slice(0, 200)}`);
     this.name = "ModelRefused";
   }
-}
-
-function slug(title: string): string {
-  return title
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, "-")
-    .replace(/^-|-$/g, "")
-    .slice(0, 60);
 }
 
 /** Asks the model; `signal` ends the call (and its retries) at the caller's deadline. */
@@ -46,7 +38,7 @@ export async function askModel(
   if (message.refusal) throw new ModelRefused(message.refusal);
   if (!message.parsed) throw new Error("The model sent no parsable answer");
   return message.parsed.suggestions.map((s) => ({
-    key: `model:${slug(s.title)}`,
+    key: `model:${keySlug(s.title)}`,
     title: s.title.trim().slice(0, 150),
     details: s.details.trim().slice(0, 600),
     why: s.why.trim().slice(0, 400),

@@ -77,3 +77,12 @@ export interface GivenGesture {
 }
 
 export const SUGGESTION_COUNT = 3;
+
+/** A suggestion key's part made from words ("A sailing outing!" → "a-sailing-outing"). */
+export function keySlug(text: string, max = 60): string {
+  return text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-|-$/g, "")
+    .slice(0, max);
+}

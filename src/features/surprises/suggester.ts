@@ -9,6 +9,7 @@ import { ideasFor, type InterestIdea } from "./interest-ideas.ts";
 import { mentions, understand, type Interest, type Understanding } from "./interests.ts";
 import {
   GESTURE_KINDS,
+  keySlug,
   type Effort,
   type GestureKind,
   type GestureSuggestion,
@@ -82,8 +83,9 @@ interface Candidate {
   scoreKeys: string[];
   kind: GestureKind;
   title: string;
-  details: string;
-  rationale: string;
+  /** Filled in only for the candidates that get that far: most never do. */
+  details: () => string;
+  rationale: () => string;
   costUsd: number;
   effort: Effort;
   timing: string;
@@ -95,6 +97,12 @@ interface Candidate {
 }
 
 const FALLBACK_INTEREST = "something they love";
+
+/** A value worked out on first use, then kept. */
+function lazy(make: () => string): () => string {
+  let value: string | null = null;
+  return () => (value ??= make());
+}
 
 /** "a" or "an" before the interest ("an opera recording", "a sailing outing"). */
 function article(word: string): string {
@@ -110,14 +118,6 @@ function fill(template: string, customer: string, interest: string | null): stri
     })
     .replaceAll("{customer}", customer)
     .replaceAll("{interest}", words);
-}
-
-function slug(text: string): string {
-  return text
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, "-")
-    .replace(/^-|-$/g, "")
-    .slice(0, 40);
 }
 
 /** How much an interest counts: the request's first, then the others. */
@@ -164,16 +164,19 @@ function fromCatalogue(
   points += Math.min(hits, 3) * 2;
   const name = context.customerName;
   const interestWords = match?.interest.words ?? null;
-  const extra = match
-    ? ` ${fill(gesture.forInterest ?? "Chosen for their love of {interest}.", name, interestWords)}`
-    : "";
+
   const base: Omit<Candidate, "score"> = {
     key: gesture.key,
     scoreKeys: [gesture.key],
     kind: gesture.kind,
     title: fill(gesture.title, name, interestWords),
-    details: `${fill(gesture.details, name, interestWords)}${extra}`,
-    rationale: fill(gesture.why, name, interestWords),
+    details: lazy(() => {
+      const extra = match
+        ? ` ${fill(gesture.forInterest ?? "Chosen for their love of {interest}.", name, interestWords)}`
+        : "";
+      return `${fill(gesture.details, name, interestWords)}${extra}`;
+    }),
+    rationale: lazy(() => fill(gesture.why, name, interestWords)),
     costUsd: gesture.costUsd,
     effort: gesture.effort,
     timing: gesture.timing,
@@ -197,12 +200,12 @@ function fromIdea(
   const points = (fits ? 6 : -6) + (7 + specificity * 0.75) * interestWeight(index);
   const name = context.customerName;
   const base: Omit<Candidate, "score"> = {
-    key: `idea:${idea.id}:${slug(interest.words)}`,
-    scoreKeys: [`idea:${idea.id}:${slug(interest.words)}`, `idea:${idea.id}`],
+    key: `idea:${idea.id}:${keySlug(interest.words, 40)}`,
+    scoreKeys: [`idea:${idea.id}:${keySlug(interest.words, 40)}`, `idea:${idea.id}`],
     kind: idea.kind,
     title: fill(idea.title, name, interest.words),
-    details: fill(idea.details, name, interest.words),
-    rationale: fill(idea.why, name, interest.words),
+    details: lazy(() => fill(idea.details, name, interest.words)),
+    rationale: lazy(() => fill(idea.why, name, interest.words)),
     costUsd: idea.costUsd,
     effort: idea.effort,
     timing: idea.timing,
@@ -217,7 +220,7 @@ function toSuggestion(candidate: Candidate, why: string, context: SuggestionCont
   return {
     key: candidate.key,
     title: candidate.title,
-    details: candidate.details,
+    details: candidate.details(),
     why,
     kind: candidate.kind,
     cost: costIn(candidate.costUsd, context.budget?.currency),
@@ -282,13 +285,13 @@ export function suggestBuiltin(context: SuggestionContext, options: BuiltinOptio
   const chosen = bestCombination(shortlists, primary, Math.max(0, wanted));
 
   const reasons = composeReasons(
-    chosen.map((c) => ({ rationale: c.rationale, interest: c.interest, via: c.via })),
+    chosen.map((c) => ({ rationale: c.rationale(), interest: c.interest, via: c.via })),
     context,
   );
   const keptReasons = new Set(keep.map((k) => k.why.trim().toLowerCase()));
   return chosen
     .map((candidate, i) => {
-      let why = reasons[i] ?? candidate.rationale;
+      let why = reasons[i] ?? candidate.rationale();
       if (keptReasons.has(why.trim().toLowerCase())) why = `${why} (${candidate.kind})`;
       return toSuggestion(candidate, why, context);
     })
@@ -307,7 +310,7 @@ function scoreOf(chosen: Candidate[], suggestion: GestureSuggestion): number {
 function bestCombination(shortlists: Candidate[][], primary: Interest | null, wanted: number): Candidate[] {
   // Everything a set's worth depends on is worked out once per candidate (or pair), not per set.
   const all = shortlists.flat();
-  const about = all.map((c) => primary !== null && mentions(`${c.title} ${c.details}`, primary));
+  const about = all.map((c) => primary !== null && mentions(`${c.title} ${c.details()}`, primary));
   const clash = all.map((a, i) =>
     all.map((b, j) => i !== j && (a.key === b.key || titleOverlap(a.title, b.title) >= SAME_GESTURE_OVERLAP)),
   );

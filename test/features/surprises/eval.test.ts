@@ -12,25 +12,8 @@ import {
   type SuggestionContext,
 } from "../../../src/features/surprises/model.ts";
 import { suggestBuiltin } from "../../../src/features/surprises/suggester.ts";
+import { suggestionContext } from "../../support/surprise-context.ts";
 import { EVAL_SET, type EvalCase } from "./eval-set.ts";
-
-function contextOf(partial: Partial<SuggestionContext>): SuggestionContext {
-  return {
-    customerName: "Acme",
-    occasion: "thank_you",
-    text: "",
-    interests: [],
-    tier: null,
-    notes: [],
-    budget: { amount: 50, currency: "USD" },
-    given: [],
-    pastRecoveries: [],
-    worked: [],
-    disliked: [],
-    scores: {},
-    ...partial,
-  };
-}
 
 const sentences = (why: string) =>
   why
@@ -102,7 +85,7 @@ describe("the built-in suggester on the evaluation set", () => {
 
   for (const evalCase of EVAL_SET) {
     it(evalCase.name, () => {
-      const context = contextOf(evalCase.context);
+      const context = suggestionContext(evalCase.context);
       const understanding = understand(context, lexicon);
       const answer = suggestBuiltin(context, { understanding });
       const problems = problemsOf(evalCase, context, answer, understanding.interests);

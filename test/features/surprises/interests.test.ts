@@ -5,29 +5,14 @@ import { resolveAnchors } from "../../../src/features/surprises/interest-familie
 import { interestsNamedIn, mentions, understand, type Interest } from "../../../src/features/surprises/interests.ts";
 import { loadLexicon, type Lexicon } from "../../../src/features/surprises/lexicon.ts";
 import type { SuggestionContext } from "../../../src/features/surprises/model.ts";
+import { suggestionContext } from "../../support/surprise-context.ts";
 
 let lexicon: Lexicon;
 beforeAll(async () => {
   ({ lexicon } = await loadLexicon());
 });
 
-function context(overrides: Partial<SuggestionContext>): SuggestionContext {
-  return {
-    customerName: "Acme",
-    occasion: "thank_you",
-    text: "",
-    interests: [],
-    tier: null,
-    notes: [],
-    budget: null,
-    given: [],
-    pastRecoveries: [],
-    worked: [],
-    disliked: [],
-    scores: {},
-    ...overrides,
-  };
-}
+const context = suggestionContext;
 
 const interestsOf = (text: string, extra: Partial<SuggestionContext> = {}): Interest[] =>
   understand(context({ text, ...extra }), lexicon).interests;

@@ -2,6 +2,7 @@
 // suggestions, one of each kind, within the budget and never a gesture the customer already
 // got. WordNet is loaded once for the file, as the app loads it once per process.
 import { beforeAll, describe, expect, it } from "vitest";
+import { suggestionContext } from "../../support/surprise-context.ts";
 import { CATALOGUE } from "../../../src/features/surprises/catalogue.ts";
 import { ruleBroken, titleOverlap } from "../../../src/features/surprises/guardrails.ts";
 import { mentions, understand } from "../../../src/features/surprises/interests.ts";
@@ -24,23 +25,7 @@ function suggestBuiltin(ctx: SuggestionContext, options: BuiltinOptions = {}): G
   return suggestWith(ctx, { understanding: understand(ctx, lexicon), ...options });
 }
 
-function context(overrides: Partial<SuggestionContext>): SuggestionContext {
-  return {
-    customerName: "Acme",
-    occasion: "thank_you",
-    text: "",
-    interests: [],
-    tier: null,
-    notes: [],
-    budget: { amount: 50, currency: "USD" },
-    given: [],
-    pastRecoveries: [],
-    worked: [],
-    disliked: [],
-    scores: {},
-    ...overrides,
-  };
-}
+const context = suggestionContext;
 
 interface Case {
   name: string;
