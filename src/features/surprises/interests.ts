@@ -39,6 +39,8 @@ interface Found {
   family: Family;
   share: number;
   senses: Sense[];
+  /** How far up each sense the family's terms for it go (see FamilyShare). */
+  termDepth: Map<Sense, number>;
   /** The customer's words, from the first word to the one understood. */
   words: string;
 }
@@ -108,7 +110,7 @@ function bestReading(
       const quality = entry.share * kind - order * 0.02;
       if (!best || quality > best.quality)
         best = {
-          found: { meaning, family, share: entry.share, senses: entry.senses, words: candidate.shown },
+          found: { meaning, family, ...entry, words: candidate.shown },
           quality,
         };
     }
@@ -160,9 +162,11 @@ function toInterest(found: Found, source: Interest["source"], lexicon: Lexicon, 
   const key = `${found.meaning.lemma}|${found.family}|${found.words}`;
   let known = resolved.understood.get(key);
   if (!known) {
-    const meaning: Meaning = { ...found.meaning, senses: found.senses, closure: closureOf(found.senses) };
+    const senses = found.senses
+      .filter((sense) => sense.weight >= MIN_TERM_WEIGHT)
+      .map((sense) => ({ sense, maxDepth: found.termDepth.get(sense) ?? 0 }));
     known = {
-      related: lexicon.relatedTerms(meaning).filter((t) => !sameWord(t, found.words)),
+      related: lexicon.relatedTerms(senses).filter((t) => !sameWord(t, found.words)),
       tags: catalogueTags(found, resolved),
     };
     if (resolved.understood.size >= UNDERSTOOD_MAX) resolved.understood.clear();
@@ -180,20 +184,8 @@ function toInterest(found: Found, source: Interest["source"], lexicon: Lexicon, 
 
 const UNDERSTOOD_MAX = 2_000;
 
-function closureOf(senses: Sense[]): Map<number, { weight: number; depth: number }> {
-  const closure = new Map<number, { weight: number; depth: number }>();
-  const total = senses.reduce((sum, s) => sum + s.weight, 0) || 1;
-  for (const sense of senses) {
-    for (const [offset, depth] of sense.reaches) {
-      const previous = closure.get(offset);
-      closure.set(offset, {
-        weight: (previous?.weight ?? 0) + (sense.weight / total) * 0.9 ** depth,
-        depth: Math.min(previous?.depth ?? depth, depth),
-      });
-    }
-  }
-  return closure;
-}
+/** Rare senses lend an interest no terms ("sailing" as a ship's departure). */
+const MIN_TERM_WEIGHT = 0.1;
 
 /** Minimum share of a word's senses in one family for it to count as an interest unprompted. */
 const SCAN_SHARE = 0.5;
@@ -238,14 +230,7 @@ function interestsInText(
         ? [...shares.entries()].find(([, e]) => e.senses.includes(usual))
         : undefined;
     if (meaning && family)
-      found.push(
-        toInterest(
-          { meaning, family: family[0], share: family[1].share, senses: family[1].senses, words: word },
-          source,
-          lexicon,
-          resolved,
-        ),
-      );
+      found.push(toInterest({ meaning, family: family[0], ...family[1], words: word }, source, lexicon, resolved));
     else if (!meaning) found.push(plainInterest(word, source));
   }
   if (lexicon && resolved && inPassing) {
@@ -266,14 +251,7 @@ function interestsInText(
         const best = [...shares.entries()].sort((a, b) => b[1].share - a[1].share)[0];
         if (!best || best[1].share < SCAN_SHARE || !countsInPassing(best[0])) continue;
         if (!best[1].senses.includes(meaning.senses[0] as Sense)) continue;
-        found.push(
-          toInterest(
-            { meaning, family: best[0], share: best[1].share, senses: best[1].senses, words: candidate },
-            source,
-            lexicon,
-            resolved,
-          ),
-        );
+        found.push(toInterest({ meaning, family: best[0], ...best[1], words: candidate }, source, lexicon, resolved));
         if (candidate === pair) i += 1;
         break;
       }

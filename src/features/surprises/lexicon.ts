@@ -131,6 +131,20 @@ const GENERIC = new Set([
   "implement",
   "container",
   "commodity",
+  "employment",
+  "business",
+  "job",
+  "trade",
+  "line of work",
+  "preparation",
+  "show",
+  "house",
+  "meal",
+  "repast",
+  "nutriment",
+  "nourishment",
+  "nutrition",
+  "sustenance",
   // Real broader terms, but far too wide to show that an idea is about this interest.
   "travel",
   "locomotion",
@@ -248,24 +262,29 @@ export class Lexicon {
   }
 
   /**
-   * Terms WordNet relates to a meaning, nearest first: the synonyms of its likelier senses,
-   * then broader terms up to `maxDepth` that still say something ("board game", "water sport";
-   * never "activity" or "entity").
+   * Terms WordNet relates to some senses of a meaning, nearest first: their synonyms, then the
+   * broader terms each reaches up to its own depth that still say something ("board game",
+   * "water travel"; never "activity" or "entity").
    */
-  relatedTerms(meaning: Meaning, maxDepth = 2, minWeight = 0.15): string[] {
+  relatedTerms(senses: ReadonlyArray<{ sense: Sense; maxDepth: number }>): string[] {
+    const reached: Array<{ offset: number; depth: number; weight: number }> = [];
+    for (const { sense, maxDepth } of senses) {
+      for (const [offset, depth] of sense.reaches)
+        if (depth <= maxDepth) reached.push({ offset, depth, weight: sense.weight });
+    }
+    reached.sort((a, b) => a.depth - b.depth || b.weight - a.weight);
     const terms: string[] = [];
-    const add = (word: string) => {
-      if (!GENERIC.has(word) && !terms.includes(word)) terms.push(word);
-    };
-    const ranked = [...meaning.closure.entries()]
-      .filter(([, reach]) => reach.depth <= maxDepth && reach.weight >= minWeight * DECAY ** reach.depth)
-      .sort((a, b) => a[1].depth - b[1].depth || b[1].weight - a[1].weight);
-    for (const [offset] of ranked) {
+    for (const { offset } of reached) {
       const synset = this.wordnet.synset(offset, "n");
       if (synset.lexFile === LEX.tops) continue;
-      for (const word of synset.words.slice(0, 3)) add(word);
+      for (const word of synset.words.slice(0, 3)) if (!GENERIC.has(word) && !terms.includes(word)) terms.push(word);
     }
     return terms;
+  }
+
+  /** Every sense's broader terms up to `maxDepth` steps. */
+  broaderTerms(meaning: Meaning, maxDepth: number): string[] {
+    return this.relatedTerms(meaning.senses.map((sense) => ({ sense, maxDepth })));
   }
 
   private computeMeaning(key: string): Meaning | null {

@@ -56,6 +56,14 @@ describe("understand", () => {
     expect(interestsOf("they love chess")[0]?.tags.plants).toBeUndefined();
   });
 
+  it("relates only terms that still name the interest: up to its family's anchor, never a broad one", () => {
+    expect(interestsOf("they love sailing")[0]?.related).toEqual(["seafaring", "navigation", "water travel"]);
+    expect(interestsOf("they love chess")[0]?.related).toEqual(["chess game", "board game"]);
+    // Skiing is a sport, but an idea about "sport" or "athletics" is not about skiing.
+    expect(interestsOf("they love skiing")[0]?.related).toEqual([]);
+    expect(interestsOf("he is a keen photographer")[0]?.related).not.toContain("business");
+  });
+
   it("does not take words met in passing for interests", () => {
     expect(wordsOf("The piano delivery was late and the driver was rude")).toEqual([]);
     expect(wordsOf("Their CEO's mother passed away")).toEqual([]);

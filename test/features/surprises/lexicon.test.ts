@@ -76,7 +76,7 @@ describe("the lexicon", () => {
   });
 
   it("weighs every sense and reaches the broader terms the issue names", () => {
-    const related = (word: string, depth = 3) => lexicon.relatedTerms(lexicon.meaning(word)!, depth, 0);
+    const related = (word: string, depth = 3) => lexicon.broaderTerms(lexicon.meaning(word)!, depth);
     // sailing → water travel (its "riding in a sailboat" sense), as boating is.
     expect(related("sailing")).toContain("water travel");
     expect(related("boating")).toContain("water travel");
@@ -97,7 +97,7 @@ describe("the lexicon", () => {
   it("reads a verb through the nouns WordNet derives from it", () => {
     // WordNet has no noun "kayaking": the verb "kayak" leads to the boat.
     expect(lexicon.meaning("kayaking")?.lemma).toBe("kayak");
-    expect(lexicon.relatedTerms(lexicon.meaning("kayaking")!, 3, 0)).toContain("small boat");
+    expect(lexicon.broaderTerms(lexicon.meaning("kayaking")!, 3)).toContain("small boat");
   });
 
   it("names anchors by words of their definition, not by sense numbers", () => {
