@@ -291,7 +291,8 @@ export function understand(context: SuggestionContext, lexicon: Lexicon | null):
       (i) =>
         sameWord(i.words, interest.words) ||
         (i.lemma !== null && i.lemma === interest.lemma) ||
-        i.words.toLowerCase().includes(interest.words.toLowerCase()),
+        // "fly fishing" already holds "fishing"; "team building" does not hold "tea".
+        ` ${i.words.toLowerCase()} `.includes(` ${interest.words.toLowerCase()} `),
     );
     if (!same) interests.push(interest);
   }

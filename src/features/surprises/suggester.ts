@@ -266,20 +266,27 @@ export function suggestBuiltin(context: SuggestionContext, options: BuiltinOptio
     ),
   ];
 
+  const primary = interests[0] ?? null;
   const taken = keep.map((k) => k.title);
+  // The best few of each kind, and the best two on the interest however they score, so the
+  // answer can be built on it whenever the rules allow.
   const shortlists = kinds.map((kind) => {
     const list: Candidate[] = [];
+    let onInterest = 0;
     for (const candidate of candidates.filter((c) => c.kind === kind).sort((a, b) => b.score - a.score)) {
-      if (list.length >= SHORTLIST) break;
+      const full = list.length >= SHORTLIST;
+      if (full && (!primary || onInterest >= INTEREST_IDEAS_WANTED)) break;
+      const about = primary !== null && mentions(`${candidate.title} ${candidate.details()}`, primary);
+      if (full && !about) continue;
       if (taken.some((t) => titleOverlap(t, candidate.title) >= SAME_GESTURE_OVERLAP)) continue;
       if (list.some((c) => c.key === candidate.key)) continue;
       if (ruleBroken(toSuggestion(candidate, "-", context), context)) continue;
       list.push(candidate);
+      if (about) onInterest += 1;
     }
     return list;
   });
 
-  const primary = interests[0] ?? null;
   const keptOnInterest = primary ? keep.filter((k) => mentions(`${k.title} ${k.details}`, primary)).length : 0;
   const wanted = primary ? Math.min(INTEREST_IDEAS_WANTED, keep.length + kinds.length) - keptOnInterest : 0;
   const chosen = bestCombination(shortlists, primary, Math.max(0, wanted));
