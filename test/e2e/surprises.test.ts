@@ -59,6 +59,23 @@ describe("/surprise with the built-in suggester", () => {
     expect(customer.name).toBe("Globex & Co");
   });
 
+  it("builds ideas on an interest outside the catalogue, understood by meaning, and keeps it on the record", async () => {
+    const { responseId } = await surprise(t, "Wayne Enterprises: their CFO's order was lost twice; they love sailing");
+    const answer = await waitForResponse(t, responseId, "Surprise ideas for");
+    const titles = titlesOf(answer);
+    expect(titles).toHaveLength(3);
+    expect(titles.filter((title) => /sailing|harbour|on the water/i.test(title)).length).toBeGreaterThanOrEqual(2);
+    const sections = (answer.args.blocks as Array<{ text?: { text: string } }>)
+      .map((b) => b.text?.text ?? "")
+      .filter((text) => text.includes("Why it fits"));
+    const whys = sections.map((text) => /_Why it fits:_ (.*)\n/.exec(text)?.[1]);
+    expect(new Set(whys).size).toBe(3);
+    expect(whys.join(" ")).toContain("sailing");
+    expect(whys.join(" ")).toContain("order was lost twice");
+    const shown = await surprise(t, "customer Wayne Enterprises");
+    expect(JSON.stringify((await waitForResponse(t, shown.responseId, "Interests")).args)).toContain("sailing");
+  });
+
   it("keeps notes and interests on one customer record whatever the spelling", async () => {
     const note = await surprise(t, "note  ACME   corp: Loves cycling and oat-milk flat whites. Mail ceo@acme.example");
     await waitForResponse(t, note.responseId, "Noted for");

@@ -5,7 +5,8 @@ import { zodResponseFormat } from "openai/helpers/zod";
 import type { ModelClient } from "../../ai/openai-client.ts";
 import { withoutLinks } from "../../ai/redact.ts";
 import { cutText } from "../../slack/text.ts";
-import type { GestureSuggestion, SuggestionContext } from "./model.ts";
+import type { Understanding } from "./interests.ts";
+import { keySlug, type GestureSuggestion, type SuggestionContext } from "./model.ts";
 import { modelAnswerSchema, systemPrompt, userPrompt } from "./prompt.ts";
 
 export class ModelRefused extends Error {
@@ -15,18 +16,11 @@ export class ModelRefused extends Error {
   }
 }
 
-function slug(title: string): string {
-  return title
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, "-")
-    .replace(/^-|-$/g, "")
-    .slice(0, 60);
-}
-
 /** Asks the model; `signal` ends the call (and its retries) at the caller's deadline. */
 export async function askModel(
   model: ModelClient,
   context: SuggestionContext,
+  understanding: Understanding,
   signal: AbortSignal,
 ): Promise<GestureSuggestion[]> {
   const completion = await model.client.chat.completions.parse(
@@ -34,7 +28,7 @@ export async function askModel(
       model: model.model,
       messages: [
         { role: "system", content: systemPrompt(context) },
-        { role: "user", content: userPrompt(context) },
+        { role: "user", content: userPrompt(context, understanding) },
       ],
       response_format: zodResponseFormat(modelAnswerSchema, "surprise_gestures"),
       temperature: 0.7,
@@ -48,10 +42,11 @@ export async function askModel(
   // People read what the model wrote: never a link in it (a link could lead anywhere).
   const shown = (text: string, limit: number) => cutText(withoutLinks(text), limit);
   return message.parsed.suggestions.map((s) => ({
-    key: `model:${slug(s.title)}`,
+    key: `model:${keySlug(s.title)}`,
     title: shown(s.title, 150),
     details: shown(s.details, 600),
     why: shown(s.why, 400),
+    kind: s.kind,
     cost: s.estimated_cost,
     effort: s.effort,
     timing: shown(s.timing, 120),

@@ -4,7 +4,7 @@
 import type { GestureSuggestion, SuggestionContext } from "./model.ts";
 
 const CASH =
-  /\b(cash|money|cheques?|checks? for|gift ?cards?|gift ?certificates?|vouchers?|e-?gift|prepaid|bank transfer|wire transfer|refunds?|rebates?|discount(?: code)?s?|coupons?|promo codes?|store credit|account credit|credits? on|bitcoin|crypto|paypal|venmo|amazon card|% off|percent off)\b/i;
+  /\b(cash|money|cheques?|checks? (?:for|of|worth) (?:[$£€¥]|\d+)|gift ?cards?|gift ?certificates?|vouchers?|e-?gift|prepaid|bank transfer|wire transfer|refunds?|rebates?|discount(?: code)?s?|coupons?|promo codes?|store credit|account credit|credits? on|bitcoin|crypto|paypal|venmo|amazon card|% off|percent off)\b/i;
 const ALCOHOL =
   /\b(wine|wines|champagne|prosecco|cava|beers?|ales?|ipa|lager|stout|whiske?y|bourbon|scotch|gin|vodka|rum|tequila|mezcal|cocktails?|spirits|liqueurs?|sake|cider|brewery|vineyard|winery|bottle of)\b/i;
 const NO_ALCOHOL =
@@ -49,6 +49,11 @@ export function titleOverlap(a: string, b: string): number {
 
 /** Two titles sharing this share of their words count as the same gesture. */
 export const SAME_GESTURE_OVERLAP = 0.6;
+
+/** Whether a text names an alcoholic drink. */
+export function mentionsAlcohol(text: string): boolean {
+  return ALCOHOL.test(text);
+}
 
 /** Whether the customer's own context says they enjoy alcohol (and nothing says they don't). */
 export function enjoysAlcohol(context: SuggestionContext): boolean {

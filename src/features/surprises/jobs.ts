@@ -28,6 +28,7 @@ import {
   thinkingText,
   unknownCustomer,
 } from "./blocks.ts";
+import { lazyLexicon } from "./lexicon.ts";
 import { OCCASIONS, type Occasion } from "./model.ts";
 import {
   answerRequest,
@@ -118,6 +119,7 @@ export function registerSurpriseJobs(deps: AppDeps, model: SuggestDeps["model"],
     logger: deps.logger,
     model,
     modelDeadlineMs,
+    lexicon: lazyLexicon(deps.logger),
   };
 
   async function send(context: JobContext, key: string, reply: Reply, userId: string, message: ResponseUrlMessage) {

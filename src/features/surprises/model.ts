@@ -13,6 +13,10 @@ export const OCCASION_LABELS: Record<Occasion, string> = {
 
 export type Effort = "low" | "medium" | "high";
 
+/** Something to give, something to do, something to say: an answer holds one of each. */
+export const GESTURE_KINDS = ["give", "do", "say"] as const;
+export type GestureKind = (typeof GESTURE_KINDS)[number];
+
 /** One suggestion as shown to a person and stored with its request. All text is plain. */
 export interface GestureSuggestion {
   /** Catalogue key, or "model:<slug>" for a model's idea: what "never repeat" compares. */
@@ -21,8 +25,10 @@ export interface GestureSuggestion {
   title: string;
   /** The specifics: what exactly, from where, how it reaches them. */
   details: string;
-  /** Why it fits this customer. */
+  /** Why it fits this customer: what it rests on (their interest, the occasion, their history). */
   why: string;
+  /** Absent on suggestions stored before answers held one of each kind. */
+  kind?: GestureKind;
   /** Estimated cost in the budget's currency (major units). */
   cost: number;
   effort: Effort;
@@ -44,6 +50,8 @@ export interface SuggestionContext {
   /** What happened / the occasion, as typed. */
   text: string;
   interests: string[];
+  /** The interests named for this request (the form's), which come before the record's. */
+  named?: string[];
   tier: string | null;
   notes: string[];
   budget: GestureBudget | null;
@@ -69,3 +77,12 @@ export interface GivenGesture {
 }
 
 export const SUGGESTION_COUNT = 3;
+
+/** A suggestion key's part made from words ("A sailing outing!" → "a-sailing-outing"). */
+export function keySlug(text: string, max = 60): string {
+  return text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-|-$/g, "")
+    .slice(0, max);
+}

@@ -1,102 +1,31 @@
 // Surprise gestures: builds a request's context from the customer's record and history,
 // asks the model within a deadline (falling back to the built-in suggester on any problem),
 // and records what was used and what people thought of it. Every query is scoped by workspace.
-import type { Logger } from "@slack/bolt";
-import type { ModelClient } from "../../ai/openai-client.ts";
 import type { Db } from "../../db/database.ts";
 import type { Customer, Gesture, Prisma, SurpriseRequest } from "../../generated/prisma/client.ts";
 import { escapeMrkdwn, plainFromSlack } from "../../slack/text.ts";
 import { getSettings, type WorkspaceRef } from "../admin/settings.ts";
 import type { CustomerProfile } from "../customers/model.ts";
+import { addInterests, customerProfile, findOrCreateCustomer, linkCaseToCustomer } from "../customers/service.ts";
+import { interestsNamedIn } from "./interests.ts";
 import {
-  addInterests,
-  customerProfile,
-  findOrCreateCustomer,
-  interestsIn,
-  linkCaseToCustomer,
-} from "../customers/service.ts";
-import { ruleBroken, SAME_GESTURE_OVERLAP, titleOverlap } from "./guardrails.ts";
-import {
-  SUGGESTION_COUNT,
   type GestureBudget,
   type GestureSuggestion,
   type GivenGesture,
   type Occasion,
   type SuggestionContext,
 } from "./model.ts";
-import { detectOccasion, suggestBuiltin } from "./suggester.ts";
+import { loadLexicon, suggestGestures, type SuggestDeps } from "./suggest.ts";
+import { detectOccasion } from "./suggester.ts";
 
-/** The model's whole budget for one answer by default: the answer reaches people within 15 s. */
-export const DEFAULT_MODEL_DEADLINE_MS = 10_000;
-
-export interface SuggestDeps {
-  /** The model client, or a promise of it (the SDK is loaded only when a key is configured). */
-  model: ModelClient | null | Promise<ModelClient | null>;
-  logger: Logger;
-  /** Abandon the model after this long (its retries included) and answer from the catalogue. */
-  modelDeadlineMs: number;
-  /** Wall-clock time (epoch ms) by which the model must have answered, whatever is left of modelDeadlineMs. */
-  answerByMs?: number;
-}
-
-/** Below this, asking the model is not worth it: the catalogue answers at once. */
-const MIN_MODEL_TIME_MS = 500;
-
-export interface SurpriseResult {
-  source: "model" | "builtin";
-  suggestions: GestureSuggestion[];
-}
-
-function withDeadline<T>(work: (signal: AbortSignal) => Promise<T>, ms: number): Promise<T> {
-  const controller = new AbortController();
-  let timer: NodeJS.Timeout | undefined;
-  // The race guarantees the deadline even if a call ignored its abort signal.
-  const deadline = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => {
-      controller.abort();
-      reject(new Error(`No answer within ${ms} ms`));
-    }, ms);
-  });
-  return Promise.race([work(controller.signal), deadline]).finally(() => clearTimeout(timer));
-}
-
-/**
- * Three suggestions for `context`: the model's, each checked against the rules (a broken one
- * is replaced from the catalogue), or the built-in suggester's when there is no model or it
- * fails in any way. Never throws for a model problem; it is logged.
- */
-export async function suggestGestures(deps: SuggestDeps, context: SuggestionContext): Promise<SurpriseResult> {
-  const builtin = (): SurpriseResult => ({ source: "builtin", suggestions: suggestBuiltin(context) });
-  const deadline = Math.min(deps.modelDeadlineMs, (deps.answerByMs ?? Number.POSITIVE_INFINITY) - Date.now());
-  const model = deadline < MIN_MODEL_TIME_MS ? null : await deps.model;
-  if (!model) return builtin();
-  let answered: GestureSuggestion[];
-  try {
-    answered = await withDeadline(async (signal) => {
-      // Loaded on first use: the SDK's helpers cost start-up time that apps without a model never pay.
-      const { askModel } = await import("./ask-model.ts");
-      return askModel(model, context, signal);
-    }, deadline);
-  } catch (error) {
-    deps.logger.warn("Surprise model failed; using the built-in suggester", String(error));
-    return builtin();
-  }
-  const kept: GestureSuggestion[] = [];
-  for (const suggestion of answered) {
-    const problem =
-      ruleBroken(suggestion, context) ??
-      (kept.some((k) => titleOverlap(k.title, suggestion.title) >= SAME_GESTURE_OVERLAP) ? "a repeat" : null);
-    if (problem) deps.logger.info(`Dropped a model suggestion (${problem}): ${suggestion.title.slice(0, 80)}`);
-    else if (kept.length < SUGGESTION_COUNT) kept.push(suggestion);
-  }
-  if (kept.length === 0) return builtin();
-  const filler = suggestBuiltin(
-    context,
-    SUGGESTION_COUNT - kept.length,
-    kept.map((k) => k.title),
-  );
-  return { source: "model", suggestions: [...kept, ...filler] };
-}
+// Where the suggestion itself moved; listeners and jobs import these from here.
+export {
+  checkModelIdeas,
+  DEFAULT_MODEL_DEADLINE_MS,
+  suggestGestures,
+  type SuggestDeps,
+  type SurpriseResult,
+} from "./suggest.ts";
 
 // ——— requests ———
 
@@ -145,6 +74,7 @@ export function contextFrom(
     occasion: input.occasion,
     text: input.context,
     interests: [...new Set([...customer.interests, ...(input.interests ?? [])])],
+    named: input.interests ?? [],
     tier: customer.tier,
     notes: profile.notes.map((n) => n.text),
     budget,
@@ -215,15 +145,19 @@ export async function answerRequest(deps: SuggestDeps & { prisma: Db }, input: S
     };
   }
 
+  const lexicon = await loadLexicon(deps);
   let customer = await findOrCreateCustomer(prisma, input.workspace, input.customerName);
-  customer = await addInterests(prisma, customer, [...(input.interests ?? []), ...interestsIn(input.context)]);
+  customer = await addInterests(prisma, customer, [
+    ...(input.interests ?? []),
+    ...interestsNamedIn(input.context, lexicon),
+  ]);
   if (input.caseId) await linkCaseToCustomer(prisma, input.caseId, customer.id);
   const profile = await customerProfile(prisma, customer.id);
   if (!profile) throw new Error(`Customer ${customer.id} disappeared`);
   const occasion = input.occasion ?? (input.caseId ? "recovery" : detectOccasion(input.context));
   const scores = await feedbackScores(prisma, input.workspace.teamId, occasion);
   const context = contextFrom(profile, { ...input, occasion }, budget, scores);
-  const result = await suggestGestures(deps, context);
+  const result = await suggestGestures(deps, context, lexicon);
 
   // Two runs of one job at once: the first stored answer wins, and both show it.
   const request = await prisma.surpriseRequest.upsert({
