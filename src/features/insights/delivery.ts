@@ -35,7 +35,7 @@ export async function cachedInsights(
   return row ? viewOf(row) : null;
 }
 
-export type InsightsDeps = Pick<AppDeps, "prisma" | "logger" | "clock">;
+export type InsightsDeps = Pick<AppDeps, "prisma" | "logger" | "clock" | "jobs">;
 
 /** Draws the charts; null (logged) when drawing fails, so the caller shows the tables. */
 export async function drawOrNull(deps: Pick<AppDeps, "logger">, draw: () => Promise<RenderedChart[]>) {
@@ -89,7 +89,7 @@ export async function insightsForManager(
   if (cached) return cached;
 
   const day = utcDay(now);
-  const data = await gatherInsights(deps.prisma, client, { teamId: input.teamId, now });
+  const data = await gatherInsights(deps, client, { teamId: input.teamId, now });
   const texts: ChartText[] = chartTexts(data);
   let fileIds: string[] | null = null;
   const charts = await drawOrNull(deps, () => renderCharts(data, texts));
@@ -107,6 +107,8 @@ export async function insightsForManager(
             initialComment:
               "Today's Delight insights: recognition per person, recoveries on time, and the values mix. They also show in your App Home and with `/delight insights`.",
             files: chartFiles(charts, day),
+            // The files are shown in image blocks: only once Slack has processed them.
+            forBlocks: true,
           }),
         charts.length,
       );
