@@ -55,3 +55,15 @@ export function truncateMrkdwn(mrkdwn: string, limit: number): string {
   if (openEntity > cut.lastIndexOf(";")) cut = cut.slice(0, openEntity);
   return `${cut}…`;
 }
+
+/**
+ * Slack: a response_url works at most 5 times within 30 minutes of the command or click that
+ * gave it. One kept in a form's private_metadata may be older than that when the form is
+ * submitted: answer there only while it is clearly usable (5 minutes to spare for the job),
+ * else through a path that does not expire (a DM).
+ */
+export const RESPONSE_URL_USABLE_MS = 25 * 60_000;
+
+export function responseUrlUsable(issuedAtMs: number | undefined, now: Date): boolean {
+  return issuedAtMs !== undefined && now.getTime() - issuedAtMs < RESPONSE_URL_USABLE_MS;
+}
