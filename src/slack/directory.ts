@@ -149,38 +149,47 @@ export async function ensureDirectory(
     }
     return;
   }
-  const swept = await sweepDirectory(deps, client, teamId, {
-    channelId,
-    people: !state?.sweptAt,
-    onlyIfStale: false,
-  });
+  const swept = await sweepDirectory(deps, client, teamId, { channelId, mode: "missing" });
   if (!swept) throw new RetryLater(new Date(Date.now() + SWEEP_WAIT_MS), "the directory is being read");
 }
 
 /**
- * Reads users.list in full (and `channelId`'s members), paced, under the workspace's sweep
- * lease. False when another instance holds the lease, or (`onlyIfStale`) the last full
- * sweep is less than a day old.
+ * Reads users.list in full and `channelId`'s members, paced, under the workspace's sweep
+ * lease. "daily": only when the last full sweep is a day old. "missing": only what has never
+ * been read (checked again under the lease: another instance may have read it meanwhile).
+ * False when another instance holds the lease, or the daily sweep is not due.
  */
 export async function sweepDirectory(
   deps: Pick<DirectoryDeps, "prisma" | "clock" | "logger">,
   client: webApi.WebClient,
   teamId: string,
-  options: { channelId: string | null; people: boolean; onlyIfStale: boolean },
+  options: { channelId: string | null; mode: "daily" | "missing" },
 ): Promise<boolean> {
   const { prisma } = deps;
   const now = deps.clock.now();
   await prisma.directorySweep.upsert({ where: { teamId }, create: { teamId }, update: {} });
   const leaseFree = { OR: [{ claimedUntil: null }, { claimedUntil: { lt: new Date() } }] };
-  const stale = { OR: [{ sweptAt: null }, { sweptAt: { lt: new Date(now.getTime() - SWEEP_EVERY_MS) } }] };
+  const stale = { OR: [{ sweptAt: null }, { sweptAt: { lte: new Date(now.getTime() - SWEEP_EVERY_MS) } }] };
   const claimed = await prisma.directorySweep.updateMany({
-    where: { teamId, AND: [leaseFree, ...(options.onlyIfStale ? [stale] : [])] },
+    where: { teamId, AND: [leaseFree, ...(options.mode === "daily" ? [stale] : [])] },
     data: { claimedUntil: new Date(Date.now() + SWEEP_LEASE_MS) },
   });
   if (claimed.count !== 1) return false;
+  let people = true;
+  let channelId = options.channelId;
+  if (options.mode === "missing") {
+    const [state, channel] = await Promise.all([
+      prisma.directorySweep.findUnique({ where: { teamId } }),
+      channelId
+        ? prisma.directoryChannel.findUnique({ where: { teamId_channelId: { teamId, channelId } } })
+        : Promise.resolve(null),
+    ]);
+    people = !state?.sweptAt;
+    if (channel) channelId = null;
+  }
   const pacer = tier2Pacer();
   try {
-    if (options.people) {
+    if (people) {
       let cursor = (await prisma.directorySweep.findUnique({ where: { teamId } }))?.cursor ?? undefined;
       for (let page = 0; page < MAX_PAGES; page++) {
         await pacer("users.list");
@@ -192,10 +201,10 @@ export async function sweepDirectory(
         if (!cursor) break;
       }
     }
-    if (options.channelId) await readChannel(deps, client, teamId, options.channelId, pacer);
+    if (channelId) await readChannel(deps, client, teamId, channelId, pacer);
     await prisma.directorySweep.update({
       where: { teamId },
-      data: { claimedUntil: null, cursor: null, ...(options.people ? { sweptAt: now } : {}) },
+      data: { claimedUntil: null, ...(people ? { sweptAt: now, cursor: null } : {}) },
     });
     return true;
   } catch (error) {

@@ -4,23 +4,27 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { addManagers } from "../../src/features/admin/settings.ts";
 import { TEAM_ID, type RecordedCall } from "../../src/sandbox/slack-imitation.ts";
+import { databaseTargets } from "../support/databases.ts";
 import { startTestApp, TestClock, type TestApp } from "../support/test-app.ts";
 
 const PEOPLE = 2_400;
 const MANAGERS = Array.from({ length: 10 }, (_, i) => `UMGR${i}`);
 
-describe("the workspace directory", () => {
+describe.each(databaseTargets())("the workspace directory on $name", (target) => {
   let t: TestApp;
   const clock = new TestClock(new Date("2026-11-23T09:00:00Z"));
 
   beforeAll(async () => {
-    t = await startTestApp({ clock });
+    t = await startTestApp({ clock, databaseUrl: await target.create() });
     for (let i = 0; i < PEOPLE; i++) t.slack.addUser({ id: `UP${String(i).padStart(5, "0")}`, name: `person${i}` });
     for (const id of MANAGERS) t.slack.addUser({ id, name: id.toLowerCase() });
     t.slack.addUser({ id: "UGONE", name: "gone" });
     await addManagers(t.database.prisma, { teamId: TEAM_ID }, MANAGERS, "UADMIN");
   });
-  afterAll(() => t.stop());
+  afterAll(async () => {
+    await t.stop();
+    await target.cleanup();
+  });
   beforeEach(() => t.slack.reset());
 
   const text = (call: RecordedCall | undefined) => (call ? JSON.stringify(call.args) : "");

@@ -11,8 +11,7 @@ export function registerDirectoryFeature(router: SlackRouter, deps: AppDeps): vo
     // At most once a day: a sweep less than a day old, or one under way elsewhere, is enough.
     await sweepDirectory(deps, router.client, teamId, {
       channelId: workspace?.storiesChannelId ?? null,
-      people: true,
-      onlyIfStale: true,
+      mode: "daily",
     });
   });
 
