@@ -245,6 +245,8 @@ export function signedSlashCommand(
   userId: string,
   responseUrl: string,
   teamId = TEAM_ID,
+  /** Slack gives every command its own; the same one for all (the default) suits most scenarios. */
+  triggerId = "bench-trigger",
 ): SignedRequest {
   const body = new URLSearchParams({
     team_id: teamId,
@@ -257,7 +259,7 @@ export function signedSlashCommand(
     text,
     api_app_id: "A0BENCH",
     response_url: responseUrl,
-    trigger_id: "bench-trigger",
+    trigger_id: triggerId,
   }).toString();
   const timestamp = Math.floor(Date.now() / 1000);
   const signature = `v0=${createHmac("sha256", SIGNING_SECRET).update(`v0:${timestamp}:${body}`).digest("hex")}`;

@@ -13,6 +13,7 @@ import { printSummary } from "./report.ts";
 import { runBurst } from "./scenarios/burst.ts";
 import { runChart } from "./scenarios/chart.ts";
 import { runClosedLoop } from "./scenarios/closed-loop.ts";
+import { runDirectory } from "./scenarios/directory.ts";
 import { runExport } from "./scenarios/export.ts";
 import { runKill } from "./scenarios/kill.ts";
 import { runMemory } from "./scenarios/memory.ts";
@@ -38,6 +39,7 @@ const scenarios: Record<string, (ctx: BenchContext) => Promise<void>> = {
   digest: () => runDigestScenario(),
   export: runExport,
   chart: () => runChart(),
+  directory: runDirectory,
   reminders: async (ctx) => {
     for (const kind of available(ctx, ["pglite-memory", "postgres"])) {
       await runReminderTickScenario(ctx.slack, ctx.apiUrl, {

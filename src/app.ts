@@ -11,6 +11,7 @@ import { registerAdminFeature } from "./features/admin/listeners.ts";
 import { registerExportFeature } from "./features/export/listeners.ts";
 import { registerInsightsFeature } from "./features/insights/listeners.ts";
 import { registerDigestFeature } from "./features/digest/listeners.ts";
+import { registerDirectoryFeature } from "./features/directory/listeners.ts";
 import { registerDumbRulesFeature } from "./features/dumbrules/listeners.ts";
 import { registerHoldingBackFeature } from "./features/holdingback/listeners.ts";
 import { registerHomeFeature } from "./features/home/listeners.ts";
@@ -216,6 +217,7 @@ export function createDelightApp(options: DelightAppOptions): DelightApp {
   registerHoldingBackFeature(router, deps);
   registerExportFeature(router, deps);
   registerInsightsFeature(router, deps);
+  registerDirectoryFeature(router, deps);
   router.mount(app, answerListenerErrors(logger, privateRequests));
 
   // The scheduler only enqueues a job per due reminder or digest; the workers deliver them.

@@ -92,24 +92,73 @@ describe("manifest.yml", async () => {
     }
   });
 
-  it("requests the scopes the code's Web API calls need", () => {
-    const needs: Record<string, string> = {
-      "chat.postMessage": "chat:write",
-      "users.info": "users:read",
-      "users.list": "users:read",
-      "conversations.open": "im:write",
-      "conversations.join": "channels:join",
-      "conversations.info": "channels:read",
-      "reactions.add": "reactions:write",
-      "conversations.replies": "channels:history",
-      "conversations.history": "im:history",
-    };
-    for (const [method, scope] of Object.entries(needs)) {
-      const [group, name] = method.split(".");
-      if (source.includes(`.${group}.${name}(`)) expect(manifest.oauth_config.scopes.bot, method).toContain(scope);
-    }
-    if (source.includes(".filesUploadV2(")) expect(manifest.oauth_config.scopes.bot).toContain("files:write");
-    expect(manifest.oauth_config.scopes.bot).toContain("commands");
+  // What each Web API method and event the code uses needs, from Slack's reference
+  // (docs.slack.dev/reference/methods/<method> and /events/<event>, "Scopes" / "Required
+  // scopes"; checked there for each). Where a method takes one scope per kind of conversation,
+  // the ones listed are for the conversations Delight uses it on.
+  const METHOD_SCOPES: Record<string, string[]> = {
+    "auth.test": [], // Bolt at start-up; the digest's workspace URL
+    "chat.postMessage": ["chat:write"],
+    "chat.update": ["chat:write"],
+    "chat.delete": ["chat:write"],
+    "chat.postEphemeral": ["chat:write"],
+    "chat.getPermalink": [], // "No scope required"
+    "conversations.open": ["im:write"], // DMs with one person
+    "conversations.join": ["channels:join"],
+    "conversations.info": ["channels:read", "groups:read"], // channels an admin names, public or private
+    "conversations.members": ["channels:read", "groups:read"], // the stories channel
+    // The outbox looks for an in-doubt post in channels, private channels and DMs.
+    "conversations.history": ["channels:history", "groups:history", "im:history"],
+    "conversations.replies": ["channels:history", "groups:history", "im:history"],
+    "users.info": ["users:read"],
+    "users.list": ["users:read"],
+    "views.open": [],
+    "views.publish": [],
+    "views.update": [],
+    "views.push": [],
+    "files.getUploadURLExternal": ["files:write"],
+    "files.completeUploadExternal": ["files:write"],
+    "files.info": ["files:read"],
+  };
+  const EVENT_SCOPES: Record<string, string[]> = {
+    app_home_opened: [],
+    reaction_added: ["reactions:read"],
+    message: ["channels:history", "groups:history"], // message.channels, message.groups
+    user_change: ["users:read"],
+    team_join: ["users:read"],
+  };
+  const SLACK_GROUPS = "chat|conversations|users|views|reactions|files|team|auth|apps|pins|bookmarks|usergroups";
+  const methodsUsed = new Set([
+    ...[...source.matchAll(new RegExp(`client\\s*\\.\\s*(${SLACK_GROUPS})\\s*\\.\\s*([a-zA-Z]+)\\s*\\(`, "g"))].map(
+      (m) => `${m[1]}.${m[2]}`,
+    ),
+    ...[...source.matchAll(/apiCall\(\s*"([a-z]+\.[a-zA-Z.]+)"/g)].map((m) => m[1] ?? ""),
+    // Bolt calls auth.test when it starts without a bot id.
+    "auth.test",
+  ]);
+  const eventsUsed = new Set([...source.matchAll(/router\.event\(\s*"([^"]+)"/g)].map((m) => m[1] ?? ""));
+
+  it("knows the scopes of every Web API method and event the code uses", () => {
+    expect(methodsUsed.size).toBeGreaterThan(10);
+    for (const method of methodsUsed) expect(METHOD_SCOPES, `add ${method} to the table`).toHaveProperty([method]);
+    for (const event of eventsUsed) expect(EVENT_SCOPES, `add ${event} to the table`).toHaveProperty([event]);
+    // filesUploadV2 sends alt text as `alt_text`, which files.getUploadURLExternal does not document.
+    expect(source).not.toContain(".filesUploadV2(");
+  });
+
+  it("asks for exactly the scopes the code uses: no more, no fewer", () => {
+    const needed = new Set(["commands"]);
+    for (const method of methodsUsed) for (const scope of METHOD_SCOPES[method] ?? []) needed.add(scope);
+    for (const event of eventsUsed) for (const scope of EVENT_SCOPES[event] ?? []) needed.add(scope);
+    const requested = manifest.oauth_config.scopes.bot;
+    expect(new Set(requested).size, "a scope listed twice").toBe(requested.length);
+    expect([...requested].sort()).toEqual([...needed].sort());
+  });
+
+  it("subscribes to the events the directory is kept by", () => {
+    expect(manifest.settings.event_subscriptions.bot_events).toEqual(
+      expect.arrayContaining(["user_change", "team_join"]),
+    );
   });
 
   it("points interactivity and events at /slack/events", () => {

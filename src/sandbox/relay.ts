@@ -3,19 +3,12 @@
 // view_submission, message shortcut, events), and the app's answers (ack bodies,
 // response_url posts) land in the workspace as Slack would show them.
 import { blockProblems } from "./block-kit-rules.ts";
+import type { IssuedResponseUrl, ResponseEffect, ResponseUrlOrigin } from "./response-urls.ts";
 import type { SignedSlackClient } from "./signed-requests.ts";
 import type { SlackStandIn } from "./slack-imitation.ts";
 import { BOT_USER_ID, TEAM_ID, type OpenView, type Workspace } from "./workspace.ts";
 
 type Json = Record<string, unknown>;
-
-/** Where a response_url post goes: the channel and person of the command or click. */
-interface ResponseTarget {
-  channel: string;
-  user: string;
-  messageTs?: string;
-  ephemeral?: boolean;
-}
 
 export interface ActionInput {
   user: string;
@@ -29,7 +22,6 @@ export interface ActionInput {
 }
 
 export class SandboxRelay {
-  private readonly targets = new Map<string, ResponseTarget>();
   private readonly workspace: Workspace;
 
   constructor(
@@ -37,13 +29,12 @@ export class SandboxRelay {
     private readonly sender: SignedSlackClient,
   ) {
     this.workspace = slack.workspace;
-    slack.onResponse = (id, body) => this.applyResponse(id, body);
+    slack.onResponse = (_id, body, issued, effect) => this.applyResponse(body, issued, effect);
   }
 
-  private responseUrl(target: ResponseTarget): string {
-    const id = this.workspace.nextId("R");
-    this.targets.set(id, target);
-    return this.slack.responseUrl(id);
+  /** A new response_url for a command, click or shortcut: where its posts go and what they may replace. */
+  private responseUrl(origin: ResponseUrlOrigin): string {
+    return this.slack.responseUrl(this.workspace.nextId("R"), origin);
   }
 
   private trigger(user: string): string {
@@ -98,7 +89,7 @@ export class SandboxRelay {
       text,
       api_app_id: "A0DELIGHT",
       is_enterprise_install: "false",
-      response_url: this.responseUrl({ channel, user }),
+      response_url: this.responseUrl({ kind: "command", channel, user }),
       trigger_id: this.trigger(user),
     }).toString();
     const answer = await this.sender.send(body, "application/x-www-form-urlencoded");
@@ -190,7 +181,7 @@ export class SandboxRelay {
       channel: { id: channel, name: this.workspace.channels.get(channel)?.name ?? channel },
       message: { type: "message", ts, text: message.text, user: message.user },
       message_ts: ts,
-      response_url: this.responseUrl({ channel, user }),
+      response_url: this.responseUrl({ kind: "shortcut", channel, user }),
       token: "sandbox",
       action_ts: String(Date.now() / 1000),
     });
@@ -249,7 +240,13 @@ export class SandboxRelay {
       channel: { id: channel, name: this.workspace.channels.get(channel)?.name ?? channel },
       message: { type: "message", ts, text: message?.text, blocks: message?.blocks, user: BOT_USER_ID },
       state: { values: input.state ?? {} },
-      response_url: this.responseUrl({ channel, user: input.user, messageTs: ts, ephemeral: input.ephemeral }),
+      response_url: this.responseUrl({
+        kind: "action",
+        channel,
+        user: input.user,
+        messageTs: ts,
+        ephemeral: input.ephemeral,
+      }),
     });
   }
 
@@ -303,17 +300,11 @@ export class SandboxRelay {
     );
   }
 
-  private applyResponse(id: string, body: Json): void {
-    const target = this.targets.get(id);
-    if (!target) return;
-    const { channel, user, messageTs, ephemeral } = target;
-    const problems = blockProblems(body.blocks, "message");
-    if (problems.length > 0) {
-      this.workspace.refuse("response_url", "invalid_blocks", problems);
-      return;
-    }
-    const isTrue = (value: unknown) => value === true || value === "true";
-    if (isTrue(body.delete_original) && messageTs) {
+  /** A response_url post the imitation accepted, shown as Slack shows it (see response-urls.ts). */
+  private applyResponse(body: Json, issued: IssuedResponseUrl, effect: ResponseEffect): void {
+    const { channel, user, messageTs, ephemeral } = issued;
+    if (!channel || !user) return;
+    if (effect === "deleted" && messageTs) {
       if (ephemeral) {
         const index = this.workspace.ephemerals.findIndex((e) => e.ts === messageTs);
         if (index >= 0) this.workspace.ephemerals.splice(index, 1);
@@ -322,7 +313,7 @@ export class SandboxRelay {
       }
       return;
     }
-    if (isTrue(body.replace_original) && messageTs) {
+    if (effect === "replaced" && messageTs) {
       const original = ephemeral
         ? this.workspace.ephemerals.find((e) => e.ts === messageTs)
         : this.workspace.find(channel, messageTs);

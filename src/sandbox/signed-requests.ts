@@ -28,6 +28,8 @@ export class SignedSlackClient {
     readonly signingSecret: string,
     readonly teamId: string,
     readonly responseUrlBase: string,
+    /** Issues a command's response_url with the Slack imitation (so it knows it is a command's). */
+    readonly issueCommandResponseUrl?: (responseId: string) => string,
   ) {}
 
   async send(rawBody: string, contentType: string, options: SignOptions = {}): Promise<SlackResponse> {
@@ -64,7 +66,9 @@ export class SignedSlackClient {
       text,
       api_app_id: "A0DELIGHT",
       is_enterprise_install: "false",
-      response_url: `${this.responseUrlBase}${options.responseId ?? "r1"}`,
+      response_url:
+        this.issueCommandResponseUrl?.(options.responseId ?? "r1") ??
+        `${this.responseUrlBase}${options.responseId ?? "r1"}`,
       trigger_id: `trigger-${Date.now()}`,
     }).toString();
     return this.send(body, "application/x-www-form-urlencoded", options);

@@ -5,13 +5,28 @@
 // response_url posts under /respond/<id> and file upload URLs under /upload/<id>.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { systemClock, type Clock } from "../clock.ts";
+import { ResponseUrls, type IssuedResponseUrl, type ResponseEffect, type ResponseUrlOrigin } from "./response-urls.ts";
 import { KNOWN_METHODS, Workspace, type StandInUser } from "./workspace.ts";
 
 export interface RecordedCall {
   method: string;
   args: Record<string, unknown>;
   at: number;
+  /** For a response_url post: what Slack did with it. */
+  effect?: ResponseEffect;
 }
+
+/**
+ * Slack's Tier 2 (about 20 calls a minute per method and workspace): users.list, and
+ * conversations.members here too, which Slack lists as Tier 4. The imitation is stricter on
+ * purpose: a sweep of a big channel's members must be paced like users.list.
+ */
+const TIER_2_PER_MINUTE = 20;
+const DEFAULT_TIERED: Record<string, number> = {
+  "users.list": TIER_2_PER_MINUTE,
+  "conversations.members": TIER_2_PER_MINUTE,
+};
 
 interface Fault {
   status: number;
@@ -28,6 +43,7 @@ interface ChannelRateLimit {
 }
 
 export { BOT_USER_ID, TEAM_ID, type StandInUser, type StoredMessage } from "./workspace.ts";
+export type { ResponseUrlOrigin } from "./response-urls.ts";
 
 type Handler = (args: Record<string, unknown>) => Record<string, unknown>;
 
@@ -46,7 +62,19 @@ export class SlackStandIn {
   /** Messages posted per channel (thread replies included), oldest first. */
   readonly messages = this.workspace.messages;
   /** Where response_url posts land in the sandbox (by response id); tests only record them. */
-  onResponse?: (responseId: string, body: Record<string, unknown>) => void;
+  onResponse?: (
+    responseId: string,
+    body: Record<string, unknown>,
+    issued: IssuedResponseUrl,
+    effect: ResponseEffect,
+  ) => void;
+  /** Response URLs issued with commands, clicks and shortcuts: their uses and age. */
+  readonly responseUrlStates = new ResponseUrls(() => this.clock);
+  /** The time response URLs expire by: the app's clock in the sandbox and the tests. */
+  clock: Clock = systemClock;
+  /** Calls per minute allowed for tiered read methods (Tier 2); beyond, 429 + Retry-After. */
+  readonly tierLimits = new Map<string, number>(Object.entries(DEFAULT_TIERED));
+  private readonly tierCalls = new Map<string, number[]>();
   /** Answers 429 (per channel, like Slack's chat.postMessage limit) past this rate. */
   private channelRateLimit?: ChannelRateLimit;
   private readonly channelBuckets = new Map<string, number>();
@@ -61,6 +89,11 @@ export class SlackStandIn {
   addUser(user: StandInUser): this {
     this.users.set(user.id, { tz: "Europe/Paris", ...user });
     return this;
+  }
+
+  /** How long Slack takes to process an upload before its file can be shown (default about 2 s). */
+  set fileProcessingMs(ms: number) {
+    this.workspace.fileStore.processingMs = ms;
   }
 
   /** Makes the next `times` calls of `method` fail. */
@@ -113,6 +146,18 @@ export class SlackStandIn {
     this.faults.clear();
   }
 
+  /** Sliding minute per tiered method: the wait before this call would be allowed (0 = now, counted). */
+  private tierDelayMs(method: string): number {
+    const perMinute = this.tierLimits.get(method);
+    if (!perMinute) return 0;
+    const now = Date.now();
+    const recent = (this.tierCalls.get(method) ?? []).filter((at) => at > now - 60_000);
+    this.tierCalls.set(method, recent);
+    if (recent.length >= perMinute) return (recent[0] ?? now) + 60_000 - now;
+    recent.push(now);
+    return 0;
+  }
+
   /** GCRA per channel: the delay before this post would be allowed (0 = now), taking the slot if allowed. */
   private channelDelayMs(channel: string): number {
     const limit = this.channelRateLimit;
@@ -138,7 +183,9 @@ export class SlackStandIn {
     }
   }
 
-  responseUrl(id = "r1"): string {
+  /** Issues a response_url (a click's unless said otherwise), valid from now by the imitation's clock. */
+  responseUrl(id = "r1", origin: ResponseUrlOrigin = { kind: "action" }): string {
+    this.responseUrlStates.issue(id, origin);
     return `${this.url}respond/${id}`;
   }
 
@@ -168,12 +215,19 @@ export class SlackStandIn {
       const method = isResponseUrl ? "response_url" : path.replace(/^\/api\//, "");
       const args = parseArgs(raw, req.headers["content-type"] ?? "");
       if (isResponseUrl) args.response_id = path.slice("/respond/".length);
-      const call = { method, args, at: Date.now() };
+      const call: RecordedCall = { method, args, at: Date.now() };
       this.calls.push(call);
 
       if (!isResponseUrl && Date.now() < this.downUntil) {
         res.writeHead(503, { "content-type": "text/plain" });
         res.end("Service Unavailable");
+        return;
+      }
+      const tierDelay = this.tierDelayMs(method);
+      if (tierDelay > 0) {
+        this.rateLimitedCalls.push(call);
+        res.writeHead(429, { "content-type": "application/json", "retry-after": String(Math.ceil(tierDelay / 1000)) });
+        res.end(JSON.stringify({ ok: false, error: "ratelimited" }));
         return;
       }
       if (method === "chat.postMessage") {
@@ -201,11 +255,52 @@ export class SlackStandIn {
         );
         return;
       }
-      if (isResponseUrl) this.onResponse?.(String(args.response_id), args);
-      const body = isResponseUrl ? { ok: true } : this.answer(method, args);
+      if (isResponseUrl) {
+        const answer = this.respond(call);
+        res.writeHead(answer.status, { "content-type": "application/json" });
+        res.end(JSON.stringify(answer.body));
+        return;
+      }
+      const body = this.answer(method, args);
       res.writeHead(200, { "content-type": "application/json" });
       res.end(JSON.stringify(body));
     });
+  }
+
+  /**
+   * A post to a response_url: refused (404) when the URL is used up or expired, or its blocks
+   * break Slack's rules (java-slack-sdk #1349 shows Slack's 404 with invalid_blocks); otherwise
+   * shown, replacing the original message only where Slack would.
+   */
+  private respond(call: RecordedCall): { status: number; body: Record<string, unknown> } {
+    const { args } = call;
+    const id = String(args.response_id);
+    const refuse = (error: string, details: string[]) => {
+      call.effect = "refused";
+      this.workspace.refuse("response_url", error, details);
+      return { status: 404, body: { ok: false, error } };
+    };
+    const problems = this.workspace.messageProblems(args.blocks);
+    if (problems.length > 0) return refuse("invalid_blocks", problems);
+    const used = this.responseUrlStates.use(id);
+    if ("error" in used) {
+      return refuse(used.error, [
+        used.error === "used_url"
+          ? "a response_url works at most 5 times"
+          : "a response_url works for 30 minutes after it was issued",
+      ]);
+    }
+    const effect = ResponseUrls.effect(used.issued, args);
+    call.effect = effect;
+    const replaceAsked = args.replace_original === true || args.replace_original === "true";
+    if (used.issued.kind === "command" && replaceAsked) {
+      // Not refused, but not what the app asked for: the developer panel says so.
+      this.workspace.refuse("response_url", "replace_original_ignored", [
+        "a slash command's response_url cannot replace the command's earlier answer: Slack posted a new message (bolt-python #1268, bolt-js #2287)",
+      ]);
+    }
+    this.onResponse?.(id, args, used.issued, effect);
+    return { status: 200, body: { ok: true } };
   }
 
   /** Serves the imitation on its own loopback port (tests); the sandbox mounts handle() instead. */

@@ -82,6 +82,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   for (const channel of Object.values(CHANNELS)) slack.workspace.channels.set(channel.id, channel);
 
   const clock = new OffsetClock();
+  // Response URLs expire 30 minutes after they were issued, by the app's clock (time travel too).
+  slack.clock = clock;
   const manifest = readManifest(MANIFEST);
   // The app and its relay exist once the server has its port (the Web API URL needs it).
   const late: { relay?: SandboxRelay; delight?: DelightApp; database?: Database } = {};

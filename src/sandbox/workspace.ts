@@ -2,6 +2,9 @@
 // ephemerals, modals, Home tabs, files) and the Web API methods' answers computed from it.
 // The tests' stand-in and the browser sandbox share it: one imitation of Slack's Web API.
 import { blockProblems, viewProblems } from "./block-kit-rules.ts";
+import { SlackFiles, type StoredFile } from "./slack-files.ts";
+
+export type { StoredFile } from "./slack-files.ts";
 
 export const BOT_USER_ID = "UDELIGHTBOT";
 export const BOT_ID = "BDELIGHT";
@@ -13,9 +16,12 @@ export interface StandInUser {
   real_name?: string;
   is_admin?: boolean;
   is_owner?: boolean;
+  is_primary_owner?: boolean;
   is_bot?: boolean;
   deleted?: boolean;
   tz?: string;
+  /** Enterprise Grid: the person's organisation-wide roles (users.info's `enterprise_user`). */
+  enterprise_user?: { enterprise_id?: string; is_admin?: boolean; is_owner?: boolean };
 }
 
 export interface Reaction {
@@ -52,14 +58,6 @@ export interface OpenView {
   view: Record<string, unknown>;
   /** Per-field errors from `response_action: errors`, by block id. */
   errors?: Record<string, string>;
-}
-
-export interface StoredFile {
-  id: string;
-  title?: string;
-  filename?: string;
-  bytes?: Buffer;
-  contentType?: string;
 }
 
 export interface ChannelInfo {
@@ -109,6 +107,10 @@ export const KNOWN_METHODS = new Set([
 
 type Answer = Record<string, unknown>;
 
+/** Cursor pages: Slack's default for conversations.members, and the largest page Delight asks for. */
+const DEFAULT_PAGE = 100;
+const MAX_PAGE = 1000;
+
 const fail = (error: string, extra: Answer = {}): Answer => ({ ok: false, error, ...extra });
 
 export class Workspace {
@@ -124,7 +126,9 @@ export class Workspace {
   /** Open modal stacks per person, top last. */
   readonly modals = new Map<string, OpenView[]>();
   readonly homes = new Map<string, OpenView>();
-  readonly files = new Map<string, StoredFile>();
+  /** Uploaded files, their processing and alt text (slack-files.ts). */
+  readonly fileStore = new SlackFiles(() => this.nextTs().replace(".", ""));
+  readonly files = this.fileStore.files;
   readonly problems: ApiProblem[] = [];
   /** trigger_id → the person whose click or command made it (views.open opens their modal). */
   readonly triggers = new Map<string, string>();
@@ -195,8 +199,13 @@ export class Workspace {
   private checkMessage(method: string, args: Answer): Answer | undefined {
     if (method === "chat.postMessage" && !args.text && !args.blocks && !args.attachments)
       return this.refuse(method, "no_text", ["text or blocks is required"]);
-    const problems = blockProblems(args.blocks, "message");
+    const problems = this.messageProblems(args.blocks);
     return problems.length > 0 ? this.refuse(method, "invalid_blocks", problems) : undefined;
+  }
+
+  /** What Slack would refuse in a message's blocks: Block Kit's rules, and files not ready to show. */
+  messageProblems(blocks: unknown): string[] {
+    return [...blockProblems(blocks, "message"), ...this.fileStore.referenceProblems(blocks, "/blocks")];
   }
 
   private openView(method: string, args: Answer, user: string): Answer {
@@ -308,6 +317,7 @@ export class Workspace {
       case "conversations.info": {
         const channel = String(args.channel);
         const known = this.channels.get(channel);
+        if (this.hiddenFromApp(channel)) return fail("channel_not_found");
         return {
           ok: true,
           channel: {
@@ -324,26 +334,28 @@ export class Workspace {
         return { ok: true, channel: { id: args.channel } };
       case "conversations.members": {
         const channel = String(args.channel);
-        const everyone = [...this.users.values()].filter((u) => !u.deleted).map((u) => u.id);
-        const members = this.channelMembers.get(channel) ?? (this.channels.has(channel) ? everyone : []);
-        return { ok: true, members, response_metadata: { next_cursor: "" } };
+        if (this.hiddenFromApp(channel)) return fail("channel_not_found");
+        const everyone = () => [...this.users.values()].filter((u) => !u.deleted).map((u) => u.id);
+        const members = this.channelMembers.get(channel) ?? (this.channels.has(channel) ? everyone() : []);
+        return this.page(members, args, "members", (id) => id);
       }
       case "users.info": {
         const user = this.users.get(String(args.user));
         if (!user) return fail("user_not_found");
         return { ok: true, user: this.userInfo(user) };
       }
-      case "users.list":
-        return {
-          ok: true,
-          members: [...this.users.values()].map((u) => this.userInfo(u)),
-          response_metadata: { next_cursor: "" },
-        };
+      case "users.list": {
+        const everyone = [...this.users.values()];
+        // "Providing no limit value will result in Slack attempting to deliver you the entire
+        // result set. If the collection is too large you may experience limit_required."
+        if (args.limit === undefined && everyone.length > MAX_PAGE) return fail("limit_required");
+        return this.page(everyone, args, "members", (u) => this.userInfo(u));
+      }
       case "views.open":
       case "views.push":
       case "views.update":
       case "views.publish": {
-        const problems = viewProblems(args.view);
+        const problems = [...viewProblems(args.view), ...this.fileStore.referenceProblems(args.view, "/view")];
         if (problems.length > 0) return this.refuse(method, "invalid_blocks", problems);
         if (method === "views.publish") {
           const user = String(args.user_id);
@@ -366,18 +378,14 @@ export class Workspace {
         return { ok: true };
       }
       case "files.getUploadURLExternal": {
-        const id = `F${this.nextTs().replace(".", "")}`;
-        this.files.set(id, { id, filename: typeof args.filename === "string" ? args.filename : undefined });
-        return { ok: true, upload_url: `${this.baseUrl}upload/${id}`, file_id: id };
+        const made = this.fileStore.newUpload(args);
+        if ("error" in made) return this.refuse(method, made.error, made.details);
+        return { ok: true, upload_url: `${this.baseUrl}upload/${made.file.id}`, file_id: made.file.id };
       }
       case "files.completeUploadExternal":
         return this.completeUpload(args);
-      case "files.info": {
-        const file = this.files.get(String(args.file));
-        return file
-          ? { ok: true, file: { id: file.id, title: file.title, name: file.filename } }
-          : fail("file_not_found");
-      }
+      case "files.info":
+        return this.fileStore.info(String(args.file));
       default:
         return { ok: true };
     }
@@ -394,13 +402,8 @@ export class Workspace {
 
   private completeUpload(args: Answer): Answer {
     const files = (Array.isArray(args.files) ? args.files : []) as Array<{ id?: string; title?: string }>;
-    const stored = files.map((f) => {
-      const file = this.files.get(String(f.id)) ?? { id: String(f.id) };
-      file.title = f.title;
-      this.files.set(file.id, file);
-      return file;
-    });
     const channel = typeof args.channel_id === "string" ? args.channel_id : undefined;
+    const stored = this.fileStore.complete(files, channel);
     if (channel) {
       this.store(channel, {
         ts: this.nextTs(),
@@ -415,9 +418,32 @@ export class Workspace {
 
   /** The bytes of an upload URL's POST. */
   receiveUpload(id: string, bytes: Buffer, contentType: string): void {
-    const file = this.files.get(id) ?? { id };
-    file.bytes = bytes;
-    file.contentType = contentType;
-    this.files.set(id, file);
+    this.fileStore.receive(id, bytes, contentType);
+  }
+
+  /**
+   * A private channel the app is not in: Slack answers channel_not_found, not is_private
+   * (the app cannot see it at all), for conversations.info and conversations.members alike.
+   */
+  private hiddenFromApp(channel: string): boolean {
+    const isPrivate = this.channels.get(channel)?.is_private ?? channel.startsWith("G");
+    return isPrivate && !this.memberOf.has(channel);
+  }
+
+  /** One page of a cursor-paginated list: `limit` items (at most 1,000) from the cursor on. */
+  private page<T>(all: T[], args: Answer, key: string, shown: (item: T) => unknown): Answer {
+    const limit = Math.min(Number(args.limit) > 0 ? Number(args.limit) : DEFAULT_PAGE, MAX_PAGE);
+    const cursor = typeof args.cursor === "string" && args.cursor ? args.cursor : "";
+    const from = cursor
+      ? Number(
+          Buffer.from(cursor, "base64")
+            .toString("utf8")
+            .replace(/^offset:/, ""),
+        )
+      : 0;
+    if (!Number.isInteger(from) || from < 0) return fail("invalid_cursor");
+    const items = all.slice(from, from + limit);
+    const next = from + limit < all.length ? Buffer.from(`offset:${from + limit}`).toString("base64") : "";
+    return { ok: true, [key]: items.map(shown), response_metadata: { next_cursor: next } };
   }
 }

@@ -1,6 +1,17 @@
-// The workspace's people by id (users.list, paged): names for exports and charts, and who is
-// a person rather than an app. One call per 200 people instead of one users.info per person.
-import type { webApi } from "@slack/bolt";
+// The workspace's directory in the database: its people (names, who is a person, timezones)
+// and the stories channel's members. users.list is Tier 2 (about 20 calls a minute), and
+// conversations.members a paged read too: sweeping them for every `/delight stats`, insights
+// or export meant hundreds of calls and minutes of 429s in a big workspace when ten managers
+// asked at once. Now:
+// - the user_change and team_join events keep people up to date as they change;
+// - a full sweep runs at most once a day per workspace, paced under Tier 2, by one instance
+//   at a time (a lease in DirectorySweep); it resumes from its cursor after an interruption;
+// - readers ask `ensureDirectory` first: with nothing swept yet the first reader sweeps (the
+//   others wait for it); with yesterday's data they read it and a background sweep refreshes it.
+import type { Logger, webApi } from "@slack/bolt";
+import type { Clock } from "../clock.ts";
+import type { Db } from "../db/database.ts";
+import { RetryLater, type JobQueue } from "../jobs/queue.ts";
 
 export interface DirectoryEntry {
   id: string;
@@ -9,29 +20,242 @@ export interface DirectoryEntry {
   active: boolean;
 }
 
-// A cap keeps a huge Enterprise Grid from stalling a job.
-const MAX_PAGES = 50;
+/** A member as users.list, users.info and the user_change / team_join events describe one. */
+export interface SlackMember {
+  id?: string;
+  name?: string;
+  real_name?: string;
+  deleted?: boolean;
+  is_bot?: boolean;
+  is_app_user?: boolean;
+  tz?: string;
+  profile?: { display_name?: string; real_name?: string };
+}
 
-export async function workspaceDirectory(client: webApi.WebClient): Promise<Map<string, DirectoryEntry>> {
-  const people = new Map<string, DirectoryEntry>();
-  let cursor: string | undefined;
-  for (let page = 0; page < MAX_PAGES; page++) {
-    const result = await client.users.list({ limit: 200, ...(cursor ? { cursor } : {}) });
-    for (const member of result.members ?? []) {
-      if (!member.id) continue;
-      const name =
-        member.profile?.display_name || member.real_name || member.profile?.real_name || member.name || member.id;
-      const active = !member.deleted && !member.is_bot && !member.is_app_user && member.id !== "USLACKBOT";
-      people.set(member.id, { id: member.id, name, active });
-    }
-    cursor = result.response_metadata?.next_cursor || undefined;
-    if (!cursor) break;
-  }
-  return people;
+export interface DirectoryDeps {
+  prisma: Db;
+  clock: Clock;
+  logger: Logger;
+  jobs: JobQueue;
+}
+
+/** The job that sweeps a workspace's directory in the background (src/features/directory). */
+export const DIRECTORY_SWEEP_JOB = "directory.sweep";
+
+/** A full sweep at most this often. */
+export const SWEEP_EVERY_MS = 24 * 60 * 60_000;
+const SWEEP_LEASE_MS = 2 * 60_000;
+/** While another instance sweeps, look again this soon. */
+const SWEEP_WAIT_MS = 2_000;
+/** Members per page: Slack caps pages at 1,000 (and may send fewer). */
+const PAGE_LIMIT = 1000;
+/** Tier 2 is about 20 calls a minute: a few pages at once, then one every 3 s. */
+const TIER_2_BURST = 5;
+const TIER_2_INTERVAL_MS = 3_100;
+/** A cap, so that a huge Enterprise Grid cannot keep a sweep going for ever. */
+const MAX_PAGES = 200;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function entryOf(member: SlackMember) {
+  const id = member.id ?? "";
+  return {
+    userId: id,
+    name: member.profile?.display_name || member.real_name || member.profile?.real_name || member.name || id,
+    deleted: Boolean(member.deleted),
+    isBot: Boolean(member.is_bot || member.is_app_user) || id === "USLACKBOT",
+    tz: member.tz ?? null,
+  };
+}
+
+/** Records people (one statement for a whole page). */
+export async function recordPeople(prisma: Db, teamId: string, members: SlackMember[], now: Date): Promise<void> {
+  const rows = members.filter((m) => m.id).map(entryOf);
+  if (rows.length === 0) return;
+  await prisma.$executeRawUnsafe(
+    `INSERT INTO "DirectoryPerson" ("teamId", "userId", "name", "deleted", "isBot", "tz", "updatedAt")
+     SELECT $1, p.id, p.name, p.deleted, p.bot, p.tz, $7::timestamp(3)
+       FROM unnest($2::text[], $3::text[], $4::boolean[], $5::boolean[], $6::text[]) AS p(id, name, deleted, bot, tz)
+     ON CONFLICT ("teamId", "userId") DO UPDATE SET
+       "name" = EXCLUDED."name", "deleted" = EXCLUDED."deleted", "isBot" = EXCLUDED."isBot",
+       "tz" = EXCLUDED."tz", "updatedAt" = EXCLUDED."updatedAt"`,
+    teamId,
+    rows.map((r) => r.userId),
+    rows.map((r) => r.name),
+    rows.map((r) => r.deleted),
+    rows.map((r) => r.isBot),
+    rows.map((r) => r.tz),
+    now.toISOString(),
+  );
+}
+
+/** Everyone in the directory, by id. */
+export async function directoryOf(prisma: Db, teamId: string): Promise<Map<string, DirectoryEntry>> {
+  const rows = await prisma.directoryPerson.findMany({
+    where: { teamId },
+    select: { userId: true, name: true, deleted: true, isBot: true },
+  });
+  return new Map(rows.map((r) => [r.userId, { id: r.userId, name: r.name, active: !r.deleted && !r.isBot }]));
+}
+
+/** Active people (no bots, apps or deactivated accounts). */
+export async function activePeople(prisma: Db, teamId: string): Promise<string[]> {
+  const rows = await prisma.directoryPerson.findMany({
+    where: { teamId, deleted: false, isBot: false },
+    select: { userId: true },
+    orderBy: { userId: "asc" },
+  });
+  return rows.map((r) => r.userId);
+}
+
+/** A channel's members from the last sweep; null when Slack would not say (the app is not in it). */
+export async function channelMembersOf(prisma: Db, teamId: string, channelId: string): Promise<string[] | null> {
+  const row = await prisma.directoryChannel.findUnique({ where: { teamId_channelId: { teamId, channelId } } });
+  return row?.readable ? row.members : null;
 }
 
 /** A person's name from the directory, else their id (the export stays readable either way). */
 export function nameIn(directory: Map<string, DirectoryEntry>, userId: string | null): string {
   if (!userId) return "";
   return directory.get(userId)?.name ?? userId;
+}
+
+/**
+ * Makes sure the directory (and `channelId`'s members, when given) has been read. Returns at
+ * once when it has (a stale one is refreshed by a background sweep); sweeps now when nothing
+ * was ever read; throws RetryLater while another instance does that sweep.
+ */
+export async function ensureDirectory(
+  deps: DirectoryDeps,
+  client: webApi.WebClient,
+  teamId: string,
+  options: { channelId?: string | null } = {},
+): Promise<void> {
+  const channelId = options.channelId ?? null;
+  const [state, channel] = await Promise.all([
+    deps.prisma.directorySweep.findUnique({ where: { teamId } }),
+    channelId
+      ? deps.prisma.directoryChannel.findUnique({ where: { teamId_channelId: { teamId, channelId } } })
+      : Promise.resolve(null),
+  ]);
+  const now = deps.clock.now();
+  if (state?.sweptAt && (!channelId || channel)) {
+    if (now.getTime() - state.sweptAt.getTime() >= SWEEP_EVERY_MS) {
+      await deps.jobs.enqueue(
+        DIRECTORY_SWEEP_JOB,
+        { teamId },
+        { key: `directory-sweep:${teamId}:${now.toISOString().slice(0, 10)}`, teamId },
+      );
+    }
+    return;
+  }
+  const swept = await sweepDirectory(deps, client, teamId, { channelId, mode: "missing" });
+  if (!swept) throw new RetryLater(new Date(Date.now() + SWEEP_WAIT_MS), "the directory is being read");
+}
+
+/**
+ * Reads users.list in full and `channelId`'s members, paced, under the workspace's sweep
+ * lease. "daily": only when the last full sweep is a day old. "missing": only what has never
+ * been read (checked again under the lease: another instance may have read it meanwhile).
+ * False when another instance holds the lease, or the daily sweep is not due.
+ */
+export async function sweepDirectory(
+  deps: Pick<DirectoryDeps, "prisma" | "clock" | "logger">,
+  client: webApi.WebClient,
+  teamId: string,
+  options: { channelId: string | null; mode: "daily" | "missing" },
+): Promise<boolean> {
+  const { prisma } = deps;
+  const now = deps.clock.now();
+  await prisma.directorySweep.upsert({ where: { teamId }, create: { teamId }, update: {} });
+  const leaseFree = { OR: [{ claimedUntil: null }, { claimedUntil: { lt: new Date() } }] };
+  const stale = { OR: [{ sweptAt: null }, { sweptAt: { lte: new Date(now.getTime() - SWEEP_EVERY_MS) } }] };
+  const claimed = await prisma.directorySweep.updateMany({
+    where: { teamId, AND: [leaseFree, ...(options.mode === "daily" ? [stale] : [])] },
+    data: { claimedUntil: new Date(Date.now() + SWEEP_LEASE_MS) },
+  });
+  if (claimed.count !== 1) return false;
+  let people = true;
+  let channelId = options.channelId;
+  if (options.mode === "missing") {
+    const [state, channel] = await Promise.all([
+      prisma.directorySweep.findUnique({ where: { teamId } }),
+      channelId
+        ? prisma.directoryChannel.findUnique({ where: { teamId_channelId: { teamId, channelId } } })
+        : Promise.resolve(null),
+    ]);
+    people = !state?.sweptAt;
+    if (channel) channelId = null;
+  }
+  const pacer = tier2Pacer();
+  try {
+    if (people) {
+      let cursor = (await prisma.directorySweep.findUnique({ where: { teamId } }))?.cursor ?? undefined;
+      for (let page = 0; page < MAX_PAGES; page++) {
+        await pacer("users.list");
+        const result = await client.users.list({ limit: PAGE_LIMIT, ...(cursor ? { cursor } : {}) });
+        await recordPeople(prisma, teamId, result.members ?? [], now);
+        cursor = result.response_metadata?.next_cursor || undefined;
+        // Where to resume if the next page is refused (a 429 past the client's retries).
+        await prisma.directorySweep.update({ where: { teamId }, data: { cursor: cursor ?? null } });
+        if (!cursor) break;
+      }
+    }
+    if (channelId) await readChannel(deps, client, teamId, channelId, pacer);
+    await prisma.directorySweep.update({
+      where: { teamId },
+      data: { claimedUntil: null, ...(people ? { sweptAt: now, cursor: null } : {}) },
+    });
+    return true;
+  } catch (error) {
+    await prisma.directorySweep.update({ where: { teamId }, data: { claimedUntil: null } });
+    throw error;
+  }
+}
+
+async function readChannel(
+  deps: Pick<DirectoryDeps, "prisma" | "clock" | "logger">,
+  client: webApi.WebClient,
+  teamId: string,
+  channelId: string,
+  pacer: (method: string) => Promise<void>,
+): Promise<void> {
+  const members: string[] = [];
+  let readable = true;
+  let cursor: string | undefined;
+  try {
+    for (let page = 0; page < MAX_PAGES; page++) {
+      await pacer("conversations.members");
+      const result = await client.conversations.members({
+        channel: channelId,
+        limit: PAGE_LIMIT,
+        ...(cursor ? { cursor } : {}),
+      });
+      members.push(...(result.members ?? []));
+      cursor = result.response_metadata?.next_cursor || undefined;
+      if (!cursor) break;
+    }
+  } catch (error) {
+    const code = (error as { data?: { error?: unknown } } | null)?.data?.error;
+    if (typeof code !== "string" || code === "ratelimited") throw error;
+    // Slack said no for good (not in the channel, missing scope): nobody is listed till the next sweep.
+    deps.logger.warn(`Directory: could not read the members of ${channelId} (${code})`);
+    readable = false;
+  }
+  const row = { members: readable ? members : [], readable, readAt: deps.clock.now() };
+  await deps.prisma.directoryChannel.upsert({
+    where: { teamId_channelId: { teamId, channelId } },
+    create: { teamId, channelId, ...row },
+    update: row,
+  });
+}
+
+/** Paces one sweep's calls per method: a short burst, then one every few seconds (Tier 2). */
+function tier2Pacer(): (method: string) => Promise<void> {
+  const calls = new Map<string, number>();
+  return async (method) => {
+    const made = calls.get(method) ?? 0;
+    calls.set(method, made + 1);
+    if (made >= TIER_2_BURST) await sleep(TIER_2_INTERVAL_MS);
+  };
 }

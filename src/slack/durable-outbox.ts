@@ -6,7 +6,7 @@
 // In doubt: a send that ended without a clear answer (5xx, network error, the process
 // killed mid-send) leaves `maybeSent` set. The next attempt of a message first looks for it
 // in the channel (every message we post carries its key in its metadata) and adopts it
-// instead of posting a second one. Updates, deletes, App Home and reactions are safe to
+// instead of posting a second one. Updates, deletes and App Home are safe to
 // repeat; an ephemeral message, a response_url reply or a file upload can't be looked up
 // and is sent again (at worst a repeated private note).
 import type { Logger, webApi } from "@slack/bolt";
@@ -23,10 +23,16 @@ import {
   type ResponseUrlMessage,
   type UpdateArgs,
 } from "./outbox.ts";
+import { uploadExternal, waitUntilShown } from "./files.ts";
 import type { Lane, Pacer } from "./pacer.ts";
 
 export const OUTBOX_EVENT_TYPE = "delight_outbox";
 
+/** How long an upload for blocks waits for Slack to process its files before the job is run again. */
+const FILES_READY_TIMEOUT_MS = 12_000;
+const FILES_RECHECK_MS = 5_000;
+/** Without files:read, how long to wait instead of polling files.info. */
+const FILES_BLIND_WAIT_MS = 3_000;
 /** A short wait for the channel is slept inside the job; a longer one reschedules it. */
 const MAX_INLINE_WAIT_MS = 3_000;
 const LEASE_MS = 60_000;
@@ -209,16 +215,6 @@ export class DurableOutbox {
           args,
           send: async () => void (await client.views.publish(args)),
         }),
-      addReaction: (key, args) =>
-        this.write(teamId, {
-          key,
-          method: "reactions.add",
-          lanes: [{ name: `method:${teamId}:reactions.add`, rate: LANE_RATES.tier3 }],
-          args,
-          send: async () => void (await client.reactions.add(args)),
-          alreadyDone: new Set(["already_reacted"]),
-          doneResult: undefined,
-        }),
       respond: (key, responseUrl, message: ResponseUrlMessage) =>
         this.write(teamId, {
           key,
@@ -227,8 +223,8 @@ export class DurableOutbox {
           args: { response_url: "(kept out of the database)", ...message },
           send: () => this.postToResponseUrl(responseUrl, message),
         }),
-      uploadFiles: (key, args) =>
-        this.write(teamId, {
+      uploadFiles: async (key, args) => {
+        const uploaded = await this.write(teamId, {
           key,
           method: "files.uploadV2",
           lanes: [
@@ -236,8 +232,14 @@ export class DurableOutbox {
             { name: `method:${teamId}:files`, rate: LANE_RATES.tier4 },
           ],
           args: { ...args, files: args.files.map(describeFile) },
-          send: () => this.upload(args),
-        }),
+          send: () => uploadExternal(client, { ...args, files: args.files.map(asBytes) }, this.options.fetch),
+        });
+        // Run again (the upload's key is sent: it is not repeated) rather than show a file too early.
+        if (args.forBlocks && !(await this.filesShown(uploaded.fileIds, args.channelId))) {
+          throw new RetryLater(new Date(Date.now() + FILES_RECHECK_MS), "uploaded files still being processed");
+        }
+        return uploaded;
+      },
       resend: async (key) => {
         const row = await this.options.prisma.slackWrite.findUnique({ where: { key } });
         if (!row) return;
@@ -256,8 +258,6 @@ export class DurableOutbox {
             return outbox.deleteMessage(key, args);
           case "views.publish":
             return outbox.publishView(key, args);
-          case "reactions.add":
-            return outbox.addReaction(key, args);
         }
       },
     };
@@ -482,30 +482,33 @@ export class DurableOutbox {
     });
   }
 
-  private async upload(args: {
-    channelId: string;
-    threadTs?: string;
-    initialComment?: string;
-    files: FileToUpload[];
-  }): Promise<{ fileIds: string[] }> {
-    const result = (await this.options.client.filesUploadV2({
-      channel_id: args.channelId,
-      ...(args.threadTs ? { thread_ts: args.threadTs } : {}),
-      ...(args.initialComment ? { initial_comment: args.initialComment } : {}),
-      file_uploads: args.files.map((file) => ({
-        file: typeof file.content === "string" ? Buffer.from(file.content, "utf8") : file.content,
-        filename: file.filename,
-        ...(file.title ? { title: file.title } : {}),
-        ...(file.altText ? { alt_text: file.altText } : {}),
-      })),
-    })) as { files?: Array<{ files?: Array<{ id?: string }> }> };
-    return {
-      fileIds: (result.files ?? [])
-        .flatMap((f) => f.files ?? [])
-        .map((f) => f.id ?? "")
-        .filter(Boolean),
-    };
+  /**
+   * Whether Slack shows the uploaded files yet (files.info, polled for a few seconds). Without
+   * the `files:read` scope (an older install) it can't tell: it waits a few seconds and says yes.
+   */
+  private async filesShown(fileIds: string[], channelId: string): Promise<boolean> {
+    try {
+      return await waitUntilShown(this.options.client, fileIds, channelId, FILES_READY_TIMEOUT_MS);
+    } catch (error) {
+      const failure = classifyFailure(error);
+      if (failure.kind === "rate-limited") {
+        throw new RetryLater(new Date(Date.now() + failure.retryAfterMs), "files.info rate-limited");
+      }
+      if (failure.kind === "refused") {
+        this.options.logger.warn(
+          `Outbox: files.info refused (${failure.code}); reinstall Delight from its manifest (files:read). Waiting instead.`,
+        );
+        await sleep(FILES_BLIND_WAIT_MS);
+        return true;
+      }
+      return false;
+    }
   }
+}
+
+/** File contents as bytes. */
+function asBytes(file: FileToUpload) {
+  return { ...file, content: typeof file.content === "string" ? Buffer.from(file.content, "utf8") : file.content };
 }
 
 function describeFile(file: FileToUpload) {

@@ -51,14 +51,16 @@ export interface Outbox {
   ): Promise<PostedMessage>;
   /** views.publish (App Home). */
   publishView(key: string, args: webApi.ViewsPublishArguments): Promise<void>;
-  /** reactions.add */
-  addReaction(key: string, args: { channel: string; timestamp: string; name: string }): Promise<void>;
   /** A reply through a command's or action's response_url (ephemeral by default). */
   respond(key: string, responseUrl: string, message: ResponseUrlMessage): Promise<void>;
-  /** files.uploadV2 (getUploadURLExternal + completeUploadExternal) into a channel or DM. */
+  /**
+   * files.getUploadURLExternal (with each file's alt text) + completeUploadExternal into a
+   * channel or DM. With `forBlocks`, resolves only once Slack has processed the files, so a
+   * block may show them (`slack_file`); if that takes too long the job is run again later.
+   */
   uploadFiles(
     key: string,
-    args: { channelId: string; threadTs?: string; initialComment?: string; files: FileToUpload[] },
+    args: { channelId: string; threadTs?: string; initialComment?: string; files: FileToUpload[]; forBlocks?: boolean },
   ): Promise<{ fileIds: string[] }>;
   /**
    * Sends a recorded write again from its stored arguments (a dead letter an admin retries,
@@ -75,7 +77,6 @@ export const RESENDABLE_METHODS: ReadonlySet<string> = new Set([
   "chat.postEphemeral",
   "chat.delete",
   "views.publish",
-  "reactions.add",
 ]);
 
 /** Slack refused a write for good (channel_not_found, not_in_channel, invalid_blocks…). */

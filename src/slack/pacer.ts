@@ -21,7 +21,7 @@ export const LANE_RATES = {
   channel: { perSecond: 1, burst: 3 },
   /** Every post and update of one workspace together. */
   workspace: { perSecond: 10, burst: 20 },
-  /** Tier 3 methods (chat.update, reactions.add, conversations.open): 50+ a minute. */
+  /** Tier 3 methods (chat.update, conversations.open): 50+ a minute. */
   tier3: { perSecond: 50 / 60, burst: 20 },
   /** Tier 4 methods (views.publish, files): 100+ a minute. */
   tier4: { perSecond: 100 / 60, burst: 20 },

@@ -39,3 +39,15 @@ export const SECTION_TEXT_LIMIT = 3000;
 
 // Text is cut in one way everywhere (cutText in text.ts); the names callers know stay.
 export { cutText as truncate, cutText as truncateMrkdwn } from "./text.ts";
+
+/**
+ * Slack: a response_url works at most 5 times within 30 minutes of the command or click that
+ * gave it. One kept in a form's private_metadata may be older than that when the form is
+ * submitted: answer there only while it is clearly usable (5 minutes to spare for the job),
+ * else through a path that does not expire (a DM).
+ */
+export const RESPONSE_URL_USABLE_MS = 25 * 60_000;
+
+export function responseUrlUsable(issuedAtMs: number | undefined, now: Date): boolean {
+  return issuedAtMs !== undefined && now.getTime() - issuedAtMs < RESPONSE_URL_USABLE_MS;
+}

@@ -3,7 +3,7 @@ import type { webApi } from "@slack/bolt";
 import type { Db } from "../db/database.ts";
 
 export interface RoleLookup {
-  /** Workspace admin or owner in Slack, or listed in DELIGHT_ADMINS. */
+  /** Workspace admin or owner in Slack (or of its Enterprise Grid organisation), or listed in DELIGHT_ADMINS. */
   isAdmin(teamId: string, userId: string): Promise<boolean>;
   /** In the workspace's manager list (`/delight-admin managers add`). */
   isManager(teamId: string, userId: string): Promise<boolean>;
@@ -35,7 +35,15 @@ export class SlackUsers {
     const profile: SlackUserProfile = {
       id: userId,
       isBot: Boolean(user?.is_bot) || userId === "USLACKBOT",
-      isAdmin: Boolean(user?.is_admin || user?.is_owner || user?.is_primary_owner),
+      // On Enterprise Grid, the organisation's admins and owners count too, whatever their
+      // role in this workspace (users.info's enterprise_user).
+      isAdmin: Boolean(
+        user?.is_admin ||
+        user?.is_owner ||
+        user?.is_primary_owner ||
+        user?.enterprise_user?.is_admin ||
+        user?.enterprise_user?.is_owner,
+      ),
       deleted: Boolean(user?.deleted),
       timezone: user?.tz,
       name: user?.profile?.display_name || user?.real_name || user?.name,

@@ -18,6 +18,10 @@ describe("/delight-admin", () => {
         { id: "UMARIA", name: "Maria" },
         { id: "ULI", name: "Li" },
         { id: "UROBOT", name: "Robot", is_bot: true },
+        // Enterprise Grid: an admin of the organisation, an ordinary member of this workspace.
+        { id: "WORGADMIN", name: "Grace", enterprise_user: { enterprise_id: "E0ORG", is_admin: true } },
+        { id: "WORGOWNER", name: "Omar", enterprise_user: { enterprise_id: "E0ORG", is_owner: true } },
+        { id: "WORGMEMBER", name: "Mia", enterprise_user: { enterprise_id: "E0ORG" } },
       ],
     });
   });
@@ -70,10 +74,32 @@ describe("/delight-admin", () => {
     expect((await getSettings(t.database.prisma, workspace)).managerIds).toEqual(["UMARIA"]);
   });
 
-  it("sets the stories channel and tells the admin to invite the app to a private channel", async () => {
+  it("sets the stories channel and tells the admin at once to invite the app to a private channel", async () => {
+    // Slack answers channel_not_found for a private channel the app is not in (not is_private).
     const reply = await run("channel stories <#G0PRIVATE|wins>");
-    expect(reply).toContain("/invite @Delight");
+    expect(reply).toContain("Invite @Delight to <#G0PRIVATE> first (`/invite @Delight`");
     expect((await getSettings(t.database.prisma, workspace)).storiesChannelId).toBe("G0PRIVATE");
+    expect(t.slack.callsTo("conversations.join")).toHaveLength(0);
+  });
+
+  it("says to invite the app whenever Slack can't show it the channel, for every channel setting", async () => {
+    t.slack.on("conversations.info", () => ({ ok: false, error: "channel_not_found" }));
+    try {
+      for (const role of ["approvals", "stories", "dumbrules"]) {
+        const reply = await run(`channel ${role} <#C0HIDDEN|hidden>`);
+        expect(reply).toContain("Invite @Delight to <#C0HIDDEN> first");
+      }
+      expect(await run("digest add <#C0HIDDEN|hidden> friday 16:00 UTC")).toContain("Invite @Delight to <#C0HIDDEN>");
+    } finally {
+      t.slack.off("conversations.info");
+      await run("digest remove <#C0HIDDEN|hidden>");
+    }
+  });
+
+  it("lets Enterprise Grid organisation admins and owners in, not the organisation's other members", async () => {
+    expect(await run("show", "WORGADMIN")).toContain("Delight settings");
+    expect(await run("show", "WORGOWNER")).toContain("Delight settings");
+    expect(await run("show", "WORGMEMBER")).toContain("Only Slack workspace admins");
   });
 
   it("sets the dumb-rules channel, shows it, and lists it in help", async () => {

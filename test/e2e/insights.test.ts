@@ -101,11 +101,17 @@ describe.each(databaseTargets())("insights on $name", (target) => {
       expect(png.length).toBeGreaterThan(5_000);
       expect(png.length).toBeLessThan(1_000_000);
     }
-    // Each file carries its alt text to Slack too.
-    const altTexts = t.slack.callsTo("files.getUploadURLExternal").map((c) => String(c.args.alt_text));
+    // Each file carries its alt text to Slack too, as the argument Slack documents (alt_txt).
+    const altTexts = files.map((f) => t.slack.workspace.files.get(f.id)?.altTxt ?? "");
     expect(altTexts[0]).toContain("Alice 2");
+    for (const alt of altTexts) expect(alt.length).toBeGreaterThan(40);
 
     const reply = await t.slack.waitFor(() => t.slack.responses()[0]);
+    // Shown, not refused: the reply waited until files.info said Slack had processed the files.
+    expect(reply.effect).toBe("new_message");
+    expect(t.slack.workspace.problems.filter((p) => p.error === "invalid_blocks")).toEqual([]);
+    const lastInfo = Math.max(...t.slack.callsTo("files.info").map((c) => c.at));
+    expect(lastInfo).toBeLessThanOrEqual(reply.at);
     const images = imageBlocks(reply.args.blocks);
     expect(images.map((b) => b.slack_file?.id)).toEqual(files.map((f) => f.id));
     for (const image of images) expect(image.alt_text?.length ?? 0).toBeGreaterThan(40);
@@ -156,7 +162,62 @@ describe.each(databaseTargets())("insights on $name", (target) => {
     expect(complete[0]?.args.channel_id).toBe("C0TEAM");
     expect(complete[0]?.args.thread_ts).toBe("1700000000.000100");
     expect((complete[0]?.args.files as unknown[]).length).toBe(2);
-    const altTexts = t.slack.callsTo("files.getUploadURLExternal").map((c) => String(c.args.alt_text));
+    const altTexts = t.slack.callsTo("files.getUploadURLExternal").map((c) => String(c.args.alt_txt));
     expect(altTexts.join(" ")).not.toContain("Alice");
+  });
+
+  it("keeps every chart's alt text within Slack's 1,000 characters, naming whole people and how many more", async () => {
+    const many = Array.from({ length: 300 }, (_, i) => `UMANY${String(i).padStart(3, "0")}`);
+    // They join the workspace: Slack tells the app (team_join), which keeps them in its directory.
+    for (let i = 0; i < many.length; i += 50) {
+      await Promise.all(
+        many.slice(i, i + 50).map((id, k) => {
+          const user = { id, name: `person${i + k}`, real_name: `Person number ${i + k}`, team_id: TEAM_ID };
+          t.slack.addUser(user);
+          return t.sender.event({ type: "team_join", user });
+        }),
+      );
+    }
+    t.slack.channelMembers.set("C0BIG", many);
+    await setChannel(t.database.prisma, workspace, "stories", "C0BIG");
+    await addManagers(t.database.prisma, workspace, ["USAM"], "UADMIN");
+    try {
+      await t.sender.command("/delight", "insights", "USAM");
+      // Drawing is slow the first time in a process (the chart libraries load), more so on a busy machine.
+      await t.delight.workers.drain(40_000);
+      const files = (t.slack.callsTo("files.completeUploadExternal")[0]?.args.files ?? []) as Array<{ id: string }>;
+      expect(files).toHaveLength(3);
+      const recognition = t.slack.workspace.files.get(files[0]?.id ?? "")?.altTxt ?? "";
+      expect(recognition.length).toBeGreaterThan(500);
+      expect(recognition.length).toBeLessThanOrEqual(1000);
+      expect(recognition).toMatch(/and \d+ more\.$/);
+      expect(recognition).toContain("Person number 1");
+      expect(t.slack.workspace.problems.filter((p) => p.error === "alt_txt_too_large")).toEqual([]);
+      const reply = await t.slack.waitFor(() => t.slack.responses()[0]);
+      for (const block of imageBlocks(reply.args.blocks)) expect(block.alt_text?.length).toBeLessThanOrEqual(1000);
+      expect(imageBlocks(reply.args.blocks)[0]?.alt_text).toBe(recognition);
+    } finally {
+      await setChannel(t.database.prisma, workspace, "stories", "C0STORIES");
+    }
+  });
+
+  it("publishes a manager's App Home at once with 'charts are being drawn', then again with the charts", async () => {
+    await addManagers(t.database.prisma, workspace, ["UBOB"], "UADMIN");
+    // Slack is slow to take the upload: Home must not wait for it.
+    t.slack.fail("files.completeUploadExternal", { status: 429, retryAfterSeconds: 2 });
+    const opened = Date.now();
+    await t.sender.event(appHomeOpened("UBOB"));
+    const first = await t.slack.waitFor(() => t.slack.callsTo("views.publish")[0], 15_000);
+    expect(first.at - opened).toBeLessThan(1_500);
+    const firstBlocks = (first.args.view as { blocks: unknown }).blocks;
+    expect(JSON.stringify(firstBlocks)).toContain("charts are being drawn");
+    expect(imageBlocks(firstBlocks)).toHaveLength(0);
+    expect(JSON.stringify(firstBlocks)).toContain("Waiting for your decision");
+
+    const second = await t.slack.waitFor(() => t.slack.callsTo("views.publish")[1], 20_000);
+    const secondBlocks = (second.args.view as { blocks: unknown }).blocks;
+    expect(imageBlocks(secondBlocks)).toHaveLength(3);
+    expect(JSON.stringify(secondBlocks)).not.toContain("being drawn");
+    expect(t.slack.workspace.problems.filter((p) => p.error === "invalid_blocks")).toEqual([]);
   });
 });

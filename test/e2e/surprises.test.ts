@@ -38,11 +38,16 @@ describe("/surprise with the built-in suggester", () => {
   afterAll(() => t.stop());
   beforeEach(() => t.slack.reset());
 
-  it("acks with 'Thinking…' and replaces it with three distinct ideas, each with Use this, 👍 and 👎", async () => {
+  it("acks saying the ideas are on the way, then posts three distinct ideas as a new message, each with Use this, 👍 and 👎", async () => {
     const { ack, responseId } = await surprise(t, "Globex &amp; Co: their order arrived late twice <!channel>");
-    expect(ack).toContain("Thinking of something good for Globex &amp; Co…");
+    expect(ack).toContain("Thinking of something good for Globex &amp; Co");
+    // A slash command's response_url can't replace this answer (Slack posts a new message
+    // whatever replace_original says), so the answer says where the ideas will come.
+    expect(ack).toContain("in a new message just below");
     const answer = await waitForResponse(t, responseId, "Surprise ideas for");
-    expect(answer.args.replace_original).toBe(true);
+    expect(answer.args.replace_original).not.toBe(true);
+    expect(answer.effect).toBe("new_message");
+    expect(t.slack.workspace.problems.filter((p) => p.error === "replace_original_ignored")).toEqual([]);
     expect(answer.args.response_type).toBe("ephemeral");
     const titles = titlesOf(answer);
     expect(titles).toHaveLength(3);
@@ -291,5 +296,69 @@ describe("/surprise with the built-in suggester", () => {
     await waitForResponse(t, "use-1", "Already recorded");
     expect(await t.database.prisma.gesture.count()).toBe(1);
     expect(responsesTo(t, "case-2").some((r) => JSON.stringify(r.args).match(/error/i))).toBe(false);
+  });
+
+  it("sends the form's ideas by DM when the form stayed open longer than the command's response_url lives", async () => {
+    const { responseId } = await surprise(t, "");
+    const opened = await t.slack.waitFor(() => t.slack.callsTo("views.open")[0]);
+    const view = opened.args.view as { private_metadata: string };
+    // Slack: a response_url works for 30 minutes. The person comes back to the form later.
+    clock.advance(31 * 60_000);
+    try {
+      const accepted = await submitForm(t, {
+        userId: "UOWNER",
+        callbackId: "surprise_request",
+        values: { surprise_customer: text("Stark Industries"), surprise_context: text("a year with us") },
+        privateMetadata: view.private_metadata,
+      });
+      expect(JSON.stringify(accepted)).toContain("in your messages from Delight");
+      const dm = await t.slack.waitFor(() =>
+        t.slack.postsTo("DUOWNER").find((c) => JSON.stringify(c.args).includes("Surprise ideas for Stark Industries")),
+      );
+      expect(buttonsOf(dm).filter((b) => b.action_id.startsWith("surprise_use_"))).toHaveLength(3);
+      await t.delight.workers.drain();
+      // Nothing was sent to the expired URL (Slack would have refused it: expired_url).
+      expect(responsesTo(t, responseId)).toHaveLength(0);
+      expect(await t.database.prisma.slackWrite.count({ where: { status: "dead" } })).toBe(0);
+    } finally {
+      clock.set(START);
+    }
+  });
+
+  it("records a 'Use this' form submitted after its response_url expired, and says so by DM", async () => {
+    const { responseId } = await surprise(t, "Wayne Enterprises: thanks for the referral");
+    const answer = await waitForResponse(t, responseId, "Surprise ideas for");
+    const use = buttonsOf(answer).find((b) => b.action_id === "surprise_use_1");
+    await click(t, { userId: "UOWNER", actionId: "surprise_use_1", value: use?.value ?? "", responseId: "use-late" });
+    const opened = await t.slack.waitFor(() => t.slack.callsTo("views.open")[0]);
+    const view = opened.args.view as { private_metadata: string };
+    clock.advance(45 * 60_000);
+    try {
+      await submitForm(t, {
+        userId: "UOWNER",
+        callbackId: "surprise_use",
+        values: { surprise_cost: text("20") },
+        privateMetadata: view.private_metadata,
+      });
+      const dm = await t.slack.waitFor(() =>
+        t.slack.postsTo("DUOWNER").find((c) => JSON.stringify(c.args).includes("Wayne Enterprises")),
+      );
+      expect(JSON.stringify(dm.args)).toContain("Recorded");
+      await t.delight.workers.drain();
+      expect(responsesTo(t, "use-late")).toHaveLength(0);
+      expect(await t.database.prisma.gesture.count({ where: { customer: { name: "Wayne Enterprises" } } })).toBe(1);
+    } finally {
+      clock.set(START);
+    }
+  });
+
+  it("answers by DM when Slack refuses the response_url (used up), instead of losing the ideas", async () => {
+    const { responseId } = await surprise(t, "Cyberdyne: their launch went well");
+    t.slack.fail("response_url", { status: 404, slackError: "used_url" });
+    const dm = await t.slack.waitFor(() =>
+      t.slack.postsTo("DUOWNER").find((c) => JSON.stringify(c.args).includes("Surprise ideas for Cyberdyne")),
+    );
+    expect(buttonsOf(dm)).not.toHaveLength(0);
+    expect(responsesTo(t, responseId)).toHaveLength(1);
   });
 });

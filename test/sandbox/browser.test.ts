@@ -199,6 +199,39 @@ describe.skipIf(!hasChromium)("the sandbox in Chromium", { timeout: 90_000 }, ()
       .waitFor();
   });
 
+  it("/surprise: the answer stays, the three ideas follow as a new message below it", async () => {
+    await as("Sam Rivera (staff)");
+    await openChannel("general");
+    await send("general", "/surprise Acme Corp: the invoice went to the wrong address twice");
+    await messages()
+      .getByText(/Surprise ideas for Acme Corp/)
+      .first()
+      .waitFor();
+    // A slash command's response_url can't replace its answer, in Slack as here: both show.
+    await messages()
+      .getByText(/three ideas are on the way/)
+      .first()
+      .waitFor();
+    await messages().getByRole("button", { name: "Use this" }).first().waitFor();
+    await shot("surprise");
+  });
+
+  it("a manager's App Home shows the charts once Slack has processed them", async () => {
+    await as("Maria Lopez (manager)");
+    await page.getByRole("link", { name: "Delight — Home" }).click();
+    await page
+      .getByRole("main")
+      .getByRole("img", { name: /Bar chart of approved delight stories per person/ })
+      .waitFor({ timeout: 45_000 });
+    expect(
+      await page
+        .getByRole("main")
+        .getByText(/charts are being drawn/)
+        .count(),
+    ).toBe(0);
+    await shot("home-charts");
+  });
+
   it("App Home shows the open case", async () => {
     await as("Alex Chen (staff)");
     await page.getByRole("link", { name: "Delight — Home" }).click();

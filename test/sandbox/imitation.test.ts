@@ -121,6 +121,175 @@ describe("the Web API imitation", () => {
   });
 });
 
+describe("the Web API imitation, as strict as Slack (issue 19)", () => {
+  const slack = new SlackStandIn();
+  let api = "";
+  const clock = { at: new Date("2026-11-23T09:00:00Z"), now: () => new Date(clock.at) };
+  beforeAll(async () => {
+    api = await slack.start();
+    slack.clock = clock;
+  });
+  afterAll(() => slack.stop());
+
+  const post = async (url: string, args: Record<string, unknown>) => {
+    const response = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(args),
+    });
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  };
+  const call = async (method: string, args: Record<string, unknown>) => (await post(`${api}${method}`, args)).body;
+  const image = (id: string) => ({ type: "image", alt_text: "chart", slack_file: { id } });
+
+  async function upload(altTxt?: string) {
+    const url = (await call("files.getUploadURLExternal", {
+      filename: "chart.png",
+      length: 4,
+      ...(altTxt !== undefined ? { alt_txt: altTxt } : {}),
+    })) as { upload_url: string; file_id: string };
+    await fetch(url.upload_url, { method: "POST", headers: { "content-type": "image/png" }, body: "png!" });
+    await call("files.completeUploadExternal", { files: [{ id: url.file_id, title: "Chart" }], channel_id: "DUMARIA" });
+    return url.file_id;
+  }
+
+  it("refuses a slack_file reference until Slack has processed the upload, which files.info shows", async () => {
+    const id = await upload();
+    const early = await call("chat.postMessage", { channel: "DUMARIA", text: "chart", blocks: [image(id)] });
+    expect(early).toMatchObject({ ok: false, error: "invalid_blocks" });
+    expect(JSON.stringify(early)).toContain("invalid slack file");
+    expect(
+      await call("views.publish", { user_id: "UMARIA", view: { type: "home", blocks: [image(id)] } }),
+    ).toMatchObject({ ok: false, error: "invalid_blocks" });
+    const unprocessed = (await call("files.info", { file: id })) as { file: { mimetype: string; shares: object } };
+    expect(unprocessed.file.mimetype).toBe("");
+    expect(unprocessed.file.shares).toEqual({});
+    let info = unprocessed;
+    const started = Date.now();
+    while (!info.file.mimetype) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      info = (await call("files.info", { file: id })) as typeof unprocessed;
+    }
+    // About 2 s: what a real workspace takes for a small image.
+    expect(Date.now() - started).toBeGreaterThan(1_200);
+    expect(info.file.shares).toEqual({ private: { DUMARIA: [{ ts: "0" }] } });
+    expect(await call("chat.postMessage", { channel: "DUMARIA", text: "chart", blocks: [image(id)] })).toMatchObject({
+      ok: true,
+    });
+    // An id Slack never gave out is refused too.
+    expect(
+      await call("chat.postMessage", { channel: "DUMARIA", text: "chart", blocks: [image("FNOSUCHFILE1")] }),
+    ).toMatchObject({ ok: false, error: "invalid_blocks" });
+  });
+
+  it("keeps the alt text sent as alt_txt, refuses one over 1,000 characters and records it, and ignores alt_text", async () => {
+    const kept = await upload("Bar chart: Alice 2, Bob 1");
+    expect(slack.workspace.files.get(kept)?.altTxt).toBe("Bar chart: Alice 2, Bob 1");
+    expect(
+      await call("files.getUploadURLExternal", { filename: "c.png", length: 4, alt_txt: "x".repeat(1001) }),
+    ).toMatchObject({ ok: false, error: "alt_txt_too_large" });
+    expect(slack.workspace.problems.at(-1)).toMatchObject({
+      method: "files.getUploadURLExternal",
+      error: "alt_txt_too_large",
+    });
+    // @slack/web-api's filesUploadV2 sends `alt_text`, which Slack does not document.
+    const url = (await call("files.getUploadURLExternal", { filename: "c.png", length: 4, alt_text: "words" })) as {
+      file_id: string;
+    };
+    expect(slack.workspace.files.get(url.file_id)?.altTxt).toBeUndefined();
+  });
+
+  it("posts a new message when a slash command's response_url asks to replace the command's answer", async () => {
+    const command = slack.responseUrl("cmd-replace", { kind: "command" });
+    expect((await post(command, { text: "Done", replace_original: true })).status).toBe(200);
+    expect(slack.responses().at(-1)?.effect).toBe("new_message");
+    expect(slack.workspace.problems.at(-1)).toMatchObject({ error: "replace_original_ignored" });
+    // A click's response_url may replace the message clicked.
+    const click = slack.responseUrl("click-replace");
+    await post(click, { text: "Updated", replace_original: true });
+    expect(slack.responses().at(-1)?.effect).toBe("replaced");
+  });
+
+  it("takes a response_url at most 5 times, and for 30 minutes by the app's clock", async () => {
+    const url = slack.responseUrl("five", { kind: "command" });
+    for (let i = 0; i < 5; i++) expect((await post(url, { text: `answer ${i}` })).status).toBe(200);
+    const sixth = await post(url, { text: "one too many" });
+    expect(sixth).toEqual({ status: 404, body: { ok: false, error: "used_url" } });
+    expect(slack.responses().at(-1)?.effect).toBe("refused");
+
+    const old = slack.responseUrl("old", { kind: "command" });
+    clock.at = new Date(clock.at.getTime() + 29 * 60_000);
+    expect((await post(old, { text: "still in time" })).status).toBe(200);
+    clock.at = new Date(clock.at.getTime() + 2 * 60_000);
+    expect(await post(old, { text: "too late" })).toEqual({ status: 404, body: { ok: false, error: "expired_url" } });
+    expect(slack.workspace.problems.at(-1)).toMatchObject({ method: "response_url", error: "expired_url" });
+  });
+
+  it("gives users.list and conversations.members Tier 2 limits: 429 with Retry-After past 20 a minute", async () => {
+    const tiered = new SlackStandIn();
+    const tieredApi = await tiered.start();
+    for (const method of ["users.list", "conversations.members"]) {
+      const limitedBefore = tiered.rateLimitedCalls.length;
+      const statuses: number[] = [];
+      let retryAfter: string | null = null;
+      for (let i = 0; i < 21; i++) {
+        const response = await fetch(`${tieredApi}${method}`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ limit: 10, channel: "C1" }),
+        });
+        statuses.push(response.status);
+        retryAfter = response.headers.get("retry-after") ?? retryAfter;
+        await response.arrayBuffer();
+      }
+      expect(statuses.filter((s) => s === 200)).toHaveLength(20);
+      expect(statuses.at(-1)).toBe(429);
+      expect(Number(retryAfter)).toBeGreaterThan(0);
+      expect(tiered.rateLimitedCalls.length - limitedBefore).toBe(1);
+    }
+    await tiered.stop();
+  });
+
+  it("holds a workspace of 5,000 people and pages users.list (at most 1,000 a page)", () => {
+    const big = new SlackStandIn();
+    for (let i = 0; i < 4_999; i++) big.addUser({ id: `U${String(i).padStart(6, "0")}`, name: `person${i}` });
+    const ws = big.workspace;
+    expect(ws.answer("users.list", {})).toMatchObject({ ok: false, error: "limit_required" });
+    const seen = new Set<string>();
+    let cursor = "";
+    let pages = 0;
+    do {
+      const page = ws.answer("users.list", { limit: 5000, ...(cursor ? { cursor } : {}) }) as {
+        members: Array<{ id: string }>;
+        response_metadata: { next_cursor: string };
+      };
+      expect(page.members.length).toBeLessThanOrEqual(1000);
+      for (const m of page.members) seen.add(m.id);
+      cursor = page.response_metadata.next_cursor;
+      pages++;
+    } while (cursor);
+    expect(seen.size).toBe(5_000); // with the app's own bot user
+    expect(pages).toBe(5);
+  });
+
+  it("answers channel_not_found for a private channel the app is not in (not is_private)", async () => {
+    slack.workspace.channels.set("G0SECRET", { id: "G0SECRET", name: "secret", is_private: true });
+    expect(await call("conversations.info", { channel: "G0SECRET" })).toEqual({
+      ok: false,
+      error: "channel_not_found",
+    });
+    expect(await call("conversations.members", { channel: "G0SECRET" })).toEqual({
+      ok: false,
+      error: "channel_not_found",
+    });
+    slack.memberOf.add("G0SECRET");
+    expect(await call("conversations.info", { channel: "G0SECRET" })).toMatchObject({
+      ok: true,
+      channel: { is_private: true, is_member: true },
+    });
+  });
+});
+
 describe("the sandbox's relay", () => {
   it("escapes typed @names and #channels as Slack does for should_escape commands", () => {
     const slack = new SlackStandIn();
@@ -133,6 +302,23 @@ describe("the sandbox's relay", () => {
     expect(relay.escape("@alex fixed it in #general <b> & more #listen @nobody")).toBe(
       "<@U0ALEX|alex> fixed it in <#C0GENERAL|general> &lt;b&gt; &amp; more #listen @nobody",
     );
+  });
+
+  it("shows a slash command's later answer as a new message even with replace_original, as Slack does", async () => {
+    const slack = new SlackStandIn();
+    await slack.start();
+    new SandboxRelay(slack, new SignedSlackClient("http://127.0.0.1:1", "s", "T", "http://127.0.0.1:1/respond/"));
+    const origin = { kind: "command" as const, channel: "C0GENERAL", user: "U0ALEX" };
+    const url = slack.responseUrl("cmd-1", origin);
+    slack.workspace.ephemerals.push({ channel: "C0GENERAL", user: "U0ALEX", ts: "1.0", text: "Thinking…" });
+    const answer = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ text: "Three ideas", replace_original: true }),
+    });
+    expect(answer.status).toBe(200);
+    expect(slack.workspace.ephemerals.map((e) => e.text)).toEqual(["Thinking…", "Three ideas"]);
+    await slack.stop();
   });
 });
 

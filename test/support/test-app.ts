@@ -75,6 +75,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const database = options.database ?? (await openDatabase(config.databaseUrl));
   const ownsDatabase = !options.database;
   const clock = options.clock ?? new TestClock();
+  // Slack's response_url expires 30 minutes after it was issued: by the app's clock here.
+  if (ownsSlack) slack.clock = clock;
   const delight = createDelightApp({
     config,
     database,
@@ -85,7 +87,9 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   });
   const { port, metricsPort } = await delight.start(0);
   const url = `http://127.0.0.1:${port}`;
-  const sender = new SignedSlackClient(url, SIGNING_SECRET, TEAM_ID, `${slack.url}respond/`);
+  const sender = new SignedSlackClient(url, SIGNING_SECRET, TEAM_ID, `${slack.url}respond/`, (id) =>
+    slack.responseUrl(id, { kind: "command" }),
+  );
   return {
     slack,
     sender,

@@ -5,7 +5,7 @@ import type { webApi } from "@slack/bolt";
 import { z } from "zod";
 import type { AppDeps } from "../../deps.ts";
 import type { SlackRouter } from "../../slack/router.ts";
-import { channelMembership, ensureAppInChannel, inviteHint } from "../../slack/channels.ts";
+import { channelMembership, ensureAppInChannel, inviteHint, needsInvite } from "../../slack/channels.ts";
 import { enqueueStoryExport } from "../export/listeners.ts";
 import { enqueueDigestList, enqueueDigestSend, nextDigestNotice } from "../digest/listeners.ts";
 import { quoteInput } from "../../slack/text.ts";
@@ -111,7 +111,8 @@ export function registerAdminFeature(router: SlackRouter, deps: AppDeps): void {
     const joinChannel = async (channelId: string) => {
       const membership = await withinTime(channelMembership(client, channelId), PRE_ACK_LOOKUP_MS);
       if (membership === "member") return;
-      if (membership === "private") {
+      // Private, or not visible to the app at all: said at once, in this answer.
+      if (needsInvite(membership)) {
         notices.push(inviteHint(channelId));
         return;
       }

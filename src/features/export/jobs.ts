@@ -8,7 +8,7 @@
 // in a table row for the rare crash between building and uploading.
 import type { AppDeps } from "../../deps.ts";
 import type { SlackRouter } from "../../slack/router.ts";
-import { workspaceDirectory, type DirectoryEntry } from "../../slack/directory.ts";
+import { directoryOf, ensureDirectory, type DirectoryEntry } from "../../slack/directory.ts";
 import { SlackWriteRefused } from "../../slack/outbox.ts";
 import { RetryLater } from "../../jobs/queue.ts";
 import { isValidTimezone } from "../admin/parse.ts";
@@ -82,11 +82,15 @@ export function registerExportJobs(router: SlackRouter, deps: AppDeps): void {
       return;
     }
     const [directory, workspaceUrl] = await Promise.all([
-      workspaceDirectory(router.client).catch((error: unknown) => {
-        // Names make the files readable; without them the files still have every story.
-        deps.logger.warn("Export: could not list the workspace's people; using ids", String(error));
-        return new Map<string, DirectoryEntry>();
-      }),
+      ensureDirectory(deps, router.client, payload.teamId).then(
+        () => directoryOf(deps.prisma, payload.teamId),
+        (error: unknown) => {
+          if (error instanceof RetryLater) throw error;
+          // Names make the files readable; without them the files still have every story.
+          deps.logger.warn("Export: could not read the workspace's people; using ids", String(error));
+          return new Map<string, DirectoryEntry>();
+        },
+      ),
       workspaceUrlOf(router.client, payload.teamId),
     ]);
     const files = await buildExportFiles(deps, { payload, range, timezone, directory, workspaceUrl });

@@ -9,7 +9,7 @@ import { formatValueCounts } from "../nominations/stats.ts";
 import { caseLabel, formatDeadline } from "../recoveries/blocks.ts";
 import { themesHomeBlocks } from "../holdingback/blocks.ts";
 import { givenGestureLines } from "../surprises/blocks.ts";
-import { insightsBlocks } from "../insights/blocks.ts";
+import { insightsBlocks, insightsPendingBlocks } from "../insights/blocks.ts";
 import { HOME_LIST_LIMITS, type HomeSummary } from "./service.ts";
 
 type KnownBlock = webApi.KnownBlock;
@@ -161,6 +161,8 @@ export function homeView(summary: HomeSummary, options: HomeViewOptions = {}): w
   if (summary.insights) {
     const insights = options.insightsAsText ? { ...summary.insights, mode: "text" as const } : summary.insights;
     blocks.push({ type: "divider" }, ...insightsBlocks(insights));
+  } else if (summary.isManager) {
+    blocks.push({ type: "divider" }, ...insightsPendingBlocks());
   }
 
   if (blocks.length > MAX_VIEW_BLOCKS) {

@@ -10,28 +10,32 @@ import { getSettings } from "../admin/settings.ts";
 import { nominationModal } from "../nominations/blocks.ts";
 import { openCaseModal } from "../recoveries/blocks.ts";
 import { HOME_LOG_OOPS_ACTION, HOME_NOMINATE_ACTION } from "./blocks.ts";
-import { SlackWriteRefused } from "../../slack/outbox.ts";
+import { SlackWriteRefused, type Outbox } from "../../slack/outbox.ts";
 import { insightsForManager } from "../insights/delivery.ts";
-import { enqueueHomePublish, HOME_PUBLISH_JOB, publishHome } from "./publish.ts";
+import { enqueueHomePublish, HOME_INSIGHTS_JOB, HOME_PUBLISH_JOB, publishHome } from "./publish.ts";
 
 const publishPayload = z.object({ teamId: z.string(), userId: z.string(), notice: z.string().optional() });
 
 export function registerHomeFeature(router: SlackRouter, deps: AppDeps): void {
-  deps.jobs.register(HOME_PUBLISH_JOB, publishPayload, async (job, { key, outbox }) => {
-    // Managers see today's insight charts: made (drawn and uploaded) once a day, then read
-    // from the database by every publish.
-    if (await deps.roles.isManager(job.teamId, job.userId)) {
-      await insightsForManager(deps, router.client, outbox, { teamId: job.teamId, userId: job.userId });
-    }
+  const publish = async (outbox: Outbox, key: string, job: z.infer<typeof publishPayload>) => {
     try {
       await publishHome(deps, outbox, `${key}:publish`, job.teamId, job.userId, job.notice);
     } catch (error) {
-      // Slack would not show an image (a file it hasn't finished processing, say): tables instead.
+      // Slack would not show an image (a file it no longer has, say): tables instead.
       if (!(error instanceof SlackWriteRefused)) throw error;
       await publishHome(deps, outbox, `${key}:publish-tables`, job.teamId, job.userId, job.notice, {
         insightsAsText: true,
       });
     }
+  };
+  deps.jobs.register(HOME_PUBLISH_JOB, publishPayload, (job, { key, outbox }) => publish(outbox, key, job));
+
+  // Managers see today's insight charts: made (drawn, uploaded, processed by Slack) once a
+  // day by this job, then read from the database by every publish.
+  deps.jobs.register(HOME_INSIGHTS_JOB, publishPayload, async (job, { key, outbox }) => {
+    if (!(await deps.roles.isManager(job.teamId, job.userId))) return;
+    await insightsForManager(deps, router.client, outbox, { teamId: job.teamId, userId: job.userId });
+    await publish(outbox, key, job);
   });
 
   router.event("app_home_opened", async ({ event, body, context }) => {

@@ -2,11 +2,20 @@
 // after an action taken there. `key` names this publish (for example the job's key).
 import type { AppDeps } from "../../deps.ts";
 import type { Outbox } from "../../slack/outbox.ts";
+import { utcDay } from "../insights/service.ts";
 import { homeView } from "./blocks.ts";
 import { homeSummary } from "./service.ts";
 
+/** The job that makes a manager's charts for the day, then publishes their Home again. */
+export const HOME_INSIGHTS_JOB = "home.insights";
+
+/**
+ * Publishes Home at once with what is ready. A manager whose charts for today are not made
+ * yet sees "charts are being drawn", and a job draws them and publishes Home again: drawing,
+ * uploading and Slack's processing of the files take seconds, and Home must not wait for them.
+ */
 export async function publishHome(
-  deps: Pick<AppDeps, "prisma" | "roles" | "users" | "clock">,
+  deps: Pick<AppDeps, "prisma" | "roles" | "users" | "clock" | "jobs">,
   outbox: Outbox,
   key: string,
   teamId: string,
@@ -18,6 +27,14 @@ export async function publishHome(
     homeSummary(deps, teamId, userId),
     deps.users.profile(userId).catch(() => undefined),
   ]);
+  if (summary.isManager && !summary.insights) {
+    // One per manager and day, however often Home is opened meanwhile.
+    await deps.jobs.enqueue(
+      HOME_INSIGHTS_JOB,
+      { teamId, userId, notice },
+      { key: `home-insights:${teamId}:${userId}:${utcDay(deps.clock.now())}`, teamId },
+    );
+  }
   const view = homeView(summary, {
     notice,
     now: deps.clock.now(),

@@ -31,6 +31,14 @@ export function insightsBlocks(view: InsightsView, options: { heading?: boolean 
   return blocks;
 }
 
+/** For a manager's Home while today's charts are being made (a job publishes Home again after). */
+export function insightsPendingBlocks(): KnownBlock[] {
+  return [
+    { type: "header", text: { type: "plain_text", text: "Insights" } },
+    context(":hourglass_flowing_sand: Today's charts are being drawn; they appear here in a moment."),
+  ];
+}
+
 export function insightsMessage(view: InsightsView): { text: string; blocks: KnownBlock[] } {
   return { text: `Delight insights: ${view.charts.map((c) => c.title).join("; ")}`, blocks: insightsBlocks(view) };
 }

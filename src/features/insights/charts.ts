@@ -4,15 +4,33 @@
 // container) plus the machine's fonts for anything Open Sans lacks.
 import { createRequire } from "node:module";
 import type { TopLevelSpec } from "vega-lite";
+import { ALT_TXT_LIMIT, clipAltText } from "../../slack/files.ts";
 import { cutText, escapeMrkdwn } from "../../slack/text.ts";
 import { DELIGHT_VALUES, VALUE_LABELS } from "../nominations/parse.ts";
 import { RECOGNITION_DAYS, RECOVERY_WEEKS, type ChartText, type InsightsData, type RenderedChart } from "./model.ts";
 
-/** Slack's limit for alt text. */
-export const ALT_TEXT_LIMIT = 2000;
+/**
+ * Alt text is sent twice: with the upload (files.getUploadURLExternal's `alt_txt`, at most
+ * 1,000 characters) and in the image block (at most 2,000): the same words, within 1,000.
+ */
+export const ALT_TEXT_LIMIT = ALT_TXT_LIMIT;
 const MAX_PEOPLE_CHARTED = 40;
 const MAX_TABLE_ROWS = 25;
 const FONT_FAMILY = "Open Sans";
+
+/** "Alice 5, Bob 2 and 38 more" within `budget` characters: whole items, then how many are left out. */
+export function listWithin(items: string[], budget: number, empty = "nobody"): string {
+  if (items.length === 0) return empty;
+  const more = (left: number) => (left > 0 ? ` and ${left} more` : "");
+  let text = items[0] ?? "";
+  let shown = 1;
+  for (; shown < items.length; shown++) {
+    const next = `${text}, ${items[shown]}`;
+    if (next.length + more(items.length - shown - 1).length > budget) break;
+    text = next;
+  }
+  return text + more(items.length - shown);
+}
 
 const pct = (onTime: number, fixed: number) => Math.round((100 * onTime) / fixed);
 
@@ -42,20 +60,29 @@ function chartedPeople(data: InsightsData) {
 export function chartTexts(data: InsightsData): ChartText[] {
   const { recognised, never } = chartedPeople(data);
   const channel = data.storiesChannelId && data.membersRead ? "the stories channel" : null;
+  const opening = `Bar chart of approved delight stories per person over the last ${RECOGNITION_DAYS} days: `;
+  const neverOpening = ` Never recognised in that time, of the ${data.people.length} people in ${channel} or recognised: `;
+  const noMembers = " No stories channel members could be read, so people never recognised are not listed.";
+  // Both lists share the room left, each cut at a whole name with "and N more".
+  const room = ALT_TEXT_LIMIT - opening.length - (channel ? neverOpening.length : noMembers.length) - 2;
+  const recognisedWords = listWithin(
+    recognised.map((p) => `${p.name} ${p.count}`),
+    channel ? Math.floor(room / 2) : room,
+  );
   const peopleWords =
     data.people.length === 0
       ? `Nobody was recognised in the last ${RECOGNITION_DAYS} days${channel ? " and the stories channel has no members" : ""}.`
-      : `${recognised.map((p) => `${p.name} ${p.count}`).join(", ") || "nobody"}.` +
+      : `${recognisedWords}.` +
         (channel
-          ? ` Never recognised in that time, of the ${data.people.length} people in ${channel} or recognised: ${never.map((p) => p.name).join(", ") || "nobody"}.`
-          : " No stories channel members could be read, so people never recognised are not listed.");
+          ? `${neverOpening}${listWithin(
+              never.map((p) => p.name),
+              room - recognisedWords.length,
+            )}.`
+          : noMembers);
   const recognition: ChartText = {
     kind: "recognition",
     title: `Recognition per person — last ${RECOGNITION_DAYS} days`,
-    altText: cutText(
-      `Bar chart of approved delight stories per person over the last ${RECOGNITION_DAYS} days: ${peopleWords}`,
-      ALT_TEXT_LIMIT,
-    ),
+    altText: clipAltText(`${opening}${peopleWords}`),
     table:
       table(
         data.people.slice(0, MAX_TABLE_ROWS).map((p) => [p.name, p.count === 0 ? "0 (never)" : String(p.count)]),
@@ -72,9 +99,8 @@ export function chartTexts(data: InsightsData): ChartText[] {
   const recovery: ChartText = {
     kind: "recovery",
     title: `Recoveries fixed within the deadline — per week, last ${RECOVERY_WEEKS} weeks`,
-    altText: cutText(
+    altText: clipAltText(
       `Bar chart of the share of service recoveries fixed within their deadline, per week (weeks start on Monday, UTC), over the last ${RECOVERY_WEEKS} weeks: ${weekWords}.`,
-      ALT_TEXT_LIMIT,
     ),
     table: table(
       data.weeks.map((w) => [
@@ -88,7 +114,9 @@ export function chartTexts(data: InsightsData): ChartText[] {
   const values: ChartText = {
     kind: "values",
     title: `Values in approved stories — last ${RECOGNITION_DAYS} days`,
-    altText: `Bar chart of the value tags on approved stories over the last ${RECOGNITION_DAYS} days: ${DELIGHT_VALUES.map((v) => `${VALUE_LABELS[v]} ${data.values[v]}`).join(", ")}.`,
+    altText: clipAltText(
+      `Bar chart of the value tags on approved stories over the last ${RECOGNITION_DAYS} days: ${DELIGHT_VALUES.map((v) => `${VALUE_LABELS[v]} ${data.values[v]}`).join(", ")}.`,
+    ),
     table: table(
       DELIGHT_VALUES.map((v) => [VALUE_LABELS[v], String(data.values[v])]),
       ["Value", "Stories"],

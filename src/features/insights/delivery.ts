@@ -2,13 +2,14 @@
 // the manager's DM with the app once per workspace and day (a file must be shared where its
 // viewer can see it before an image block can show it), and the result kept in the database
 // (InsightsCharts) so App Home does not draw and upload again on every open.
+import { createHash } from "node:crypto";
 import type { webApi } from "@slack/bolt";
 import type { AppDeps } from "../../deps.ts";
 import type { Db } from "../../db/database.ts";
 import { RetryLater } from "../../jobs/queue.ts";
 import type { Outbox } from "../../slack/outbox.ts";
 import { chartTexts, renderCharts } from "./charts.ts";
-import { chartTextSchema, type ChartText, type InsightsView, type RenderedChart } from "./model.ts";
+import { chartTextSchema, type ChartText, type InsightsData, type InsightsView, type RenderedChart } from "./model.ts";
 import { gatherInsights, utcDay } from "./service.ts";
 
 /** Rows older than this are deleted when a new day's charts are made. */
@@ -35,7 +36,30 @@ export async function cachedInsights(
   return row ? viewOf(row) : null;
 }
 
-export type InsightsDeps = Pick<AppDeps, "prisma" | "logger" | "clock">;
+export type InsightsDeps = Pick<AppDeps, "prisma" | "logger" | "clock" | "jobs">;
+
+// Charts drawn lately, by what they show: the figures are the same for every manager of a
+// workspace on a day, so ten managers asking at once share one drawing (three PNGs take a
+// second or more of CPU) and only their uploads differ. A few sets at most; pure output.
+const recentlyDrawn = new Map<string, Promise<RenderedChart[]>>();
+const DRAWINGS_KEPT = 6;
+
+/** The charts for these figures, drawn once however many managers ask for them together. */
+export function drawShared(data: InsightsData, texts: ChartText[]): Promise<RenderedChart[]> {
+  const key = createHash("sha256")
+    .update(JSON.stringify([data, texts]))
+    .digest("hex");
+  const known = recentlyDrawn.get(key);
+  if (known) return known;
+  const drawing = renderCharts(data, texts);
+  recentlyDrawn.set(key, drawing);
+  drawing.catch(() => recentlyDrawn.delete(key));
+  for (const oldest of recentlyDrawn.keys()) {
+    if (recentlyDrawn.size <= DRAWINGS_KEPT) break;
+    recentlyDrawn.delete(oldest);
+  }
+  return drawing;
+}
 
 /** Draws the charts; null (logged) when drawing fails, so the caller shows the tables. */
 export async function drawOrNull(deps: Pick<AppDeps, "logger">, draw: () => Promise<RenderedChart[]>) {
@@ -89,10 +113,10 @@ export async function insightsForManager(
   if (cached) return cached;
 
   const day = utcDay(now);
-  const data = await gatherInsights(deps.prisma, client, { teamId: input.teamId, now });
+  const data = await gatherInsights(deps, client, { teamId: input.teamId, now });
   const texts: ChartText[] = chartTexts(data);
   let fileIds: string[] | null = null;
-  const charts = await drawOrNull(deps, () => renderCharts(data, texts));
+  const charts = await drawOrNull(deps, () => drawShared(data, texts));
   if (charts) {
     const opened = await client.conversations.open({ users: input.userId }).catch(() => null);
     const channelId = opened?.channel?.id;
@@ -107,6 +131,8 @@ export async function insightsForManager(
             initialComment:
               "Today's Delight insights: recognition per person, recoveries on time, and the values mix. They also show in your App Home and with `/delight insights`.",
             files: chartFiles(charts, day),
+            // The files are shown in image blocks: only once Slack has processed them.
+            forBlocks: true,
           }),
         charts.length,
       );

@@ -49,7 +49,7 @@ async function postDigestInsights(
   payload: InsightsDigestPayload,
 ): Promise<void> {
   const now = deps.clock.now();
-  const data = await gatherInsights(deps.prisma, client, { teamId: payload.teamId, now });
+  const data = await gatherInsights(deps, client, { teamId: payload.teamId, now });
   const texts = chartTexts(data).filter((c) => c.kind !== "recognition");
   const charts = await drawOrNull(deps, () => renderCharts(data, texts));
   const uploaded = charts

@@ -1,14 +1,14 @@
-// Gathering the insights' figures: counts in the database, the stories channel's members
-// from Slack (conversations.members), names from the directory (users.list).
+// Gathering the insights' figures: counts in the database; the stories channel's members and
+// everyone's names from the workspace directory (src/slack/directory.ts), which is read from
+// Slack at most once a day rather than for each manager's insights.
 import type { webApi } from "@slack/bolt";
 import type { Db } from "../../db/database.ts";
-import { nameIn, workspaceDirectory, type DirectoryEntry } from "../../slack/directory.ts";
+import { RetryLater } from "../../jobs/queue.ts";
+import { channelMembersOf, directoryOf, ensureDirectory, nameIn, type DirectoryDeps } from "../../slack/directory.ts";
 import { DELIGHT_VALUES, isDelightValue, type DelightValue } from "../nominations/parse.ts";
 import { RECOGNITION_DAYS, RECOVERY_WEEKS, type InsightsData, type WeekRecovery } from "./model.ts";
 
 const DAY_MS = 24 * 60 * 60_000;
-const MAX_MEMBER_PAGES = 20;
-
 export const utcDay = (date: Date): string => date.toISOString().slice(0, 10);
 
 /** Monday 00:00 UTC of the week `date` is in. */
@@ -16,27 +16,6 @@ export function weekStartUtc(date: Date): Date {
   const midnight = Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate());
   const weekday = (new Date(midnight).getUTCDay() + 6) % 7; // Monday = 0
   return new Date(midnight - weekday * DAY_MS);
-}
-
-/** Members of a channel (paged); null when Slack won't say (not a member, missing scope). */
-export async function channelMembers(client: webApi.WebClient, channelId: string): Promise<string[] | null> {
-  const members: string[] = [];
-  let cursor: string | undefined;
-  try {
-    for (let page = 0; page < MAX_MEMBER_PAGES; page++) {
-      const result = await client.conversations.members({
-        channel: channelId,
-        limit: 500,
-        ...(cursor ? { cursor } : {}),
-      });
-      members.push(...(result.members ?? []));
-      cursor = result.response_metadata?.next_cursor || undefined;
-      if (!cursor) break;
-    }
-  } catch {
-    return null;
-  }
-  return members;
 }
 
 /** The recovery figures of the last 12 weeks, oldest first (weeks without fixed cases included). */
@@ -58,10 +37,11 @@ export async function recoveryWeeks(prisma: Db, teamId: string, now: Date): Prom
 }
 
 export async function gatherInsights(
-  prisma: Db,
+  deps: DirectoryDeps,
   client: webApi.WebClient,
   input: { teamId: string; now: Date },
 ): Promise<InsightsData> {
+  const { prisma } = deps;
   const { teamId, now } = input;
   const since = new Date(now.getTime() - RECOGNITION_DAYS * DAY_MS);
   const [recognisedRows, valueRows, weeks, workspace] = await Promise.all([
@@ -79,9 +59,14 @@ export async function gatherInsights(
     prisma.workspace.findUnique({ where: { teamId }, select: { storiesChannelId: true } }),
   ]);
   const storiesChannelId = workspace?.storiesChannelId ?? null;
+  await ensureDirectory(deps, client, teamId, { channelId: storiesChannelId }).catch((error: unknown) => {
+    if (error instanceof RetryLater) throw error;
+    // Charts with what the directory already has: ids for names, no never-recognised list.
+    deps.logger.warn("Insights: could not read the workspace directory", String(error));
+  });
   const [members, directory] = await Promise.all([
-    storiesChannelId ? channelMembers(client, storiesChannelId) : Promise.resolve(null),
-    workspaceDirectory(client).catch(() => new Map<string, DirectoryEntry>()),
+    storiesChannelId ? channelMembersOf(prisma, teamId, storiesChannelId) : Promise.resolve(null),
+    directoryOf(prisma, teamId),
   ]);
 
   const counts = new Map<string, number>(recognisedRows.map((r) => [r.user_id, Number(r.count)]));

@@ -2,6 +2,8 @@
 // who has not been recognised lately (recognition must reach everyone, not the usual few).
 import type { webApi } from "@slack/bolt";
 import type { AppDeps } from "../../deps.ts";
+import { RetryLater } from "../../jobs/queue.ts";
+import { activePeople, ensureDirectory } from "../../slack/directory.ts";
 import type { EphemeralMessage } from "../../slack/replies.ts";
 import { context, section } from "../../slack/replies.ts";
 import { mentionUser } from "../../slack/text.ts";
@@ -13,8 +15,6 @@ type WebClient = webApi.WebClient;
 
 export const UNRECOGNISED_DAYS = 30;
 const MAX_NAMES_SHOWN = 60;
-// users.list pages of 200; a cap keeps a huge Enterprise Grid from stalling the command.
-const MAX_MEMBER_PAGES = 50;
 
 export type ValueCounts = Record<DelightValue, number>;
 
@@ -59,24 +59,8 @@ export function startOfMonth(now: Date, timeZone: string): Date {
   return new Date(instant);
 }
 
-/** Active people (no bots, apps or deactivated accounts) from users.list. */
-export async function listActiveMembers(client: WebClient): Promise<string[]> {
-  const ids: string[] = [];
-  let cursor: string | undefined;
-  for (let page = 0; page < MAX_MEMBER_PAGES; page++) {
-    const result = await client.users.list({ limit: 200, cursor });
-    for (const member of result.members ?? []) {
-      if (!member.id || member.deleted || member.is_bot || member.is_app_user || member.id === "USLACKBOT") continue;
-      ids.push(member.id);
-    }
-    cursor = result.response_metadata?.next_cursor || undefined;
-    if (!cursor) break;
-  }
-  return ids;
-}
-
 export async function renderStats(
-  deps: Pick<AppDeps, "prisma" | "clock" | "roles" | "users" | "logger">,
+  deps: Pick<AppDeps, "prisma" | "clock" | "roles" | "users" | "logger" | "jobs">,
   client: WebClient,
   workspace: WorkspaceRef,
   userId: string,
@@ -116,10 +100,15 @@ export async function renderStats(
       select: { nomineeIds: true },
     });
     const recognised = new Set(recent.flatMap((n) => n.nomineeIds));
-    const members = await listActiveMembers(client).catch((error: unknown) => {
-      deps.logger.warn("Could not list workspace members for /delight stats", String(error));
-      return null;
-    });
+    // From the directory (read from Slack at most once a day), not a users.list sweep per request.
+    const members = await ensureDirectory(deps, client, workspace.teamId).then(
+      () => activePeople(deps.prisma, workspace.teamId),
+      (error: unknown) => {
+        if (error instanceof RetryLater) throw error;
+        deps.logger.warn("Could not read the workspace's people for /delight stats", String(error));
+        return null;
+      },
+    );
     const missing = (members ?? []).filter((id) => !recognised.has(id));
     const shown = missing.slice(0, MAX_NAMES_SHOWN).map(mentionUser).join(", ");
     const more = missing.length > MAX_NAMES_SHOWN ? ` and ${missing.length - MAX_NAMES_SHOWN} more` : "";

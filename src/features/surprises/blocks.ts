@@ -30,6 +30,10 @@ const esc = (plain: string, max: number): string => escapeMrkdwn(truncate(plain,
 export const thinkingText = (customerName: string): string =>
   `:gift: Thinking of something good for ${esc(customerName, 80)}…`;
 
+/** `/surprise`'s answer: the ideas follow as a new message (this one stays, as Slack keeps it). */
+export const onTheWayText = (customerName: string): string =>
+  `:gift: Thinking of something good for ${esc(customerName, 80)}: three ideas are on the way, in a new message just below (only you see them).`;
+
 function money(amount: number, currency: string): string {
   return formatMoney(Math.round(amount * 100), currency);
 }
@@ -158,7 +162,7 @@ const occasionOption = (occasion: Occasion) => ({
 
 export function requestModal(
   prefill: { customer?: string; budgetHint?: string } = {},
-  metadata: { responseUrl?: string } = {},
+  metadata: { responseUrl?: string; issuedAtMs?: number } = {},
 ): View {
   return {
     type: "modal",
@@ -212,7 +216,7 @@ export function requestModal(
 export function useModal(
   suggestion: GestureSuggestion,
   budget: GestureBudget | null,
-  metadata: { requestId: string; index: number; responseUrl?: string },
+  metadata: { requestId: string; index: number; responseUrl?: string; issuedAtMs?: number },
 ): View {
   return {
     type: "modal",

@@ -4,7 +4,8 @@
 import { z } from "zod";
 import type { AppDeps } from "../../deps.ts";
 import type { JobContext } from "../../jobs/queue.ts";
-import type { ResponseUrlMessage } from "../../slack/outbox.ts";
+import { SlackWriteRefused, type ResponseUrlMessage } from "../../slack/outbox.ts";
+import { responseUrlUsable } from "../../slack/replies.ts";
 import { plainFromSlack } from "../../slack/text.ts";
 import {
   addCustomerNote,
@@ -55,9 +56,13 @@ export const JOB_KINDS = {
   reply: "surprise.reply",
 } as const;
 
-/** Where an answer goes: the command's or button's response_url, or a DM (forms opened from App Home). */
+/**
+ * Where an answer goes: the command's or button's response_url (issued at `issuedAtMs`, by the
+ * app's clock), or a DM (forms opened from App Home, and any response_url too old to use).
+ * Answers never replace the message asked from: a slash command's response_url can't.
+ */
 const replySchema = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("response_url"), url: z.string().url(), replace: z.boolean() }),
+  z.object({ kind: z.literal("response_url"), url: z.string().url(), issuedAtMs: z.number().optional() }),
   z.object({ kind: z.literal("dm") }),
 ]);
 type Reply = z.infer<typeof replySchema>;
@@ -109,6 +114,8 @@ const useJob = z.object({
   what: z.string().nullable(),
   viewId: z.string(),
   responseUrl: z.string().url().optional(),
+  /** When the "Use this" click gave `responseUrl` (the form may have stayed open for long). */
+  responseIssuedAtMs: z.number().optional(),
 });
 const replyJob = z.object({ responseUrl: z.string().url(), text: z.string() });
 
@@ -122,16 +129,26 @@ export function registerSurpriseJobs(deps: AppDeps, model: SuggestDeps["model"],
     lexicon: lazyLexicon(deps.logger),
   };
 
+  /**
+   * Answers at the response_url while it is usable (Slack: 5 posts within 30 minutes), else
+   * (or when Slack refuses it) by DM, which does not expire.
+   */
   async function send(context: JobContext, key: string, reply: Reply, userId: string, message: ResponseUrlMessage) {
-    if (reply.kind === "dm") {
-      await context.outbox.directMessage(key, userId, { text: message.text, blocks: message.blocks });
-      return;
+    if (reply.kind === "response_url" && responseUrlUsable(reply.issuedAtMs, deps.clock.now())) {
+      try {
+        await context.outbox.respond(key, reply.url, {
+          response_type: "ephemeral",
+          replace_original: false,
+          ...message,
+        });
+        return;
+      } catch (error) {
+        if (!(error instanceof SlackWriteRefused)) throw error;
+        deps.logger.info(`Surprise: the response_url was refused (${error.slackError}); answering by DM`);
+      }
     }
-    await context.outbox.respond(key, reply.url, {
-      response_type: "ephemeral",
-      replace_original: reply.replace,
-      ...message,
-    });
+    const dmKey = reply.kind === "dm" ? key : `${key}:dm`;
+    await context.outbox.directMessage(dmKey, userId, { text: message.text, blocks: message.blocks });
   }
 
   jobs.register(JOB_KINDS.suggest, suggestJob, async (p, context) => {
@@ -272,10 +289,10 @@ export function registerSurpriseJobs(deps: AppDeps, model: SuggestDeps["model"],
       title: p.what,
       sourceViewId: p.viewId,
     });
+    const reply: Reply = p.responseUrl
+      ? { kind: "response_url", url: p.responseUrl, issuedAtMs: p.responseIssuedAtMs }
+      : { kind: "dm" };
     if (!result.ok && result.reason === "not_found") {
-      const reply: Reply = p.responseUrl
-        ? { kind: "response_url", url: p.responseUrl, replace: false }
-        : { kind: "dm" };
       await send(context, `${context.key}:gone`, reply, p.userId, { text: SUGGESTION_GONE });
       return;
     }
@@ -307,15 +324,21 @@ export function registerSurpriseJobs(deps: AppDeps, model: SuggestDeps["model"],
         })
       : "";
     const shownNotice = result.ok ? notice : `:information_source: Already recorded. ${notice}`;
-    if (p.responseUrl) {
+    // The ideas message shows what was recorded, replaced through the click's response_url
+    // (a click's may replace its message) while that is usable; else the notice by DM.
+    if (reply.kind === "response_url" && responseUrlUsable(reply.issuedAtMs, deps.clock.now())) {
       const message = await rerender(p.requestId, p.teamId, p.userId, shownNotice);
-      await context.outbox.respond(`${context.key}:message`, p.responseUrl, {
-        replace_original: true,
-        ...(message ?? { text: shownNotice }),
-      });
-    } else {
-      await context.outbox.directMessage(`${context.key}:dm`, p.userId, { text: shownNotice });
+      try {
+        await context.outbox.respond(`${context.key}:message`, reply.url, {
+          replace_original: true,
+          ...(message ?? { text: shownNotice }),
+        });
+        return;
+      } catch (error) {
+        if (!(error instanceof SlackWriteRefused)) throw error;
+      }
     }
+    await context.outbox.directMessage(`${context.key}:dm`, p.userId, { text: shownNotice });
   });
 
   jobs.register(JOB_KINDS.reply, replyJob, async (p, context) => {

@@ -6,6 +6,7 @@ import type { BlockAction, ButtonAction } from "@slack/bolt";
 import type { ModelClient } from "../../ai/openai-client.ts";
 import type { AppDeps } from "../../deps.ts";
 import type { SlackRouter } from "../../slack/router.ts";
+import { responseUrlUsable } from "../../slack/replies.ts";
 import { quoteInput } from "../../slack/text.ts";
 import { HOME_SURPRISE_ACTION } from "../home/blocks.ts";
 import { SUGGEST_SURPRISE_ACTION } from "../recoveries/blocks.ts";
@@ -15,8 +16,8 @@ import {
   requestModal,
   SUGGESTION_ACTION_PATTERN,
   SUGGESTION_GONE,
+  onTheWayText,
   thinkingModal,
-  thinkingText,
   useModal,
 } from "./blocks.ts";
 import { JOB_KINDS, registerSurpriseJobs, type SuggestJob } from "./jobs.ts";
@@ -77,7 +78,7 @@ export function registerSurprisesFeature(router: SlackRouter, deps: AppDeps): vo
         await ack();
         await client.views.open({
           trigger_id: command.trigger_id,
-          view: requestModal({}, { responseUrl: command.response_url }),
+          view: requestModal({}, { responseUrl: command.response_url, issuedAtMs: deps.clock.now().getTime() }),
         });
         return;
       case "customer":
@@ -114,12 +115,14 @@ export function registerSurprisesFeature(router: SlackRouter, deps: AppDeps): vo
             occasion: null,
             interests: [],
             budgetCents: null,
-            reply: { kind: "response_url", url: command.response_url, replace: true },
+            reply: { kind: "response_url", url: command.response_url, issuedAtMs: deps.clock.now().getTime() },
             askedAtMs: Date.now(),
           },
           key,
         );
-        await ack({ response_type: "ephemeral", text: thinkingText(cmd.customer) });
+        // The ideas come as a message of their own: a slash command's response_url cannot
+        // replace the command's answer (Slack posts a new message; bolt-js #2287).
+        await ack({ response_type: "ephemeral", text: onTheWayText(cmd.customer) });
         return;
     }
   });
@@ -130,7 +133,9 @@ export function registerSurprisesFeature(router: SlackRouter, deps: AppDeps): vo
       await ack({ response_action: "errors", errors: read.errors });
       return;
     }
-    const { responseUrl } = requestFormMetadata.parse(safeJson(view.private_metadata));
+    const { responseUrl, issuedAtMs } = requestFormMetadata.parse(safeJson(view.private_metadata));
+    // A form can stay open for longer than its command's response_url lives: then by DM.
+    const usable = responseUrl !== undefined && responseUrlUsable(issuedAtMs, deps.clock.now());
     const { draft } = read;
     await enqueueSuggest(
       {
@@ -143,12 +148,12 @@ export function registerSurprisesFeature(router: SlackRouter, deps: AppDeps): vo
         occasion: draft.occasion,
         interests: draft.interests,
         budgetCents: draft.budgetCents,
-        reply: responseUrl ? { kind: "response_url", url: responseUrl, replace: false } : { kind: "dm" },
+        reply: usable ? { kind: "response_url", url: responseUrl, issuedAtMs } : { kind: "dm" },
         askedAtMs: Date.now(),
       },
       `surprise:form:${view.id}`,
     );
-    await ack({ response_action: "update", view: thinkingModal(draft.customer, responseUrl ? "here" : "dm") });
+    await ack({ response_action: "update", view: thinkingModal(draft.customer, usable ? "here" : "dm") });
   });
 
   // The case card's button: who may use it and which customer it is are checked in the job.
@@ -166,7 +171,9 @@ export function registerSurprisesFeature(router: SlackRouter, deps: AppDeps): vo
         occasion: "recovery",
         interests: [],
         budgetCents: null,
-        reply: responseUrl ? { kind: "response_url", url: responseUrl, replace: false } : { kind: "dm" },
+        reply: responseUrl
+          ? { kind: "response_url", url: responseUrl, issuedAtMs: deps.clock.now().getTime() }
+          : { kind: "dm" },
         askedAtMs: Date.now(),
       },
       `surprise:case:${action.value ?? ""}:${body.user.id}:${action.action_ts}`,
@@ -195,7 +202,11 @@ export function registerSurprisesFeature(router: SlackRouter, deps: AppDeps): vo
       }
       await client.views.open({
         trigger_id: body.trigger_id,
-        view: useModal(suggestion, storedBudget(request), { ...ref, responseUrl }),
+        view: useModal(suggestion, storedBudget(request), {
+          ...ref,
+          responseUrl,
+          issuedAtMs: deps.clock.now().getTime(),
+        }),
       });
       return;
     }
@@ -238,6 +249,7 @@ export function registerSurprisesFeature(router: SlackRouter, deps: AppDeps): vo
         what: read.what,
         viewId: view.id,
         responseUrl: metadata.data.responseUrl,
+        responseIssuedAtMs: metadata.data.issuedAtMs,
       },
       { key: `surprise:use:${view.id}`, teamId },
     );

@@ -183,12 +183,18 @@ export function readUseForm(
   return { ok: true, costCents, what: what || null };
 }
 
-/** private_metadata of the forms: checked like any input. */
-export const requestFormMetadata = z.object({ responseUrl: z.string().url().optional() }).catch({});
+/**
+ * private_metadata of the forms: checked like any input. `issuedAtMs` is when the kept
+ * response_url was issued (the app's clock): it expires 30 minutes later.
+ */
+export const requestFormMetadata = z
+  .object({ responseUrl: z.string().url().optional(), issuedAtMs: z.number().optional() })
+  .catch({});
 export const useFormMetadata = z.object({
   requestId: z.string().min(1),
   index: z.number().int().min(0).max(9),
   responseUrl: z.string().url().optional(),
+  issuedAtMs: z.number().optional(),
 });
 
 /** Button values: "<requestId>:<index>". */

@@ -1,0 +1,24 @@
+// The workspace directory (src/slack/directory.ts) kept up to date: people who join or change
+// (user_change, team_join: one upsert each, no Slack call) and the daily background sweep.
+import { z } from "zod";
+import type { AppDeps } from "../../deps.ts";
+import { DIRECTORY_SWEEP_JOB, recordPeople, sweepDirectory, type SlackMember } from "../../slack/directory.ts";
+import type { SlackRouter } from "../../slack/router.ts";
+
+export function registerDirectoryFeature(router: SlackRouter, deps: AppDeps): void {
+  deps.jobs.register(DIRECTORY_SWEEP_JOB, z.object({ teamId: z.string() }), async ({ teamId }) => {
+    const workspace = await deps.prisma.workspace.findUnique({ where: { teamId }, select: { storiesChannelId: true } });
+    // At most once a day: a sweep less than a day old, or one under way elsewhere, is enough.
+    await sweepDirectory(deps, router.client, teamId, {
+      channelId: workspace?.storiesChannelId ?? null,
+      mode: "daily",
+    });
+  });
+
+  const record = async (user: SlackMember & { team_id?: string }, teamId: string | undefined) => {
+    const team = teamId ?? user.team_id;
+    if (team) await recordPeople(deps.prisma, team, [user], deps.clock.now());
+  };
+  router.event("user_change", ({ event, context }) => record(event.user as SlackMember, context.teamId));
+  router.event("team_join", ({ event, context }) => record(event.user as SlackMember, context.teamId));
+}
