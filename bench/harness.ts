@@ -261,17 +261,37 @@ export function signedSlashCommand(
     response_url: responseUrl,
     trigger_id: triggerId,
   }).toString();
+  return signedBody(body, "application/x-www-form-urlencoded");
+}
+
+/** A request body signed like Slack's (`v0=` HMAC-SHA256 of `v0:{timestamp}:{body}`). */
+export function signedBody(body: string, contentType: string): SignedRequest {
   const timestamp = Math.floor(Date.now() / 1000);
   const signature = `v0=${createHmac("sha256", SIGNING_SECRET).update(`v0:${timestamp}:${body}`).digest("hex")}`;
   return {
     body,
     headers: {
-      "content-type": "application/x-www-form-urlencoded",
+      "content-type": contentType,
       "content-length": String(Buffer.byteLength(body)),
       "x-slack-request-timestamp": String(timestamp),
       "x-slack-signature": signature,
     },
   };
+}
+
+/** An Events API callback as Slack posts it, signed. */
+export function signedEvent(teamId: string, eventId: string, event: Record<string, unknown>): SignedRequest {
+  const body = JSON.stringify({
+    token: "bench",
+    team_id: teamId,
+    api_app_id: "A0BENCH",
+    event,
+    type: "event_callback",
+    event_id: eventId,
+    event_time: Math.floor(Date.now() / 1000),
+    authorizations: [{ team_id: teamId, user_id: "UBENCHBOT", is_bot: true }],
+  });
+  return signedBody(body, "application/json");
 }
 
 export interface LoadResult {

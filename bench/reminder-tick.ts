@@ -6,7 +6,8 @@
 import { performance } from "node:perf_hooks";
 import { createLogger } from "../src/app.ts";
 import { openDatabase, type Database } from "../src/db/database.ts";
-import { runDueReminders } from "../src/scheduler/due-reminders.ts";
+import { Prisma } from "../src/generated/prisma/client.ts";
+import { dueRemindersQuery, runDueReminders } from "../src/scheduler/due-reminders.ts";
 import { JobStore } from "../src/jobs/durable-queue.ts";
 import type { SlackStandIn } from "../src/sandbox/slack-imitation.ts";
 
@@ -22,8 +23,8 @@ async function seed(database: Database, cases: number): Promise<void> {
   // Deadlines spread evenly over the week after the next 13 hours (so no reminder is due yet);
   // each case was opened 24 h before its deadline.
   await prisma.$executeRawUnsafe(
-    `INSERT INTO "RecoveryCase" (id, "teamId", "reporterId", "ownerId", customer, description, status, "reportedAt", "dueAt", "createdAt", "updatedAt")
-     SELECT gen_random_uuid()::text, $1, 'UREPORTER', 'UOWNER' || (i % ${OWNERS}), 'Customer ' || i, 'Order arrived damaged', 'open',
+    `INSERT INTO "RecoveryCase" (id, number, "teamId", "reporterId", "ownerId", customer, description, status, "reportedAt", "dueAt", "createdAt", "updatedAt")
+     SELECT gen_random_uuid()::text, i, $1, 'UREPORTER', 'UOWNER' || (i % ${OWNERS}), 'Customer ' || i, 'Order arrived damaged', 'open',
             d - interval '24 hours', d, $2::timestamp, $2::timestamp
      FROM (SELECT i, $2::timestamp + interval '13 hours' + (i * (${WEEK_SECONDS} / $3::float)) * interval '1 second' AS d
            FROM generate_series(1, $3::int) AS i) AS spread`,
@@ -77,17 +78,11 @@ async function measure(slack: SlackStandIn, cases: number, databaseUrl: string):
   const queryTimes: number[] = [];
   for (let i = -5; i < 20; i++) {
     const t0 = performance.now();
-    await database.prisma.recoveryReminder.findMany({
-      where: { status: "pending", dueAt: { lte: now } },
-      orderBy: { dueAt: "asc" },
-      take: 100,
-      select: { id: true },
-    });
+    await database.prisma.$queryRaw(dueRemindersQuery(now, 100));
     if (i >= 0) queryTimes.push(performance.now() - t0); // the first runs warm up the query plan
   }
-  const planRows = await database.prisma.$queryRawUnsafe<Array<Record<string, string>>>(
-    `EXPLAIN SELECT id FROM "RecoveryReminder" WHERE status = 'pending' AND "dueAt" <= $1::timestamp ORDER BY "dueAt" LIMIT 100`,
-    now,
+  const planRows = await database.prisma.$queryRaw<Array<Record<string, string>>>(
+    Prisma.sql`EXPLAIN ${dueRemindersQuery(now, 100)}`,
   );
   const plan = planRows.map((row) => Object.values(row)[0]).join(" / ");
 

@@ -16,6 +16,7 @@ import { runClosedLoop } from "./scenarios/closed-loop.ts";
 import { runDirectory } from "./scenarios/directory.ts";
 import { runExport } from "./scenarios/export.ts";
 import { runKill } from "./scenarios/kill.ts";
+import { runKillEvents } from "./scenarios/kill-events.ts";
 import { runMemory } from "./scenarios/memory.ts";
 import { runNominations } from "./scenarios/nominations.ts";
 import { runOutage } from "./scenarios/outage.ts";
@@ -31,6 +32,7 @@ const scenarios: Record<string, (ctx: BenchContext) => Promise<void>> = {
   ack: runClosedLoop,
   nominations: runNominations,
   kill: runKill,
+  "kill-events": runKillEvents,
   sigterm: runSigterm,
   ratelimit: runRateLimit,
   outage: runOutage,

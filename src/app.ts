@@ -26,6 +26,9 @@ import { startMaintenance } from "./jobs/maintenance.ts";
 import { JobWorkers } from "./jobs/workers.ts";
 import { createMetrics, metricsHandler, startMetricsServer, type Metrics } from "./metrics.ts";
 import { DurableOutbox } from "./slack/durable-outbox.ts";
+import { SlackWriteRefused } from "./slack/outbox.ts";
+import { PERMANENT_SLACK_ERRORS, permanentSlackError } from "./slack/refusals.ts";
+import { tellAdminsOfRefusal } from "./features/admin/notices.ts";
 import { Pacer, type LaneRates } from "./slack/pacer.ts";
 import { guardAcks } from "./slack/ack-guard.ts";
 import { answerOutOfDate } from "./slack/stale-interactions.ts";
@@ -157,6 +160,9 @@ export function createDelightApp(options: DelightAppOptions): DelightApp {
     retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,
   });
+  // Slack refusing work for good is told to an admin, once (features/admin/notices.ts).
+  const tellAdmins = (refusal: Parameters<ReturnType<typeof tellAdminsOfRefusal>>[0]) =>
+    tellAdminsOfRefusal(workers, logger)(refusal);
   const outbox = new DurableOutbox({
     prisma: database.prisma,
     client: outboxClient,
@@ -166,7 +172,18 @@ export function createDelightApp(options: DelightAppOptions): DelightApp {
     hooks: {
       onSent: (method) => metrics.slackWrites.inc({ method }),
       onRateLimited: (lane) => metrics.rateLimited.inc({ lane_kind: lane.split(":")[0] ?? lane }),
-      onDead: (method) => metrics.deadWrites.inc({ method }),
+      onDead: async (write) => {
+        metrics.deadWrites.inc({ method: write.method });
+        if (PERMANENT_SLACK_ERRORS.has(write.error)) {
+          await tellAdmins({
+            teamId: write.teamId,
+            key: write.key,
+            code: write.error,
+            target: write.target,
+            what: write.method,
+          });
+        }
+      },
     },
   });
   const workers = new JobWorkers({
@@ -176,6 +193,11 @@ export function createDelightApp(options: DelightAppOptions): DelightApp {
     instanceId: newInstanceId(),
     concurrency: options.workerConcurrency,
     isBusy: () => requestsInFlight > 0,
+    onDead: async (job, error) => {
+      // A refused outbox write has told the admins already (above); this is a direct call's refusal.
+      const code = error instanceof SlackWriteRefused ? null : permanentSlackError(error);
+      if (code) await tellAdmins({ teamId: job.teamId, key: job.key, code, target: null, what: job.kind });
+    },
     onRun: ({ kind, lagSeconds, outcome }) => {
       metrics.jobRuns.inc({ kind, outcome });
       metrics.jobLagSeconds.observe(lagSeconds);
@@ -191,7 +213,15 @@ export function createDelightApp(options: DelightAppOptions): DelightApp {
     jobs: workers,
   };
 
-  guardAcks(app, { histogram: metrics.ackSeconds, onUnacked: answerOutOfDate(deps.jobs, logger) });
+  guardAcks(app, {
+    histogram: metrics.ackSeconds,
+    onUnacked: answerOutOfDate(deps.jobs, logger),
+    onLateAck: (error) =>
+      logger.warn(
+        "An event took longer than Slack's 3 seconds to record; Slack delivers it again (its event id makes that one job)",
+        String(error),
+      ),
+  });
   app.error(async ({ error, body }: { error: Error & { code?: string }; body: unknown }) => {
     // Errors the router did not hand to answerListenerErrors (for example a failed ack).
     const original = (error as { original?: unknown }).original ?? error;

@@ -13,7 +13,7 @@
 // statement on the ack path, and Prisma's query compiler cost more than the statement.
 import { randomUUID } from "node:crypto";
 import type { Database, Db } from "../db/database.ts";
-import type { EnqueueOptions, EnqueueResult } from "./queue.ts";
+import type { EnqueueOptions, EnqueueResult, Transaction, TransactionEnqueueOptions } from "./queue.ts";
 
 /** A job as the workers see it. */
 export interface ClaimedJob {
@@ -23,6 +23,8 @@ export interface ClaimedJob {
   teamId: string | null;
   payload: unknown;
   attempts: number;
+  /** Runs put off so far without a failure (RetryLater). */
+  deferrals: number;
   runAt: Date;
   /** The claim's fencing token: completion only counts while the row still carries it. */
   claimToken: string;
@@ -129,6 +131,36 @@ export class JobStore {
       });
       this.scheduleFlush();
     });
+  }
+
+  /**
+   * One job inside the caller's transaction (see JobQueue.enqueueInTransaction). Not part of
+   * the group-committed batch above: that one commits on its own, outside any transaction.
+   */
+  async enqueueInTransaction(
+    tx: Transaction,
+    kind: string,
+    payload: unknown,
+    options: TransactionEnqueueOptions = {},
+  ): Promise<EnqueueResult> {
+    const id = randomUUID();
+    const key = options.key ?? id;
+    const inserted = await tx.$queryRawUnsafe<Array<{ id: string }>>(
+      `INSERT INTO "Job" ("id", "kind", "key", "teamId", "payload", "runAt", "createdAt")
+       VALUES ($1, $2, $3, $4, $5::jsonb, $6::timestamp(3), $7::timestamp(3))
+       ON CONFLICT ("key") DO NOTHING
+       RETURNING "id"`,
+      id,
+      kind,
+      key,
+      options.teamId ?? null,
+      JSON.stringify(payload ?? null),
+      iso(options.runAt ?? this.now()),
+      iso(options.recordedAt ?? this.now()),
+    );
+    if (inserted.length > 0) return { id, created: true };
+    const existing = await tx.job.findUnique({ where: { key }, select: { id: true } });
+    return { id: existing?.id ?? "", created: false };
   }
 
   private scheduleFlush(): void {
@@ -240,7 +272,7 @@ export class JobStore {
        picked AS (SELECT "id" FROM expired UNION ALL SELECT "id" FROM due LIMIT ${n})
        UPDATE "Job" SET "status" = 'running', "attempts" = "attempts" + 1, "leaseUntil" = $1::timestamp(3), "lockedBy" = $2
        WHERE "id" IN (SELECT "id" FROM picked)
-       RETURNING "id", "kind", "key", "teamId", "payload", "attempts", "runAt"`,
+       RETURNING "id", "kind", "key", "teamId", "payload", "attempts", "deferrals", "runAt"`,
       iso(new Date(now.getTime() + leaseMs)),
       token,
       iso(now),
@@ -252,6 +284,7 @@ export class JobStore {
       teamId: row.teamId,
       payload: typeof row.payload === "string" ? (JSON.parse(row.payload) as unknown) : row.payload,
       attempts: Number(row.attempts),
+      deferrals: Number(row.deferrals),
       runAt: new Date(row.runAt),
       claimToken: token,
     }));
@@ -264,7 +297,7 @@ export class JobStore {
     });
   }
 
-  /** Runs the job again at `at`; `countAttempt` false for a deferral (rate limit, pacing). */
+  /** Runs the job again at `at`; `countAttempt` false for a deferral (rate limit, pacing), counted apart. */
   async reschedule(job: ClaimedJob, at: Date, options: { countAttempt: boolean; error?: string }): Promise<void> {
     await this.prisma.job.updateMany({
       where: { id: job.id, lockedBy: job.claimToken, status: "running" },
@@ -272,7 +305,7 @@ export class JobStore {
         status: "queued",
         runAt: at,
         leaseUntil: null,
-        ...(options.countAttempt ? {} : { attempts: { decrement: 1 } }),
+        ...(options.countAttempt ? {} : { attempts: { decrement: 1 }, deferrals: { increment: 1 } }),
         ...(options.error !== undefined ? { lastError: options.error.slice(0, 2000) } : {}),
       },
     });

@@ -7,6 +7,15 @@ import type { Db } from "../db/database.ts";
 
 export const KEEP_FINISHED_MS = 7 * 24 * 60 * 60_000;
 
+/**
+ * How long after it was created a dead job may still be retried (`/delight-admin outbox
+ * retry`). Its writes were sent after it was created and are remembered for KEEP_FINISHED_MS
+ * (their keys are what stops a retry from sending them again); a day's margin covers the
+ * retried job's own run. An older job is refused, saying why: retrying it could post again
+ * what it had already posted.
+ */
+export const DEAD_JOB_RETRYABLE_MS = KEEP_FINISHED_MS - 24 * 60 * 60_000;
+
 export async function pruneFinishedWork(prisma: Db, now: Date = new Date()): Promise<{ jobs: number; writes: number }> {
   const before = new Date(now.getTime() - KEEP_FINISHED_MS);
   const jobs = await prisma.job.deleteMany({ where: { status: "done", finishedAt: { lt: before } } });

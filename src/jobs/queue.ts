@@ -7,7 +7,11 @@
 // lease that ran out): every step must be idempotent. Writes to Slack go through
 // `context.outbox`, whose keys make each write happen once however often the job runs.
 import type { z } from "zod";
+import type { Prisma } from "../generated/prisma/client.ts";
 import type { Outbox } from "../slack/outbox.ts";
+
+/** A Prisma interactive transaction, as `prisma.$transaction(async (tx) => …)` hands it. */
+export type Transaction = Prisma.TransactionClient;
 
 export interface JobContext {
   jobId: string;
@@ -43,6 +47,9 @@ export interface EnqueueOptions {
   recordedAt?: Date;
 }
 
+/** What an enqueue inside a transaction takes (no dedupe window: the transaction is the guard). */
+export type TransactionEnqueueOptions = Pick<EnqueueOptions, "key" | "runAt" | "teamId" | "recordedAt">;
+
 export interface EnqueueResult {
   id: string;
   /** False when the key (or the dedupe hash within its window) already existed. */
@@ -54,6 +61,17 @@ export interface JobQueue {
   register<P>(kind: string, schema: z.ZodType<P>, handler: JobHandler<P>): void;
   /** Records a job durably; resolves once it is in the database. */
   enqueue(kind: string, payload: unknown, options?: EnqueueOptions): Promise<EnqueueResult>;
+  /**
+   * Records a job inside the caller's transaction, so the state change and the job that
+   * follows it up are written together or not at all: a failure can never leave a change
+   * saved without its follow-up (whose retry would then be refused as "already done").
+   */
+  enqueueInTransaction(
+    tx: Transaction,
+    kind: string,
+    payload: unknown,
+    options?: TransactionEnqueueOptions,
+  ): Promise<EnqueueResult>;
 }
 
 /**

@@ -8,6 +8,7 @@ import type { Logger } from "@slack/bolt";
 import type { z } from "zod";
 import type { Outbox } from "../slack/outbox.ts";
 import { SlackWriteRefused } from "../slack/outbox.ts";
+import { permanentSlackError } from "../slack/refusals.ts";
 import type { ClaimedJob, JobStore } from "./durable-queue.ts";
 import {
   PermanentFailure,
@@ -16,6 +17,8 @@ import {
   type EnqueueResult,
   type JobHandler,
   type JobQueue,
+  type Transaction,
+  type TransactionEnqueueOptions,
 } from "./queue.ts";
 
 export interface WorkerOptions {
@@ -38,6 +41,10 @@ export interface WorkerOptions {
   leaseMs?: number;
   /** Failures (not deferrals) before a job is dead-lettered. */
   maxAttempts?: number;
+  /** Deferrals (RetryLater) before a job is dead-lettered: no job is put off for ever. */
+  maxDeferrals?: number;
+  /** A job was dead-lettered, with what it threw (admin notices for Slack's refusals). */
+  onDead?: (job: ClaimedJob, error: unknown) => Promise<void>;
   /** Observes each run: seconds it waited past its runAt, and how it ended. */
   onRun?: (info: { kind: string; lagSeconds: number; outcome: "done" | "retry" | "deferred" | "dead" }) => void;
 }
@@ -55,7 +62,13 @@ const DEFAULT_BUSY_GAP_MS = 100;
 /** A job that waited long on Slack must not stall the follow-up work for longer than this. */
 export const MAX_BUSY_PAUSE_MS = 5_000;
 const DEFAULT_LEASE_MS = 60_000;
+/** After an enqueue inside a transaction: long enough for a short transaction to commit. */
+const AFTER_COMMIT_NUDGE_MS = 25;
 const DEFAULT_MAX_ATTEMPTS = 8;
+// A deferral is a wait for Slack's pace, a 429's Retry-After or an outbox write's own retry:
+// seconds to minutes each. A job with a dozen writes to a busy channel defers a few dozen
+// times; 200 is far beyond that, and bounds a job that would otherwise be put off for ever.
+const DEFAULT_MAX_DEFERRALS = 200;
 
 /** Back-off for the n-th failure: 2, 4, 8 … seconds, at most 5 minutes, with jitter. */
 export function failureBackoffMs(attempt: number): number {
@@ -82,12 +95,14 @@ export class JobWorkers implements JobQueue {
   private readonly pollMs: number;
   private readonly leaseMs: number;
   private readonly maxAttempts: number;
+  private readonly maxDeferrals: number;
 
   constructor(private readonly options: WorkerOptions) {
     this.concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
     this.pollMs = options.pollMs ?? DEFAULT_POLL_MS;
     this.leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
     this.maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+    this.maxDeferrals = options.maxDeferrals ?? DEFAULT_MAX_DEFERRALS;
     options.store.onEnqueued = () => this.nudge();
   }
 
@@ -99,6 +114,20 @@ export class JobWorkers implements JobQueue {
   enqueue(kind: string, payload: unknown, options?: EnqueueOptions): Promise<EnqueueResult> {
     if (!this.handlers.has(kind)) return Promise.reject(new Error(`No handler registered for job kind ${kind}`));
     return this.options.store.enqueue(kind, payload, options);
+  }
+
+  async enqueueInTransaction(
+    tx: Transaction,
+    kind: string,
+    payload: unknown,
+    options?: TransactionEnqueueOptions,
+  ): Promise<EnqueueResult> {
+    if (!this.handlers.has(kind)) throw new Error(`No handler registered for job kind ${kind}`);
+    const result = await this.options.store.enqueueInTransaction(tx, kind, payload, options);
+    // The row is visible once the caller's transaction commits, a moment from now; the
+    // polling loop finds it in any case.
+    if (result.created) setTimeout(() => this.nudge(), AFTER_COMMIT_NUDGE_MS).unref();
+    return result;
   }
 
   /** Wakes the claim loop (new work was stored). */
@@ -247,17 +276,26 @@ export class JobWorkers implements JobQueue {
       report("done");
     } catch (error) {
       try {
-        if (error instanceof RetryLater) {
+        if (error instanceof RetryLater && job.deferrals < this.maxDeferrals) {
           await store.reschedule(job, error.at, { countAttempt: false });
           report("deferred");
         } else if (
+          error instanceof RetryLater ||
           error instanceof PermanentFailure ||
           error instanceof SlackWriteRefused ||
+          // Slack refused a direct call for good (a channel the app left, a revoked token…):
+          // no retry changes that answer.
+          permanentSlackError(error) !== null ||
           job.attempts >= this.maxAttempts
         ) {
-          logger.error(`Job ${job.kind} (${job.key}) failed for good and was dead-lettered`, describe(error));
-          await store.bury(job, describe(error));
+          const why =
+            error instanceof RetryLater
+              ? `put off ${job.deferrals} times (last: ${error.message}); given up`
+              : describe(error);
+          logger.error(`Job ${job.kind} (${job.key}) failed for good and was dead-lettered`, why);
+          await store.bury(job, why);
           report("dead");
+          await this.options.onDead?.(job, error);
         } else {
           const at = new Date(Date.now() + failureBackoffMs(job.attempts));
           logger.warn(

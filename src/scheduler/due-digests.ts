@@ -57,7 +57,7 @@ export async function runDueDigests(deps: DigestTickDeps, now: Date): Promise<Di
       ORDER BY d."periodEnd" DESC LIMIT 1
     ) r ON true
     WHERE r.status IS NULL
-       OR NOT (r.status IN ('posted', 'skipped') AND r."periodEnd" > ${new Date(now.getTime() - 6 * DAY_MS)}
+       OR NOT (r.status IN ('posted', 'skipped', 'failed') AND r."periodEnd" > ${new Date(now.getTime() - 6 * DAY_MS)}
                AND r."createdAt" >= s."effectiveFrom")`;
   const result: DigestTickResult = { candidates: schedules.length, enqueued: 0, skipped: 0 };
   if (schedules.length === 0) return result;
@@ -79,7 +79,7 @@ export async function runDueDigests(deps: DigestTickDeps, now: Date): Promise<Di
     const slotKey = scheduledSlotKey(slot);
     const run =
       schedule.runSlotKey === slotKey ? { status: schedule.runStatus, claimedUntil: schedule.runClaimedUntil } : null;
-    if (run?.status === "posted" || run?.status === "skipped") continue;
+    if (run?.status === "posted" || run?.status === "skipped" || run?.status === "failed") continue;
     // Being posted (lease running) or waiting for its retry time.
     if (run?.claimedUntil && new Date(run.claimedUntil).getTime() > now.getTime()) continue;
 

@@ -10,6 +10,7 @@ import { randomUUID } from "node:crypto";
 import type { Logger } from "@slack/bolt";
 import type { Clock } from "../clock.ts";
 import type { Db } from "../db/database.ts";
+import { Prisma } from "../generated/prisma/client.ts";
 import type { JobQueue } from "../jobs/queue.ts";
 import { REMINDER_JOB, reminderJobKey } from "../features/recoveries/notify.ts";
 
@@ -33,17 +34,37 @@ export interface TickResult {
 
 export const DEFAULT_BATCH_SIZE = 500;
 
+/**
+ * The reminders due at `tickStart` that have no job yet, oldest first. A row whose job is
+ * waiting (Slack slow) or died (a dead letter, until an admin retries it) stays pending:
+ * taking the oldest pending rows regardless let such stuck rows fill every batch and starve
+ * the reminders due now. The job key is reminderJobKey's, built in SQL (one index probe of
+ * the Job table per due row).
+ */
+export function dueRemindersQuery(tickStart: Date, limit: number): Prisma.Sql {
+  return Prisma.sql`
+    SELECT r.id, r."dueAt", r."teamId"
+    FROM "RecoveryReminder" r
+    WHERE r.status = 'pending' AND r."dueAt" <= ${tickStart}
+      AND NOT EXISTS (
+        SELECT 1 FROM "Job" j
+        WHERE j.key = 'reminder:' || r.id || ':' || (extract(epoch FROM r."dueAt") * 1000)::bigint::text)
+    ORDER BY r."dueAt"
+    LIMIT ${limit}`;
+}
+
 export async function runDueReminders(deps: SchedulerDeps, tickStart: Date): Promise<TickResult> {
-  const due = await deps.prisma.recoveryReminder.findMany({
-    where: { status: "pending", dueAt: { lte: tickStart } },
-    orderBy: { dueAt: "asc" },
-    take: deps.batchSize ?? DEFAULT_BATCH_SIZE,
-    select: { id: true, dueAt: true, teamId: true },
-  });
+  const due = await deps.prisma.$queryRaw<Array<{ id: string; dueAt: Date | string; teamId: string }>>(
+    dueRemindersQuery(tickStart, deps.batchSize ?? DEFAULT_BATCH_SIZE),
+  );
   // Enqueued together: the queue stores them in one batched insert.
   const results = await Promise.all(
     due.map((row) =>
-      deps.jobs.enqueue(REMINDER_JOB, { reminderId: row.id }, { key: reminderJobKey(row), teamId: row.teamId }),
+      deps.jobs.enqueue(
+        REMINDER_JOB,
+        { reminderId: row.id },
+        { key: reminderJobKey({ id: row.id, dueAt: new Date(row.dueAt) }), teamId: row.teamId },
+      ),
     ),
   );
   return { due: due.length, enqueued: results.filter((r) => r.created).length };

@@ -96,10 +96,22 @@ export function classifyFailure(error: unknown): Failure {
   }
 }
 
+/** A write dead-lettered: Slack refused it for good, or it failed too often. */
+export interface DeadWriteInfo {
+  teamId: string | null;
+  key: string;
+  method: string;
+  /** Slack's error code (`not_in_channel`…), or "gave_up". */
+  error: string;
+  /** The channel or person it was for, when known. */
+  target: string | null;
+}
+
 export interface OutboxHooks {
   onSent?(method: string): void;
   onRateLimited?(lane: string): void;
-  onDead?(method: string, error: string): void;
+  /** Awaited (errors are the hook's to handle). */
+  onDead?(write: DeadWriteInfo): void | Promise<void>;
 }
 
 export interface DurableOutboxOptions {
@@ -199,7 +211,10 @@ export class DurableOutbox {
           doneResult: undefined,
         }),
       directMessage: async (key, userId, message) => {
-        const channel = await this.dmChannel(userId);
+        const channel = await this.dmChannel(userId).catch(async (error: unknown) => {
+          if (error instanceof SlackWriteRefused) await this.recordRefusedDm(teamId, key, userId, message, error);
+          throw error;
+        });
         return post(key, {
           channel,
           text: message.text,
@@ -258,6 +273,12 @@ export class DurableOutbox {
             return outbox.deleteMessage(key, args);
           case "views.publish":
             return outbox.publishView(key, args);
+          case "conversations.open": {
+            // A DM whose conversation Slack would not open (recordRefusedDm).
+            const dm = row.args as unknown as { user: string; text: string; blocks?: webApi.KnownBlock[] };
+            await outbox.directMessage(key, dm.user, { text: dm.text, blocks: dm.blocks });
+            return;
+          }
         }
       },
     };
@@ -357,7 +378,13 @@ export class DurableOutbox {
           where: { key: spec.key, status: "sending" },
           data: { status: "dead", leaseUntil: null, lastError: reason.slice(0, 1000) },
         });
-        hooks?.onDead?.(spec.method, reason);
+        await hooks?.onDead?.({
+          teamId,
+          key: spec.key,
+          method: spec.method,
+          error: failure.kind === "refused" ? failure.code : "gave_up",
+          target: targetOf(spec.args),
+        });
         logger.error(
           `Outbox: ${spec.method} ${spec.key} failed for good (${reason}); admins see it in /delight-admin outbox`,
         );
@@ -395,6 +422,12 @@ export class DurableOutbox {
     }
   }
 
+  /**
+   * The DM channel with a person. Slack refusing it for good throws SlackWriteRefused (the
+   * caller records it); a 429 is waited out (RetryLater); any other failure is the job's
+   * failure, counted and backed off like one (not a deferral: a job must not retry, and
+   * redo its work, every few seconds for ever).
+   */
   private async dmChannel(userId: string): Promise<string> {
     const known = this.dmChannels.get(userId);
     if (known) return known;
@@ -407,9 +440,52 @@ export class DurableOutbox {
     } catch (error) {
       const failure = classifyFailure(error);
       if (failure.kind === "refused") throw new SlackWriteRefused("conversations.open", failure.code);
-      const waitMs = failure.kind === "rate-limited" ? failure.retryAfterMs : 2_000;
-      throw new RetryLater(new Date(Date.now() + waitMs), `conversations.open failed: ${String(error)}`);
+      if (failure.kind === "rate-limited") {
+        throw new RetryLater(new Date(Date.now() + failure.retryAfterMs), "conversations.open rate-limited");
+      }
+      throw new Error(`conversations.open failed: ${failure.message}`);
     }
+  }
+
+  /**
+   * A DM Slack would not open a conversation for (the person left, say) is a dead letter
+   * like any refused write: admins see it in `/delight-admin outbox`, and it is kept so
+   * `outbox retry` can send it.
+   */
+  private async recordRefusedDm(
+    teamId: string | null,
+    key: string,
+    userId: string,
+    message: { text: string; blocks?: webApi.KnownBlock[] | undefined },
+    refusal: SlackWriteRefused,
+  ): Promise<void> {
+    const args = { user: userId, text: message.text, ...(message.blocks ? { blocks: message.blocks } : {}) };
+    const created = await this.options.prisma.slackWrite.createMany({
+      data: [
+        {
+          key,
+          teamId,
+          method: "conversations.open",
+          lane: `user:${userId}`,
+          args: args as never,
+          status: "dead",
+          attempts: 1,
+          lastError: refusal.slackError,
+        },
+      ],
+      skipDuplicates: true,
+    });
+    if (created.count === 0) return;
+    await this.options.hooks?.onDead?.({
+      teamId,
+      key,
+      method: "conversations.open",
+      error: refusal.slackError,
+      target: userId,
+    });
+    this.options.logger.error(
+      `Outbox: conversations.open for ${key} failed for good (${refusal.slackError}); admins see it in /delight-admin outbox`,
+    );
   }
 
   /** The ts of a message we posted with this outbox key, if it is in the channel (or thread). */
@@ -509,6 +585,13 @@ export class DurableOutbox {
 /** File contents as bytes. */
 function asBytes(file: FileToUpload) {
   return { ...file, content: typeof file.content === "string" ? Buffer.from(file.content, "utf8") : file.content };
+}
+
+/** The channel (or person) a write's arguments name. */
+function targetOf(args: unknown): string | null {
+  const a = (args ?? {}) as { channel?: unknown; channelId?: unknown; user_id?: unknown; user?: unknown };
+  for (const value of [a.channel, a.channelId, a.user_id, a.user]) if (typeof value === "string") return value;
+  return null;
 }
 
 function describeFile(file: FileToUpload) {

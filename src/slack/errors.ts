@@ -2,6 +2,7 @@
 // is told in plain words what happened and what to do next.
 import type { Logger, RespondFn } from "@slack/bolt";
 import { ackStateOf } from "./ack-guard.ts";
+import { keepFormOpen } from "./form-errors.ts";
 import type { PrivateRequests } from "./private-requests.ts";
 import type { ListenerErrorHandler } from "./router.ts";
 
@@ -65,8 +66,8 @@ export function describeError(error: unknown, isPrivate: boolean): unknown {
 /**
  * What a listener threw, answered to the person (the router calls it). A request not
  * acknowledged yet (the database was down before the ack, say) is acknowledged with the
- * answer itself, so the person sees it instead of Slack's timeout. A form is left
- * unacknowledged: Slack then keeps it open with everything typed, and says it failed.
+ * answer itself, so the person sees it instead of Slack's timeout. A form is kept open with
+ * everything typed and an error saying it could not be saved (form-errors.ts).
  */
 export function answerListenerErrors(logger: Logger, privateRequests?: PrivateRequests): ListenerErrorHandler {
   return async (args, error) => {
@@ -85,7 +86,10 @@ export function answerListenerErrors(logger: Logger, privateRequests?: PrivateRe
         await ack({ response_type: "ephemeral", text });
         return;
       }
-      if (ack && !acked && body.type === "view_submission") return;
+      if (ack && !acked && body.type === "view_submission") {
+        await ack(keepFormOpen((args.body as { view?: unknown }).view, isUserFacing ? error.message : undefined));
+        return;
+      }
       if (ack && !acked) await ack();
       // Only when the outbox itself may be what failed: a direct, best-effort reply.
       if (respond) await respond({ response_type: "ephemeral", replace_original: false, text });

@@ -77,6 +77,8 @@ export const RESENDABLE_METHODS: ReadonlySet<string> = new Set([
   "chat.postEphemeral",
   "chat.delete",
   "views.publish",
+  // A DM whose conversation Slack would not open: sent again as a DM.
+  "conversations.open",
 ]);
 
 /** Slack refused a write for good (channel_not_found, not_in_channel, invalid_blocks…). */

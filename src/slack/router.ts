@@ -9,6 +9,7 @@
 // A request no listener takes is left unacknowledged, exactly as with Bolt's own matching:
 // guardAcks (ack-guard.ts) answers it as out of date.
 import { ignoreSelf } from "@slack/bolt";
+import { noteListenerFailure } from "./ack-guard.ts";
 import { PrivateRequests } from "./private-requests.ts";
 import type {
   AnyMiddlewareArgs,
@@ -135,6 +136,8 @@ export class SlackRouter {
         try {
           await found.listener(args as never);
         } catch (error) {
+          // An event whose listener failed is then not acknowledged (ack-guard.ts): Slack retries it.
+          noteListenerFailure(args.body);
           await onError(args, error);
         }
       };

@@ -246,6 +246,83 @@ describe("/delight-admin", () => {
     expect(await run("outbox")).toContain("No failed writes");
   });
 
+  it("tells an admin once what to fix when Slack refuses for good, and lists the advice in outbox", async () => {
+    const prisma = t.database.prisma;
+    await prisma.slackWrite.deleteMany({ where: { status: "dead" } });
+    await prisma.job.deleteMany({ where: { status: "dead" } });
+    // Slack says the app is not in #archive-ish (and refuses a DM to someone who left).
+    t.slack.on("chat.postMessage", (args) =>
+      args.channel === "C0NOTIN"
+        ? { ok: false, error: "not_in_channel" }
+        : t.slack.workspace.answer("chat.postMessage", args),
+    );
+    t.slack.on("conversations.open", (args) =>
+      args.users === "ULEFT"
+        ? { ok: false, error: "user_not_found" }
+        : t.slack.workspace.answer("conversations.open", args),
+    );
+    try {
+      const outbox = t.delight.outbox.forTeam(TEAM_ID);
+      for (const n of [1, 2, 3]) {
+        await expect(
+          outbox.postMessage(`test:refused:${n}`, { channel: "C0NOTIN", text: `Hello ${n}` }),
+        ).rejects.toThrow("not_in_channel");
+      }
+      await expect(outbox.directMessage("test:refused-dm", "ULEFT", { text: "Hi" })).rejects.toThrow("user_not_found");
+      // Each refusal fails at once: one attempt, no retry.
+      expect(await prisma.slackWrite.findUniqueOrThrow({ where: { key: "test:refused:1" } })).toMatchObject({
+        status: "dead",
+        attempts: 1,
+      });
+      await t.delight.workers.drain();
+    } finally {
+      t.slack.off("chat.postMessage");
+      t.slack.off("conversations.open");
+    }
+    // One notice per refusal and place, however many writes failed that way.
+    const notices = t.slack.postsTo("DUCONFIGADMIN").map((c) => t.slack.textOf(c));
+    expect(notices.filter((n) => n.includes("not_in_channel"))).toHaveLength(1);
+    expect(notices.find((n) => n.includes("not_in_channel"))).toContain("type `/invite @Delight` there");
+    expect(notices.find((n) => n.includes("not_in_channel"))).toContain("<#C0NOTIN>");
+    expect(notices.filter((n) => n.includes("user_not_found"))).toHaveLength(1);
+    const listed = await run("outbox");
+    expect(listed).toContain("conversations.open");
+    expect(listed).toContain("user_not_found");
+    expect(listed).toContain("To fix:");
+    expect(listed).toContain("/invite @Delight");
+    await prisma.slackWrite.deleteMany({ where: { status: "dead" } });
+  });
+
+  it("refuses to retry a failed job older than the outbox's memory of what was sent, and says why", async () => {
+    const prisma = t.database.prisma;
+    await prisma.slackWrite.deleteMany({ where: { status: "dead" } });
+    await prisma.job.deleteMany({ where: { status: "dead" } });
+    const deadReply = (name: string, createdAt: Date) =>
+      prisma.job.create({
+        data: {
+          kind: "recoveries.click-reply",
+          key: `test:${name}-dead-job`,
+          teamId: TEAM_ID,
+          payload: { responseUrl: t.slack.responseUrl(`${name}-job`), text: `The ${name} job's reply` },
+          status: "dead",
+          attempts: 8,
+          lastError: "Error: Slack was down",
+          createdAt,
+        },
+      });
+    await deadReply("old", new Date(Date.now() - 8 * 24 * 3_600_000));
+    await deadReply("recent", new Date());
+    expect(await run("outbox")).toContain("too old to retry");
+    const retried = await run("outbox retry");
+    expect(retried).toContain("1 follow-up job");
+    expect(retried).toContain("1 failed job is older than 6 days and was not retried");
+    await t.slack.waitFor(() => t.slack.responses().find((r) => r.args.response_id === "recent-job"));
+    await t.delight.workers.drain();
+    expect(t.slack.responses().find((r) => r.args.response_id === "old-job")).toBeUndefined();
+    expect((await prisma.job.findUniqueOrThrow({ where: { key: "test:old-dead-job" } })).status).toBe("dead");
+    await prisma.job.deleteMany({ where: { status: "dead" } });
+  });
+
   it("puts a retried write that cannot be sent again back among the failures, saying why", async () => {
     const prisma = t.database.prisma;
     // A reply through a response_url: the URL is not kept, so only its own job could resend it.

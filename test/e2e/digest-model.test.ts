@@ -80,4 +80,95 @@ describe("digest intro from the model", () => {
     },
     INTRO_BUDGET_MS + 20_000,
   );
+
+  /** Waits until `check` holds (the database is written by jobs). */
+  async function until(check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!(await check())) {
+      if (Date.now() > deadline) throw new Error("Timed out waiting for the database");
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+  const runIn = (channelId: string) => t.database.prisma.digestRun.findFirst({ where: { channelId } });
+
+  it("builds a scheduled digest and its intro once: a post Slack fails is retried from the stored message", async () => {
+    model.answerJson({ intro: "Stored once: the week was full of small kindnesses. Borrow one." });
+    const asked = model.requests.length;
+    clock.set("2026-11-23T09:30:00Z");
+    await t.sender.command("/delight-admin", "digest add <#C0RETRY|retry> monday 10:00 UTC", "UADMIN");
+    // Slack fails the first posts (5xx): the run waits for its retry.
+    t.slack.fail("chat.postMessage", { status: 500, times: 2 });
+    clock.set("2026-11-23T10:00:00Z");
+    expect((await t.delight.scheduler.tickDigests()).enqueued).toBe(1);
+    await until(async () => (await runIn("C0RETRY"))?.status === "pending");
+    const waiting = await runIn("C0RETRY");
+    expect(JSON.stringify(waiting?.message)).toContain("Stored once");
+    // Later ticks (the retry time brought forward each time) post the stored message.
+    for (let minute = 1; minute <= 20 && t.slack.postsTo("C0RETRY").filter((c) => c.args.ts).length === 0; minute++) {
+      await t.database.prisma.digestRun.updateMany({ where: { channelId: "C0RETRY" }, data: { claimedUntil: null } });
+      await t.database.prisma.slackWrite.updateMany({ data: { nextAttemptAt: new Date(0) } });
+      clock.set(new Date(Date.parse("2026-11-23T10:00:00Z") + minute * 60_000));
+      await t.delight.scheduler.tickDigests();
+      await until(async () => (await runIn("C0RETRY"))?.status !== "claimed");
+    }
+    expect((await runIn("C0RETRY"))?.status).toBe("posted");
+    const posted = t.slack.messages.get("C0RETRY") ?? [];
+    expect(posted).toHaveLength(1);
+    expect(JSON.stringify(posted[0]?.blocks)).toContain("Stored once");
+    // The stories were gathered and the model asked once, whatever the number of attempts.
+    expect(model.requests.length - asked).toBe(1);
+  });
+
+  it("fails a digest Slack refuses for good at once: not rebuilt or retried, and an admin is told what to fix", async () => {
+    model.answerJson({ intro: "Refused digest: the week had lovely moments. Keep them coming." });
+    const asked = model.requests.length;
+    clock.set("2026-11-23T09:30:00Z");
+    await t.sender.command("/delight-admin", "digest add <#C0ARCHIVED|old> monday 10:00 UTC", "UADMIN");
+    t.slack.on("chat.postMessage", (args) =>
+      args.channel === "C0ARCHIVED"
+        ? { ok: false, error: "is_archived" }
+        : t.slack.workspace.answer("chat.postMessage", args),
+    );
+    try {
+      clock.set("2026-11-23T10:00:00Z");
+      expect((await t.delight.scheduler.tickDigests()).enqueued).toBe(1);
+      await until(async () => (await runIn("C0ARCHIVED"))?.status === "failed");
+      for (const later of ["2026-11-23T10:02:00Z", "2026-11-23T10:30:00Z", "2026-11-23T14:00:00Z"]) {
+        clock.set(later);
+        expect((await t.delight.scheduler.tickDigests()).enqueued).toBe(0);
+      }
+      await t.delight.workers.drain();
+    } finally {
+      t.slack.off("chat.postMessage");
+    }
+    expect((await runIn("C0ARCHIVED"))?.attempts).toBe(1);
+    expect(model.requests.length - asked).toBe(1);
+    const notices = t.slack.postsTo("DUADMIN").filter((c) => t.slack.textOf(c).includes("is_archived"));
+    expect(notices).toHaveLength(1);
+    expect(t.slack.textOf(notices[0]!)).toContain("<#C0ARCHIVED> is archived");
+    expect(JSON.stringify((await t.sender.command("/delight-admin", "outbox", "UADMIN")).body)).toContain(
+      "is_archived",
+    );
+  });
+
+  it("asks the model at most once an hour per workspace for previews, however many people preview", async () => {
+    model.answerJson({ intro: "Preview intro: a week of people going the extra mile. Read on." });
+    await t.database.prisma.digestIntroCache.deleteMany();
+    const asked = model.requests.length;
+    const preview = async (userId: string) => {
+      const before = t.slack.responses().length;
+      expect((await t.sender.command("/delight", "digest preview", userId)).status).toBe(200);
+      const reply = await t.slack.waitFor(() => t.slack.responses()[before], 20_000);
+      return JSON.stringify(reply.args.blocks);
+    };
+    expect(await preview("UADMIN")).toContain("Preview intro");
+    expect(await preview("UALICE")).toContain("Preview intro");
+    clock.set("2026-11-23T09:50:00Z");
+    expect(await preview("UADMIN")).toContain("Preview intro");
+    expect(model.requests.length - asked).toBe(1);
+    clock.set("2026-11-23T10:01:00Z"); // an hour and a minute after the first
+    model.answerJson({ intro: "Fresh preview intro: new stories, new ideas. Try one today." });
+    expect(await preview("UALICE")).toContain("Fresh preview intro");
+    expect(model.requests.length - asked).toBe(2);
+  });
 });

@@ -3,6 +3,7 @@
 import { createServer } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TEAM_ID } from "../../src/sandbox/slack-imitation.ts";
+import { refuseJobInserts } from "../support/failures.ts";
 import { slashCommandPayload, startSocketModeApp, type SocketModeApp } from "../support/socket-mode.ts";
 
 function freePort(): Promise<number> {
@@ -49,6 +50,49 @@ describe("Socket Mode", () => {
     expect(JSON.stringify(ack)).toContain("8 hours");
     const workspace = await app.database.prisma.workspace.findUnique({ where: { teamId: TEAM_ID } });
     expect(workspace?.slaMinutes).toBe(480);
+  });
+
+  it("leaves an event envelope unacknowledged when its work could not be recorded; acks the redelivery", async () => {
+    const sendHomeOpened = (id: string, retry: number) =>
+      app.send(
+        id,
+        "events_api",
+        {
+          team_id: TEAM_ID,
+          api_app_id: "A0DELIGHT",
+          type: "event_callback",
+          event_id: "EvSOCKETHOME1",
+          event_time: Math.floor(Date.now() / 1000),
+          event: { type: "app_home_opened", user: "UADMIN", channel: "DUADMIN", tab: "home", event_ts: "1.0" },
+          authorizations: [{ team_id: TEAM_ID, user_id: "UDELIGHTBOT", is_bot: true }],
+        },
+        { accepts_response_payload: false, retry_attempt: retry, retry_reason: retry > 0 ? "timeout" : "" },
+      );
+    // The connection is live: a command envelope goes round first.
+    app.send(
+      "env-ping",
+      "slash_commands",
+      slashCommandPayload({
+        userId: "UADMIN",
+        command: "/delight-admin",
+        text: "help",
+        responseUrl: `${app.slack.url}respond/socket-ping`,
+        triggerId: "t2",
+      }),
+    );
+    await app.ackOf("env-ping");
+    const restore = await refuseJobInserts(app.database.prisma, "home.publish");
+    try {
+      sendHomeOpened("env-home-1", 0);
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+    } finally {
+      await restore();
+    }
+    // Not acknowledged: Slack delivers it again.
+    expect(app.received.find((m) => m.envelope_id === "env-home-1")).toBeUndefined();
+    sendHomeOpened("env-home-2", 1);
+    await app.ackOf("env-home-2");
+    await app.slack.waitFor(() => app.slack.callsTo("views.publish").find((c) => c.args.user_id === "UADMIN"), 10_000);
   });
 
   it("serves /healthz on PORT", async () => {

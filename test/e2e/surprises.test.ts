@@ -1,7 +1,7 @@
 // /surprise end to end with the built-in suggester (no model configured): the real app,
 // signed requests, the Slack stand-in, jobs and the outbox.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { setBudget } from "../../src/features/admin/settings.ts";
+import { addManagers, setBudget } from "../../src/features/admin/settings.ts";
 import { countSurprisesDelivered } from "../../src/features/surprises/service.ts";
 import { appHomeOpened, buttonClick } from "../support/payloads.ts";
 import { TEAM_ID } from "../../src/sandbox/slack-imitation.ts";
@@ -31,9 +31,11 @@ describe("/surprise with the built-in suggester", () => {
         { id: "UREPORTER", name: "Rita" },
         { id: "UOWNER", name: "Owen" },
         { id: "USTRANGER", name: "Stan" },
+        { id: "UMANAGER", name: "Maria" },
       ],
     });
     await setBudget(t.database.prisma, { teamId: TEAM_ID }, { cents: 5000, currency: "USD" });
+    await addManagers(t.database.prisma, { teamId: TEAM_ID }, ["UMANAGER"], "UADMIN");
   });
   afterAll(() => t.stop());
   beforeEach(() => t.slack.reset());
@@ -360,5 +362,76 @@ describe("/surprise with the built-in suggester", () => {
     );
     expect(buttonsOf(dm)).not.toHaveLength(0);
     expect(responsesTo(t, responseId)).toHaveLength(1);
+  });
+
+  /** A case about Umbrella Corp, reported by UREPORTER and owned by UOWNER (opened once for the tests below). */
+  let umbrella: Promise<{ id: string }> | undefined;
+  function umbrellaCase() {
+    umbrella ??= (async () => {
+      await t.sender.command(
+        "/oops",
+        "<@UOWNER|owen> Umbrella Corp: shipped the confidential prototype to the wrong site",
+        "UREPORTER",
+        { responseId: "oops-umbrella" },
+      );
+      await t.slack.waitFor(() => t.slack.postsTo("DUOWNER").find((c) => JSON.stringify(c.args).includes("Umbrella")));
+      return t.database.prisma.recoveryCase.findFirstOrThrow({ where: { customer: "Umbrella Corp" } });
+    })();
+    return umbrella;
+  }
+
+  it("shows a customer's case texts only to the case's owner, reporter and managers; others see notes and gestures", async () => {
+    await umbrellaCase();
+    await surprise(t, "note Umbrella Corp: the team loves board games", "USTRANGER");
+    const seenBy = async (userId: string) => {
+      const { responseId } = await surprise(t, "customer Umbrella Corp", userId);
+      return JSON.stringify((await waitForResponse(t, responseId, "Umbrella Corp")).args);
+    };
+    for (const allowed of ["UOWNER", "UREPORTER", "UMANAGER"]) {
+      expect(await seenBy(allowed)).toContain("confidential prototype");
+    }
+    const stranger = await seenBy("USTRANGER");
+    expect(stranger).not.toContain("confidential prototype");
+    expect(stranger).toContain("board games"); // notes and interests are for anyone
+    expect(stranger).toContain("details are for the case's owner, reporter and Delight managers");
+  });
+
+  it("records Use this on a recovery case only for someone who may act on the case", async () => {
+    const recoveryCase = await umbrellaCase();
+    // Ideas for the case, asked by its owner; a stranger's Use this (a forwarded button, a
+    // forged form) records nothing on the case.
+    await click(t, {
+      userId: "UOWNER",
+      actionId: "recovery_suggest_surprise",
+      value: recoveryCase.id,
+      responseId: "umb-1",
+    });
+    const answer = await waitForResponse(t, "umb-1", "Surprise ideas for");
+    const use = buttonsOf(answer).find((b) => b.action_id === "surprise_use_0");
+    t.slack.reset();
+    await click(t, {
+      userId: "USTRANGER",
+      actionId: "surprise_use_0",
+      value: use?.value ?? "",
+      responseId: "umb-stranger",
+    });
+    await waitForResponse(t, "umb-stranger", "Only the owner");
+    expect(t.slack.callsTo("views.open")).toHaveLength(0);
+    const [requestId, index] = (use?.value ?? "").split(":");
+    const forged = JSON.stringify({ requestId, index: Number(index), responseUrl: t.slack.responseUrl("umb-forged") });
+    await submitForm(t, {
+      userId: "USTRANGER",
+      callbackId: "surprise_use",
+      values: { surprise_cost: text("5") },
+      privateMetadata: forged,
+    });
+    await waitForResponse(t, "umb-forged", "Only the owner");
+    expect(await t.database.prisma.gesture.count({ where: { caseId: recoveryCase.id } })).toBe(0);
+    const after = await t.database.prisma.recoveryCase.findUniqueOrThrow({
+      where: { id: recoveryCase.id },
+      include: { timeline: true },
+    });
+    expect(after.surpriseGiven).toBeNull();
+    expect(after.timeline.map((e) => e.kind)).not.toContain("surprise");
   });
 });

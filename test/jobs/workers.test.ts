@@ -9,7 +9,7 @@ import { openDatabase, type Database } from "../../src/db/database.ts";
 import { JobStore } from "../../src/jobs/durable-queue.ts";
 import { RetryLater } from "../../src/jobs/queue.ts";
 import { KEEP_FINISHED_MS, pruneFinishedWork } from "../../src/jobs/maintenance.ts";
-import { JobWorkers } from "../../src/jobs/workers.ts";
+import { JobWorkers, type WorkerOptions } from "../../src/jobs/workers.ts";
 import { DurableOutbox } from "../../src/slack/durable-outbox.ts";
 import { SlackWriteRefused } from "../../src/slack/outbox.ts";
 import { Pacer } from "../../src/slack/pacer.ts";
@@ -286,6 +286,82 @@ describe.each(databaseTargets())("jobs and outbox on $name", (target) => {
     const broken = await database.prisma.job.findUniqueOrThrow({ where: { key: "broken" } });
     expect(broken.status).toBe("dead");
     expect(broken.lastError).toContain("boom");
+  });
+
+  /** Started workers on the test's database, polling often, with `options` (bounds, hooks). */
+  function startedWorkers(options: Partial<WorkerOptions>) {
+    const workers = new JobWorkers({
+      store: new JobStore(database.prisma),
+      logger,
+      outboxFor: (job) => makeOutbox().forTeam(job.teamId),
+      instanceId: "x",
+      pollMs: 20,
+      ...options,
+    });
+    running.push(workers);
+    workers.start();
+    return workers;
+  }
+
+  /** Waits until the job with `key` has `status`, or fails after `ms`. */
+  async function waitForStatus(key: string, status: string, ms = 8_000) {
+    const deadline = Date.now() + ms;
+    for (;;) {
+      const job = await database.prisma.job.findUniqueOrThrow({ where: { key } });
+      if (job.status === status) return job;
+      if (Date.now() > deadline) throw new Error(`job ${key} is ${job.status} after ${ms} ms, not ${status}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  it("bounds a job that is put off for ever: dead-lettered after its deferrals, saying so", async () => {
+    const workers = startedWorkers({ maxDeferrals: 3 });
+    let runs = 0;
+    workers.register("forever", payload, async () => {
+      runs += 1;
+      throw new RetryLater(new Date(Date.now() + 10), "Slack still busy");
+    });
+    await workers.enqueue("forever", { n: 1 }, { key: "forever" });
+    const dead = await waitForStatus("forever", "dead");
+    expect(runs).toBe(4);
+    expect(dead.deferrals).toBe(3);
+    expect(dead.lastError).toContain("put off 3 times");
+  });
+
+  it("counts a DM whose conversation Slack keeps failing to open as a failure (back-off, then dead), not a deferral", async () => {
+    slack.fail("conversations.open", { status: 500, times: 100 });
+    const workers = startedWorkers({ maxAttempts: 2 });
+    let runs = 0;
+    // Like insights or an export: expensive work, then a DM.
+    workers.register("draw-then-dm", payload, async (_p, { outbox, key }) => {
+      runs += 1;
+      await outbox.directMessage(`${key}:dm`, "UBUSY", { text: "Your charts" });
+    });
+    await workers.enqueue("draw-then-dm", { n: 1 }, { key: "draw-then-dm" });
+    const dead = await waitForStatus("draw-then-dm", "dead");
+    expect(runs).toBe(2); // not every 2 s for ever
+    expect(dead.lastError).toContain("conversations.open failed");
+  });
+
+  it("fails a job at once on a permanent Slack error from a direct call, and reports it", async () => {
+    slack.fail("conversations.info", { status: 200, slackError: "channel_not_found", times: 10 });
+    const reported: string[] = [];
+    const workers = startedWorkers({
+      onDead: async (job, error) => {
+        reported.push(`${job.key}: ${(error as { data?: { error?: string } }).data?.error}`);
+      },
+    });
+    let runs = 0;
+    const client = new webApi.WebClient("xoxb-test", { slackApiUrl: apiUrl, retryConfig: { retries: 0 } });
+    workers.register("look", payload, async () => {
+      runs += 1;
+      await client.conversations.info({ channel: "CGONE" });
+    });
+    await workers.enqueue("look", { n: 1 }, { key: "look" });
+    const dead = await waitForStatus("look", "dead", 4_000);
+    expect([runs, dead.attempts]).toEqual([1, 1]);
+    expect(dead.lastError).toContain("channel_not_found");
+    expect(reported).toEqual(["look: channel_not_found"]);
   });
 
   it("writes each outbox key once, however often it is called", async () => {

@@ -405,12 +405,34 @@ describe.each(databaseTargets())("recovery reminders on $name", (target) => {
     expect(await tick(at(12 * HOUR + MINUTE), small)).toEqual({ due: 2, enqueued: 2 });
   });
 
+  it("never lets rows whose job died (stuck pending) starve a reminder due now", async () => {
+    // Three cases a minute apart: their half-time reminders fall a minute apart too.
+    const cases = [];
+    for (let i = 0; i < 3; i++) {
+      cases.push(await openCase(database.prisma, at(i * MINUTE), caseInput({ customer: `Stuck ${i}` })));
+    }
+    const small = { ...instance, scheduler: { ...instance.scheduler, batchSize: 2 } };
+    // The two oldest get their jobs, and those jobs die (Slack down for good, say): their rows stay pending.
+    clock.set(at(12 * HOUR + MINUTE));
+    expect(await runDueReminders(small.scheduler, at(12 * HOUR + MINUTE))).toEqual({ due: 2, enqueued: 2 });
+    await database.prisma.job.updateMany({ data: { status: "dead", lastError: "gave up" } });
+    expect(
+      await database.prisma.recoveryReminder.count({ where: { status: "pending", dueAt: { lte: clock.now() } } }),
+    ).toBe(2);
+    // The third case's reminder comes due: the tick takes it, not the two stuck rows again.
+    const third = await tick(at(12 * HOUR + 2 * MINUTE), small);
+    expect(third).toEqual({ due: 1, enqueued: 1 });
+    expect(dmsTo("UOWNER")).toHaveLength(1);
+    expect(await statusOf(cases[2]!.id, "reminder", new Date(at(2 * MINUTE).getTime() + 12 * HOUR))).toBe("sent");
+  });
+
   it("enqueues one job per due row while the first is still waiting to run", async () => {
     await openCase(database.prisma, START, caseInput());
     clock.set(at(12 * HOUR));
     expect(await runDueReminders(instance.scheduler, at(12 * HOUR))).toEqual({ due: 1, enqueued: 1 });
     clock.set(at(12 * HOUR + MINUTE));
-    expect(await runDueReminders(instance.scheduler, at(12 * HOUR + MINUTE))).toEqual({ due: 1, enqueued: 0 });
+    // The row has its job: the next tick leaves it out (it is not "due" for a job any more).
+    expect(await runDueReminders(instance.scheduler, at(12 * HOUR + MINUTE))).toEqual({ due: 0, enqueued: 0 });
     await settle(instance.workers);
     expect(dmsTo("UOWNER")).toHaveLength(1);
   });

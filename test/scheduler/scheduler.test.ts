@@ -8,11 +8,10 @@ import { TestClock } from "../support/test-app.ts";
 
 function stubDeps(onQuery: (now: Date) => void): SchedulerDeps {
   const prisma = {
-    recoveryReminder: {
-      findMany: async (args: { where: { dueAt: { lte: Date } } }) => {
-        onQuery(args.where.dueAt.lte);
-        return [];
-      },
+    // The due query: its first value is the tick's time.
+    $queryRaw: async (query: { values: unknown[] }) => {
+      onQuery(query.values[0] as Date);
+      return [];
     },
   } as unknown as Db;
   return {

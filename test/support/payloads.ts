@@ -59,6 +59,12 @@ export function viewSubmission(input: {
   teamId?: string;
   /** The same id again = the same modal submitted again. */
   viewId?: string;
+  /** The view's blocks as the app built them (Slack sends them back with the submission). */
+  blocks?: unknown[];
+  /** The submit button's label. */
+  submit?: string;
+  /** The inputs' action id (default "input"). */
+  actionId?: string;
 }): Record<string, unknown> {
   const teamId = input.teamId ?? TEAM_ID;
   return {
@@ -73,8 +79,12 @@ export function viewSubmission(input: {
       type: "modal",
       callback_id: input.callbackId,
       private_metadata: input.privateMetadata ?? "",
+      ...(input.blocks ? { blocks: input.blocks } : {}),
+      ...(input.submit ? { submit: { type: "plain_text", text: input.submit } } : {}),
       state: {
-        values: Object.fromEntries(Object.entries(input.values).map(([block, state]) => [block, { input: state }])),
+        values: Object.fromEntries(
+          Object.entries(input.values).map(([block, state]) => [block, { [input.actionId ?? "input"]: state }]),
+        ),
       },
       hash: "h",
       team_id: teamId,

@@ -12,8 +12,8 @@ export interface SocketModeApp {
   database: Database;
   /** Every message the app sent on the socket (acks carry the envelope_id). */
   received: Array<Record<string, unknown>>;
-  /** Sends an envelope, as Slack does. */
-  send(envelopeId: string, type: string, payload: Record<string, unknown>): void;
+  /** Sends an envelope, as Slack does (`extra`: envelope fields such as retry_attempt). */
+  send(envelopeId: string, type: string, payload: Record<string, unknown>, extra?: Record<string, unknown>): void;
   /** The app's ack of an envelope, once it came. */
   ackOf(envelopeId: string): Promise<Record<string, unknown>>;
   stop(): Promise<void>;
@@ -54,8 +54,10 @@ export async function startSocketModeApp(
     delight,
     database,
     received,
-    send(envelopeId, type, payload) {
-      socket?.send(JSON.stringify({ envelope_id: envelopeId, type, accepts_response_payload: true, payload }));
+    send(envelopeId, type, payload, extra = {}) {
+      socket?.send(
+        JSON.stringify({ envelope_id: envelopeId, type, accepts_response_payload: true, payload, ...extra }),
+      );
     },
     ackOf: (envelopeId) => slack.waitFor(() => received.find((m) => m.envelope_id === envelopeId)),
     async stop() {

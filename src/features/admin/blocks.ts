@@ -67,16 +67,22 @@ export function renderDeadLetters(
     const text = ":white_check_mark: No failed writes to Slack in this workspace.";
     return { text, blocks: [section(text)] };
   }
+  const fix = (advice: string | null) => (advice ? `\n    ↳ _To fix:_ ${advice}` : "");
   const lines = [
     ...dead.writes
       .slice(0, DEAD_LIST_LIMIT)
       .map(
         (w) =>
-          `• \`${w.method}\`${w.channel ? ` to ${mentionChannel(w.channel)}` : ""}, ${formatAge(w.at, now)} ago — Slack said \`${w.error.slice(0, 200)}\``,
+          `• \`${w.method}\`${w.channel ? ` to ${mentionChannel(w.channel)}` : ""}, ${formatAge(w.at, now)} ago — Slack said \`${w.error.slice(0, 200)}\`${fix(w.advice)}`,
       ),
     ...dead.jobs
       .slice(0, DEAD_LIST_LIMIT)
-      .map((j) => `• job \`${j.kind}\`, ${formatAge(j.at, now)} ago — \`${j.error.slice(0, 200)}\``),
+      .map(
+        (j) =>
+          `• job \`${j.kind}\`, ${formatAge(j.at, now)} ago — \`${j.error.slice(0, 200)}\`${fix(j.advice)}${
+            j.retryable ? "" : `\n    ↳ ${TOO_OLD_TO_RETRY}`
+          }`,
+      ),
   ];
   const shown = Math.min(dead.writes.length, DEAD_LIST_LIMIT) + Math.min(dead.jobs.length, DEAD_LIST_LIMIT);
   const total = dead.totalWrites + dead.totalJobs;
@@ -91,6 +97,22 @@ export function renderDeadLetters(
     ),
   );
   return { text: `Failed deliveries to Slack: ${total}`, blocks };
+}
+
+/** Why a dead job is not retried (see DEAD_JOB_RETRYABLE_MS). */
+export const TOO_OLD_TO_RETRY =
+  "too old to retry: Delight keeps the record of what it sent for 7 days, so running it again could post its messages twice. Do by hand what it was for.";
+
+export function renderRetried(requeued: { writes: number; jobs: number; tooOld: number }): string {
+  const total = requeued.writes + requeued.jobs;
+  const old =
+    requeued.tooOld > 0
+      ? `\n:warning: ${requeued.tooOld} failed ${requeued.tooOld === 1 ? "job is" : "jobs are"} older than 6 days and ${requeued.tooOld === 1 ? "was" : "were"} not retried: Delight keeps the record of what it sent for 7 days, so running ${requeued.tooOld === 1 ? "it" : "them"} again could post messages twice. \`/delight-admin outbox\` lists ${requeued.tooOld === 1 ? "it" : "them"}.`
+      : "";
+  if (total === 0) {
+    return `${requeued.tooOld > 0 ? ":information_source: Nothing could be tried again." : ":white_check_mark: Nothing had failed, so there is nothing to try again."}${old}`;
+  }
+  return `:repeat: Trying again: ${requeued.writes} ${requeued.writes === 1 ? "write" : "writes"} to Slack and ${requeued.jobs} follow-up ${requeued.jobs === 1 ? "job" : "jobs"}. \`/delight-admin outbox\` shows what still fails.${old}`;
 }
 
 export function renderSettings(

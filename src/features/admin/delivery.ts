@@ -3,7 +3,9 @@
 import { z } from "zod";
 import type { Db } from "../../db/database.ts";
 import type { JobQueue } from "../../jobs/queue.ts";
+import { DEAD_JOB_RETRYABLE_MS } from "../../jobs/maintenance.ts";
 import { RESENDABLE_METHODS, SlackWriteRefused, type Outbox } from "../../slack/outbox.ts";
+import { PERMANENT_SLACK_ERRORS, permanentSlackErrorIn, refusalAdvice } from "../../slack/refusals.ts";
 
 /** Sends a requeued write whose own job may be over (see requeueDeadLetters). */
 export const RESEND_WRITE_JOB = "admin.resend-write";
@@ -39,18 +41,29 @@ export interface DeadWrite {
   error: string;
   /** For a message: where it was to go. */
   channel: string | null;
+  /** What to fix, for a refusal no retry can change (refusals.ts). */
+  advice: string | null;
 }
 
 export interface DeadJob {
   kind: string;
   at: Date;
   error: string;
+  advice: string | null;
+  /** False once it is too old to retry without risking a repeat (DEAD_JOB_RETRYABLE_MS). */
+  retryable: boolean;
+}
+
+/** Dead jobs created after this may be retried (see DEAD_JOB_RETRYABLE_MS). */
+export function retryableSince(now: Date): Date {
+  return new Date(now.getTime() - DEAD_JOB_RETRYABLE_MS);
 }
 
 export async function listDeadLetters(
   prisma: Db,
   teamId: string,
   limit: number,
+  now: Date = new Date(),
 ): Promise<{ writes: DeadWrite[]; jobs: DeadJob[]; totalWrites: number; totalJobs: number }> {
   const [writes, jobs, totalWrites, totalJobs] = await Promise.all([
     prisma.slackWrite.findMany({
@@ -70,15 +83,28 @@ export async function listDeadLetters(
   ]);
   return {
     writes: writes.map((w) => {
-      const channel = (w.args as { channel?: unknown } | null)?.channel;
+      const args = (w.args ?? {}) as { channel?: unknown; user?: unknown };
+      const channel = typeof args.channel === "string" ? args.channel : null;
+      const person = typeof args.user === "string" ? args.user : null;
+      const error = w.lastError ?? "unknown error";
       return {
         method: w.method,
         at: w.createdAt,
-        error: w.lastError ?? "unknown error",
-        channel: typeof channel === "string" ? channel : null,
+        error,
+        channel,
+        advice: PERMANENT_SLACK_ERRORS.has(error) ? refusalAdvice(error, channel ?? person) : null,
       };
     }),
-    jobs: jobs.map((j) => ({ kind: j.kind, at: j.createdAt, error: firstLine(j.lastError ?? "unknown error") })),
+    jobs: jobs.map((j) => {
+      const code = permanentSlackErrorIn(j.lastError ?? "");
+      return {
+        kind: j.kind,
+        at: j.createdAt,
+        error: firstLine(j.lastError ?? "unknown error"),
+        advice: code ? refusalAdvice(code, null) : null,
+        retryable: j.createdAt >= retryableSince(now),
+      };
+    }),
     totalWrites,
     totalJobs,
   };
@@ -93,36 +119,45 @@ function firstLine(text: string): string {
  * fresh attempts, and failed writes become pending again. A write is usually sent by its job
  * when that runs again; many jobs finish even when a write fails (a DM to someone who left), so
  * each write also gets a resend job a minute later that sends it from its stored arguments if
- * nobody has by then.
+ * nobody has by then. All in one transaction: a write is never made pending without its resend.
+ *
+ * A dead job older than DEAD_JOB_RETRYABLE_MS stays dead (`tooOld`): the outbox no longer
+ * remembers which of its writes were sent, so running it again could send them twice.
  */
 export async function requeueDeadLetters(
   prisma: Db,
   jobs: JobQueue,
   teamId: string,
   now: Date,
-): Promise<{ writes: number; jobs: number }> {
-  const requeued = await prisma.$transaction(async (tx) => {
-    const deadWrites = await tx.slackWrite.findMany({ where: { teamId, status: "dead" }, select: { key: true } });
-    const keys = deadWrites.map((w) => w.key);
-    const writes = await tx.slackWrite.updateMany({
-      where: { key: { in: keys }, status: "dead" },
-      data: { status: "pending", attempts: 0, nextAttemptAt: now, leaseUntil: null },
-    });
-    const jobCount = await tx.job.updateMany({
-      where: { teamId, status: "dead" },
-      data: { status: "queued", attempts: 0, runAt: now, leaseUntil: null, finishedAt: null },
-    });
-    return { keys, writes: writes.count, jobs: jobCount.count };
-  });
+): Promise<{ writes: number; jobs: number; tooOld: number }> {
   const runAt = new Date(now.getTime() + RESEND_AFTER_MS);
-  for (const writeKey of requeued.keys) {
-    await jobs.enqueue(
-      RESEND_WRITE_JOB,
-      { writeKey, requeuedAt: now.toISOString() },
-      { key: `resend:${writeKey}:${now.getTime()}`, teamId, runAt },
-    );
-  }
-  return { writes: requeued.writes, jobs: requeued.jobs };
+  return prisma.$transaction(
+    async (tx) => {
+      const deadWrites = await tx.slackWrite.findMany({ where: { teamId, status: "dead" }, select: { key: true } });
+      const keys = deadWrites.map((w) => w.key);
+      const writes = await tx.slackWrite.updateMany({
+        where: { key: { in: keys }, status: "dead" },
+        data: { status: "pending", attempts: 0, nextAttemptAt: now, leaseUntil: null },
+      });
+      for (const writeKey of keys) {
+        await jobs.enqueueInTransaction(
+          tx,
+          RESEND_WRITE_JOB,
+          { writeKey, requeuedAt: now.toISOString() },
+          { key: `resend:${writeKey}:${now.getTime()}`, teamId, runAt },
+        );
+      }
+      const recent = { teamId, status: "dead" as const, createdAt: { gte: retryableSince(now) } };
+      const jobCount = await tx.job.updateMany({
+        where: recent,
+        data: { status: "queued", attempts: 0, deferrals: 0, runAt: now, leaseUntil: null, finishedAt: null },
+      });
+      const tooOld = await tx.job.count({ where: { teamId, status: "dead" } });
+      return { writes: writes.count, jobs: jobCount.count, tooOld };
+    },
+    // A resend job per dead write: hundreds after a long outage, longer than Prisma's 5 s default.
+    { timeout: 60_000 },
+  );
 }
 
 /**

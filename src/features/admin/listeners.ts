@@ -18,6 +18,7 @@ import {
   formatMoney,
   renderDeadLetters,
   renderDeliveryLine,
+  renderRetried,
   renderSettings,
 } from "./blocks.ts";
 import {
@@ -28,11 +29,13 @@ import {
   resendRequeuedWrite,
   resendWritePayload,
 } from "./delivery.ts";
+import { registerRefusalNotices } from "./notices.ts";
 import { isValidTimezone, parseAdminCommand } from "./parse.ts";
 import {
   addManagers,
   getSettings,
   removeDigestSchedule,
+  rememberAdminContact,
   removeManagers,
   setBudget,
   setChannel,
@@ -75,6 +78,7 @@ export function registerAdminFeature(router: SlackRouter, deps: AppDeps): void {
   deps.jobs.register(RESEND_WRITE_JOB, resendWritePayload, (payload, { outbox }) =>
     resendRequeuedWrite(deps.prisma, outbox, payload),
   );
+  registerRefusalNotices(deps);
 
   router.command("/delight-admin", async ({ ack, command, client }) => {
     // Every answer goes in the ack: nothing here waits for a write to Slack.
@@ -89,6 +93,8 @@ export function registerAdminFeature(router: SlackRouter, deps: AppDeps): void {
       await reply(isAdmin === false ? ONLY_ADMINS : COULD_NOT_CHECK_ADMIN);
       return;
     }
+    // The admin to tell when Slack refuses Delight's work for good (notices.ts).
+    await rememberAdminContact(deps.prisma, workspace, command.user_id);
 
     const parsed = parseAdminCommand(command.text);
     if (!parsed.ok) {
@@ -131,12 +137,7 @@ export function registerAdminFeature(router: SlackRouter, deps: AppDeps): void {
       case "outbox": {
         if (cmd.retry) {
           const requeued = await requeueDeadLetters(deps.prisma, deps.jobs, workspace.teamId, new Date());
-          const total = requeued.writes + requeued.jobs;
-          await reply(
-            total === 0
-              ? ":white_check_mark: Nothing had failed, so there is nothing to try again."
-              : `:repeat: Trying again: ${requeued.writes} ${requeued.writes === 1 ? "write" : "writes"} to Slack and ${requeued.jobs} follow-up ${requeued.jobs === 1 ? "job" : "jobs"}. \`/delight-admin outbox\` shows what still fails.`,
-          );
+          await reply(renderRetried(requeued));
           return;
         }
         const dead = await listDeadLetters(deps.prisma, workspace.teamId, DEAD_LETTERS_SHOWN);

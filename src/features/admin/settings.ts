@@ -40,6 +40,15 @@ export async function ensureWorkspace(prisma: Db, workspace: WorkspaceRef): Prom
   });
 }
 
+/**
+ * Remembers the admin who last used `/delight-admin` here: the one told when Slack refuses
+ * Delight's work for good (besides DELIGHT_ADMINS).
+ */
+export async function rememberAdminContact(prisma: Db, workspace: WorkspaceRef, userId: string): Promise<void> {
+  await ensureWorkspace(prisma, workspace);
+  await prisma.workspace.update({ where: { teamId: workspace.teamId }, data: { adminContactId: userId } });
+}
+
 export async function getSettings(prisma: Db, workspace: WorkspaceRef): Promise<WorkspaceSettings> {
   const read = () =>
     prisma.workspace.findUnique({

@@ -14,8 +14,11 @@ export interface CustomerProfile {
   notes: CustomerNote[];
   /** Gestures given, newest first. */
   gestures: Gesture[];
-  /** Recovery cases about this customer, newest first. */
-  recoveryCases: Pick<RecoveryCase, "id" | "number" | "description" | "status" | "reportedAt" | "surpriseGiven">[];
+  /** Recovery cases about this customer, newest first (owner and reporter: who may see their texts). */
+  recoveryCases: Pick<
+    RecoveryCase,
+    "id" | "number" | "description" | "status" | "reportedAt" | "surpriseGiven" | "ownerId" | "reporterId"
+  >[];
   /** 👍 / 👎 given on suggestions for this customer. */
   feedback: Array<{ gestureKey: string; title: string; vote: number }>;
 }

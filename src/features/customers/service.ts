@@ -195,7 +195,16 @@ export async function customerProfile(prisma: Db, customerId: string): Promise<C
         take: HISTORY_LIMIT,
         select: {
           recoveryCase: {
-            select: { id: true, number: true, description: true, status: true, reportedAt: true, surpriseGiven: true },
+            select: {
+              id: true,
+              number: true,
+              description: true,
+              status: true,
+              reportedAt: true,
+              surpriseGiven: true,
+              ownerId: true,
+              reporterId: true,
+            },
           },
         },
       },

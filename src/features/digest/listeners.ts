@@ -19,8 +19,10 @@ import {
   digestSendPayload,
 } from "./model.ts";
 import { CATCH_UP_WINDOW_MS, latestSlotAtOrBefore, nextSlotAfter, slotLabel, weekEndingAt } from "./schedule.ts";
-import { buildDigest } from "./service.ts";
+import { buildDigest, cachedPreviewIntro } from "./service.ts";
 import { enqueueDigestInsights } from "../insights/listeners.ts";
+import { tellAdminsOfRefusal } from "../admin/notices.ts";
+import { refusalAdvice } from "../../slack/refusals.ts";
 
 /** The channel's schedule timezone, else the person's, else UTC: the zone the period's dates are shown in. */
 async function timezoneFor(deps: AppDeps, teamId: string, channelId: string | null, userId: string): Promise<string> {
@@ -43,6 +45,8 @@ function sendOutcomeText(outcome: DeliveryOutcome, channelId: string): string {
       return `I'm not in ${mentionChannel(channelId)} and can't join it myself (it's private). Type \`/invite @Delight\` there, then run \`/delight-admin digest send\` again.`;
     case "failed":
       return `:warning: I couldn't post the digest in ${mentionChannel(channelId)} just now (Slack said: ${outcome.error.replace(/[<>&]/g, "")}). Please try again in a minute.`;
+    case "refused":
+      return `:warning: Slack refused the digest in ${mentionChannel(channelId)} (\`${outcome.code.replace(/[`<>&]/g, "")}\`). ${refusalAdvice(outcome.code, channelId)}`;
     case "taken":
     case "already-done":
       return `The digest for ${mentionChannel(channelId)} is already being posted.`;
@@ -51,6 +55,7 @@ function sendOutcomeText(outcome: DeliveryOutcome, channelId: string): string {
 
 export function registerDigestFeature(router: SlackRouter, deps: AppDeps): void {
   const client = router.client;
+  const tellAdmins = tellAdminsOfRefusal(deps.jobs, deps.logger);
 
   deps.jobs.register(DIGEST_POST_JOB, digestPostPayload, async (payload, context) => {
     const schedule = await deps.prisma.digestSchedule.findFirst({
@@ -83,14 +88,19 @@ export function registerDigestFeature(router: SlackRouter, deps: AppDeps): void 
       timezone: schedule.timezone,
       postKey: `digest:${schedule.id}:${period.start.toISOString()}:post`,
       tellAdmins: [schedule.createdBy, ...deps.config.admins],
+      followUp: (tx, posted) => enqueueDigestInsights(deps, { teamId: run.teamId, ...posted, runId: run.id }, tx),
     });
     if (outcome.kind === "posted") {
       deps.logger.debug(`Posted the digest for ${schedule.channelId} (${outcome.storyCount} stories)`);
-      await enqueueDigestInsights(deps, {
+    }
+    if (outcome.kind === "refused") {
+      // Once per workspace, refusal and channel (a refused post has told them already).
+      await tellAdmins({
         teamId: run.teamId,
-        channelId: outcome.channelId,
-        ts: outcome.ts,
-        runId: run.id,
+        key: context.key,
+        code: outcome.code,
+        target: run.channelId,
+        what: "digest",
       });
     }
   });
@@ -112,14 +122,8 @@ export function registerDigestFeature(router: SlackRouter, deps: AppDeps): void 
     const outcome = await deliverRun(deps, client, context.outbox, run, {
       timezone,
       postKey: `digest:manual:${run.id}:post`,
+      followUp: (tx, posted) => enqueueDigestInsights(deps, { teamId: run.teamId, ...posted, runId: run.id }, tx),
     });
-    if (outcome.kind === "posted")
-      await enqueueDigestInsights(deps, {
-        teamId: run.teamId,
-        channelId: outcome.channelId,
-        ts: outcome.ts,
-        runId: run.id,
-      });
     await context.outbox.respond(`${context.key}:reply`, payload.responseUrl, {
       text: sendOutcomeText(outcome, payload.channelId),
     });
@@ -127,11 +131,13 @@ export function registerDigestFeature(router: SlackRouter, deps: AppDeps): void 
 
   deps.jobs.register(DIGEST_PREVIEW_JOB, digestPreviewPayload, async (payload, context) => {
     const timezone = await timezoneFor(deps, payload.teamId, payload.channelId, payload.userId);
-    const { message } = await buildDigest(deps, client, {
-      teamId: payload.teamId,
-      period: weekEndingAt(new Date(payload.at), timezone),
-      timezone,
-    });
+    const { message } = await buildDigest(
+      deps,
+      client,
+      { teamId: payload.teamId, period: weekEndingAt(new Date(payload.at), timezone), timezone },
+      // Anyone may preview, as often as they like: the model is asked at most once an hour.
+      { intro: (ask) => cachedPreviewIntro(deps.prisma, payload.teamId, deps.clock.now(), ask) },
+    );
     await context.outbox.respond(`${context.key}:reply`, payload.responseUrl, {
       response_type: "ephemeral",
       replace_original: false,

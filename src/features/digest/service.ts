@@ -169,16 +169,52 @@ async function firstNames(deps: Pick<AppDeps, "users">, stories: DigestStory[]):
   return names;
 }
 
-/** The digest message of one period: data, the model's intro when there is one, Block Kit. */
+/** Asks the model for an intro (null: the template intro). */
+export type AskForIntro = () => Promise<string | null>;
+
+/**
+ * The digest message of one period: data, the model's intro when there is one, Block Kit.
+ * `options.intro` decides whether the model is asked (the preview's hourly cache).
+ */
 export async function buildDigest(
   deps: BuildDeps,
   client: WebClient,
   input: { teamId: string; period: Period; timezone: string },
+  options: { intro?: (ask: AskForIntro) => Promise<string | null> } = {},
 ): Promise<{ message: DigestMessage; data: DigestData }> {
   const workspaceUrl = await workspaceUrlOf(client, input.teamId);
   const data = await gatherDigest(deps.prisma, { ...input, workspaceUrl });
   if (deps.config.openai.apiKey && data.stories.length > 0) {
-    data.intro = await modelIntro(deps, data.stories, await firstNames(deps, data.stories));
+    const ask: AskForIntro = async () => modelIntro(deps, data.stories, await firstNames(deps, data.stories));
+    data.intro = options.intro ? await options.intro(ask) : await ask();
   }
   return { message: renderDigest(data), data };
+}
+
+/** How long a preview's intro is reused: the model is asked at most once an hour per workspace. */
+export const PREVIEW_INTRO_TTL_MS = 60 * 60_000;
+
+/**
+ * The preview's intro from a cache kept in the database (so several instances share it): a
+ * fresh one is reused; a stale or missing one is claimed by one caller (a conditional
+ * upsert), which asks the model and stores the answer. Anyone else meanwhile gets the last
+ * intro (or the template's).
+ */
+export async function cachedPreviewIntro(
+  prisma: Db,
+  teamId: string,
+  now: Date,
+  ask: AskForIntro,
+): Promise<string | null> {
+  const cached = await prisma.digestIntroCache.findUnique({ where: { teamId } });
+  if (cached && now.getTime() - cached.madeAt.getTime() < PREVIEW_INTRO_TTL_MS) return cached.intro;
+  const staleBefore = new Date(now.getTime() - PREVIEW_INTRO_TTL_MS);
+  const claimed = await prisma.$executeRaw`
+    INSERT INTO "DigestIntroCache" ("teamId", "intro", "madeAt") VALUES (${teamId}, NULL, ${now})
+    ON CONFLICT ("teamId") DO UPDATE SET "madeAt" = EXCLUDED."madeAt"
+    WHERE "DigestIntroCache"."madeAt" <= ${staleBefore}`;
+  if (claimed === 0) return cached?.intro ?? null;
+  const intro = await ask();
+  await prisma.digestIntroCache.updateMany({ where: { teamId, madeAt: now }, data: { intro } });
+  return intro;
 }

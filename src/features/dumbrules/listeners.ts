@@ -134,17 +134,17 @@ export function registerDumbRulesFeature(router: SlackRouter, deps: AppDeps): vo
       await ack();
       return;
     }
-    const counted = await addPlusOne(deps.prisma, rule.id, body.user.id, deps.clock.now());
-    if (counted) {
-      // One refresh per +1 (the vote is unique, so is the key); it renders the count it reads.
-      await deps.jobs.enqueue(
+    // One refresh per +1 (the vote is unique, so is the key); it renders the count it reads.
+    // Recorded with the vote: a vote is never saved without its refresh.
+    const counted = await addPlusOne(deps.prisma, rule.id, body.user.id, deps.clock.now(), (tx) =>
+      deps.jobs.enqueueInTransaction(
+        tx,
         DUMBRULE_JOBS.refreshCard,
         { ruleId: rule.id },
         { key: `dumbrule-plus-one:${rule.id}:${body.user.id}`, teamId },
-      );
-    } else {
-      await replyToClick(body, ALREADY_PLUS_ONED);
-    }
+      ),
+    );
+    if (!counted) await replyToClick(body, ALREADY_PLUS_ONED);
     await ack();
   });
 
@@ -188,25 +188,31 @@ export function registerDumbRulesFeature(router: SlackRouter, deps: AppDeps): vo
         await ack({ response_action: "errors", errors: parsed.errors });
         return;
       }
-      const result = await decideRule(deps.prisma, {
-        ruleId: view.private_metadata,
-        teamId,
-        managerId,
-        status: decision === "kill" ? "killed" : "kept",
-        note: parsed.value,
-        now: deps.clock.now(),
-      });
+      const ruleId = view.private_metadata;
+      const result = await decideRule(
+        deps.prisma,
+        {
+          ruleId,
+          teamId,
+          managerId,
+          status: decision === "kill" ? "killed" : "kept",
+          note: parsed.value,
+          now: deps.clock.now(),
+        },
+        // First decision wins, so one rule has one outcome job, recorded with the decision.
+        (tx) =>
+          deps.jobs.enqueueInTransaction(
+            tx,
+            DUMBRULE_JOBS.decided,
+            { ruleId },
+            { key: `dumbrule-decided:${ruleId}`, teamId },
+          ),
+      );
       if (!result.ok) {
         const message = result.rule ? alreadyDecidedPlain(result.rule) : RULE_NOT_FOUND;
         await ack({ response_action: "errors", errors: { [NOTE_FIELD]: message } });
         return;
       }
-      // First decision wins, so one rule has one outcome job.
-      await deps.jobs.enqueue(
-        DUMBRULE_JOBS.decided,
-        { ruleId: result.rule.id },
-        { key: `dumbrule-decided:${result.rule.id}`, teamId },
-      );
       await ack();
     });
   }

@@ -2,7 +2,7 @@
 // primary key), the first manager decision (a conditional update), lists and the digest's
 // figures. Exactly-once comes from these keys and conditions, never from memory.
 import type { Db } from "../../db/database.ts";
-import type { DumbRule } from "../../generated/prisma/client.ts";
+import type { DumbRule, Prisma } from "../../generated/prisma/client.ts";
 import { ensureWorkspace, type WorkspaceRef } from "../admin/settings.ts";
 import type { DumbRulesDigest, DumbRuleStatus, DumbRuleView } from "./model.ts";
 
@@ -46,22 +46,38 @@ export async function setRuleMessage(prisma: Db, ruleId: string, channelId: stri
   await prisma.dumbRule.updateMany({ where: { id: ruleId, messageTs: null }, data: { channelId, messageTs: ts } });
 }
 
+/** Records what follows a change (its job) in the change's own transaction. */
+export type FollowUp = (tx: Prisma.TransactionClient) => Promise<unknown>;
+
 /**
  * A +1 from one person: true when it counted, false when they had already +1'd it. The
  * primary key (ruleId, userId) and ON CONFLICT DO NOTHING make concurrent clicks, from one
- * person or two app instances, count once.
+ * person or two app instances, count once. `followUp` (the card refresh) is recorded in the
+ * same transaction as the vote: a vote is never saved without it.
  */
-export async function addPlusOne(prisma: Db, ruleId: string, userId: string, now: Date): Promise<boolean> {
-  const { count } = await prisma.dumbRuleVote.createMany({
-    data: [{ ruleId, userId, createdAt: now }],
-    skipDuplicates: true,
+export async function addPlusOne(
+  prisma: Db,
+  ruleId: string,
+  userId: string,
+  now: Date,
+  followUp?: FollowUp,
+): Promise<boolean> {
+  return prisma.$transaction(async (tx) => {
+    const { count } = await tx.dumbRuleVote.createMany({
+      data: [{ ruleId, userId, createdAt: now }],
+      skipDuplicates: true,
+    });
+    if (count === 1) await followUp?.(tx);
+    return count === 1;
   });
-  return count === 1;
 }
 
 export type DecisionResult = { ok: true; rule: DumbRuleView } | { ok: false; rule: DumbRuleView | null };
 
-/** Kills or keeps an open rule. The first decision wins: the update only matches an open rule. */
+/**
+ * Kills or keeps an open rule. The first decision wins: the update only matches an open rule.
+ * `followUp` (the outcome job) is recorded in the decision's transaction.
+ */
 export async function decideRule(
   prisma: Db,
   input: {
@@ -72,10 +88,15 @@ export async function decideRule(
     note: string;
     now: Date;
   },
+  followUp?: FollowUp,
 ): Promise<DecisionResult> {
-  const { count } = await prisma.dumbRule.updateMany({
-    where: { id: input.ruleId, teamId: input.teamId, status: "open" },
-    data: { status: input.status, decidedBy: input.managerId, decidedAt: input.now, decisionNote: input.note },
+  const count = await prisma.$transaction(async (tx) => {
+    const decided = await tx.dumbRule.updateMany({
+      where: { id: input.ruleId, teamId: input.teamId, status: "open" },
+      data: { status: input.status, decidedBy: input.managerId, decidedAt: input.now, decisionNote: input.note },
+    });
+    if (decided.count === 1) await followUp?.(tx);
+    return decided.count;
   });
   const rule = await getRule(prisma, input.ruleId);
   return count === 1 && rule ? { ok: true, rule } : { ok: false, rule };

@@ -3,6 +3,7 @@
 // when it runs.
 import type { SlashCommand } from "@slack/bolt";
 import type { AppDeps } from "../../deps.ts";
+import type { Transaction } from "../../jobs/queue.ts";
 import type { SlackRouter } from "../../slack/router.ts";
 import { registerInsightsJobs } from "./jobs.ts";
 import { NOT_A_MANAGER } from "./blocks.ts";
@@ -30,12 +31,17 @@ export async function enqueueInsights(
   return null;
 }
 
-/** After a digest is posted: its charts follow in its thread (once per digest run). */
+/**
+ * After a digest is posted: its charts follow in its thread (once per digest run), recorded
+ * in the transaction that marks the digest posted.
+ */
 export async function enqueueDigestInsights(
   deps: Pick<AppDeps, "jobs">,
   digest: { teamId: string; channelId: string; ts: string; runId: string },
+  tx: Transaction,
 ): Promise<void> {
-  await deps.jobs.enqueue(
+  await deps.jobs.enqueueInTransaction(
+    tx,
     INSIGHTS_DIGEST_JOB,
     { teamId: digest.teamId, channelId: digest.channelId, threadTs: digest.ts, runId: digest.runId },
     { key: `insights-digest:${digest.runId}`, teamId: digest.teamId },

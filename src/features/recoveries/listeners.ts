@@ -46,6 +46,7 @@ import {
   reassignCase,
   resolveCase,
   type ActionResult,
+  type FollowUp,
   type RecoveryCaseWithTimeline,
 } from "./service.ts";
 
@@ -199,8 +200,9 @@ export function registerRecoveriesFeature(router: SlackRouter, deps: AppDeps): v
 
   /**
    * Shared shape of the four case modals: loads the case, re-checks who may act, runs the
-   * change (one short transaction), answers field errors in the modal (nothing typed is
-   * lost), and records a job that tells people and refreshes the cards.
+   * change (one short transaction, which also records the job that tells people and
+   * refreshes the cards: the change is never saved without it), and answers field errors in
+   * the modal (nothing typed is lost).
    */
   function caseModal(
     callbackId: string,
@@ -211,7 +213,9 @@ export function registerRecoveriesFeature(router: SlackRouter, deps: AppDeps): v
       actorId: string;
       recoveryCase: RecoveryCaseWithTimeline;
       now: Date;
-    }) => Promise<{ errors: FieldErrors } | { result: ActionResult; newOwnerId?: string }>,
+      /** The follow-up job, recorded in the change's transaction (for Reassign, with the new owner). */
+      followUp: (newOwnerId?: string) => FollowUp;
+    }) => Promise<{ errors: FieldErrors } | { result: ActionResult }>,
   ): void {
     router.view(callbackId, async ({ ack, view, body }) => {
       const actorId = body.user.id;
@@ -225,7 +229,16 @@ export function registerRecoveriesFeature(router: SlackRouter, deps: AppDeps): v
         await ack({ response_action: "errors", errors: { [errorField]: onlyParticipantsPlain(recoveryCase) } });
         return;
       }
-      const outcome = await handle({ view, actorId, recoveryCase, now: deps.clock.now() });
+      const followUp =
+        (newOwnerId?: string): FollowUp =>
+        (tx) => {
+          const payload: CaseChanged = { caseId: recoveryCase.id, action, actorId, newOwnerId };
+          return deps.jobs.enqueueInTransaction(tx, RECOVERY_JOBS.caseChanged, payload, {
+            key: `case-view:${view.id}`,
+            teamId,
+          });
+        };
+      const outcome = await handle({ view, actorId, recoveryCase, now: deps.clock.now(), followUp });
       if ("errors" in outcome) {
         await ack({ response_action: "errors", errors: outcome.errors });
         return;
@@ -236,13 +249,11 @@ export function registerRecoveriesFeature(router: SlackRouter, deps: AppDeps): v
         await ack({ response_action: "errors", errors: { [errorField]: message } });
         return;
       }
-      const payload: CaseChanged = { caseId: recoveryCase.id, action, actorId, newOwnerId: outcome.newOwnerId };
-      await deps.jobs.enqueue(RECOVERY_JOBS.caseChanged, payload, { key: `case-view:${view.id}`, teamId });
       await ack();
     });
   }
 
-  caseModal(CALLBACK_IDS.fixed, "fixed", FIELDS.fix, async ({ view, actorId, recoveryCase, now }) => {
+  caseModal(CALLBACK_IDS.fixed, "fixed", FIELDS.fix, async ({ view, actorId, recoveryCase, now, followUp }) => {
     const parsed = parseTextSubmission(
       view.state.values,
       { blockId: FIELDS.fix, problem: "Say what was done to fix it." },
@@ -250,52 +261,72 @@ export function registerRecoveriesFeature(router: SlackRouter, deps: AppDeps): v
     );
     if (!parsed.ok) return { errors: parsed.errors };
     return {
-      result: await resolveCase(deps.prisma, now, {
-        caseId: recoveryCase.id,
-        actorId,
-        fixSummary: parsed.value.text,
-        surpriseGiven: parsed.value.optional,
-      }),
+      result: await resolveCase(
+        deps.prisma,
+        now,
+        {
+          caseId: recoveryCase.id,
+          actorId,
+          fixSummary: parsed.value.text,
+          surpriseGiven: parsed.value.optional,
+        },
+        followUp(),
+      ),
     };
   });
 
-  caseModal(CALLBACK_IDS.update, "update", FIELDS.update, async ({ view, actorId, recoveryCase, now }) => {
+  caseModal(CALLBACK_IDS.update, "update", FIELDS.update, async ({ view, actorId, recoveryCase, now, followUp }) => {
     const parsed = parseTextSubmission(view.state.values, {
       blockId: FIELDS.update,
       problem: "Say what the customer was told.",
     });
     if (!parsed.ok) return { errors: parsed.errors };
     return {
-      result: await addCustomerUpdate(deps.prisma, now, { caseId: recoveryCase.id, actorId, text: parsed.value.text }),
+      result: await addCustomerUpdate(
+        deps.prisma,
+        now,
+        { caseId: recoveryCase.id, actorId, text: parsed.value.text },
+        followUp(),
+      ),
     };
   });
 
-  caseModal(CALLBACK_IDS.extend, "extend", FIELDS.newDeadline, async ({ view, actorId, recoveryCase, now }) => {
-    const parsed = parseExtendSubmission(
-      view.state.values,
-      now,
-      { deadline: FIELDS.newDeadline, reason: FIELDS.reason },
-      recoveryCase.dueAt,
-    );
-    if (!parsed.ok) return { errors: parsed.errors };
-    return { result: await extendCase(deps.prisma, now, { caseId: recoveryCase.id, actorId, ...parsed.value }) };
-  });
+  caseModal(
+    CALLBACK_IDS.extend,
+    "extend",
+    FIELDS.newDeadline,
+    async ({ view, actorId, recoveryCase, now, followUp }) => {
+      const parsed = parseExtendSubmission(
+        view.state.values,
+        now,
+        { deadline: FIELDS.newDeadline, reason: FIELDS.reason },
+        recoveryCase.dueAt,
+      );
+      if (!parsed.ok) return { errors: parsed.errors };
+      return {
+        result: await extendCase(deps.prisma, now, { caseId: recoveryCase.id, actorId, ...parsed.value }, followUp()),
+      };
+    },
+  );
 
-  caseModal(CALLBACK_IDS.reassign, "reassign", FIELDS.newOwner, async ({ view, actorId, recoveryCase, now }) => {
-    const parsed = parseReassignSubmission(view.state.values, recoveryCase.ownerId, FIELDS);
-    if (!parsed.ok) return { errors: parsed.errors };
-    const { newOwnerId, note } = parsed.value;
-    const problem = await ownerProblem(deps.users, newOwnerId);
-    if (problem) return { errors: { [FIELDS.newOwner]: problem } };
-    return {
-      newOwnerId,
-      result: await reassignCase(deps.prisma, now, {
-        caseId: recoveryCase.id,
-        actorId,
-        newOwnerId,
-        previousOwnerId: recoveryCase.ownerId,
-        note,
-      }),
-    };
-  });
+  caseModal(
+    CALLBACK_IDS.reassign,
+    "reassign",
+    FIELDS.newOwner,
+    async ({ view, actorId, recoveryCase, now, followUp }) => {
+      const parsed = parseReassignSubmission(view.state.values, recoveryCase.ownerId, FIELDS);
+      if (!parsed.ok) return { errors: parsed.errors };
+      const { newOwnerId, note } = parsed.value;
+      const problem = await ownerProblem(deps.users, newOwnerId);
+      if (problem) return { errors: { [FIELDS.newOwner]: problem } };
+      return {
+        result: await reassignCase(
+          deps.prisma,
+          now,
+          { caseId: recoveryCase.id, actorId, newOwnerId, previousOwnerId: recoveryCase.ownerId, note },
+          followUp(newOwnerId),
+        ),
+      };
+    },
+  );
 }

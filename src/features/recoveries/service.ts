@@ -152,15 +152,29 @@ export async function getCase(prisma: Db, caseId: string): Promise<RecoveryCaseW
   });
 }
 
-/** Only the owner, the reporter or a manager of the workspace may act on a case. */
+/** The owner or the reporter of a case (with managers, who may act on it and read it). */
+export function isParticipant(recoveryCase: Pick<RecoveryCase, "ownerId" | "reporterId">, userId: string): boolean {
+  return userId === recoveryCase.ownerId || userId === recoveryCase.reporterId;
+}
+
+/**
+ * Only the owner, the reporter or a manager of the workspace may act on a case, or read its
+ * texts anywhere else (`/surprise customer`).
+ */
 export async function mayAct(
   roles: RoleLookup,
   recoveryCase: Pick<RecoveryCase, "teamId" | "ownerId" | "reporterId">,
   userId: string,
 ): Promise<boolean> {
-  if (userId === recoveryCase.ownerId || userId === recoveryCase.reporterId) return true;
+  if (isParticipant(recoveryCase, userId)) return true;
   return roles.isManager(recoveryCase.teamId, userId);
 }
+
+/**
+ * Records what follows a case action (its job) in the action's own transaction: the change
+ * and its follow-up are saved together or not at all.
+ */
+export type FollowUp = (tx: Tx, updated: RecoveryCase) => Promise<unknown>;
 
 export type ActionResult =
   | { ok: true; recoveryCase: RecoveryCaseWithTimeline }
@@ -168,19 +182,23 @@ export type ActionResult =
   | { ok: false; reason: "resolved"; recoveryCase: RecoveryCaseWithTimeline };
 
 /**
- * Runs `change` inside a transaction only if the case is still open; the conditional update
- * on `status: open` is the lock, so concurrent actions serialise and a resolved case stays as is.
+ * Runs `change` (and `followUp`) inside a transaction only if the case is still open; the
+ * conditional update on `status: open` is the lock, so concurrent actions serialise and a
+ * resolved case stays as is.
  */
 async function actOnOpenCase(
   prisma: Db,
   caseId: string,
   data: Prisma.RecoveryCaseUpdateManyMutationInput,
   change: (tx: Tx, updated: RecoveryCase) => Promise<void>,
+  followUp?: FollowUp,
 ): Promise<ActionResult> {
   const applied = await prisma.$transaction(async (tx) => {
     const { count } = await tx.recoveryCase.updateMany({ where: { id: caseId, status: "open" }, data });
     if (count === 0) return false;
-    await change(tx, await tx.recoveryCase.findUniqueOrThrow({ where: { id: caseId } }));
+    const updated = await tx.recoveryCase.findUniqueOrThrow({ where: { id: caseId } });
+    await change(tx, updated);
+    await followUp?.(tx, updated);
     return true;
   });
   const recoveryCase = await getCase(prisma, caseId);
@@ -193,6 +211,7 @@ export async function resolveCase(
   prisma: Db,
   now: Date,
   input: { caseId: string; actorId: string; fixSummary: string; surpriseGiven: string | null },
+  followUp?: FollowUp,
 ): Promise<ActionResult> {
   return actOnOpenCase(
     prisma,
@@ -214,6 +233,7 @@ export async function resolveCase(
         data: { caseId: input.caseId, actorId: input.actorId, kind: "fixed", text: input.fixSummary, createdAt: now },
       });
     },
+    followUp,
   );
 }
 
@@ -221,12 +241,25 @@ export async function addCustomerUpdate(
   prisma: Db,
   now: Date,
   input: { caseId: string; actorId: string; text: string },
+  followUp?: FollowUp,
 ): Promise<ActionResult> {
-  return actOnOpenCase(prisma, input.caseId, { updatedAt: now }, async (tx) => {
-    await tx.recoveryEvent.create({
-      data: { caseId: input.caseId, actorId: input.actorId, kind: "customer_update", text: input.text, createdAt: now },
-    });
-  });
+  return actOnOpenCase(
+    prisma,
+    input.caseId,
+    { updatedAt: now },
+    async (tx) => {
+      await tx.recoveryEvent.create({
+        data: {
+          caseId: input.caseId,
+          actorId: input.actorId,
+          kind: "customer_update",
+          text: input.text,
+          createdAt: now,
+        },
+      });
+    },
+    followUp,
+  );
 }
 
 /** Slack renders this token in each reader's own timezone; the fallback is UTC. */
@@ -239,8 +272,9 @@ export async function extendCase(
   prisma: Db,
   now: Date,
   input: { caseId: string; actorId: string; dueAt: Date; reason: string },
+  followUp?: FollowUp,
 ): Promise<ActionResult> {
-  return actOnOpenCase(prisma, input.caseId, { dueAt: input.dueAt }, async (tx, updated) => {
+  const change = async (tx: Tx, updated: RecoveryCase) => {
     const workspace = await tx.workspace.findUniqueOrThrow({ where: { teamId: updated.teamId } });
     // The new schedule counts from now: half-time of the time that is left.
     await reschedule(tx, updated, now, workspace.reminderOffsetsMinutes, now);
@@ -253,16 +287,18 @@ export async function extendCase(
         createdAt: now,
       },
     });
-  });
+  };
+  return actOnOpenCase(prisma, input.caseId, { dueAt: input.dueAt }, change, followUp);
 }
 
 export async function reassignCase(
   prisma: Db,
   now: Date,
   input: { caseId: string; actorId: string; newOwnerId: string; previousOwnerId: string; note: string | null },
+  followUp?: FollowUp,
 ): Promise<ActionResult> {
   // Reminders are addressed when they are sent, to whoever owns the case then: they follow.
-  return actOnOpenCase(prisma, input.caseId, { ownerId: input.newOwnerId }, async (tx) => {
+  const change = async (tx: Tx) => {
     await tx.recoveryEvent.create({
       data: {
         caseId: input.caseId,
@@ -272,7 +308,8 @@ export async function reassignCase(
         createdAt: now,
       },
     });
-  });
+  };
+  return actOnOpenCase(prisma, input.caseId, { ownerId: input.newOwnerId }, change, followUp);
 }
 
 export interface CardMessageRef {

@@ -264,7 +264,11 @@ function givenLine(g: { title: string; givenAt: Date; costCents: number | null; 
   return `• ${g.givenAt.toISOString().slice(0, 10)} — ${esc(g.title, 150)}${cost}`;
 }
 
-export function renderCustomer(profile: CustomerProfile): { text: string; blocks: KnownBlock[] } {
+/**
+ * What Delight knows about a customer. `casesNotShown`: recovery cases whose texts this
+ * reader may not see (not its owner, reporter or a manager): counted, never described.
+ */
+export function renderCustomer(profile: CustomerProfile, casesNotShown = 0): { text: string; blocks: KnownBlock[] } {
   const { customer } = profile;
   const name = esc(customer.name, 150);
   const facts = [
@@ -279,10 +283,17 @@ export function renderCustomer(profile: CustomerProfile): { text: string; blocks
   list("Surprises given", profile.gestures.slice(0, 10).map(givenLine), "none yet");
   list(
     "Service recoveries",
-    profile.recoveryCases.slice(0, 10).map((c) => {
-      const surprise = c.surpriseGiven ? ` — surprise: ${truncateMrkdwn(c.surpriseGiven, 150)}` : "";
-      return `• OOPS-${c.number} (${c.status === "open" ? "open" : "fixed"}): ${truncateMrkdwn(c.description, 200)}${surprise}`;
-    }),
+    [
+      ...profile.recoveryCases.slice(0, 10).map((c) => {
+        const surprise = c.surpriseGiven ? ` — surprise: ${truncateMrkdwn(c.surpriseGiven, 150)}` : "";
+        return `• OOPS-${c.number} (${c.status === "open" ? "open" : "fixed"}): ${truncateMrkdwn(c.description, 200)}${surprise}`;
+      }),
+      ...(casesNotShown > 0
+        ? [
+            `_${profile.recoveryCases.length > 0 ? `${casesNotShown} more` : String(casesNotShown)} ${casesNotShown === 1 ? "case" : "cases"}: their details are for the case's owner, reporter and Delight managers._`,
+          ]
+        : []),
+    ],
     "none",
   );
   list(

@@ -16,7 +16,7 @@ import {
   setCustomerTier,
 } from "../customers/service.ts";
 import { caseLabel, onlyParticipants, renderCaseCard } from "../recoveries/blocks.ts";
-import { getCase, mayAct, parseCardMessageRef } from "../recoveries/service.ts";
+import { getCase, isParticipant, mayAct, parseCardMessageRef } from "../recoveries/service.ts";
 import {
   CASE_NOT_FOUND,
   COULD_NOT_SUGGEST,
@@ -208,7 +208,12 @@ export function registerSurpriseJobs(deps: AppDeps, model: SuggestDeps["model"],
   jobs.register(JOB_KINDS.customer, customerJob, async (p, context) => {
     const customer = await findCustomer(prisma, p.teamId, p.name);
     const profile = customer ? await customerProfile(prisma, customer.id) : null;
-    const message = profile ? renderCustomer(profile) : { text: unknownCustomer(p.name) };
+    // Case texts follow the case rule (owner, reporter, managers); the rest is for anyone.
+    const manager = profile ? await deps.roles.isManager(p.teamId, p.userId) : false;
+    const shown = profile?.recoveryCases.filter((c) => manager || isParticipant(c, p.userId)) ?? [];
+    const message = profile
+      ? renderCustomer({ ...profile, recoveryCases: shown }, profile.recoveryCases.length - shown.length)
+      : { text: unknownCustomer(p.name) };
     await context.outbox.respond(`${context.key}:answer`, p.responseUrl, { response_type: "ephemeral", ...message });
   });
 
@@ -235,6 +240,14 @@ export function registerSurpriseJobs(deps: AppDeps, model: SuggestDeps["model"],
       text: tierSet(customer.name, p.tier),
     });
   });
+
+  /** Why this person may not record a gesture of this request (its case's rule), or null. */
+  async function caseRefusal(teamId: string, requestId: string, userId: string): Promise<string | null> {
+    const request = await getRequest(prisma, teamId, requestId);
+    const recoveryCase = request?.caseId ? await getCase(prisma, request.caseId) : null;
+    if (!recoveryCase || (await mayAct(deps.roles, recoveryCase, userId))) return null;
+    return onlyParticipants(recoveryCase);
+  }
 
   /** The suggestions message again, with this person's votes and what was used. */
   async function rerender(requestId: string, teamId: string, userId: string, notice?: string) {
@@ -280,6 +293,15 @@ export function registerSurpriseJobs(deps: AppDeps, model: SuggestDeps["model"],
 
   jobs.register(JOB_KINDS.use, useJob, async (p, context) => {
     const now = deps.clock.now();
+    // A gesture suggested for a recovery case goes on that case: only for those who may act on it.
+    const reply: Reply = p.responseUrl
+      ? { kind: "response_url", url: p.responseUrl, issuedAtMs: p.responseIssuedAtMs }
+      : { kind: "dm" };
+    const refusal = await caseRefusal(p.teamId, p.requestId, p.userId);
+    if (refusal) {
+      await send(context, `${context.key}:refused`, reply, p.userId, { text: refusal });
+      return;
+    }
     const result = await recordGestureUse(prisma, now, {
       teamId: p.teamId,
       requestId: p.requestId,
@@ -289,9 +311,6 @@ export function registerSurpriseJobs(deps: AppDeps, model: SuggestDeps["model"],
       title: p.what,
       sourceViewId: p.viewId,
     });
-    const reply: Reply = p.responseUrl
-      ? { kind: "response_url", url: p.responseUrl, issuedAtMs: p.responseIssuedAtMs }
-      : { kind: "dm" };
     if (!result.ok && result.reason === "not_found") {
       await send(context, `${context.key}:gone`, reply, p.userId, { text: SUGGESTION_GONE });
       return;

@@ -9,7 +9,8 @@ import type { SlackRouter } from "../../slack/router.ts";
 import { responseUrlUsable } from "../../slack/replies.ts";
 import { quoteInput } from "../../slack/text.ts";
 import { HOME_SURPRISE_ACTION } from "../home/blocks.ts";
-import { SUGGEST_SURPRISE_ACTION } from "../recoveries/blocks.ts";
+import { onlyParticipants, SUGGEST_SURPRISE_ACTION } from "../recoveries/blocks.ts";
+import { getCase, mayAct } from "../recoveries/service.ts";
 import {
   CALLBACK_IDS,
   renderSurpriseHelp,
@@ -194,9 +195,13 @@ export function registerSurprisesFeature(router: SlackRouter, deps: AppDeps): vo
       await ack();
       const request = await getRequest(deps.prisma, teamId, ref.requestId);
       const suggestion = request ? storedSuggestions(request)[ref.index] : undefined;
-      if (!request || !suggestion) {
+      // A gesture for a recovery case is recorded on it: the case's rule decides who may.
+      const recoveryCase = request?.caseId ? await getCase(deps.prisma, request.caseId) : null;
+      const refusal =
+        recoveryCase && !(await mayAct(deps.roles, recoveryCase, body.user.id)) ? onlyParticipants(recoveryCase) : null;
+      if (!request || !suggestion || refusal) {
         if (responseUrl) {
-          await deps.jobs.enqueue(JOB_KINDS.reply, { responseUrl, text: SUGGESTION_GONE }, { teamId });
+          await deps.jobs.enqueue(JOB_KINDS.reply, { responseUrl, text: refusal ?? SUGGESTION_GONE }, { teamId });
         }
         return;
       }

@@ -6,7 +6,7 @@ import { createLogger } from "../../../src/app.ts";
 import { loadConfig } from "../../../src/config.ts";
 import { openDatabase, type Database } from "../../../src/db/database.ts";
 import { upsertDigestSchedule } from "../../../src/features/admin/settings.ts";
-import { deliverRun, ensureRun } from "../../../src/features/digest/delivery.ts";
+import { deliverRun, ensureRun, retryDelayMs } from "../../../src/features/digest/delivery.ts";
 import { countSurprisesDelivered, gatherDigest } from "../../../src/features/digest/service.ts";
 import type { JobQueue } from "../../../src/jobs/queue.ts";
 import { runDueDigests } from "../../../src/scheduler/due-digests.ts";
@@ -201,5 +201,13 @@ describe.each(databaseTargets())("digest data on $name", (target) => {
     expect(await deliverRun(deps, client, outbox, run, { timezone: "UTC", postKey: "k" })).toEqual({
       kind: "already-done",
     });
+  });
+});
+
+describe("digest retries", () => {
+  it("back off 1, 2, 4 … minutes after each failed attempt, at most an hour", () => {
+    expect([1, 2, 3, 4, 5, 6, 7, 8, 20].map((attempt) => retryDelayMs(attempt) / 60_000)).toEqual([
+      1, 2, 4, 8, 16, 32, 60, 60, 60,
+    ]);
   });
 });
