@@ -7,6 +7,7 @@ import { escapeMrkdwn, plainFromSlack } from "../../slack/text.ts";
 import { getSettings, type WorkspaceRef } from "../admin/settings.ts";
 import type { CustomerProfile } from "../customers/model.ts";
 import { addInterests, customerProfile, findOrCreateCustomer, linkCaseToCustomer } from "../customers/service.ts";
+import { isParticipant } from "../recoveries/service.ts";
 import { interestsNamedIn } from "./interests.ts";
 import {
   type GestureBudget,
@@ -34,6 +35,11 @@ export interface SuggestInput {
   jobKey: string;
   workspace: WorkspaceRef;
   userId: string;
+  /**
+   * Managers see every case's text; others only their own cases' (owner or reporter). The
+   * model is told no more than the asker may read, since its ideas can echo what it is given.
+   */
+  seesAllCases: boolean;
   /** Plain text. */
   customerName: string;
   caseId?: string | null;
@@ -64,7 +70,7 @@ function budgetFor(workspace: { cents: number; currency: string } | null, reques
 /** What the suggesters know about this customer (all plain text). */
 export function contextFrom(
   profile: CustomerProfile,
-  input: Pick<SuggestInput, "context" | "interests"> & { occasion: Occasion },
+  input: Pick<SuggestInput, "context" | "interests" | "userId" | "seesAllCases"> & { occasion: Occasion },
   budget: GestureBudget | null,
   scores: Record<string, number>,
 ): SuggestionContext {
@@ -84,7 +90,11 @@ export function contextFrom(
         .filter((c) => c.surpriseGiven)
         .map((c) => ({ key: null, title: plainFromSlack(c.surpriseGiven ?? "") })),
     ],
-    pastRecoveries: profile.recoveryCases.map((c) => `OOPS-${c.number}: ${plainFromSlack(c.description)}`),
+    pastRecoveries: profile.recoveryCases.map((c) =>
+      input.seesAllCases || isParticipant(c, input.userId)
+        ? `OOPS-${c.number}: ${plainFromSlack(c.description)}`
+        : `OOPS-${c.number}`,
+    ),
     worked: [
       ...profile.gestures.map((g) => g.title),
       ...profile.feedback.filter((f) => f.vote > 0).map((f) => f.title),

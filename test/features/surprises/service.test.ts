@@ -4,10 +4,11 @@ import { createModelClient } from "../../../src/ai/openai-client.ts";
 import { createLogger } from "../../../src/app.ts";
 import { openDatabase, type Database } from "../../../src/db/database.ts";
 import { setBudget } from "../../../src/features/admin/settings.ts";
-import { findOrCreateCustomer } from "../../../src/features/customers/service.ts";
+import { customerProfile, findOrCreateCustomer, linkCaseToCustomer } from "../../../src/features/customers/service.ts";
 import { openCase, resolveCase } from "../../../src/features/recoveries/service.ts";
 import {
   answerRequest,
+  contextFrom,
   countSurprisesDelivered,
   feedbackScores,
   recordFeedback,
@@ -50,6 +51,7 @@ describe.each(databaseTargets())("surprise service on $name", (target) => {
       jobKey: "job-1",
       workspace: { teamId: TEAM },
       userId: "U1",
+      seesAllCases: false,
       customerName: "Stark Industries",
       context: "Thanks for the referral, they love chess",
     };
@@ -76,6 +78,7 @@ describe.each(databaseTargets())("surprise service on $name", (target) => {
         jobKey: "job-case",
         workspace: { teamId: TEAM },
         userId: "UOWN",
+        seesAllCases: false,
         customerName: "Oscorp",
         caseId: recoveryCase.id,
         context: "Shipped the wrong part",
@@ -147,12 +150,34 @@ describe.each(databaseTargets())("surprise service on $name", (target) => {
         jobKey: "job-case-2",
         workspace: { teamId: TEAM },
         userId: "UOWN",
+        seesAllCases: false,
         customerName: "OSCORP",
         context: "Wrong part again",
       },
     );
     expect(next.suggestions.map((s) => s.key)).not.toContain(answered.suggestions[1]?.key);
     expect(next.suggestions.map((s) => s.title)).not.toContain("Handwritten card");
+  });
+
+  it("tells the model a past case's text only when the asker may read the case", async () => {
+    const recoveryCase = await openCase(database.prisma, NOW, {
+      workspace: { teamId: TEAM },
+      reporterId: "UREP",
+      ownerId: "UOWN",
+      customer: "Tyrell",
+      description: "Replicant shipped to the wrong address",
+    });
+    const customer = await findOrCreateCustomer(database.prisma, { teamId: TEAM }, "Tyrell");
+    await linkCaseToCustomer(database.prisma, recoveryCase.id, customer.id);
+    const profile = await customerProfile(database.prisma, customer.id);
+    if (!profile) throw new Error("no profile");
+    const contextFor = (userId: string, seesAllCases: boolean) =>
+      contextFrom(profile, { context: "", userId, seesAllCases, occasion: "thank_you" }, null, {}).pastRecoveries;
+    const label = `OOPS-${recoveryCase.number}`;
+    expect(contextFor("UOTHER", false)).toEqual([label]);
+    expect(contextFor("UOWN", false)).toEqual([`${label}: Replicant shipped to the wrong address`]);
+    expect(contextFor("UREP", false)[0]).toContain("Replicant");
+    expect(contextFor("UMANAGER", true)[0]).toContain("Replicant");
   });
 
   it("turns 👍 / 👎 and uses into scores for the occasion; a second vote replaces the first", async () => {
@@ -162,6 +187,7 @@ describe.each(databaseTargets())("surprise service on $name", (target) => {
         jobKey: "job-vote",
         workspace: { teamId: TEAM },
         userId: "U1",
+        seesAllCases: false,
         customerName: "Cyberdyne",
         context: "Their 5th anniversary",
         occasion: "milestone",
