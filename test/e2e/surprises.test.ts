@@ -418,7 +418,13 @@ describe("/surprise with the built-in suggester", () => {
     await waitForResponse(t, "umb-stranger", "Only the owner");
     expect(t.slack.callsTo("views.open")).toHaveLength(0);
     const [requestId, index] = (use?.value ?? "").split(":");
-    const forged = JSON.stringify({ requestId, index: Number(index), responseUrl: t.slack.responseUrl("umb-forged") });
+    // Copied from a real form, so it carries when its response_url was issued.
+    const forged = JSON.stringify({
+      requestId,
+      index: Number(index),
+      responseUrl: t.slack.responseUrl("umb-forged"),
+      issuedAtMs: clock.now().getTime(),
+    });
     await submitForm(t, {
       userId: "USTRANGER",
       callbackId: "surprise_use",
