@@ -29,10 +29,12 @@ describe.each(databaseTargets())("jobs and outbox on $name", (target) => {
     slack = new SlackStandIn();
     apiUrl = await slack.start();
   });
+  // Each test has a database of its own: dropping some twenty PostgreSQL databases can take
+  // longer than the default hook timeout on a busy machine.
   afterAll(async () => {
     await slack.stop();
     await target.cleanup();
-  });
+  }, 120_000);
   beforeEach(async () => {
     slack.reset();
     slack.limitPostsPerChannel(undefined);
