@@ -1,0 +1,135 @@
+// POST /hooks/<source>/<connection id>: a helpdesk's (or a script's) signed webhook. The
+// signal is saved, and its job recorded, before the sender gets its 200; the job workers do
+// the rest. Answers: 404 unknown connection, 410 disconnected, 413 body over 256 KB, 401 bad
+// signature (no detail), 400 a body that fails the schema (with a short reason, counted on
+// the connection), 503 when the database can't save it (the sender retries). Never a 500,
+// and the raw body is never logged (it holds personal data).
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { AppDeps } from "../../deps.ts";
+import { isUniqueViolation } from "../recoveries/service.ts";
+import { parseSignalBody } from "./bodies.ts";
+import { findConnection } from "./connections.ts";
+import { isSignalSource, MAX_BODY_BYTES } from "./model.ts";
+import { verifySignature } from "./signatures.ts";
+
+export const PROCESS_SIGNAL_JOB = "signals.process";
+
+type HookDeps = Pick<AppDeps, "prisma" | "clock" | "jobs" | "logger">;
+
+export type HookRequest = IncomingMessage & { params?: Record<string, string | undefined> };
+
+function answer(res: ServerResponse, status: number, body?: Record<string, unknown>): void {
+  if (res.headersSent) return;
+  const text = body ? JSON.stringify(body) : "";
+  res.writeHead(status, {
+    "content-type": "application/json",
+    "content-length": Buffer.byteLength(text),
+    ...(status === 503 ? { "retry-after": "30" } : {}),
+  });
+  res.end(text);
+}
+
+/** Reads at most `limit` bytes; null when the body is larger (the rest is not read). */
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer | null> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers["content-length"]);
+    if (Number.isFinite(declared) && declared > limit) {
+      resolve(null);
+      req.resume();
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let done = false;
+    req.on("data", (chunk: Buffer) => {
+      if (done) return;
+      size += chunk.length;
+      if (size > limit) {
+        done = true;
+        resolve(null);
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on("end", () => {
+      if (!done) resolve(Buffer.concat(chunks));
+    });
+    req.on("error", reject);
+  });
+}
+
+export function signalHookHandler(deps: HookDeps): (req: HookRequest, res: ServerResponse) => void {
+  return (req, res) => {
+    void receive(deps, req, res).catch((error: unknown) => {
+      deps.logger.error("Could not save a customer signal", error instanceof Error ? error.message : String(error));
+      answer(res, 503, { ok: false, error: "try again later" });
+    });
+  };
+}
+
+async function receive(deps: HookDeps, req: HookRequest, res: ServerResponse): Promise<void> {
+  const source = req.params?.source ?? "";
+  const connectionId = req.params?.connectionId ?? "";
+  if (!isSignalSource(source) || !/^[A-Za-z0-9_-]{8,64}$/.test(connectionId)) {
+    req.resume();
+    return answer(res, 404, { ok: false, error: "unknown connection" });
+  }
+  const connection = await findConnection(deps.prisma, connectionId);
+  if (!connection || connection.source !== source) {
+    req.resume();
+    return answer(res, 404, { ok: false, error: "unknown connection" });
+  }
+  if (connection.disconnectedAt) {
+    req.resume();
+    return answer(res, 410, { ok: false, error: "this connection was disconnected" });
+  }
+  const body = await readBody(req, MAX_BODY_BYTES);
+  if (!body) return answer(res, 413, { ok: false, error: "the body is over 256 KB" });
+
+  const now = deps.clock.now();
+  const check = verifySignature(source, req.headers, body, connection.secret, now);
+  if (!check.ok) return answer(res, 401);
+
+  const parsed = parseSignalBody(source, body, req.headers);
+  if (!parsed.ok) {
+    await deps.prisma.signalRefusal.create({ data: { connectionId, reason: parsed.reason, at: now } });
+    return answer(res, 400, { ok: false, error: parsed.reason });
+  }
+  const eventId = check.eventId ?? parsed.eventId;
+  if (!eventId) return answer(res, 400, { ok: false, error: "the event has no id" });
+  if (!parsed.signal) return answer(res, 200, { ok: true });
+
+  // One row per connection and event id, kept: a retry or a replay finds it and changes nothing.
+  try {
+    await deps.prisma.inboundSignal.create({
+      data: {
+        connectionId,
+        teamId: connection.teamId,
+        eventId,
+        signal: parsed.signal,
+        occurredAt: new Date(parsed.signal.occurredAt),
+        receivedAt: now,
+      },
+    });
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+    const earlier = await deps.prisma.inboundSignal.findUnique({
+      where: { connectionId_eventId: { connectionId, eventId } },
+      select: { processedAt: true },
+    });
+    // Saved but maybe without its job (a crash between the two writes): the retry records it.
+    if (earlier && !earlier.processedAt) await enqueueProcessing(deps, connection.teamId, connectionId, eventId);
+    return answer(res, 200, { ok: true, duplicate: true });
+  }
+  await enqueueProcessing(deps, connection.teamId, connectionId, eventId);
+  answer(res, 200, { ok: true });
+}
+
+/** Keyed by the event: however often it is recorded, it is one job. */
+function enqueueProcessing(deps: HookDeps, teamId: string, connectionId: string, eventId: string) {
+  return deps.jobs.enqueue(
+    PROCESS_SIGNAL_JOB,
+    { connectionId, eventId },
+    { key: `signal:${connectionId}:${eventId}`, teamId },
+  );
+}
