@@ -6,6 +6,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { addManagers, setChannel } from "../../src/features/admin/settings.ts";
 import { signIntercom, signStandardWebhook, signZendesk } from "../../src/features/signals/signatures.ts";
 import { TEAM_ID, type RecordedCall } from "../../src/sandbox/slack-imitation.ts";
+import { databaseTargets } from "../support/databases.ts";
+import { whileJobInsertsFail } from "../support/failures.ts";
 import { buttonClick } from "../support/payloads.ts";
 import { drainJobs, startTestApp, TestClock, type TestApp } from "../support/test-app.ts";
 
@@ -14,7 +16,7 @@ const STORIES = "C0STORIES";
 const START = new Date("2026-11-23T09:00:00Z");
 const PUBLIC_URL = "https://delight.example.com";
 
-describe("customer signals", () => {
+describe.each(databaseTargets())("customer signals on $name", (target) => {
   let t: TestApp;
   const clock = new TestClock(START);
   let zendesk: { id: string; secret: string };
@@ -25,6 +27,7 @@ describe("customer signals", () => {
     t = await startTestApp({
       clock,
       admins: ["UADMIN"],
+      databaseUrl: await target.create(),
       env: { PUBLIC_URL },
       users: [
         { id: "UADMIN", name: "Ada" },
@@ -37,7 +40,10 @@ describe("customer signals", () => {
     await setChannel(t.database.prisma, { teamId: TEAM_ID }, "approvals", APPROVALS);
     await setChannel(t.database.prisma, { teamId: TEAM_ID }, "stories", STORIES);
   });
-  afterAll(() => t.stop());
+  afterAll(async () => {
+    await t.stop();
+    await target.cleanup();
+  });
   beforeEach(() => {
     t.slack.reset();
     clock.set(START);
@@ -231,6 +237,8 @@ describe("customer signals", () => {
       expect(await t.database.prisma.recoveryCase.count({ where: { customer: "Globex" } })).toBe(0);
       const row = await t.database.prisma.inboundSignal.findFirstOrThrow({ where: { eventId: "msg_nps_1" } });
       expect(row.outcome).toBe("no-owner");
+      // The admin who configured Delight hears that nobody got it.
+      expect(text(t.slack.postsTo("DUADMIN").at(-1))).toContain("signals owner");
 
       expect(await admin("signals owner <@UFALLBACK|fran>")).toContain("<@UFALLBACK>");
       expect((await genericHook(nps, "msg_nps_2")).status).toBe(200);
@@ -367,6 +375,26 @@ describe("customer signals", () => {
         description: "Nobody answered",
         origin: "Opened from Intercom conversation 9001",
       });
+    });
+
+    it("answers 503 (never 500) when the signal can't be recorded, and the sender's retry finishes it once", async () => {
+      const update = {
+        type: "customer",
+        occurred_at: START.toISOString(),
+        customer: { name: "Umbrella", tier: "silver" },
+      };
+      const failed = await whileJobInsertsFail(t.database.prisma, ["signals.process"], () =>
+        genericHook(update, "msg_retry_1"),
+      );
+      expect(failed.status).toBe(503);
+      const retried = await genericHook(update, "msg_retry_1");
+      expect(retried.status).toBe(200);
+      await drainJobs(t);
+      const row = await t.database.prisma.inboundSignal.findFirstOrThrow({ where: { eventId: "msg_retry_1" } });
+      expect(row.outcome).toBe("customer");
+      expect(
+        await t.database.prisma.job.count({ where: { kind: "signals.process", key: { endsWith: "msg_retry_1" } } }),
+      ).toBe(1);
     });
 
     it("a disconnected connection answers 410", async () => {

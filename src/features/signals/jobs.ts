@@ -125,6 +125,29 @@ async function nominateFromPraise(
   return "praise";
 }
 
+/**
+ * A bad rating that nobody could be given: the admin who last configured Delight hears (once
+ * per signal), so the customer is not left waiting unseen.
+ */
+async function tellAdminNoOwner(
+  deps: JobDeps,
+  outbox: Outbox,
+  key: string,
+  teamId: string,
+  signal: StoredSignal,
+): Promise<void> {
+  const workspace = await deps.prisma.workspace.findUnique({ where: { teamId }, select: { adminContactId: true } });
+  if (!workspace?.adminContactId) {
+    deps.logger.warn("A detractor signal found no owner and no admin to tell", { teamId });
+    return;
+  }
+  const who = signal.agentEmail ? "its agent isn't in this Slack workspace (by email)" : "it names no agent";
+  const text = `:warning: ${escapeMrkdwn(signal.customer.name)} ${scoreText(signal)} on ${escapeMrkdwn(originOf(signal))}, but ${who} and no signals owner is set, so no recovery was opened. Set one with \`/delight-admin signals owner @person\`.`;
+  await outbox.directMessage(key, workspace.adminContactId, { text }).catch((error: unknown) => {
+    if (!(error instanceof SlackWriteRefused)) throw error;
+  });
+}
+
 export function registerSignalJobs(deps: JobDeps, client: webApi.WebClient): void {
   const payload = z.object({ connectionId: z.string(), eventId: z.string() });
   deps.jobs.register(PROCESS_SIGNAL_JOB, payload, async (job, { key, outbox }) => {
@@ -152,6 +175,7 @@ export function registerSignalJobs(deps: JobDeps, client: webApi.WebClient): voi
             ? await nominateFromPraise(deps, outbox, client, target, signal)
             : "counted";
     }
+    if (outcome === "no-owner") await tellAdminNoOwner(deps, outbox, `${key}:no-owner`, row.teamId, signal);
     const now = deps.clock.now();
     await deps.prisma.inboundSignal.update({ where: { id: row.id }, data: { processedAt: now, outcome } });
     await deps.prisma.signalConnection.update({ where: { id: row.connectionId }, data: { lastSignalAt: now } });
