@@ -21,6 +21,7 @@ import { registerSurprisesFeature } from "./features/surprises/listeners.ts";
 import { registerStoriesFeature } from "./features/stories/listeners.ts";
 import type { HookRequest } from "./features/signals/hooks.ts";
 import { registerSignalsFeature, SIGNAL_HOOK_PATH } from "./features/signals/listeners.ts";
+import { registerNudgesFeature } from "./features/nudges/listeners.ts";
 import { createScheduler, type Scheduler } from "./scheduler/scheduler.ts";
 import { newInstanceId } from "./scheduler/due-reminders.ts";
 import { JobStore } from "./jobs/durable-queue.ts";
@@ -261,6 +262,7 @@ export function createDelightApp(options: DelightAppOptions): DelightApp {
   registerInsightsFeature(router, deps);
   registerDirectoryFeature(router, deps);
   signalHooks.handle = registerSignalsFeature(router, deps);
+  registerNudgesFeature(router, deps);
   router.mount(app, answerListenerErrors(logger, privateRequests));
 
   // The scheduler only enqueues a job per due reminder or digest; the workers deliver them.
