@@ -13,16 +13,20 @@ import { renderSuggestions } from "../surprises/blocks.ts";
 import { answerRequest } from "../surprises/service.ts";
 import { fixNudgeLead, nudgeControls } from "./blocks.ts";
 import { decideNudge, startOfLocalDay } from "./rules.ts";
-import { DELIVER_NUDGE_JOB, isMuted, nudgePreference, RECOVERY_WINDOW_MS, sentSince } from "./service.ts";
+import { DELIVER_NUDGE_JOB, isMuted, RECOVERY_WINDOW_MS, sentSince } from "./service.ts";
 
 type NudgeDeps = Pick<AppDeps, "prisma" | "clock" | "logger" | "users" | "jobs">;
 
 export function registerNudgeJobs(deps: NudgeDeps): void {
   deps.jobs.register(DELIVER_NUDGE_JOB, z.object({ nudgeId: z.string() }), async ({ nudgeId }, { outbox }) => {
     const nudge = await deps.prisma.nudge.findUnique({ where: { id: nudgeId } });
-    if (!nudge || nudge.status !== "pending" || !nudge.caseId) return;
+    // "sending": claimed by an earlier run of this job that did not finish; it goes on.
+    if (!nudge || (nudge.status !== "pending" && nudge.status !== "sending") || !nudge.caseId) return;
     const drop = (reason: string) =>
-      deps.prisma.nudge.updateMany({ where: { id: nudge.id, status: "pending" }, data: { status: "dropped", reason } });
+      deps.prisma.nudge.updateMany({
+        where: { id: nudge.id, status: { in: ["pending", "sending"] } },
+        data: { status: "dropped", reason },
+      });
 
     const recoveryCase = await getCase(deps.prisma, nudge.caseId);
     if (!recoveryCase || recoveryCase.status !== "resolved") return void (await drop("not-fixed"));
@@ -31,28 +35,36 @@ export function registerNudgeJobs(deps: NudgeDeps): void {
     const customer = await customerOfCase(deps.prisma, recoveryCase.id);
 
     const now = deps.clock.now();
-    const timezone = await timezoneOf(deps.users, nudge.userId);
-    const [preference, muted, sentToday] = await Promise.all([
-      nudgePreference(deps.prisma, nudge.teamId, nudge.userId),
-      customer ? isMuted(deps.prisma, nudge.teamId, nudge.userId, customer.id) : Promise.resolve(false),
-      sentSince(deps.prisma, nudge.teamId, nudge.userId, startOfLocalDay(now, timezone)),
-    ]);
-    const decision = decideNudge({
-      now,
-      timezone,
-      off: preference?.off ?? false,
-      muted,
-      snoozedUntil: preference?.snoozedUntil ?? null,
-      sentToday,
-      lastUsefulAt: new Date(recoveryCase.reportedAt.getTime() + RECOVERY_WINDOW_MS),
-    });
-    if (decision.kind === "drop") return void (await drop(decision.why));
-    if (decision.kind === "defer") {
-      await deps.prisma.nudge.updateMany({
-        where: { id: nudge.id, status: "pending" },
-        data: { dueAt: decision.until, reason: decision.why },
+    if (nudge.status === "pending") {
+      const timezone = await timezoneOf(deps.users, nudge.userId);
+      const muted = customer ? await isMuted(deps.prisma, nudge.teamId, nudge.userId, customer.id) : false;
+      // Decided and claimed under a lock on the person's preference row: nudges of one person
+      // delivered at once count each other, so the daily limit holds.
+      const decision = await deps.prisma.$transaction(async (tx) => {
+        await tx.$executeRaw`INSERT INTO "NudgePreference" ("teamId", "userId", "updatedAt") VALUES (${nudge.teamId}, ${nudge.userId}, ${now})
+          ON CONFLICT ("teamId", "userId") DO UPDATE SET "updatedAt" = EXCLUDED."updatedAt"`;
+        const preference = await tx.nudgePreference.findUnique({
+          where: { teamId_userId: { teamId: nudge.teamId, userId: nudge.userId } },
+        });
+        const decided = decideNudge({
+          now,
+          timezone,
+          off: preference?.off ?? false,
+          muted,
+          snoozedUntil: preference?.snoozedUntil ?? null,
+          sentToday: await sentSince(tx, nudge.teamId, nudge.userId, startOfLocalDay(now, timezone)),
+          lastUsefulAt: new Date(recoveryCase.reportedAt.getTime() + RECOVERY_WINDOW_MS),
+        });
+        const data =
+          decided.kind === "send"
+            ? { status: "sending", sentAt: now, reason: null }
+            : decided.kind === "defer"
+              ? { dueAt: decided.until, reason: decided.why }
+              : { status: "dropped", reason: decided.why };
+        const { count } = await tx.nudge.updateMany({ where: { id: nudge.id, status: "pending" }, data });
+        return count === 1 ? decided : null;
       });
-      return;
+      if (decision?.kind !== "send") return;
     }
 
     const customerName = customer?.name ?? plainFromSlack(recoveryCase.customer);
@@ -88,16 +100,10 @@ export function registerNudgeJobs(deps: NudgeDeps): void {
         if (!(error instanceof SlackWriteRefused)) throw error;
         deps.logger.warn("Could not send a nudge", error.slackError);
       });
-    // The DM's outbox key makes a second run send nothing; the nudge counts from now.
+    // The DM's outbox key makes a second run send nothing; the nudge counted from its claim.
     await deps.prisma.nudge.updateMany({
-      where: { id: nudge.id, status: "pending" },
-      data: {
-        status: "sent",
-        sentAt: now,
-        customerId: answered.customer.id,
-        requestId: answered.request.id,
-        reason: null,
-      },
+      where: { id: nudge.id, status: "sending" },
+      data: { status: "sent", customerId: answered.customer.id, requestId: answered.request.id },
     });
   });
 }

@@ -2,6 +2,7 @@
 // picked up by the scheduler's tick when due, and the person's settings (off, "Not now",
 // muted customers). Every write is keyed or conditional, so nothing is nudged twice.
 import type { Db } from "../../db/database.ts";
+import type { Prisma } from "../../generated/prisma/client.ts";
 import type { JobQueue } from "../../jobs/queue.ts";
 
 export const DELIVER_NUDGE_JOB = "nudges.deliver";
@@ -88,6 +89,12 @@ export async function isMuted(prisma: Db, teamId: string, userId: string, custom
   return row !== null;
 }
 
-export async function sentSince(prisma: Db, teamId: string, userId: string, since: Date): Promise<number> {
-  return prisma.nudge.count({ where: { teamId, userId, status: "sent", sentAt: { gte: since } } });
+/** Nudges sent (or being sent) to a person since `since`. */
+export async function sentSince(
+  prisma: Db | Prisma.TransactionClient,
+  teamId: string,
+  userId: string,
+  since: Date,
+): Promise<number> {
+  return prisma.nudge.count({ where: { teamId, userId, status: { in: ["sending", "sent"] }, sentAt: { gte: since } } });
 }
