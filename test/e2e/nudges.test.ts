@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { openCase } from "../../src/features/recoveries/service.ts";
 import { TEAM_ID, type RecordedCall } from "../../src/sandbox/slack-imitation.ts";
+import { databaseTargets } from "../support/databases.ts";
 import { buttonClick } from "../support/payloads.ts";
 import { drainJobs, startTestApp, TestClock, type TestApp } from "../support/test-app.ts";
 
@@ -15,7 +16,7 @@ const MORNING = new Date("2026-11-23T09:00:00Z");
 type Values = Record<string, Record<string, { type: string; value: string }>>;
 const textValue = (value: string) => ({ value: { type: "plain_text_input", value } });
 
-describe("nudges", () => {
+describe.each(databaseTargets())("nudges on $name", (target) => {
   let t: TestApp;
   const clock = new TestClock(MORNING);
   let counter = 0;
@@ -23,6 +24,7 @@ describe("nudges", () => {
   beforeAll(async () => {
     t = await startTestApp({
       clock,
+      databaseUrl: await target.create(),
       users: [
         { id: "UOWEN", name: "Owen", tz: "Europe/Paris" },
         { id: "UNORA", name: "Nora", tz: "Europe/Paris" },
@@ -30,7 +32,10 @@ describe("nudges", () => {
       ],
     });
   });
-  afterAll(() => t.stop());
+  afterAll(async () => {
+    await t.stop();
+    await target.cleanup();
+  });
   beforeEach(() => {
     t.slack.reset();
     clock.set(MORNING);
