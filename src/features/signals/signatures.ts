@@ -117,8 +117,8 @@ export function signZendesk(secret: string, timestamp: string, body: string): Re
 }
 
 /**
- * Intercom (developers.intercom.com/docs/webhooks/setting-up-webhooks, "Signed
- * notifications"): `X-Hub-Signature: sha1=<hex>` where hex is HMAC-SHA1 of the raw body with
+ * Intercom (developers.intercom.com/intercom-api-reference/v1.0/reference/signed-notifications,
+ * "Signed Notifications"): `X-Hub-Signature: sha1=<hex>` where hex is HMAC-SHA1 of the raw body with
  * the app's client secret. Intercom signs no timestamp, so no time window applies (its
  * notifications may also be delayed or paused: developers.intercom.com/docs/webhooks/
  * webhook-notifications); the notification's `id` (notif_…) is the event id, kept per
