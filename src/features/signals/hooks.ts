@@ -1,12 +1,11 @@
 // POST /hooks/<source>/<connection id>: a helpdesk's (or a script's) signed webhook. The
-// signal is saved, and its job recorded, before the sender gets its 200; the job workers do
-// the rest. Answers: 404 unknown connection, 410 disconnected, 413 body over 256 KB, 401 bad
+// signal is saved (as its job, with what the features need) before the sender gets its 200;
+// the job workers do the rest. Answers: 404 unknown connection, 410 disconnected, 413 body over 256 KB, 401 bad
 // signature (no detail), 400 a body that fails the schema (with a short reason, counted on
 // the connection), 503 when the database can't save it (the sender retries). Never a 500,
 // and the raw body is never logged (it holds personal data).
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AppDeps } from "../../deps.ts";
-import { isUniqueViolation } from "../recoveries/service.ts";
 import { parseSignalBody } from "./bodies.ts";
 import { findConnection } from "./connections.ts";
 import { isSignalSource, MAX_BODY_BYTES } from "./model.ts";
@@ -99,37 +98,13 @@ async function receive(deps: HookDeps, req: HookRequest, res: ServerResponse): P
   if (!eventId) return answer(res, 400, { ok: false, error: "the event has no id" });
   if (!parsed.signal) return answer(res, 200, { ok: true });
 
-  // One row per connection and event id, kept: a retry or a replay finds it and changes nothing.
-  try {
-    await deps.prisma.inboundSignal.create({
-      data: {
-        connectionId,
-        teamId: connection.teamId,
-        eventId,
-        signal: parsed.signal,
-        occurredAt: new Date(parsed.signal.occurredAt),
-        receivedAt: now,
-      },
-    });
-  } catch (error) {
-    if (!isUniqueViolation(error)) throw error;
-    const earlier = await deps.prisma.inboundSignal.findUnique({
-      where: { connectionId_eventId: { connectionId, eventId } },
-      select: { processedAt: true },
-    });
-    // Saved but maybe without its job (a crash between the two writes): the retry records it.
-    if (earlier && !earlier.processedAt) await enqueueProcessing(deps, connection.teamId, connectionId, eventId);
-    return answer(res, 200, { ok: true, duplicate: true });
-  }
-  await enqueueProcessing(deps, connection.teamId, connectionId, eventId);
-  answer(res, 200, { ok: true });
-}
-
-/** Keyed by the event: however often it is recorded, it is one job. */
-function enqueueProcessing(deps: HookDeps, teamId: string, connectionId: string, eventId: string) {
-  return deps.jobs.enqueue(
+  // The job is the saved signal: recorded (keyed by the event, so a retry or a replay finds
+  // it and records nothing) before the 200. One batched insert, like a slash command's ack;
+  // the job keeps the InboundSignal row that remembers the event for good.
+  const { created } = await deps.jobs.enqueue(
     PROCESS_SIGNAL_JOB,
-    { connectionId, eventId },
-    { key: `signal:${connectionId}:${eventId}`, teamId },
+    { connectionId, eventId, receivedAt: now.toISOString(), signal: parsed.signal },
+    { key: `signal:${connectionId}:${eventId}`, teamId: connection.teamId },
   );
+  answer(res, 200, created ? { ok: true } : { ok: true, duplicate: true });
 }

@@ -149,13 +149,35 @@ async function tellAdminNoOwner(
 }
 
 export function registerSignalJobs(deps: JobDeps, client: webApi.WebClient): void {
-  const payload = z.object({ connectionId: z.string(), eventId: z.string() });
+  const payload = z.object({
+    connectionId: z.string(),
+    eventId: z.string(),
+    receivedAt: z.iso.datetime(),
+    signal: storedSignal,
+  });
   deps.jobs.register(PROCESS_SIGNAL_JOB, payload, async (job, { key, outbox }) => {
-    const row = await deps.prisma.inboundSignal.findUnique({
-      where: { connectionId_eventId: { connectionId: job.connectionId, eventId: job.eventId } },
-      include: { connection: { select: { enterpriseId: true } } },
+    const connection = await deps.prisma.signalConnection.findUnique({ where: { id: job.connectionId } });
+    if (!connection) return;
+    // The event, remembered for as long as the connection (jobs are pruned after days): a
+    // replay after that finds it processed and does nothing.
+    await deps.prisma.inboundSignal.createMany({
+      data: [
+        {
+          connectionId: job.connectionId,
+          teamId: connection.teamId,
+          eventId: job.eventId,
+          signal: job.signal,
+          occurredAt: new Date(job.signal.occurredAt),
+          receivedAt: new Date(job.receivedAt),
+        },
+      ],
+      skipDuplicates: true,
     });
-    if (!row || row.processedAt) return;
+    const found = await deps.prisma.inboundSignal.findUnique({
+      where: { connectionId_eventId: { connectionId: job.connectionId, eventId: job.eventId } },
+    });
+    if (!found || found.processedAt) return;
+    const row = { ...found, connection: { enterpriseId: connection.enterpriseId } };
     const signal = storedSignal.parse(row.signal);
     const workspace = { teamId: row.teamId, enterpriseId: row.connection.enterpriseId };
     await upsertSignalCustomer(deps.prisma, workspace, {
