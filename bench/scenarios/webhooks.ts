@@ -159,8 +159,8 @@ export async function runWebhooks(ctx: BenchContext): Promise<void> {
       const warmed = 50;
       const result = await burstOf(app.port, signals(path, secret, SIZE, kind));
       console.log(row(`Delight (${label}): ${SIZE}`, result, baseline));
-      // Every answered signal processed once: job runs done = signals answered 200 (plus the warm-up).
-      const expected = warmed + (SIZE - result.errors);
+      // Every signal sent processed once (one the sender gave up on may still have been saved).
+      const expected = warmed + SIZE;
       const started = performance.now();
       let done = 0;
       while (performance.now() - started < PROCESS_TIMEOUT_MS) {

@@ -129,7 +129,7 @@ export async function signalsAdminCommand(
       }
       const done = await disconnect(deps.prisma, workspace.teamId, id, now);
       return done
-        ? `:white_check_mark: Disconnected \`${id}\`: its webhooks are refused from now on (HTTP 410, so the sender stops).`
+        ? `:white_check_mark: Disconnected \`${id}\`: its webhooks are refused within a few seconds (HTTP 410, so the sender stops).`
         : `This workspace has no active connection \`${escapeMrkdwn(id)}\`. \`/delight-admin connections\` lists them.`;
     }
     case "signals": {

@@ -7,7 +7,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AppDeps } from "../../deps.ts";
 import { parseSignalBody } from "./bodies.ts";
-import { findConnection } from "./connections.ts";
+import { findConnection, type SignalConnection } from "./connections.ts";
 import { isSignalSource, MAX_BODY_BYTES } from "./model.ts";
 import { verifySignature } from "./signatures.ts";
 
@@ -57,23 +57,51 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | null> {
   });
 }
 
+/**
+ * Connections as the endpoint last read them, for a few seconds: a burst of webhooks to one
+ * connection costs one query, not one each (bench `webhooks`). A disconnect therefore takes
+ * effect within CONNECTION_CACHE_MS on every instance.
+ */
+export const CONNECTION_CACHE_MS = 5_000;
+const CONNECTION_CACHE_MAX = 1_000;
+
+function connectionCache(deps: HookDeps) {
+  const cached = new Map<string, { connection: SignalConnection; until: number }>();
+  return async (id: string): Promise<SignalConnection | null> => {
+    const now = deps.clock.now().getTime();
+    const hit = cached.get(id);
+    if (hit && hit.until > now) return hit.connection;
+    const connection = await findConnection(deps.prisma, id);
+    if (cached.size >= CONNECTION_CACHE_MAX) cached.clear();
+    if (connection) cached.set(id, { connection, until: now + CONNECTION_CACHE_MS });
+    else cached.delete(id);
+    return connection;
+  };
+}
+
 export function signalHookHandler(deps: HookDeps): (req: HookRequest, res: ServerResponse) => void {
+  const lookUp = connectionCache(deps);
   return (req, res) => {
-    void receive(deps, req, res).catch((error: unknown) => {
+    void receive(deps, lookUp, req, res).catch((error: unknown) => {
       deps.logger.error("Could not save a customer signal", error instanceof Error ? error.message : String(error));
       answer(res, 503, { ok: false, error: "try again later" });
     });
   };
 }
 
-async function receive(deps: HookDeps, req: HookRequest, res: ServerResponse): Promise<void> {
+async function receive(
+  deps: HookDeps,
+  lookUp: (id: string) => Promise<SignalConnection | null>,
+  req: HookRequest,
+  res: ServerResponse,
+): Promise<void> {
   const source = req.params?.source ?? "";
   const connectionId = req.params?.connectionId ?? "";
   if (!isSignalSource(source) || !/^[A-Za-z0-9_-]{8,64}$/.test(connectionId)) {
     req.resume();
     return answer(res, 404, { ok: false, error: "unknown connection" });
   }
-  const connection = await findConnection(deps.prisma, connectionId);
+  const connection = await lookUp(connectionId);
   if (!connection || connection.source !== source) {
     req.resume();
     return answer(res, 404, { ok: false, error: "unknown connection" });
