@@ -67,6 +67,13 @@ async function burstOf(port: number, hooks: Hook[]): Promise<LoadResult & { with
     }),
   );
   const seconds = (performance.now() - started) / 1000;
+  const statuses = new Map<number, number>();
+  for (const a of answers) statuses.set(a.status, (statuses.get(a.status) ?? 0) + 1);
+  if (statuses.size > 1 || !statuses.has(200)) {
+    console.log(
+      `  answers by status (0: no answer within 10 s): ${[...statuses].map(([k, v]) => `${k}×${v}`).join(", ")}`,
+    );
+  }
   const ok = answers
     .filter((a) => a.status === 200)
     .map((a) => a.ms)
@@ -157,6 +164,14 @@ export async function runWebhooks(ctx: BenchContext): Promise<void> {
       const { path, secret } = await connect(app.port, ctx.apiUrl);
       await burstOf(app.port, signals(path, secret, 50, "warm")); // warm the JIT like the bare server
       const warmed = 50;
+      // The warm-up's own jobs must not run during the burst (they would share PGlite's thread).
+      for (
+        let waited = 0;
+        waited < 60_000 && (await jobRuns(app.port, "signals.process", "done")) < warmed;
+        waited += 250
+      ) {
+        await sleep(250);
+      }
       const result = await burstOf(app.port, signals(path, secret, SIZE, kind));
       console.log(row(`Delight (${label}): ${SIZE}`, result, baseline));
       // Every signal sent processed once (one the sender gave up on may still have been saved).
