@@ -24,6 +24,7 @@ import { runRateLimit } from "./scenarios/ratelimit.ts";
 import { runSigterm } from "./scenarios/sigterm.ts";
 import { runStartup } from "./scenarios/startup.ts";
 import { runSurprisesScenario } from "./surprises.ts";
+import { runWebhooks } from "./scenarios/webhooks.ts";
 import { addBenchUsers } from "./workload.ts";
 
 const scenarios: Record<string, (ctx: BenchContext) => Promise<void>> = {
@@ -42,6 +43,7 @@ const scenarios: Record<string, (ctx: BenchContext) => Promise<void>> = {
   export: runExport,
   chart: () => runChart(),
   directory: runDirectory,
+  webhooks: runWebhooks,
   reminders: async (ctx) => {
     for (const kind of available(ctx, ["pglite-memory", "postgres"])) {
       await runReminderTickScenario(ctx.slack, ctx.apiUrl, {

@@ -19,6 +19,9 @@ import { registerNominationsFeature } from "./features/nominations/listeners.ts"
 import { registerRecoveriesFeature } from "./features/recoveries/listeners.ts";
 import { registerSurprisesFeature } from "./features/surprises/listeners.ts";
 import { registerStoriesFeature } from "./features/stories/listeners.ts";
+import type { HookRequest } from "./features/signals/hooks.ts";
+import { registerSignalsFeature, SIGNAL_HOOK_PATH } from "./features/signals/listeners.ts";
+import { registerNudgesFeature } from "./features/nudges/listeners.ts";
 import { createScheduler, type Scheduler } from "./scheduler/scheduler.ts";
 import { newInstanceId } from "./scheduler/due-reminders.ts";
 import { JobStore } from "./jobs/durable-queue.ts";
@@ -112,6 +115,8 @@ export function createDelightApp(options: DelightAppOptions): DelightApp {
   const metrics = createMetrics({ prisma: database.prisma, jobs: jobStore });
   const serveMetrics = metricsHandler(metrics, { token: config.metrics.token, logger });
   let requestsInFlight = 0;
+  // Customer signals' webhooks (src/features/signals); set once the features are registered.
+  const signalHooks: { handle?: ReturnType<typeof registerSignalsFeature> } = {};
   const app = new App({
     token: config.slack.botToken,
     signingSecret: config.slack.signingSecret,
@@ -140,6 +145,14 @@ export function createDelightApp(options: DelightAppOptions): DelightApp {
             res.writeHead(healthy ? 200 : 503, { "content-type": "application/json" });
             res.end(JSON.stringify({ ok: healthy, database: database.kind }));
           });
+        },
+      },
+      {
+        path: SIGNAL_HOOK_PATH,
+        method: ["POST"],
+        handler: (req, res) => {
+          if (signalHooks.handle) signalHooks.handle(req as HookRequest, res);
+          else res.writeHead(503, { "retry-after": "5" }).end();
         },
       },
       // On the port Slack reaches, /metrics only for a scraper holding METRICS_TOKEN.
@@ -248,6 +261,8 @@ export function createDelightApp(options: DelightAppOptions): DelightApp {
   registerExportFeature(router, deps);
   registerInsightsFeature(router, deps);
   registerDirectoryFeature(router, deps);
+  signalHooks.handle = registerSignalsFeature(router, deps);
+  registerNudgesFeature(router, deps);
   router.mount(app, answerListenerErrors(logger, privateRequests));
 
   // The scheduler only enqueues a job per due reminder or digest; the workers deliver them.

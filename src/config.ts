@@ -91,6 +91,12 @@ const envSchema = z.object({
     .refine((ids) => ids.every((id) => slackUserId.test(id)), {
       error: "must be comma-separated Slack user ids such as U012AB3CD,U045EF6GH (profile → ⋮ → Copy member ID).",
     }),
+  // The app's public base URL as senders reach it (webhook URLs of customer signals).
+  PUBLIC_URL: z
+    .url({ error: "must be the app's public base URL, such as https://delight.example.com." })
+    .refine((url) => /^https?:\/\//.test(url), { error: "must start with https:// (or http:// on a private network)." })
+    .transform((url) => url.replace(/\/+$/, ""))
+    .optional(),
   LOG_LEVEL: z
     .enum(["debug", "info", "warn", "error"], { error: "must be one of debug, info, warn, error." })
     .default("info"),
@@ -110,6 +116,8 @@ export interface Config {
   /** timeoutMs: the model's whole time budget for one answer; features apply their default when unset. */
   openai: { apiKey?: string; baseUrl?: string; model: string; timeoutMs?: number };
   admins: string[];
+  /** Where senders reach the app (no trailing slash); unset: webhook URLs are shown as paths. */
+  publicUrl?: string;
   logLevel: "debug" | "info" | "warn" | "error";
 }
 
@@ -178,6 +186,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       timeoutMs: e.OPENAI_TIMEOUT_MS,
     },
     admins: e.DELIGHT_ADMINS,
+    publicUrl: e.PUBLIC_URL,
     logLevel: e.LOG_LEVEL,
   };
 }

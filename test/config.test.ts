@@ -78,6 +78,15 @@ describe("loadConfig", () => {
     );
   });
 
+  it("takes PUBLIC_URL without its trailing slash, and explains a malformed one", () => {
+    expect(loadConfig(valid).publicUrl).toBeUndefined();
+    expect(loadConfig({ ...valid, PUBLIC_URL: "https://delight.example.com/" }).publicUrl).toBe(
+      "https://delight.example.com",
+    );
+    expect(problems({ ...valid, PUBLIC_URL: "delight.example.com" })[0]).toMatch(/^PUBLIC_URL .*https:\/\//);
+    expect(problems({ ...valid, PUBLIC_URL: "ftp://delight.example.com" })[0]).toMatch(/^PUBLIC_URL/);
+  });
+
   it("treats empty values as unset", () => {
     expect(loadConfig({ ...valid, PORT: "", DATABASE_URL: " " }).port).toBe(3000);
   });

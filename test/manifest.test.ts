@@ -112,6 +112,7 @@ describe("manifest.yml", async () => {
     "conversations.replies": ["channels:history", "groups:history", "im:history"],
     "users.info": ["users:read"],
     "users.list": ["users:read"],
+    "users.lookupByEmail": ["users:read.email"], // customer signals: the agent named by email
     "views.open": [],
     "views.publish": [],
     "views.update": [],

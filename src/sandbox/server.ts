@@ -77,6 +77,8 @@ export interface SandboxServerOptions {
   manifest: { commands: ManifestCommand[]; shortcuts: ManifestShortcut[] };
   /** Waits until the app has done the work a request started (jobs, outbox). */
   settle(): Promise<void>;
+  /** Customer signals (POST /hooks/…) sent to the sandbox's address, passed on to the app. */
+  forwardHooks?: (req: IncomingMessage, res: ServerResponse) => void;
 }
 
 export class SandboxServer {
@@ -118,6 +120,7 @@ export class SandboxServer {
       res.writeHead(415, { "content-type": "text/plain" }).end("Send JSON.");
       return;
     }
+    if (path.startsWith("/hooks/") && this.options.forwardHooks) return this.options.forwardHooks(req, res);
     if (SlackStandIn.serves(path)) return this.options.slack.handle(req, res);
     if (req.method === "GET" && path === "/sandbox/state") return this.sendJson(res, 200, this.state(req));
     if (req.method === "POST" && path === "/sandbox/act") {

@@ -1,6 +1,7 @@
 // Starts Delight in sandbox mode: the real app (Bolt's HTTP receiver, the database, jobs,
 // schedules) on a loopback port, and the sandbox server playing Slack on PORT, loopback only.
 import { randomBytes } from "node:crypto";
+import { request, type IncomingMessage, type ServerResponse } from "node:http";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Logger } from "@slack/bolt";
@@ -64,6 +65,8 @@ export function sandboxConfig(env: NodeJS.ProcessEnv, apiUrl: string, port: numb
     SLACK_BOT_TOKEN: "xoxb-sandbox",
     SLACK_SIGNING_SECRET: randomBytes(32).toString("hex"),
     SLACK_API_URL: apiUrl,
+    // Webhook URLs (/delight-admin connect) point at the sandbox, which forwards /hooks/ to the app.
+    PUBLIC_URL: apiUrl.replace(/\/api\/$/, ""),
     PORT: String(port),
     DATABASE_URL: databaseUrl,
     DELIGHT_ADMINS: [PEOPLE.admin.id, ...(env.DELIGHT_ADMINS ?? "").split(",").filter(Boolean)].join(","),
@@ -86,7 +89,25 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   slack.clock = clock;
   const manifest = readManifest(MANIFEST);
   // The app and its relay exist once the server has its port (the Web API URL needs it).
-  const late: { relay?: SandboxRelay; delight?: DelightApp; database?: Database } = {};
+  const late: { relay?: SandboxRelay; delight?: DelightApp; database?: Database; appPort?: number } = {};
+  // Customer signals sent to the sandbox's address reach the app's real /hooks/ endpoint.
+  const forwardHooks = (req: IncomingMessage, res: ServerResponse) => {
+    if (!late.appPort) {
+      res.writeHead(503, { "retry-after": "5" }).end();
+      return;
+    }
+    const upstream = request(
+      { host: "127.0.0.1", port: late.appPort, path: req.url, method: req.method, headers: req.headers },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    upstream.on("error", () => {
+      if (!res.headersSent) res.writeHead(502).end();
+    });
+    req.pipe(upstream);
+  };
   const settle = async () => {
     await late.delight?.workers.drain(15_000).catch(() => undefined);
   };
@@ -105,11 +126,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     }
     await delight.scheduler.tick();
     await delight.scheduler.tickDigests();
+    await delight.scheduler.tickNudges();
     return note || `Now ${clock.now().toISOString()}`;
   };
   const server = new SandboxServer({
     slack,
     manifest,
+    forwardHooks,
     settle,
     get relay(): SandboxRelay {
       if (!late.relay) throw new Error("The sandbox is still starting");
@@ -132,6 +155,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const database = await openDatabase(config.databaseUrl);
   const delight = createDelightApp({ config, database, clock, logger, pacing: SANDBOX_PACING });
   const { port: appPort } = await delight.start(0, "127.0.0.1");
+  late.appPort = appPort;
   const sender = new SignedSlackClient(
     `http://127.0.0.1:${appPort}`,
     config.slack.signingSecret ?? "",

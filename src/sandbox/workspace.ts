@@ -20,6 +20,8 @@ export interface StandInUser {
   is_bot?: boolean;
   deleted?: boolean;
   tz?: string;
+  /** profile.email: users.info shows it, users.lookupByEmail finds the person by it. */
+  email?: string;
   /** Enterprise Grid: the person's organisation-wide roles (users.info's `enterprise_user`). */
   enterprise_user?: { enterprise_id?: string; is_admin?: boolean; is_owner?: boolean };
 }
@@ -92,6 +94,7 @@ export const KNOWN_METHODS = new Set([
   "conversations.members",
   "users.info",
   "users.list",
+  "users.lookupByEmail",
   "views.open",
   "views.update",
   "views.push",
@@ -187,12 +190,13 @@ export class Workspace {
   }
 
   private userInfo(user: StandInUser): Answer {
+    const { email, ...rest } = user;
     return {
-      ...user,
+      ...rest,
       name: user.name ?? user.id.toLowerCase(),
       real_name: user.real_name ?? user.name,
       tz: user.tz,
-      profile: { display_name: user.name, real_name: user.real_name ?? user.name },
+      profile: { display_name: user.name, real_name: user.real_name ?? user.name, ...(email ? { email } : {}) },
     };
   }
 
@@ -342,6 +346,15 @@ export class Workspace {
       case "users.info": {
         const user = this.users.get(String(args.user));
         if (!user) return fail("user_not_found");
+        return { ok: true, user: this.userInfo(user) };
+      }
+      case "users.lookupByEmail": {
+        // docs.slack.dev/reference/methods/users.lookupByEmail: `users_not_found` when no one in
+        // the workspace has the address (deleted people are still found, with deleted: true).
+        const email = typeof args.email === "string" ? args.email.toLowerCase() : "";
+        if (!email) return fail("invalid_arguments");
+        const user = [...this.users.values()].find((u) => u.email?.toLowerCase() === email);
+        if (!user) return fail("users_not_found");
         return { ok: true, user: this.userInfo(user) };
       }
       case "users.list": {

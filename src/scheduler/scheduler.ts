@@ -2,6 +2,7 @@
 // the digest tick. Every instance runs one; the ticks only enqueue, and job keys make each
 // delivery one job (due-reminders.ts, due-digests.ts).
 import { createTask, type ScheduledTask } from "node-cron";
+import { runDueNudges } from "../features/nudges/service.ts";
 import { runDueDigests, type DigestTickResult } from "./due-digests.ts";
 import { newInstanceId, runDueReminders, type SchedulerDeps, type TickResult } from "./due-reminders.ts";
 
@@ -15,6 +16,8 @@ export interface Scheduler {
   tick(): Promise<TickResult>;
   /** Runs one digest tick now (enqueues the due weekly digests). */
   tickDigests(): Promise<DigestTickResult>;
+  /** Runs one nudge tick now (enqueues the due nudges, src/features/nudges). */
+  tickNudges(): Promise<number>;
 }
 
 export const EVERY_MINUTE = "* * * * *";
@@ -32,6 +35,12 @@ export function createScheduler(deps: SchedulerDeps, cronExpression = EVERY_MINU
   };
   const tickDigests = (): Promise<DigestTickResult> => {
     const run = runDueDigests({ prisma: deps.prisma, jobs: deps.jobs, logger: deps.logger }, deps.clock.now());
+    running = run.catch(() => undefined);
+    return run;
+  };
+
+  const tickNudges = (): Promise<number> => {
+    const run = runDueNudges({ prisma: deps.prisma, jobs: deps.jobs }, deps.clock.now());
     running = run.catch(() => undefined);
     return run;
   };
@@ -54,6 +63,11 @@ export function createScheduler(deps: SchedulerDeps, cronExpression = EVERY_MINU
           } catch (error) {
             deps.logger.error("Digest tick failed", error instanceof Error ? error.message : error);
           }
+          try {
+            await tickNudges();
+          } catch (error) {
+            deps.logger.error("Nudge tick failed", error instanceof Error ? error.message : error);
+          }
         },
         { name: `schedules-${instanceId}`, noOverlap: true },
       );
@@ -70,5 +84,6 @@ export function createScheduler(deps: SchedulerDeps, cronExpression = EVERY_MINU
     },
     tick,
     tickDigests,
+    tickNudges,
   };
 }

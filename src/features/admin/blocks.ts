@@ -3,6 +3,7 @@ import type { webApi } from "@slack/bolt";
 import { context, section, SECTION_TEXT_LIMIT, truncate } from "../../slack/replies.ts";
 import { mentionChannel, mentionUser } from "../../slack/text.ts";
 import { WEEKDAY_NAMES } from "./parse.ts";
+import { SIGNALS_HELP } from "../signals/admin.ts";
 import type { DeadJob, DeadWrite, DeliverySummary } from "./delivery.ts";
 import type { DigestScheduleSetting, WorkspaceSettings } from "./settings.ts";
 
@@ -174,4 +175,5 @@ export const ADMIN_HELP = [
   "• `/delight-admin budget 50 USD` — per-gesture cap for surprise ideas (`budget off` removes it)",
   "• `/delight-admin export stories [from] [to]` — approved stories as a CSV and a Markdown story book, sent to your DM (dates as `2026-01-31`)",
   "• `/delight-admin outbox` — messages Slack refused or that failed for good; `outbox retry` tries them again",
+  SIGNALS_HELP,
 ].join("\n");

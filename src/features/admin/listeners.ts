@@ -29,6 +29,7 @@ import {
   resendRequeuedWrite,
   resendWritePayload,
 } from "./delivery.ts";
+import { signalsAdminCommand } from "../signals/admin.ts";
 import { registerRefusalNotices } from "./notices.ts";
 import { isValidTimezone, parseAdminCommand } from "./parse.ts";
 import {
@@ -95,6 +96,13 @@ export function registerAdminFeature(router: SlackRouter, deps: AppDeps): void {
     }
     // The admin to tell when Slack refuses Delight's work for good (notices.ts).
     await rememberAdminContact(deps.prisma, workspace, command.user_id);
+
+    // Customer signals' commands (connect, connections, disconnect, signals) live with their feature.
+    const signalsAnswer = await signalsAdminCommand(deps, workspace, command.user_id, command.text);
+    if (signalsAnswer !== null) {
+      await reply(signalsAnswer);
+      return;
+    }
 
     const parsed = parseAdminCommand(command.text);
     if (!parsed.ok) {

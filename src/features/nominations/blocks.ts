@@ -44,7 +44,12 @@ type NominationView = Pick<
   | "status"
   | "decidedBy"
   | "rejectionReason"
->;
+> & { nominatedBy?: string | null };
+
+/** Who nominated: a colleague, or a customer through a signal ("Acme Corp (via Zendesk)"). */
+export function nominatorLabel(n: Pick<NominationView, "nominatorId" | "nominatedBy">): string {
+  return n.nominatedBy ? escapeMrkdwn(n.nominatedBy) : mentionUser(n.nominatorId);
+}
 
 export function listPeople(userIds: string[]): string {
   const mentions = userIds.map(mentionUser);
@@ -101,7 +106,9 @@ function decisionLine(n: NominationView): string {
 
 /** The card in the approvals channel; posted once, then updated with the decision. */
 export function approvalCard(n: NominationView): SlackMessage {
-  const headline = `${mentionUser(n.nominatorId)} nominated ${listPeople(n.nomineeIds)} for a delight moment`;
+  const headline = n.nominatedBy
+    ? `Nominated by ${nominatorLabel(n)}: ${listPeople(n.nomineeIds)}, for a delight moment`
+    : `${mentionUser(n.nominatorId)} nominated ${listPeople(n.nomineeIds)} for a delight moment`;
   const link = safeLink(n.link);
   const blocks: KnownBlock[] = [section(`:sparkles: *${headline}*`), section(quotedStory(n.story)), details(n)];
   if (link) blocks.push(context(`:link: ${link}`));
@@ -171,7 +178,7 @@ export function storyPost(n: NominationView): SlackMessage {
   const headline = `Delight story: ${listPeople(n.nomineeIds)}`;
   const link = safeLink(n.link);
   const credits = [
-    `Nominated by ${mentionUser(n.nominatorId)}`,
+    `Nominated by ${nominatorLabel(n)}`,
     n.decidedBy ? `approved by ${mentionUser(n.decidedBy)}` : null,
     link ? `:link: ${link}` : null,
   ].filter(Boolean);
@@ -183,7 +190,7 @@ export function storyPost(n: NominationView): SlackMessage {
 
 export function nomineeDirectMessage(n: NominationView, storyChannelId: string | null): SlackMessage {
   const where = storyChannelId ? ` It's shared with the team in ${mentionChannel(storyChannelId)}.` : "";
-  const text = `:tada: You've been recognised for delighting a customer! ${mentionUser(n.nominatorId)} nominated you${
+  const text = `:tada: You've been recognised for delighting a customer! ${nominatorLabel(n)} nominated you${
     n.decidedBy ? ` and ${mentionUser(n.decidedBy)} approved it` : ""
   }.${where}`;
   return { text, blocks: [section(text), section(quotedStory(n.story)), context(`Values: ${formatValues(n.values)}`)] };
@@ -365,9 +372,7 @@ export function rejectModal(nominationId: string, fromHome: boolean, n: Nominati
     submit: { type: "plain_text", text: "Reject" },
     close: { type: "plain_text", text: "Cancel" },
     blocks: [
-      section(
-        `Nomination of ${listPeople(n.nomineeIds)} by ${mentionUser(n.nominatorId)}:\n${quotedStory(n.story, 1500)}`,
-      ),
+      section(`Nomination of ${listPeople(n.nomineeIds)} by ${nominatorLabel(n)}:\n${quotedStory(n.story, 1500)}`),
       {
         type: "input",
         block_id: REJECT_REASON_BLOCK,

@@ -152,6 +152,8 @@ export async function runFollowUps(
     }
   }
   const decided = nomination;
+  // A customer's nomination (a signal) has no colleague to thank.
+  if (decided.nominatedBy) return { story };
   await refusedOk("tell the nominator", () =>
     outbox.directMessage(
       `nomination:${nominationId}:nominator`,

@@ -107,6 +107,7 @@ export async function saveNomination(
         link: input.link ?? null,
         sourceViewId: input.sourceViewId ?? null,
         intakeKey: input.intakeKey ?? null,
+        nominatedBy: input.nominatedBy ?? null,
         createdAt: deps.clock.now(),
       },
     });

@@ -3,6 +3,7 @@
 // reject modal, a ✅ reaction on the card, and an "approve" reply in the card's thread.
 // Listeners parse, record a job and ack; the jobs (jobs.ts) do the rest. Every door checks
 // on the server that the person is a manager; the database decides who was first.
+import { nudgePrefsCommand } from "../nudges/listeners.ts";
 import { hash } from "node:crypto";
 import type { BlockButtonAction, webApi } from "@slack/bolt";
 import type { AppDeps } from "../../deps.ts";
@@ -73,6 +74,12 @@ export function registerNominationsFeature(router: SlackRouter, deps: AppDeps): 
   router.command("/delight", async ({ ack, command, client }) => {
     const teamId = command.team_id;
     const enterpriseId = command.enterprise_id ?? null;
+    // `/delight prefs nudges on|off` belongs to the nudges feature.
+    const nudgePrefs = await nudgePrefsCommand(deps, teamId, command.user_id, command.text);
+    if (nudgePrefs !== null) {
+      await ack(ephemeral(nudgePrefs));
+      return;
+    }
     const parsed = parseDelightCommand(command.text);
     const quoteBack = (problem: string) => `${problem}\nYou typed:\n${quoteInput(`/delight ${command.text}`)}`;
 

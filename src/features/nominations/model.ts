@@ -19,6 +19,8 @@ export interface NewNomination {
   sourceViewId?: string | null;
   /** The job that creates it: the same job run again creates nothing new. */
   intakeKey?: string | null;
+  /** A customer's nomination (src/features/signals): who, as the card shows it. */
+  nominatedBy?: string | null;
 }
 
 export interface NomineeProblem {

@@ -170,6 +170,8 @@ export function renderCaseCard(
     section(
       truncateMrkdwn(`*${label} · ${recoveryCase.customer}*\n${statusLine(recoveryCase, options)}`, SECTION_TEXT_LIMIT),
     ),
+    // Opened by a customer signal rather than a person ("Opened from Zendesk ticket #123").
+    ...(recoveryCase.origin ? [context(`:inbox_tray: ${recoveryCase.origin}`)] : []),
     {
       type: "section",
       fields: [

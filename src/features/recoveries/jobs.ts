@@ -18,6 +18,7 @@ import {
   renderOopsHelp,
 } from "./blocks.ts";
 import { refreshCaseMessages, sendCaseCardByDm, timezoneOf, type CaseDeps } from "./cards.ts";
+import { scheduleFixNudge } from "../nudges/service.ts";
 import { REMINDER_JOB, runReminderJob } from "./notify.ts";
 import { ownerProblem } from "./owner-check.ts";
 import type { ViewValues } from "./parse.ts";
@@ -243,6 +244,16 @@ export function registerRecoveriesJobs(jobs: JobQueue, deps: AppDeps): void {
       await outbox
         .directMessage(`${key}:fixed-notice`, recoveryCase.reporterId, { text: fixedNotice(recoveryCase) })
         .catch(refusedOnly(deps, `Could not tell the reporter ${caseLabel(recoveryCase)} is fixed`));
+    }
+    if (job.action === "fixed" && recoveryCase.status === "resolved") {
+      // Fixed without a surprise: the owner is nudged to turn the OOPS into a WOW (src/features/nudges).
+      await scheduleFixNudge(deps.prisma, {
+        teamId: recoveryCase.teamId,
+        caseId: recoveryCase.id,
+        ownerId: recoveryCase.ownerId,
+        surpriseGiven: recoveryCase.surpriseGiven,
+        now: deps.clock.now(),
+      });
     }
     if (job.action === "reassign" && job.newOwnerId) {
       // The new owner is told at once, with the card and its buttons. If Slack won't let

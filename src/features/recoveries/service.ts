@@ -80,6 +80,8 @@ export interface OpenCaseInput {
   sourceViewId?: string | null;
   /** The key of the job opening it (see RecoveryCase.sourceKey). */
   sourceKey?: string | null;
+  /** Opened by a customer signal: where from, for the card (see RecoveryCase.origin). */
+  origin?: string | null;
 }
 
 /** The case a modal view already opened, if any (a resubmission of the same view). */
@@ -131,6 +133,7 @@ export async function openCase(prisma: Db, now: Date, input: OpenCaseInput): Pro
         link: input.link ?? null,
         sourceViewId: input.sourceViewId ?? null,
         sourceKey: input.sourceKey ?? null,
+        origin: input.origin ?? null,
         reportedAt: now,
         dueAt,
         timeline: { create: { actorId: input.reporterId, kind: "created", createdAt: now } },

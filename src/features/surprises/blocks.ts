@@ -300,7 +300,10 @@ export function renderCustomer(profile: CustomerProfile, casesNotShown = 0): { t
     "Notes",
     profile.notes
       .slice(0, 10)
-      .map((n) => `• ${n.createdAt.toISOString().slice(0, 10)} <@${n.authorId}>: ${esc(n.text, 300)}`),
+      .map(
+        (n) =>
+          `• ${n.createdAt.toISOString().slice(0, 10)} ${/^[UW][A-Z0-9]+$/.test(n.authorId) ? `<@${n.authorId}>` : "(from a customer signal)"}: ${esc(n.text, 300)}`,
+      ),
     `none yet — \`/surprise note ${name}: …\` adds one`,
   );
   const liked = profile.feedback.filter((f) => f.vote > 0).map((f) => esc(f.title, 80));

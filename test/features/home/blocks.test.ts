@@ -28,6 +28,7 @@ function row(i: number): Nomination {
     storyMessageTs: null,
     sourceViewId: null,
     intakeKey: null,
+    nominatedBy: null,
     createdAt: at,
     updatedAt: at,
   };
@@ -55,6 +56,7 @@ function recoveryCase(i: number): RecoveryCase {
     escalatedAt: null,
     sourceViewId: null,
     sourceKey: null,
+    origin: null,
     cardMessages: [],
     createdAt: at,
     updatedAt: at,

@@ -69,6 +69,7 @@ describe("renderCaseCard", () => {
     escalatedAt: null,
     sourceViewId: null,
     sourceKey: null,
+    origin: null,
     cardMessages: [],
     createdAt: now,
     updatedAt: now,
