@@ -74,6 +74,8 @@ export function registerNudgeJobs(deps: NudgeDeps): void {
         jobKey: `nudge:${nudge.id}`,
         workspace: { teamId: nudge.teamId, enterpriseId: recoveryCase.enterpriseId },
         userId: nudge.userId,
+        // The owner's own case is told in full; other cases of the customer only by label.
+        seesAllCases: false,
         customerName,
         caseId: recoveryCase.id,
         context: plainFromSlack(recoveryCase.description),
