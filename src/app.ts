@@ -36,6 +36,8 @@ import { answerListenerErrors, describeError, describeRequest } from "./slack/er
 import { PrivateRequests } from "./slack/private-requests.ts";
 import { SlackRouter } from "./slack/router.ts";
 import { createRoleLookup, SlackUsers } from "./slack/roles.ts";
+import { createOAuthSetup } from "./slack/installations/oauth.ts";
+import type { Installations } from "./slack/installations/store.ts";
 
 export interface DelightAppOptions {
   config: Config;
@@ -59,6 +61,8 @@ export interface DelightApp {
   workers: JobWorkers;
   outbox: DurableOutbox;
   metrics: Metrics;
+  /** Distribution mode: the installations (tokens) of every workspace. */
+  installations?: Installations;
   /**
    * Starts the receiver. HTTP mode resolves with the port it listens on (on `host` if given:
    * the sandbox uses loopback); `metricsPort` is where METRICS_PORT's server listens.
@@ -112,8 +116,21 @@ export function createDelightApp(options: DelightAppOptions): DelightApp {
   const metrics = createMetrics({ prisma: database.prisma, jobs: jobStore });
   const serveMetrics = metricsHandler(metrics, { token: config.metrics.token, logger });
   let requestsInFlight = 0;
+  const clock = options.clock ?? systemClock;
+  // Distribution mode ("Add to Slack"): Bolt's OAuth with our installation store, no bot token.
+  const oauth = config.slack.distribution
+    ? createOAuthSetup({
+        distribution: config.slack.distribution,
+        prisma: database.prisma,
+        clock,
+        logger,
+        clientOptions,
+        port: socketMode ? config.port : undefined,
+      })
+    : undefined;
   const app = new App({
     token: config.slack.botToken,
+    ...oauth?.appOptions,
     signingSecret: config.slack.signingSecret,
     appToken: config.slack.appToken,
     socketMode,
@@ -130,7 +147,7 @@ export function createDelightApp(options: DelightAppOptions): DelightApp {
     clientOptions,
     // Socket Mode: its own client (apps.connections.open) must reach the same API URL, and
     // /healthz is served on PORT like in HTTP mode.
-    ...(socketMode ? { installerOptions: { port: config.port, clientOptions } } : {}),
+    ...(socketMode && !oauth ? { installerOptions: { port: config.port, clientOptions } } : {}),
     customRoutes: [
       {
         path: "/healthz",
@@ -206,7 +223,7 @@ export function createDelightApp(options: DelightAppOptions): DelightApp {
   const deps: AppDeps = {
     config,
     prisma: database.prisma,
-    clock: options.clock ?? systemClock,
+    clock,
     logger,
     users,
     roles: createRoleLookup({ prisma: database.prisma, users, configuredAdmins: config.admins }),
@@ -274,6 +291,7 @@ export function createDelightApp(options: DelightAppOptions): DelightApp {
     workers,
     outbox,
     metrics,
+    installations: oauth?.installations,
     async start(port = config.port, host?: string) {
       await app.init();
       workers.start();

@@ -4,6 +4,7 @@ import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { BOT_SCOPES } from "../src/slack/installations/oauth.ts";
 
 const root = path.resolve(import.meta.dirname, "..");
 
@@ -153,6 +154,10 @@ describe("manifest.yml", async () => {
     const requested = manifest.oauth_config.scopes.bot;
     expect(new Set(requested).size, "a scope listed twice").toBe(requested.length);
     expect([...requested].sort()).toEqual([...needed].sort());
+  });
+
+  it("asks Slack for the same scopes when installed with Add to Slack (BOT_SCOPES)", () => {
+    expect([...BOT_SCOPES].sort()).toEqual([...manifest.oauth_config.scopes.bot].sort());
   });
 
   it("subscribes to the events the directory is kept by", () => {
