@@ -37,6 +37,7 @@ import { PrivateRequests } from "./slack/private-requests.ts";
 import { SlackRouter } from "./slack/router.ts";
 import { createRoleLookup, SlackUsers } from "./slack/roles.ts";
 import { createOAuthSetup } from "./slack/installations/oauth.ts";
+import { SlackClients } from "./slack/clients.ts";
 import type { Installations } from "./slack/installations/store.ts";
 
 export interface DelightAppOptions {
@@ -164,25 +165,34 @@ export function createDelightApp(options: DelightAppOptions): DelightApp {
     ],
   });
 
-  const users = new SlackUsers(app.client);
+  // Each workspace's calls use its own token: the one of SLACK_BOT_TOKEN, or (distribution
+  // mode) its installation's, resolved at the time of the call (slack/clients.ts).
+  const tokenFor = oauth ? (teamId: string) => oauth.installations.botTokenFor(teamId) : undefined;
+  const apiClients = new SlackClients(
+    oauth ? { tokenFor, clientOptions: { ...clientOptions, logger } } : { single: app.client },
+  );
+  const users = new SlackUsers(oauth ? apiClients : app.client);
 
   // Every write to Slack goes through the outbox, with its own client: no hidden retries (the
   // outbox retries, after checking whether the first try arrived) and 429s fail fast (the
   // outbox waits them out without holding a worker).
-  const outboxClient = new webApi.WebClient(config.slack.botToken, {
+  const outboxClientOptions: webApi.WebClientOptions = {
     slackApiUrl: config.slack.apiUrl,
     logger,
     timeout: 10_000,
     ...options.slackClientOptions,
     retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,
-  });
+  };
+  const outboxClient = new webApi.WebClient(config.slack.botToken, outboxClientOptions);
+  const outboxClients = oauth ? new SlackClients({ tokenFor, clientOptions: outboxClientOptions }) : undefined;
   // Slack refusing work for good is told to an admin, once (features/admin/notices.ts).
   const tellAdmins = (refusal: Parameters<ReturnType<typeof tellAdminsOfRefusal>>[0]) =>
     tellAdminsOfRefusal(workers, logger)(refusal);
   const outbox = new DurableOutbox({
     prisma: database.prisma,
     client: outboxClient,
+    ...(outboxClients ? { clientFor: (teamId: string | null) => outboxClients.forTeam(teamId) } : {}),
     // Instances behind a load balancer share PostgreSQL: they share the pace too.
     pacer: new Pacer(database.prisma, { rates: options.pacing, shared: database.kind === "postgres" }),
     logger,
@@ -252,7 +262,7 @@ export function createDelightApp(options: DelightAppOptions): DelightApp {
   });
 
   // Features register with the router: one Bolt global middleware that finds their listener.
-  const router = new SlackRouter(app.client, privateRequests);
+  const router = new SlackRouter(app.client, privateRequests, oauth ? apiClients : undefined);
   registerAdminFeature(router, deps);
   registerNominationsFeature(router, deps);
   registerHomeFeature(router, deps);

@@ -237,10 +237,11 @@ export class SlackStandIn {
       const call: RecordedCall = { method, args, at: Date.now() };
       this.calls.push(call);
       const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1];
+      // A token sent in the body is read, never kept in the record (the developer panel shows it).
+      const bodyToken = typeof args.token === "string" && !isResponseUrl ? args.token : undefined;
+      if (bodyToken !== undefined) delete args.token;
       const tokenCheck =
-        isResponseUrl || method === "oauth.v2.access"
-          ? {}
-          : this.oauth.check(token ?? (typeof args.token === "string" ? args.token : ""));
+        isResponseUrl || method === "oauth.v2.access" ? {} : this.oauth.check(token ?? bodyToken ?? "");
       if (tokenCheck.issued) {
         call.tokenOf = tokenCheck.issued.isEnterpriseInstall
           ? `E:${tokenCheck.issued.enterpriseId}`
