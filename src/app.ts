@@ -38,6 +38,7 @@ import { SlackRouter } from "./slack/router.ts";
 import { createRoleLookup, SlackUsers } from "./slack/roles.ts";
 import { createOAuthSetup } from "./slack/installations/oauth.ts";
 import { SlackClients } from "./slack/clients.ts";
+import { registerUninstallEvents } from "./slack/installations/uninstall.ts";
 import type { Installations } from "./slack/installations/store.ts";
 
 export interface DelightAppOptions {
@@ -275,6 +276,15 @@ export function createDelightApp(options: DelightAppOptions): DelightApp {
   registerExportFeature(router, deps);
   registerInsightsFeature(router, deps);
   registerDirectoryFeature(router, deps);
+  if (oauth) {
+    registerUninstallEvents(router, {
+      prisma: database.prisma,
+      installations: oauth.installations,
+      clock,
+      logger,
+      retentionDays: config.slack.distribution?.uninstallRetentionDays ?? 30,
+    });
+  }
   router.mount(app, answerListenerErrors(logger, privateRequests));
 
   // The scheduler only enqueues a job per due reminder or digest; the workers deliver them.
@@ -305,7 +315,7 @@ export function createDelightApp(options: DelightAppOptions): DelightApp {
     async start(port = config.port, host?: string) {
       await app.init();
       workers.start();
-      maintenance = startMaintenance(database.prisma, logger);
+      maintenance = startMaintenance(database.prisma, logger, clock);
       if (socketMode) {
         // apps.connections.open uses the app-level token: mark its failures so the start-up
         // message names SLACK_APP_TOKEN rather than the bot token.

@@ -127,6 +127,9 @@ describe("manifest.yml", async () => {
     message: ["channels:history", "groups:history"], // message.channels, message.groups
     user_change: ["users:read"],
     team_join: ["users:read"],
+    // Distribution mode's uninstall clean-up: "No scope required" for both.
+    app_uninstalled: [],
+    tokens_revoked: [],
   };
   const SLACK_GROUPS = "chat|conversations|users|views|reactions|files|team|auth|apps|pins|bookmarks|usergroups";
   const methodsUsed = new Set([

@@ -10,6 +10,7 @@ import type { Outbox } from "../slack/outbox.ts";
 import { SlackWriteRefused } from "../slack/outbox.ts";
 import { permanentSlackError } from "../slack/refusals.ts";
 import { inWorkspace } from "../slack/clients.ts";
+import { NotInstalled } from "../slack/installations/store.ts";
 import type { ClaimedJob, JobStore } from "./durable-queue.ts";
 import {
   PermanentFailure,
@@ -290,6 +291,8 @@ export class JobWorkers implements JobQueue {
           // Slack refused a direct call for good (a channel the app left, a revoked token…):
           // no retry changes that answer.
           permanentSlackError(error) !== null ||
+          // Its workspace uninstalled Delight: nothing may be sent for it any more.
+          error instanceof NotInstalled ||
           job.attempts >= this.maxAttempts
         ) {
           const why =

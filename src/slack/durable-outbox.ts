@@ -25,6 +25,7 @@ import {
 } from "./outbox.ts";
 import { uploadExternal, waitUntilShown } from "./files.ts";
 import type { Lane, Pacer } from "./pacer.ts";
+import { NotInstalled } from "./installations/store.ts";
 
 export const OUTBOX_EVENT_TYPE = "delight_outbox";
 
@@ -371,6 +372,14 @@ export class DurableOutbox {
       return await markSent(await spec.send());
     } catch (error) {
       if (error instanceof SlackWriteRefused) throw error;
+      if (error instanceof NotInstalled) {
+        // Uninstalled (distribution mode): never sent, and not a dead letter to tell anyone about.
+        await prisma.slackWrite.updateMany({
+          where: { key: spec.key, status: "sending" },
+          data: { status: "dead", leaseUntil: null, maybeSent: false, lastError: "uninstalled" },
+        });
+        throw error;
+      }
       const failure = classifyFailure(error);
       if (failure.kind === "refused" && spec.alreadyDone?.has(failure.code)) return markSent(spec.doneResult as T);
       if (failure.kind === "rate-limited") {

@@ -92,10 +92,17 @@ export class Installations implements InstallationStore {
       secret: cipher.encrypt(JSON.stringify(installation), id),
       botTokenExpiresAt: expiresAt,
     };
+    // installedAt is wall time, like the event_time of Slack's uninstall events it is compared with.
     await prisma.slackInstallation.upsert({
       where: { id },
-      create: { id, ...columns },
-      update: { ...columns, installedAt: this.options.clock.now() },
+      create: { id, ...columns, installedAt: new Date() },
+      update: { ...columns, installedAt: new Date() },
+    });
+    // Installed again within the retention period: everything kept comes back.
+    await prisma.slackUninstall.deleteMany({
+      where: installation.isEnterpriseInstall
+        ? { enterpriseId: installation.enterprise?.id ?? "" }
+        : { teamId: installation.team?.id ?? "" },
     });
     this.cache.clear();
   }
