@@ -25,7 +25,8 @@ import type { TokenCipher } from "./cipher.ts";
 export const REFRESH_MARGIN_MS = 5 * 60_000;
 const CACHE_MS = 30_000;
 
-type AnyInstallation = Installation<"v1" | "v2", boolean>;
+/** As stored: Slack's installation, and when its rotating bot token was issued (seconds). */
+type AnyInstallation = Installation<"v1" | "v2", boolean> & { botTokenIssuedAt?: number };
 
 /** What oauth.v2.access answers to grant_type=refresh_token. */
 export interface RefreshedToken {
@@ -72,7 +73,18 @@ export class Installations implements InstallationStore {
   constructor(private readonly options: InstallationsOptions) {}
 
   /** Bolt's OAuth calls this after oauth.v2.access (and we do after a refresh). */
-  async storeInstallation<V extends "v1" | "v2">(installation: Installation<V, boolean>): Promise<void> {
+  async storeInstallation<V extends "v1" | "v2">(given: Installation<V, boolean>): Promise<void> {
+    // InstallProvider dates a rotating token by the wall clock (now + expires_in); ours is the
+    // app's clock (the same in production, moved by hand in tests).
+    const nowSeconds = Math.floor(this.options.clock.now().getTime() / 1000);
+    const installation: AnyInstallation =
+      given.bot?.expiresAt !== undefined
+        ? {
+            ...given,
+            bot: { ...given.bot, expiresAt: nowSeconds + (given.bot.expiresAt - Math.floor(Date.now() / 1000)) },
+            botTokenIssuedAt: nowSeconds,
+          }
+        : given;
     const id = installationId({
       teamId: installation.team?.id,
       enterpriseId: installation.enterprise?.id,
@@ -158,7 +170,9 @@ export class Installations implements InstallationStore {
     }
     if (!row) throw new NotInstalled(query.teamId ?? query.enterpriseId);
     const installation = this.decrypt(row);
-    return expiresSoon(installation, this.options.clock.now().getTime()) ? this.refresh(row.id) : installation;
+    return expiresSoon(installation, this.options.clock.now().getTime())
+      ? this.refresh(row.id, installation)
+      : installation;
   }
 
   private decrypt(row: Row): AnyInstallation {
@@ -170,7 +184,7 @@ export class Installations implements InstallationStore {
    * instance may have refreshed it meanwhile: then its token is used), refreshed and written
    * in the same transaction.
    */
-  private async refresh(id: string): Promise<AnyInstallation> {
+  private async refresh(id: string, seen: AnyInstallation): Promise<AnyInstallation> {
     const { prisma, cipher, clock, logger } = this.options;
     const refreshed = await prisma.$transaction(
       async (tx) => {
@@ -182,7 +196,8 @@ export class Installations implements InstallationStore {
         if (!row) throw new NotInstalled(id.slice(2));
         const current = this.decrypt(row);
         const now = clock.now().getTime();
-        if (!expiresSoon(current, now) || !current.bot?.refreshToken) return current;
+        // Another instance refreshed it while we waited for the lock: its token is ours too.
+        if (current.bot?.token !== seen.bot?.token || !current.bot?.refreshToken) return current;
         const answer = await this.options.refresh(current.bot.refreshToken);
         const updated: AnyInstallation = {
           ...current,
@@ -192,6 +207,7 @@ export class Installations implements InstallationStore {
             refreshToken: answer.refresh_token,
             expiresAt: Math.floor(now / 1000) + answer.expires_in,
           },
+          botTokenIssuedAt: Math.floor(now / 1000),
         };
         await tx.slackInstallation.update({
           where: { id },
@@ -217,9 +233,14 @@ export class Installations implements InstallationStore {
   }
 }
 
+/** Within 5 minutes of expiry, or past half its life for a token shorter-lived than 10 minutes. */
 function expiresSoon(installation: AnyInstallation, nowMs: number): boolean {
   const expiresAt = installation.bot?.expiresAt;
-  return expiresAt !== undefined && expiresAt * 1000 - nowMs < REFRESH_MARGIN_MS;
+  if (expiresAt === undefined) return false;
+  const issuedAt = installation.botTokenIssuedAt;
+  const margin =
+    issuedAt !== undefined ? Math.min(REFRESH_MARGIN_MS, ((expiresAt - issuedAt) * 1000) / 2) : REFRESH_MARGIN_MS;
+  return expiresAt * 1000 - nowMs < margin;
 }
 
 /** Bolt gets no refresh token: it would refresh by itself, without our lock (see the file comment). */
