@@ -39,6 +39,7 @@ import { createRoleLookup, SlackUsers } from "./slack/roles.ts";
 import { createOAuthSetup } from "./slack/installations/oauth.ts";
 import { SlackClients } from "./slack/clients.ts";
 import { registerUninstallEvents } from "./slack/installations/uninstall.ts";
+import { enqueueWelcome, registerWelcome } from "./features/admin/welcome.ts";
 import type { Installations } from "./slack/installations/store.ts";
 
 export interface DelightAppOptions {
@@ -128,6 +129,17 @@ export function createDelightApp(options: DelightAppOptions): DelightApp {
         logger,
         clientOptions,
         port: socketMode ? config.port : undefined,
+        // The installer's welcome DM (an org-wide install has no one workspace to greet in).
+        onInstalled: async (installation) => {
+          const teamId = installation.isEnterpriseInstall ? undefined : installation.team?.id;
+          if (!teamId) return;
+          await enqueueWelcome(workers, {
+            teamId,
+            userId: installation.user.id,
+            appId: installation.appId ?? null,
+            installedAt: Date.now(),
+          });
+        },
       })
     : undefined;
   const app = new App({
@@ -237,7 +249,14 @@ export function createDelightApp(options: DelightAppOptions): DelightApp {
     clock,
     logger,
     users,
-    roles: createRoleLookup({ prisma: database.prisma, users, configuredAdmins: config.admins }),
+    roles: createRoleLookup({
+      prisma: database.prisma,
+      users,
+      configuredAdmins: config.admins,
+      ...(oauth
+        ? { isInstaller: async (teamId, userId) => (await oauth.installations.installerOf(teamId)) === userId }
+        : {}),
+    }),
     jobs: workers,
   };
 
@@ -276,6 +295,7 @@ export function createDelightApp(options: DelightAppOptions): DelightApp {
   registerExportFeature(router, deps);
   registerInsightsFeature(router, deps);
   registerDirectoryFeature(router, deps);
+  if (oauth) registerWelcome(router, deps);
   if (oauth) {
     registerUninstallEvents(router, {
       prisma: database.prisma,

@@ -58,11 +58,18 @@ export class SlackUsers {
   }
 }
 
-export function createRoleLookup(deps: { prisma: Db; users: SlackUsers; configuredAdmins: string[] }): RoleLookup {
+export function createRoleLookup(deps: {
+  prisma: Db;
+  users: SlackUsers;
+  configuredAdmins: string[];
+  /** Distribution mode: whoever installed Delight in the workspace is its first admin. */
+  isInstaller?(teamId: string, userId: string): Promise<boolean>;
+}): RoleLookup {
   const configuredAdmins = new Set(deps.configuredAdmins);
   return {
-    async isAdmin(_teamId, userId) {
+    async isAdmin(teamId, userId) {
       if (configuredAdmins.has(userId)) return true;
+      if (deps.isInstaller && (await deps.isInstaller(teamId, userId).catch(() => false))) return true;
       return (await deps.users.profile(userId)).isAdmin;
     },
     async isManager(teamId, userId) {

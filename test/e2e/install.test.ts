@@ -3,7 +3,9 @@
 // tokens encrypted, and the pages a person sees when something goes wrong.
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { finishInstall, installWorkspace, openInstallPage } from "../support/install.ts";
-import { startTestApp, type TestApp } from "../support/test-app.ts";
+import { SignedSlackClient } from "../../src/sandbox/signed-requests.ts";
+import type { RecordedCall } from "../../src/sandbox/slack-imitation.ts";
+import { drainJobs, SIGNING_SECRET, startTestApp, type TestApp } from "../support/test-app.ts";
 
 describe("Add to Slack", () => {
   let t: TestApp;
@@ -15,7 +17,14 @@ describe("Add to Slack", () => {
         logged.push(args.map((a) => (a instanceof Error ? `${a.message} ${a.stack}` : String(a))).join(" "));
       });
     }
-    t = await startTestApp({ distribution: true, env: { LOG_LEVEL: "debug" } });
+    t = await startTestApp({
+      distribution: true,
+      env: { LOG_LEVEL: "debug" },
+      users: [
+        { id: "UINSTALLER", name: "Ines" },
+        { id: "UNOTADMIN", name: "Noel" },
+      ],
+    });
   });
   afterAll(async () => {
     await t.stop();
@@ -23,6 +32,7 @@ describe("Add to Slack", () => {
   });
   beforeEach(() => t.slack.reset());
 
+  let welcome: RecordedCall[] = [];
   const issuedTokens = () => [...t.slack.oauth.tokens.keys()];
 
   it("shows an install page whose button goes to Slack with the scopes and a state, and sets the state cookie", async () => {
@@ -50,8 +60,38 @@ describe("Add to Slack", () => {
     expect(token).toMatch(/^xoxb-/);
     expect(dump).not.toContain(token);
     expect(dump).not.toMatch(/xox[bpe]/);
+    // The installer's welcome DM (sent by a job): checked below.
+    await drainJobs(t);
+    welcome = t.slack.postsTo("DUINSTALLER");
     // The store reads it back.
     await expect(t.delight.installations?.botTokenFor("T0ACME")).resolves.toBe(token);
+  });
+
+  it("welcomes the installer with a DM and a setup checklist, and makes them the workspace's first admin", async () => {
+    const dms = welcome;
+    expect(dms).toHaveLength(1);
+    expect(dms[0]?.tokenOf).toBe("T0ACME");
+    const dm = JSON.stringify(dms[0]?.args);
+    expect(dm).toContain("Welcome to Delight");
+    expect(dm).toContain(":white_square: Approvals channel");
+    expect(dm).toContain("slack://app?team=T0ACME&id=A0DELIGHT&tab=home");
+
+    const admin = new SignedSlackClient(t.url, SIGNING_SECRET, "T0ACME", `${t.slack.url}respond/`, (id) =>
+      t.slack.responseUrl(id, { kind: "command" }),
+    );
+    const shown = await admin.command("/delight-admin", "channel approvals <#C0APPROVALS|approvals>", "UINSTALLER");
+    expect(shown.status).toBe(200);
+    expect(shown.body).not.toMatch(/only .*admins/i);
+    await drainJobs(t);
+    expect(
+      (await t.database.prisma.workspace.findUniqueOrThrow({ where: { teamId: "T0ACME" } })).approvalsChannelId,
+    ).toBe("C0APPROVALS");
+    const someoneElse = await admin.command("/delight-admin", "channel approvals <#C0OTHER|other>", "UNOTADMIN");
+    expect(someoneElse.status).toBe(200);
+    expect(someoneElse.body).toContain("Only Slack workspace admins");
+    expect(
+      (await t.database.prisma.workspace.findUniqueOrThrow({ where: { teamId: "T0ACME" } })).approvalsChannelId,
+    ).toBe("C0APPROVALS");
   });
 
   it("says so when the person cancels on Slack's page, and nothing is installed", async () => {

@@ -149,6 +149,16 @@ export class Installations implements InstallationStore {
     return token;
   }
 
+  /** Who installed Delight for the workspace (or its org); null when it is not installed. */
+  async installerOf(teamId: string): Promise<string | null> {
+    const installation = await this.fetchInstallation({
+      teamId,
+      enterpriseId: undefined,
+      isEnterpriseInstall: false,
+    }).catch(() => null);
+    return installation?.user.id ?? null;
+  }
+
   /** Forget cached installations (another instance changed them; tests). */
   invalidate(): void {
     this.cache.clear();
