@@ -59,10 +59,6 @@ const envSchema = z.object({
     .refine((keys) => keys.every(isKey), {
       error: "must be comma-separated keys of 32 bytes in base64 (the earlier values of DELIGHT_ENCRYPTION_KEY).",
     }),
-  PUBLIC_URL: z
-    .url({ error: "must be the app's public base URL, such as https://delight.example.com." })
-    .transform((url) => url.replace(/\/+$/, ""))
-    .optional(),
   UNINSTALL_RETENTION_DAYS: z.coerce
     .number({ error: "must be a number of days such as 30." })
     .int({ error: "must be a whole number of days such as 30." })
@@ -167,8 +163,7 @@ export interface Config {
     appToken?: string;
     apiUrl?: string;
   };
-  /** The app's public base URL (install links), when known. */
-  publicUrl?: string;
+
   port: number;
   /** Where /metrics is served: `port` on `host`, and on PORT with `token`; neither: not served. */
   metrics: { port?: number; host: string; token?: string };
@@ -237,7 +232,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       appToken: e.SLACK_APP_TOKEN,
       apiUrl: e.SLACK_API_URL,
     },
-    publicUrl: e.PUBLIC_URL,
     port: e.PORT,
     metrics: { port: e.METRICS_PORT, host: e.METRICS_HOST ?? "127.0.0.1", token: e.METRICS_TOKEN },
     databaseUrl: e.DATABASE_URL,
