@@ -39,6 +39,11 @@ import { answerListenerErrors, describeError, describeRequest } from "./slack/er
 import { PrivateRequests } from "./slack/private-requests.ts";
 import { SlackRouter } from "./slack/router.ts";
 import { createRoleLookup, SlackUsers } from "./slack/roles.ts";
+import { createOAuthSetup } from "./slack/installations/oauth.ts";
+import { SlackClients } from "./slack/clients.ts";
+import { registerUninstallEvents } from "./slack/installations/uninstall.ts";
+import { enqueueWelcome, registerWelcome } from "./features/admin/welcome.ts";
+import type { Installations } from "./slack/installations/store.ts";
 
 export interface DelightAppOptions {
   config: Config;
@@ -62,6 +67,8 @@ export interface DelightApp {
   workers: JobWorkers;
   outbox: DurableOutbox;
   metrics: Metrics;
+  /** Distribution mode: the installations (tokens) of every workspace. */
+  installations?: Installations;
   /**
    * Starts the receiver. HTTP mode resolves with the port it listens on (on `host` if given:
    * the sandbox uses loopback); `metricsPort` is where METRICS_PORT's server listens.
@@ -117,8 +124,32 @@ export function createDelightApp(options: DelightAppOptions): DelightApp {
   let requestsInFlight = 0;
   // Customer signals' webhooks (src/features/signals); set once the features are registered.
   const signalHooks: { handle?: ReturnType<typeof registerSignalsFeature> } = {};
+  const clock = options.clock ?? systemClock;
+  // Distribution mode ("Add to Slack"): Bolt's OAuth with our installation store, no bot token.
+  const oauth = config.slack.distribution
+    ? createOAuthSetup({
+        distribution: config.slack.distribution,
+        prisma: database.prisma,
+        clock,
+        logger,
+        clientOptions,
+        port: socketMode ? config.port : undefined,
+        // The installer's welcome DM (an org-wide install has no one workspace to greet in).
+        onInstalled: async (installation) => {
+          const teamId = installation.isEnterpriseInstall ? undefined : installation.team?.id;
+          if (!teamId) return;
+          await enqueueWelcome(workers, {
+            teamId,
+            userId: installation.user.id,
+            appId: installation.appId ?? null,
+            installedAt: Date.now(),
+          });
+        },
+      })
+    : undefined;
   const app = new App({
     token: config.slack.botToken,
+    ...oauth?.appOptions,
     signingSecret: config.slack.signingSecret,
     appToken: config.slack.appToken,
     socketMode,
@@ -135,7 +166,7 @@ export function createDelightApp(options: DelightAppOptions): DelightApp {
     clientOptions,
     // Socket Mode: its own client (apps.connections.open) must reach the same API URL, and
     // /healthz is served on PORT like in HTTP mode.
-    ...(socketMode ? { installerOptions: { port: config.port, clientOptions } } : {}),
+    ...(socketMode && !oauth ? { installerOptions: { port: config.port, clientOptions } } : {}),
     customRoutes: [
       {
         path: "/healthz",
@@ -160,25 +191,34 @@ export function createDelightApp(options: DelightAppOptions): DelightApp {
     ],
   });
 
-  const users = new SlackUsers(app.client);
+  // Each workspace's calls use its own token: the one of SLACK_BOT_TOKEN, or (distribution
+  // mode) its installation's, resolved at the time of the call (slack/clients.ts).
+  const tokenFor = oauth ? (teamId: string) => oauth.installations.botTokenFor(teamId) : undefined;
+  const apiClients = new SlackClients(
+    oauth ? { tokenFor, clientOptions: { ...clientOptions, logger } } : { single: app.client },
+  );
+  const users = new SlackUsers(oauth ? apiClients : app.client);
 
   // Every write to Slack goes through the outbox, with its own client: no hidden retries (the
   // outbox retries, after checking whether the first try arrived) and 429s fail fast (the
   // outbox waits them out without holding a worker).
-  const outboxClient = new webApi.WebClient(config.slack.botToken, {
+  const outboxClientOptions: webApi.WebClientOptions = {
     slackApiUrl: config.slack.apiUrl,
     logger,
     timeout: 10_000,
     ...options.slackClientOptions,
     retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,
-  });
+  };
+  const outboxClient = new webApi.WebClient(config.slack.botToken, outboxClientOptions);
+  const outboxClients = oauth ? new SlackClients({ tokenFor, clientOptions: outboxClientOptions }) : undefined;
   // Slack refusing work for good is told to an admin, once (features/admin/notices.ts).
   const tellAdmins = (refusal: Parameters<ReturnType<typeof tellAdminsOfRefusal>>[0]) =>
     tellAdminsOfRefusal(workers, logger)(refusal);
   const outbox = new DurableOutbox({
     prisma: database.prisma,
     client: outboxClient,
+    ...(outboxClients ? { clientFor: (teamId: string | null) => outboxClients.forTeam(teamId) } : {}),
     // Instances behind a load balancer share PostgreSQL: they share the pace too.
     pacer: new Pacer(database.prisma, { rates: options.pacing, shared: database.kind === "postgres" }),
     logger,
@@ -219,10 +259,17 @@ export function createDelightApp(options: DelightAppOptions): DelightApp {
   const deps: AppDeps = {
     config,
     prisma: database.prisma,
-    clock: options.clock ?? systemClock,
+    clock,
     logger,
     users,
-    roles: createRoleLookup({ prisma: database.prisma, users, configuredAdmins: config.admins }),
+    roles: createRoleLookup({
+      prisma: database.prisma,
+      users,
+      configuredAdmins: config.admins,
+      ...(oauth
+        ? { isInstaller: async (teamId, userId) => (await oauth.installations.installerOf(teamId)) === userId }
+        : {}),
+    }),
     jobs: workers,
   };
 
@@ -248,7 +295,7 @@ export function createDelightApp(options: DelightAppOptions): DelightApp {
   });
 
   // Features register with the router: one Bolt global middleware that finds their listener.
-  const router = new SlackRouter(app.client, privateRequests);
+  const router = new SlackRouter(app.client, privateRequests, oauth ? apiClients : undefined);
   registerAdminFeature(router, deps);
   registerNominationsFeature(router, deps);
   registerHomeFeature(router, deps);
@@ -263,6 +310,16 @@ export function createDelightApp(options: DelightAppOptions): DelightApp {
   registerDirectoryFeature(router, deps);
   signalHooks.handle = registerSignalsFeature(router, deps);
   registerNudgesFeature(router, deps);
+  if (oauth) registerWelcome(router, deps);
+  if (oauth) {
+    registerUninstallEvents(router, {
+      prisma: database.prisma,
+      installations: oauth.installations,
+      clock,
+      logger,
+      retentionDays: config.slack.distribution?.uninstallRetentionDays ?? 30,
+    });
+  }
   router.mount(app, answerListenerErrors(logger, privateRequests));
 
   // The scheduler only enqueues a job per due reminder or digest; the workers deliver them.
@@ -289,10 +346,11 @@ export function createDelightApp(options: DelightAppOptions): DelightApp {
     workers,
     outbox,
     metrics,
+    installations: oauth?.installations,
     async start(port = config.port, host?: string) {
       await app.init();
       workers.start();
-      maintenance = startMaintenance(database.prisma, logger);
+      maintenance = startMaintenance(database.prisma, logger, clock);
       if (socketMode) {
         // apps.connections.open uses the app-level token: mark its failures so the start-up
         // message names SLACK_APP_TOKEN rather than the bot token.

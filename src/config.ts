@@ -1,9 +1,15 @@
 // The runtime contract of PRODUCT.md, parsed once at start-up. A missing or malformed
 // variable produces one message naming it and saying how to fix it.
+import { createHash } from "node:crypto";
 import { z } from "zod";
 import { parseDatabaseUrl } from "./db/adapters.ts";
 
 const slackUserId = /^[UW][A-Z0-9]{2,}$/;
+
+/** A key of DELIGHT_ENCRYPTION_KEY: 32 bytes, base64. */
+function isKey(value: string): boolean {
+  return /^[A-Za-z0-9+/]+={0,2}$/.test(value) && Buffer.from(value, "base64").length === 32;
+}
 
 const port = (example: string) =>
   z.coerce
@@ -13,14 +19,52 @@ const port = (example: string) =>
     .max(65535, { error: "must be between 0 and 65535." });
 
 const envSchema = z.object({
+  // Single-workspace mode. Unset (with SLACK_CLIENT_ID…): distribution mode, see checkSlackMode.
   SLACK_BOT_TOKEN: z
-    .string({
-      error: "is missing. Set it to the Bot User OAuth Token (xoxb-…) from your Slack app's OAuth & Permissions page.",
-    })
+    .string()
     .trim()
     .startsWith("xoxb-", {
       error: "must be a bot token starting with xoxb- (OAuth & Permissions → Bot User OAuth Token).",
+    })
+    .optional(),
+  // Distribution mode ("Add to Slack"): Basic Information → App Credentials.
+  SLACK_CLIENT_ID: z
+    .string()
+    .trim()
+    .regex(/^\d+\.\d+$/, { error: "must be the Client ID from Basic Information → App Credentials (digits.digits)." })
+    .optional(),
+  SLACK_CLIENT_SECRET: z.string().trim().min(1).optional(),
+  SLACK_STATE_SECRET: z
+    .string()
+    .trim()
+    .min(16, { error: "must be at least 16 random characters (for example the output of `openssl rand -hex 32`)." })
+    .optional(),
+  DELIGHT_ENCRYPTION_KEY: z
+    .string()
+    .trim()
+    .refine((value) => isKey(value), {
+      error: "must be 32 bytes in base64 (for example the output of `openssl rand -base64 32`).",
+    })
+    .optional(),
+  // Keys used before DELIGHT_ENCRYPTION_KEY: read with, never written with (key rotation).
+  DELIGHT_ENCRYPTION_OLD_KEYS: z
+    .string()
+    .optional()
+    .transform((value) =>
+      (value ?? "")
+        .split(",")
+        .map((key) => key.trim())
+        .filter(Boolean),
+    )
+    .refine((keys) => keys.every(isKey), {
+      error: "must be comma-separated keys of 32 bytes in base64 (the earlier values of DELIGHT_ENCRYPTION_KEY).",
     }),
+  UNINSTALL_RETENTION_DAYS: z.coerce
+    .number({ error: "must be a number of days such as 30." })
+    .int({ error: "must be a whole number of days such as 30." })
+    .min(0, { error: "must be 0 or more (days)." })
+    .max(3650, { error: "must be at most 3650 (days)." })
+    .default(30),
   SLACK_SIGNING_SECRET: z.string().trim().min(1).optional(),
   SLACK_APP_TOKEN: z
     .string()
@@ -102,13 +146,30 @@ const envSchema = z.object({
     .default("info"),
 });
 
+/** Distribution mode ("Add to Slack"): the app's OAuth credentials and how tokens are kept. */
+export interface DistributionConfig {
+  clientId: string;
+  clientSecret: string;
+  stateSecret: string;
+  /** AES-256-GCM keys: `current` encrypts, `old` are only read with (DELIGHT_ENCRYPTION_OLD_KEYS). */
+  encryption: { current: Buffer; old: Buffer[]; fromEnvironment: boolean };
+  /** Slack's authorize page (derived from SLACK_API_URL: GovSlack and the imitation have their own). */
+  authorizeUrl: string;
+  /** Days an uninstalled workspace's data is kept before it is deleted. */
+  uninstallRetentionDays: number;
+}
+
 export interface Config {
   slack: {
-    botToken: string;
+    /** Single-workspace mode: the bot token. Unset in distribution mode. */
+    botToken?: string;
+    /** Distribution mode: set when SLACK_BOT_TOKEN is not. */
+    distribution?: DistributionConfig;
     signingSecret?: string;
     appToken?: string;
     apiUrl?: string;
   };
+
   port: number;
   /** Where /metrics is served: `port` on `host`, and on PORT with `token`; neither: not served. */
   metrics: { port?: number; host: string; token?: string };
@@ -131,7 +192,8 @@ export class ConfigError extends Error {
   }
 }
 
-const SLACK_VARIABLES = ["SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN"];
+const SLACK_VARIABLES = ["SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "SLACK_CLIENT_ID"];
+const OAUTH_VARIABLES = ["SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET", "SLACK_STATE_SECRET"] as const;
 
 /**
  * Sandbox mode (src/sandbox): asked for with --sandbox, or chosen when no Slack variable is set
@@ -152,6 +214,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const problems = parsed.success
     ? []
     : parsed.error.issues.map((issue) => `${String(issue.path[0] ?? "environment")} ${issue.message}`);
+  problems.push(...slackModeProblems(cleaned));
   if (!cleaned.SLACK_APP_TOKEN && !cleaned.SLACK_SIGNING_SECRET) {
     problems.push(
       "SLACK_SIGNING_SECRET is missing. Set it to the Signing Secret from your Slack app's Basic Information page (HTTP mode), or set SLACK_APP_TOKEN (xapp-…) to use Socket Mode.",
@@ -172,6 +235,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     slack: {
       botToken: e.SLACK_BOT_TOKEN,
+      distribution: e.SLACK_BOT_TOKEN ? undefined : distributionConfig(e),
       signingSecret: e.SLACK_SIGNING_SECRET,
       appToken: e.SLACK_APP_TOKEN,
       apiUrl: e.SLACK_API_URL,
@@ -189,4 +253,66 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: e.PUBLIC_URL,
     logLevel: e.LOG_LEVEL,
   };
+}
+
+/**
+ * Single-workspace mode (SLACK_BOT_TOKEN) or distribution mode (SLACK_CLIENT_ID,
+ * SLACK_CLIENT_SECRET, SLACK_STATE_SECRET): exactly one of them, complete.
+ */
+function slackModeProblems(env: Record<string, string | undefined>): string[] {
+  const oauthSet = OAUTH_VARIABLES.filter((name) => env[name]);
+  if (env.SLACK_BOT_TOKEN) {
+    return oauthSet.length > 0
+      ? [
+          `SLACK_BOT_TOKEN is set together with ${oauthSet.join(", ")}. Choose one mode: SLACK_BOT_TOKEN for one workspace, or SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET (without SLACK_BOT_TOKEN) for "Add to Slack".`,
+        ]
+      : [];
+  }
+  if (oauthSet.length === 0) {
+    return [
+      'SLACK_BOT_TOKEN is missing. Set it to the Bot User OAuth Token (xoxb-…) from your Slack app\'s OAuth & Permissions page, or set SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET to install Delight with "Add to Slack".',
+    ];
+  }
+  const missing = OAUTH_VARIABLES.filter((name) => !env[name]);
+  const problems =
+    missing.length > 0
+      ? [
+          `${missing.join(", ")} ${missing.length > 1 ? "are" : "is"} missing for "Add to Slack" (distribution mode). Set SLACK_CLIENT_ID and SLACK_CLIENT_SECRET from Basic Information → App Credentials, and SLACK_STATE_SECRET to random text (\`openssl rand -hex 32\`); or set SLACK_BOT_TOKEN for one workspace.`,
+        ]
+      : [];
+  if (env.NODE_ENV === "production" && !env.DELIGHT_ENCRYPTION_KEY) {
+    problems.push(
+      "DELIGHT_ENCRYPTION_KEY is missing. In distribution mode Delight keeps each workspace's tokens encrypted: set it to 32 random bytes in base64 (`openssl rand -base64 32`) and keep it safe; without it the stored tokens can't be read.",
+    );
+  }
+  return problems;
+}
+
+/**
+ * Outside production a missing DELIGHT_ENCRYPTION_KEY is derived from SLACK_STATE_SECRET, so a
+ * developer's install works at once (app.ts warns); production refuses to start without one.
+ */
+function distributionConfig(e: z.infer<typeof envSchema>): DistributionConfig {
+  const stateSecret = e.SLACK_STATE_SECRET ?? "";
+  const current = e.DELIGHT_ENCRYPTION_KEY
+    ? Buffer.from(e.DELIGHT_ENCRYPTION_KEY, "base64")
+    : createHash("sha256").update(`delight-development-key:${stateSecret}`).digest();
+  return {
+    clientId: e.SLACK_CLIENT_ID ?? "",
+    clientSecret: e.SLACK_CLIENT_SECRET ?? "",
+    stateSecret,
+    encryption: {
+      current,
+      old: e.DELIGHT_ENCRYPTION_OLD_KEYS.map((key) => Buffer.from(key, "base64")),
+      fromEnvironment: Boolean(e.DELIGHT_ENCRYPTION_KEY),
+    },
+    authorizeUrl: authorizeUrlFor(e.SLACK_API_URL),
+    uninstallRetentionDays: e.UNINSTALL_RETENTION_DAYS,
+  };
+}
+
+/** https://slack.com/api/ → https://slack.com/oauth/v2/authorize (the same host serves both). */
+export function authorizeUrlFor(apiUrl: string | undefined): string {
+  if (!apiUrl) return "https://slack.com/oauth/v2/authorize";
+  return new URL("../oauth/v2/authorize", apiUrl).toString();
 }

@@ -90,4 +90,53 @@ describe("loadConfig", () => {
   it("treats empty values as unset", () => {
     expect(loadConfig({ ...valid, PORT: "", DATABASE_URL: " " }).port).toBe(3000);
   });
+
+  describe("distribution mode", () => {
+    const oauth = {
+      SLACK_CLIENT_ID: "1234.5678",
+      SLACK_CLIENT_SECRET: "client-secret",
+      SLACK_STATE_SECRET: "a-long-state-secret-0123456789",
+      SLACK_SIGNING_SECRET: "secret",
+    };
+    const key = Buffer.alloc(32, 7).toString("base64");
+
+    it("is chosen by SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET without SLACK_BOT_TOKEN", () => {
+      const config = loadConfig({ ...oauth, DELIGHT_ENCRYPTION_KEY: key, SLACK_API_URL: "http://127.0.0.1:9/api/" });
+      expect(config.slack.botToken).toBeUndefined();
+      expect(config.slack.distribution).toMatchObject({ clientId: "1234.5678", uninstallRetentionDays: 30 });
+      expect(config.slack.distribution?.encryption.current.equals(Buffer.alloc(32, 7))).toBe(true);
+      expect(config.slack.distribution?.authorizeUrl).toBe("http://127.0.0.1:9/oauth/v2/authorize");
+      expect(loadConfig(valid).slack.distribution).toBeUndefined();
+    });
+
+    it("names what is missing, and refuses both modes at once", () => {
+      expect(problems({ SLACK_CLIENT_ID: "1.2", SLACK_SIGNING_SECRET: "s" })).toEqual([
+        expect.stringMatching(/^SLACK_CLIENT_SECRET, SLACK_STATE_SECRET are missing for "Add to Slack"/),
+      ]);
+      expect(problems({ ...oauth, SLACK_BOT_TOKEN: "xoxb-1" })).toEqual([
+        expect.stringMatching(/^SLACK_BOT_TOKEN is set together with SLACK_CLIENT_ID.*Choose one mode/),
+      ]);
+    });
+
+    it("needs DELIGHT_ENCRYPTION_KEY in production: one clear error", () => {
+      expect(problems({ ...oauth, NODE_ENV: "production" })).toEqual([
+        expect.stringMatching(/^DELIGHT_ENCRYPTION_KEY is missing.*openssl rand -base64 32/),
+      ]);
+      expect(problems({ ...oauth, NODE_ENV: "production", DELIGHT_ENCRYPTION_KEY: key })).toEqual([]);
+      // Outside production a development key is derived, and said so (fromEnvironment false).
+      expect(loadConfig(oauth).slack.distribution?.encryption.fromEnvironment).toBe(false);
+    });
+
+    it("checks the keys: 32 bytes of base64, old keys too", () => {
+      expect(problems({ ...oauth, DELIGHT_ENCRYPTION_KEY: "c2hvcnQ=" })[0]).toMatch(
+        /^DELIGHT_ENCRYPTION_KEY must be 32 bytes in base64/,
+      );
+      expect(
+        problems({ ...oauth, DELIGHT_ENCRYPTION_KEY: key, DELIGHT_ENCRYPTION_OLD_KEYS: `${key},nope` })[0],
+      ).toMatch(/^DELIGHT_ENCRYPTION_OLD_KEYS must be comma-separated keys/);
+      const old = Buffer.alloc(32, 1).toString("base64");
+      const config = loadConfig({ ...oauth, DELIGHT_ENCRYPTION_KEY: key, DELIGHT_ENCRYPTION_OLD_KEYS: ` ${old} ` });
+      expect(config.slack.distribution?.encryption.old).toHaveLength(1);
+    });
+  });
 });

@@ -4,6 +4,7 @@ import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { BOT_SCOPES } from "../src/slack/installations/oauth.ts";
 
 const root = path.resolve(import.meta.dirname, "..");
 
@@ -127,6 +128,9 @@ describe("manifest.yml", async () => {
     message: ["channels:history", "groups:history"], // message.channels, message.groups
     user_change: ["users:read"],
     team_join: ["users:read"],
+    // Distribution mode's uninstall clean-up: "No scope required" for both.
+    app_uninstalled: [],
+    tokens_revoked: [],
   };
   const SLACK_GROUPS = "chat|conversations|users|views|reactions|files|team|auth|apps|pins|bookmarks|usergroups";
   const methodsUsed = new Set([
@@ -154,6 +158,10 @@ describe("manifest.yml", async () => {
     const requested = manifest.oauth_config.scopes.bot;
     expect(new Set(requested).size, "a scope listed twice").toBe(requested.length);
     expect([...requested].sort()).toEqual([...needed].sort());
+  });
+
+  it("asks Slack for the same scopes when installed with Add to Slack (BOT_SCOPES)", () => {
+    expect([...BOT_SCOPES].sort()).toEqual([...manifest.oauth_config.scopes.bot].sort());
   });
 
   it("subscribes to the events the directory is kept by", () => {

@@ -4,6 +4,8 @@
 import type { Logger } from "@slack/bolt";
 import cron from "node-cron";
 import type { Db } from "../db/database.ts";
+import { systemClock, type Clock } from "../clock.ts";
+import { purgeUninstalledWorkspaces } from "../slack/installations/uninstall.ts";
 
 export const KEEP_FINISHED_MS = 7 * 24 * 60 * 60_000;
 
@@ -27,12 +29,16 @@ export async function pruneFinishedWork(prisma: Db, now: Date = new Date()): Pro
   return { jobs: jobs.count, writes: writes.count };
 }
 
-export function startMaintenance(prisma: Db, logger: Logger): { stop(): Promise<void> } {
+export function startMaintenance(prisma: Db, logger: Logger, clock: Clock = systemClock): { stop(): Promise<void> } {
   const task = cron.schedule(
     "17 * * * *",
     async () => {
       try {
         const pruned = await pruneFinishedWork(prisma);
+        const purged = await purgeUninstalledWorkspaces(prisma, clock.now());
+        if (purged.length > 0) {
+          logger.info(`Deleted the data of ${purged.length} workspaces uninstalled longer than their retention`);
+        }
         if (pruned.jobs + pruned.writes > 0) {
           logger.info(`Pruned ${pruned.jobs} finished jobs and ${pruned.writes} sent Slack writes older than a week`);
         }

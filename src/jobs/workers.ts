@@ -9,6 +9,8 @@ import type { z } from "zod";
 import type { Outbox } from "../slack/outbox.ts";
 import { SlackWriteRefused } from "../slack/outbox.ts";
 import { permanentSlackError } from "../slack/refusals.ts";
+import { inWorkspace } from "../slack/clients.ts";
+import { NotInstalled } from "../slack/installations/store.ts";
 import type { ClaimedJob, JobStore } from "./durable-queue.ts";
 import {
   PermanentFailure,
@@ -266,12 +268,15 @@ export class JobWorkers implements JobQueue {
       if (!entry) throw new PermanentFailure(`No handler for job kind ${job.kind} (written by another version?)`);
       const payload = entry.schema.safeParse(job.payload);
       if (!payload.success) throw new PermanentFailure(`Invalid payload for ${job.kind}: ${payload.error.message}`);
-      await entry.handler(payload.data, {
-        jobId: job.id,
-        key: job.key,
-        attempt: job.attempts,
-        outbox: this.options.outboxFor(job),
-      });
+      // The job's workspace: its Web API reads use that workspace's token (slack/clients.ts).
+      await inWorkspace(job.teamId, () =>
+        entry.handler(payload.data, {
+          jobId: job.id,
+          key: job.key,
+          attempt: job.attempts,
+          outbox: this.options.outboxFor(job),
+        }),
+      );
       await store.complete(job);
       report("done");
     } catch (error) {
@@ -286,6 +291,8 @@ export class JobWorkers implements JobQueue {
           // Slack refused a direct call for good (a channel the app left, a revoked token…):
           // no retry changes that answer.
           permanentSlackError(error) !== null ||
+          // Its workspace uninstalled Delight: nothing may be sent for it any more.
+          error instanceof NotInstalled ||
           job.attempts >= this.maxAttempts
         ) {
           const why =

@@ -30,6 +30,8 @@ export class SignedSlackClient {
     readonly responseUrlBase: string,
     /** Issues a command's response_url with the Slack imitation (so it knows it is a command's). */
     readonly issueCommandResponseUrl?: (responseId: string) => string,
+    /** A workspace of an Enterprise Grid org whose org-wide installation serves it. */
+    readonly orgWide?: { enterpriseId: string },
   ) {}
 
   async send(rawBody: string, contentType: string, options: SignOptions = {}): Promise<SlackResponse> {
@@ -65,7 +67,8 @@ export class SignedSlackClient {
       command,
       text,
       api_app_id: "A0DELIGHT",
-      is_enterprise_install: "false",
+      is_enterprise_install: this.orgWide ? "true" : "false",
+      ...(this.orgWide ? { enterprise_id: this.orgWide.enterpriseId } : {}),
       response_url:
         this.issueCommandResponseUrl?.(options.responseId ?? "r1") ??
         `${this.responseUrlBase}${options.responseId ?? "r1"}`,
@@ -90,7 +93,15 @@ export class SignedSlackClient {
       type: "event_callback",
       event_id: options.eventId ?? `Ev${Math.random().toString(36).slice(2, 12).toUpperCase()}`,
       event_time: Math.floor(Date.now() / 1000),
-      authorizations: [{ team_id: this.teamId, user_id: "UDELIGHTBOT", is_bot: true }],
+      ...(this.orgWide ? { enterprise_id: this.orgWide.enterpriseId, is_enterprise_install: true } : {}),
+      authorizations: [
+        {
+          team_id: this.teamId,
+          user_id: "UDELIGHTBOT",
+          is_bot: true,
+          ...(this.orgWide ? { enterprise_id: this.orgWide.enterpriseId, is_enterprise_install: true } : {}),
+        },
+      ],
     });
     return this.send(body, "application/json", options);
   }

@@ -8,6 +8,7 @@ import type { AddressInfo } from "node:net";
 import { systemClock, type Clock } from "../clock.ts";
 import { ResponseUrls, type IssuedResponseUrl, type ResponseEffect, type ResponseUrlOrigin } from "./response-urls.ts";
 import { KNOWN_METHODS, Workspace, type StandInUser } from "./workspace.ts";
+import { OAuthImitation } from "./oauth.ts";
 
 export interface RecordedCall {
   method: string;
@@ -15,6 +16,11 @@ export interface RecordedCall {
   at: number;
   /** For a response_url post: what Slack did with it. */
   effect?: ResponseEffect;
+  /**
+   * Whose token the call used, for a token the imitation issued through OAuth: the workspace
+   * id, or `E:<enterprise id>` for an org-wide install's token. Never the token itself.
+   */
+  tokenOf?: string;
 }
 
 /**
@@ -83,6 +89,8 @@ export class SlackStandIn {
   /** 429 answers given, per method. */
   readonly rateLimitedCalls: RecordedCall[] = [];
   private readonly handlers = new Map<string, Handler>();
+  /** "Add to Slack": the authorize page and oauth.v2.access, and every token issued (oauth.ts). */
+  readonly oauth = new OAuthImitation(() => this.clock.now().getTime());
   private server?: Server;
   url = "";
 
@@ -191,7 +199,7 @@ export class SlackStandIn {
 
   /** Whether a request path is Slack's side (Web API, response_url, file uploads). */
   static serves(path: string): boolean {
-    return /^\/(api|respond|upload)\//.test(path);
+    return /^\/(api|respond|upload|oauth)\//.test(path);
   }
 
   /** Answers one request to the Web API, a response_url or an upload URL. */
@@ -210,6 +218,17 @@ export class SlackStandIn {
         });
         return;
       }
+      if (path === "/oauth/v2/authorize") {
+        // The browser's visit to Slack's authorize page: Allow (or Cancel), then back to the app.
+        const answer = this.oauth.authorize(new URL(req.url ?? "", "http://imitation").searchParams);
+        this.calls.push({ method: "oauth/v2/authorize", args: {}, at: Date.now() });
+        res.writeHead(
+          answer.status,
+          answer.location ? { location: answer.location } : { "content-type": "text/plain" },
+        );
+        res.end(answer.error ?? "");
+        return;
+      }
       const raw = rawBytes.toString("utf8");
       const isResponseUrl = path.startsWith("/respond/");
       const method = isResponseUrl ? "response_url" : path.replace(/^\/api\//, "");
@@ -217,6 +236,17 @@ export class SlackStandIn {
       if (isResponseUrl) args.response_id = path.slice("/respond/".length);
       const call: RecordedCall = { method, args, at: Date.now() };
       this.calls.push(call);
+      const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1];
+      // A token sent in the body is read, never kept in the record (the developer panel shows it).
+      const bodyToken = typeof args.token === "string" && !isResponseUrl ? args.token : undefined;
+      if (bodyToken !== undefined) delete args.token;
+      const tokenCheck =
+        isResponseUrl || method === "oauth.v2.access" ? {} : this.oauth.check(token ?? bodyToken ?? "");
+      if (tokenCheck.issued) {
+        call.tokenOf = tokenCheck.issued.isEnterpriseInstall
+          ? `E:${tokenCheck.issued.enterpriseId}`
+          : (tokenCheck.issued.teamId ?? undefined);
+      }
 
       if (!isResponseUrl && Date.now() < this.downUntil) {
         res.writeHead(503, { "content-type": "text/plain" });
@@ -261,7 +291,18 @@ export class SlackStandIn {
         res.end(JSON.stringify(answer.body));
         return;
       }
-      const body = this.answer(method, args);
+      // A token Slack no longer takes (uninstalled, revoked, expired): refused, whatever the method.
+      if (tokenCheck.issued && tokenCheck.error) {
+        res.writeHead(200, { "content-type": "application/json" });
+        res.end(JSON.stringify({ ok: false, error: tokenCheck.error }));
+        return;
+      }
+      const body =
+        method === "oauth.v2.access"
+          ? this.oauth.access(args, basicAuth(req.headers.authorization))
+          : method === "auth.test" && tokenCheck.issued
+            ? this.authTestFor(tokenCheck.issued)
+            : this.answer(method, args);
       res.writeHead(200, { "content-type": "application/json" });
       res.end(JSON.stringify(body));
     });
@@ -328,6 +369,18 @@ export class SlackStandIn {
     });
   }
 
+  /** auth.test for a token issued through OAuth: the workspace (or org) it belongs to. */
+  private authTestFor(issued: { teamId: string | null; enterpriseId: string | null; isEnterpriseInstall: boolean }) {
+    const base = this.workspace.answer("auth.test", {});
+    return {
+      ...base,
+      team_id: issued.teamId ?? "",
+      ...(issued.enterpriseId ? { enterprise_id: issued.enterpriseId } : {}),
+      is_enterprise_install: issued.isEnterpriseInstall,
+      url: issued.isEnterpriseInstall ? "https://delight-org.enterprise.slack.com/" : base.url,
+    };
+  }
+
   private answer(method: string, args: Record<string, unknown>): Record<string, unknown> {
     const custom = this.handlers.get(method);
     if (custom) return custom(args);
@@ -345,6 +398,14 @@ async function fileBytes(body: Buffer, contentType: string): Promise<{ bytes: Bu
     if (typeof value !== "string") return { bytes: Buffer.from(await value.arrayBuffer()), contentType: value.type };
   }
   return { bytes: body, contentType };
+}
+
+/** client_id and client_secret sent with HTTP Basic authentication (oauth.v2.access allows both). */
+function basicAuth(header: string | undefined): { id: string; secret: string } | undefined {
+  const encoded = /^Basic (.+)$/.exec(header ?? "")?.[1];
+  if (!encoded) return undefined;
+  const [id, ...secret] = Buffer.from(encoded, "base64").toString("utf8").split(":");
+  return id ? { id, secret: secret.join(":") } : undefined;
 }
 
 function readBody(req: IncomingMessage): Promise<Buffer> {

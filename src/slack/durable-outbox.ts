@@ -25,6 +25,7 @@ import {
 } from "./outbox.ts";
 import { uploadExternal, waitUntilShown } from "./files.ts";
 import type { Lane, Pacer } from "./pacer.ts";
+import { NotInstalled } from "./installations/store.ts";
 
 export const OUTBOX_EVENT_TYPE = "delight_outbox";
 
@@ -118,6 +119,11 @@ export interface DurableOutboxOptions {
   prisma: Db;
   /** A client that does not retry by itself and fails fast on 429 (`retries: 0`, `rejectRateLimitedCalls`). */
   client: webApi.WebClient;
+  /**
+   * Distribution mode: each workspace's client like `client` (its token resolved at send
+   * time, slack/clients.ts); every write of a workspace goes through its own.
+   */
+  clientFor?(teamId: string | null): webApi.WebClient;
   pacer: Pacer;
   logger: Logger;
   hooks?: OutboxHooks;
@@ -147,8 +153,13 @@ export class DurableOutbox {
   constructor(private readonly options: DurableOutboxOptions) {}
 
   /** The outbox a job uses: its writes are recorded against its workspace. */
+  /** The client a workspace's writes go through. */
+  private clientOf(teamId: string | null): webApi.WebClient {
+    return this.options.clientFor ? this.options.clientFor(teamId) : this.options.client;
+  }
+
   forTeam(teamId: string | null): Outbox {
-    const client = this.options.client;
+    const client = this.clientOf(teamId);
     const LANE_RATES = this.options.pacer.rates;
     const channelLanes = (teamId: string | null, channel: string, method: string): Lane[] => {
       const lanes: Lane[] = [{ name: `channel:${channel}`, rate: LANE_RATES.channel }];
@@ -174,7 +185,7 @@ export class DurableOutbox {
           return { channel: posted.channel ?? channel, ts: posted.ts };
         },
         lookUp: async (since) => {
-          const ts = await this.findPostedMessage(channel, args.thread_ts, key, since);
+          const ts = await this.findPostedMessage(teamId, channel, args.thread_ts, key, since);
           return ts ? { channel, ts } : null;
         },
       });
@@ -211,7 +222,7 @@ export class DurableOutbox {
           doneResult: undefined,
         }),
       directMessage: async (key, userId, message) => {
-        const channel = await this.dmChannel(userId).catch(async (error: unknown) => {
+        const channel = await this.dmChannel(teamId, userId).catch(async (error: unknown) => {
           if (error instanceof SlackWriteRefused) await this.recordRefusedDm(teamId, key, userId, message, error);
           throw error;
         });
@@ -250,7 +261,7 @@ export class DurableOutbox {
           send: () => uploadExternal(client, { ...args, files: args.files.map(asBytes) }, this.options.fetch),
         });
         // Run again (the upload's key is sent: it is not repeated) rather than show a file too early.
-        if (args.forBlocks && !(await this.filesShown(uploaded.fileIds, args.channelId))) {
+        if (args.forBlocks && !(await this.filesShown(teamId, uploaded.fileIds, args.channelId))) {
           throw new RetryLater(new Date(Date.now() + FILES_RECHECK_MS), "uploaded files still being processed");
         }
         return uploaded;
@@ -361,6 +372,14 @@ export class DurableOutbox {
       return await markSent(await spec.send());
     } catch (error) {
       if (error instanceof SlackWriteRefused) throw error;
+      if (error instanceof NotInstalled) {
+        // Uninstalled (distribution mode): never sent, and not a dead letter to tell anyone about.
+        await prisma.slackWrite.updateMany({
+          where: { key: spec.key, status: "sending" },
+          data: { status: "dead", leaseUntil: null, maybeSent: false, lastError: "uninstalled" },
+        });
+        throw error;
+      }
       const failure = classifyFailure(error);
       if (failure.kind === "refused" && spec.alreadyDone?.has(failure.code)) return markSent(spec.doneResult as T);
       if (failure.kind === "rate-limited") {
@@ -428,14 +447,14 @@ export class DurableOutbox {
    * failure, counted and backed off like one (not a deferral: a job must not retry, and
    * redo its work, every few seconds for ever).
    */
-  private async dmChannel(userId: string): Promise<string> {
-    const known = this.dmChannels.get(userId);
+  private async dmChannel(teamId: string | null, userId: string): Promise<string> {
+    const known = this.dmChannels.get(`${teamId}:${userId}`);
     if (known) return known;
     try {
-      const opened = await this.options.client.conversations.open({ users: userId });
+      const opened = await this.clientOf(teamId).conversations.open({ users: userId });
       const channel = opened.channel?.id;
       if (!channel) throw new Error(`conversations.open returned no channel for ${userId}`);
-      this.dmChannels.set(userId, channel);
+      this.dmChannels.set(`${teamId}:${userId}`, channel);
       return channel;
     } catch (error) {
       const failure = classifyFailure(error);
@@ -490,12 +509,13 @@ export class DurableOutbox {
 
   /** The ts of a message we posted with this outbox key, if it is in the channel (or thread). */
   private async findPostedMessage(
+    teamId: string | null,
     channel: string,
     threadTs: string | undefined,
     key: string,
     since: Date,
   ): Promise<string | null> {
-    const { client } = this.options;
+    const client = this.clientOf(teamId);
     const oldest = (since.getTime() / 1000).toFixed(6);
     const matches = (m: { metadata?: { event_payload?: unknown } }) =>
       (m.metadata?.event_payload as { outbox_key?: unknown } | undefined)?.outbox_key === key;
@@ -562,9 +582,9 @@ export class DurableOutbox {
    * Whether Slack shows the uploaded files yet (files.info, polled for a few seconds). Without
    * the `files:read` scope (an older install) it can't tell: it waits a few seconds and says yes.
    */
-  private async filesShown(fileIds: string[], channelId: string): Promise<boolean> {
+  private async filesShown(teamId: string | null, fileIds: string[], channelId: string): Promise<boolean> {
     try {
-      return await waitUntilShown(this.options.client, fileIds, channelId, FILES_READY_TIMEOUT_MS);
+      return await waitUntilShown(this.clientOf(teamId), fileIds, channelId, FILES_READY_TIMEOUT_MS);
     } catch (error) {
       const failure = classifyFailure(error);
       if (failure.kind === "rate-limited") {

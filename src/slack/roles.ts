@@ -1,6 +1,7 @@
 // Who may do what. Checked on the server for every action; the UI only hides buttons.
 import type { webApi } from "@slack/bolt";
 import type { Db } from "../db/database.ts";
+import { SlackClients, workspaceInContext } from "./clients.ts";
 
 export interface RoleLookup {
   /** Workspace admin or owner in Slack (or of its Enterprise Grid organisation), or listed in DELIGHT_ADMINS. */
@@ -26,12 +27,16 @@ const PROFILE_TTL_MS = 60_000;
 export class SlackUsers {
   private readonly cache = new Map<string, { profile: SlackUserProfile; expiresAt: number }>();
 
-  constructor(private readonly client: webApi.WebClient) {}
+  /** `client`: single-workspace mode's; or each workspace's (the one the request or job is for). */
+  constructor(private readonly client: webApi.WebClient | SlackClients) {}
 
   async profile(userId: string): Promise<SlackUserProfile> {
-    const cached = this.cache.get(userId);
+    const teamId = workspaceInContext();
+    const cacheKey = `${teamId ?? ""}:${userId}`;
+    const cached = this.cache.get(cacheKey);
     if (cached && cached.expiresAt > Date.now()) return cached.profile;
-    const { user } = await this.client.users.info({ user: userId });
+    const client = this.client instanceof SlackClients ? this.client.forTeam(teamId) : this.client;
+    const { user } = await client.users.info({ user: userId });
     const profile: SlackUserProfile = {
       id: userId,
       isBot: Boolean(user?.is_bot) || userId === "USLACKBOT",
@@ -48,16 +53,23 @@ export class SlackUsers {
       timezone: user?.tz,
       name: user?.profile?.display_name || user?.real_name || user?.name,
     };
-    this.cache.set(userId, { profile, expiresAt: Date.now() + PROFILE_TTL_MS });
+    this.cache.set(cacheKey, { profile, expiresAt: Date.now() + PROFILE_TTL_MS });
     return profile;
   }
 }
 
-export function createRoleLookup(deps: { prisma: Db; users: SlackUsers; configuredAdmins: string[] }): RoleLookup {
+export function createRoleLookup(deps: {
+  prisma: Db;
+  users: SlackUsers;
+  configuredAdmins: string[];
+  /** Distribution mode: whoever installed Delight in the workspace is its first admin. */
+  isInstaller?(teamId: string, userId: string): Promise<boolean>;
+}): RoleLookup {
   const configuredAdmins = new Set(deps.configuredAdmins);
   return {
-    async isAdmin(_teamId, userId) {
+    async isAdmin(teamId, userId) {
       if (configuredAdmins.has(userId)) return true;
+      if (deps.isInstaller && (await deps.isInstaller(teamId, userId).catch(() => false))) return true;
       return (await deps.users.profile(userId)).isAdmin;
     },
     async isManager(teamId, userId) {

@@ -11,6 +11,7 @@
 import { ignoreSelf } from "@slack/bolt";
 import { noteListenerFailure } from "./ack-guard.ts";
 import { PrivateRequests } from "./private-requests.ts";
+import { inWorkspace, type SlackClients } from "./clients.ts";
 import type {
   AnyMiddlewareArgs,
   App,
@@ -67,13 +68,19 @@ export class SlackRouter {
   private readonly events = new Map<string, AnyListener[]>();
 
   /**
-   * `client`: the Web API client, for listeners that open modals with a trigger_id (writes go
-   * through the outbox). `privateRequests`: where keepPrivate records its requests.
+   * `client`: the Web API client of single-workspace mode. `privateRequests`: where
+   * keepPrivate records its requests. `clients`: each workspace's client (distribution mode).
    */
   constructor(
     readonly client: webApi.WebClient,
     readonly privateRequests = new PrivateRequests(),
+    private readonly clients?: SlackClients,
   ) {}
+
+  /** The Web API client for a workspace's calls: its own token (slack/clients.ts). */
+  clientFor(teamId: string | null | undefined): webApi.WebClient {
+    return this.clients ? this.clients.forTeam(teamId) : this.client;
+  }
 
   /**
    * Requests whose sender must stay unknown: a command, or a prefix of callback and action ids.
@@ -134,7 +141,7 @@ export class SlackRouter {
       if (found.matches) args.context.actionIdMatches = found.matches;
       const run = async () => {
         try {
-          await found.listener(args as never);
+          await inWorkspace(args.context.teamId, () => found.listener(args as never));
         } catch (error) {
           // An event whose listener failed is then not acknowledged (ack-guard.ts): Slack retries it.
           noteListenerFailure(args.body);

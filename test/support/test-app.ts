@@ -7,6 +7,7 @@ import { SignedSlackClient } from "../../src/sandbox/signed-requests.ts";
 import { SlackStandIn, TEAM_ID, type StandInUser } from "../../src/sandbox/slack-imitation.ts";
 
 export const SIGNING_SECRET = "test-signing-secret";
+export const TEST_ENCRYPTION_KEY = Buffer.alloc(32, 42).toString("base64");
 
 /** Pacing for tests that are not about pacing: a busy test channel must not wait 1 s a message. */
 const FAST_PACING = {
@@ -42,6 +43,8 @@ export interface TestAppOptions {
   env?: Record<string, string>;
   /** Slack's real pacing (1 message a second per channel); default: fast, for tests that don't test pacing. */
   realPacing?: boolean;
+  /** Distribution mode ("Add to Slack"): no bot token; workspaces are installed with installWorkspace. */
+  distribution?: boolean;
 }
 
 export interface TestApp {
@@ -64,7 +67,14 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   for (const user of options.users ?? []) slack.addUser(user);
 
   const config = loadConfig({
-    SLACK_BOT_TOKEN: "xoxb-test-token",
+    ...(options.distribution
+      ? {
+          SLACK_CLIENT_ID: slack.oauth.clientId,
+          SLACK_CLIENT_SECRET: slack.oauth.clientSecret,
+          SLACK_STATE_SECRET: "test-state-secret-0123456789",
+          DELIGHT_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
+        }
+      : { SLACK_BOT_TOKEN: "xoxb-test-token" }),
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
     SLACK_API_URL: apiUrl,
     DATABASE_URL: options.databaseUrl ?? "memory://",
@@ -87,6 +97,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   });
   const { port, metricsPort } = await delight.start(0);
   const url = `http://127.0.0.1:${port}`;
+  if (options.distribution) slack.oauth.redirectUrl = `${url}/slack/oauth_redirect`;
   const sender = new SignedSlackClient(url, SIGNING_SECRET, TEAM_ID, `${slack.url}respond/`, (id) =>
     slack.responseUrl(id, { kind: "command" }),
   );

@@ -73,7 +73,7 @@ export function remindersBeyondSla(offsetsMinutes: number[], slaMinutes: number)
 
 export function registerAdminFeature(router: SlackRouter, deps: AppDeps): void {
   deps.jobs.register(JOIN_CHANNEL_JOB, joinChannelPayload, async (job, { key, outbox }) => {
-    const warning = await ensureAppInChannel(router.client, job.channelId);
+    const warning = await ensureAppInChannel(router.clientFor(job.teamId), job.channelId);
     if (warning) await outbox.respond(`${key}:hint`, job.responseUrl, { text: warning });
   });
   deps.jobs.register(RESEND_WRITE_JOB, resendWritePayload, (payload, { outbox }) =>

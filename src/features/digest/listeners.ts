@@ -54,7 +54,7 @@ function sendOutcomeText(outcome: DeliveryOutcome, channelId: string): string {
 }
 
 export function registerDigestFeature(router: SlackRouter, deps: AppDeps): void {
-  const client = router.client;
+  const clientFor = (teamId: string) => router.clientFor(teamId);
   const tellAdmins = tellAdminsOfRefusal(deps.jobs, deps.logger);
 
   deps.jobs.register(DIGEST_POST_JOB, digestPostPayload, async (payload, context) => {
@@ -84,7 +84,7 @@ export function registerDigestFeature(router: SlackRouter, deps: AppDeps): void 
       return;
     }
     const run = await ensureRun(deps.prisma, runInput, now);
-    const outcome = await deliverRun(deps, client, context.outbox, run, {
+    const outcome = await deliverRun(deps, clientFor(run.teamId), context.outbox, run, {
       timezone: schedule.timezone,
       postKey: `digest:${schedule.id}:${period.start.toISOString()}:post`,
       tellAdmins: [schedule.createdBy, ...deps.config.admins],
@@ -119,7 +119,7 @@ export function registerDigestFeature(router: SlackRouter, deps: AppDeps): void 
       },
       deps.clock.now(),
     );
-    const outcome = await deliverRun(deps, client, context.outbox, run, {
+    const outcome = await deliverRun(deps, clientFor(run.teamId), context.outbox, run, {
       timezone,
       postKey: `digest:manual:${run.id}:post`,
       followUp: (tx, posted) => enqueueDigestInsights(deps, { teamId: run.teamId, ...posted, runId: run.id }, tx),
@@ -133,7 +133,7 @@ export function registerDigestFeature(router: SlackRouter, deps: AppDeps): void 
     const timezone = await timezoneFor(deps, payload.teamId, payload.channelId, payload.userId);
     const { message } = await buildDigest(
       deps,
-      client,
+      clientFor(payload.teamId),
       { teamId: payload.teamId, period: weekEndingAt(new Date(payload.at), timezone), timezone },
       // Anyone may preview, as often as they like: the model is asked at most once an hour.
       { intro: (ask) => cachedPreviewIntro(deps.prisma, payload.teamId, deps.clock.now(), ask) },

@@ -9,7 +9,7 @@ export function registerDirectoryFeature(router: SlackRouter, deps: AppDeps): vo
   deps.jobs.register(DIRECTORY_SWEEP_JOB, z.object({ teamId: z.string() }), async ({ teamId }) => {
     const workspace = await deps.prisma.workspace.findUnique({ where: { teamId }, select: { storiesChannelId: true } });
     // At most once a day: a sweep less than a day old, or one under way elsewhere, is enough.
-    await sweepDirectory(deps, router.client, teamId, {
+    await sweepDirectory(deps, router.clientFor(teamId), teamId, {
       channelId: workspace?.storiesChannelId ?? null,
       mode: "daily",
     });

@@ -82,7 +82,7 @@ export function registerExportJobs(router: SlackRouter, deps: AppDeps): void {
       return;
     }
     const [directory, workspaceUrl] = await Promise.all([
-      ensureDirectory(deps, router.client, payload.teamId).then(
+      ensureDirectory(deps, router.clientFor(payload.teamId), payload.teamId).then(
         () => directoryOf(deps.prisma, payload.teamId),
         (error: unknown) => {
           if (error instanceof RetryLater) throw error;
@@ -91,12 +91,15 @@ export function registerExportJobs(router: SlackRouter, deps: AppDeps): void {
           return new Map<string, DirectoryEntry>();
         },
       ),
-      workspaceUrlOf(router.client, payload.teamId),
+      workspaceUrlOf(router.clientFor(payload.teamId), payload.teamId),
     ]);
     const files = await buildExportFiles(deps, { payload, range, timezone, directory, workspaceUrl });
-    const dm = await router.client.conversations.open({ users: payload.userId }).catch((error: unknown) => {
-      throw new RetryLater(new Date(Date.now() + 5_000), `conversations.open failed: ${String(error)}`);
-    });
+    const dm = await router
+      .clientFor(payload.teamId)
+      .conversations.open({ users: payload.userId })
+      .catch((error: unknown) => {
+        throw new RetryLater(new Date(Date.now() + 5_000), `conversations.open failed: ${String(error)}`);
+      });
     const channelId = dm.channel?.id;
     if (!channelId) throw new RetryLater(new Date(Date.now() + 5_000), "conversations.open returned no channel");
     try {

@@ -34,7 +34,7 @@ export function registerHomeFeature(router: SlackRouter, deps: AppDeps): void {
   // day by this job, then read from the database by every publish.
   deps.jobs.register(HOME_INSIGHTS_JOB, publishPayload, async (job, { key, outbox }) => {
     if (!(await deps.roles.isManager(job.teamId, job.userId))) return;
-    await insightsForManager(deps, router.client, outbox, { teamId: job.teamId, userId: job.userId });
+    await insightsForManager(deps, router.clientFor(job.teamId), outbox, { teamId: job.teamId, userId: job.userId });
     await publish(outbox, key, job);
   });
 

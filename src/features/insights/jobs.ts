@@ -22,7 +22,7 @@ export function registerInsightsJobs(router: SlackRouter, deps: AppDeps): void {
       await outbox.respond(`${key}:refused`, payload.responseUrl, { text: NOT_A_MANAGER });
       return;
     }
-    const view = await insightsForManager(deps, router.client, outbox, payload);
+    const view = await insightsForManager(deps, router.clientFor(payload.teamId), outbox, payload);
     try {
       await outbox.respond(`${key}:reply`, payload.responseUrl, insightsMessage(view));
     } catch (error) {
@@ -33,7 +33,7 @@ export function registerInsightsJobs(router: SlackRouter, deps: AppDeps): void {
   });
 
   deps.jobs.register(INSIGHTS_DIGEST_JOB, insightsDigestPayload, async (payload, context) => {
-    await postDigestInsights(deps, router.client, context.outbox, payload);
+    await postDigestInsights(deps, router.clientFor(payload.teamId), context.outbox, payload);
   });
 }
 

@@ -89,7 +89,12 @@ function outcomeNotice(outcome: DecisionOutcome, deciderId: string): string | nu
   }
 }
 
-export function registerNominationJobs(deps: AppDeps, client: webApi.WebClient): void {
+/** `client`: the Web API client, or each workspace's (distribution mode). */
+export function registerNominationJobs(
+  deps: AppDeps,
+  client: webApi.WebClient | ((teamId: string) => webApi.WebClient),
+): void {
+  const clientFor = (teamId: string) => (typeof client === "function" ? client(teamId) : client);
   const tell = async (outbox: Outbox, key: string, input: TellPayload): Promise<void> => {
     const { place } = input;
     switch (place.kind) {
@@ -220,7 +225,12 @@ export function registerNominationJobs(deps: AppDeps, client: webApi.WebClient):
     responseUrl: z.string(),
   });
   deps.jobs.register(STATS_JOB, statsPayload, async (job, context) => {
-    const stats = await renderStats(deps, client, { teamId: job.teamId, enterpriseId: job.enterpriseId }, job.userId);
+    const stats = await renderStats(
+      deps,
+      clientFor(job.teamId),
+      { teamId: job.teamId, enterpriseId: job.enterpriseId },
+      job.userId,
+    );
     await context.outbox.respond(`${context.key}:reply`, job.responseUrl, stats);
   });
 }

@@ -69,7 +69,7 @@ export function repeatHash(teamId: string, userId: string, command: string, text
 }
 
 export function registerNominationsFeature(router: SlackRouter, deps: AppDeps): void {
-  registerNominationJobs(deps, router.client);
+  registerNominationJobs(deps, (teamId) => router.clientFor(teamId));
 
   router.command("/delight", async ({ ack, command, client }) => {
     const teamId = command.team_id;

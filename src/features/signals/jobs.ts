@@ -148,7 +148,10 @@ async function tellAdminNoOwner(
   });
 }
 
-export function registerSignalJobs(deps: JobDeps, client: webApi.WebClient): void {
+/** Each workspace's Web API client (its own token in distribution mode): `router.clientFor`. */
+export type ClientFor = (teamId: string) => webApi.WebClient;
+
+export function registerSignalJobs(deps: JobDeps, clientFor: ClientFor): void {
   const payload = z.object({
     connectionId: z.string(),
     eventId: z.string(),
@@ -189,6 +192,7 @@ export function registerSignalJobs(deps: JobDeps, client: webApi.WebClient): voi
     let outcome: Outcome = "customer";
     if (signal.type === "feedback") {
       const target = { ...row, enterpriseId: row.connection.enterpriseId };
+      const client = clientFor(row.teamId);
       const verdict = verdictOf(signal);
       outcome =
         verdict === "detractor"

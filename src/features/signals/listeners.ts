@@ -13,7 +13,7 @@ export function registerSignalsFeature(
   router: SlackRouter,
   deps: AppDeps,
 ): (req: HookRequest, res: ServerResponse) => void {
-  registerSignalJobs(deps, router.client);
+  registerSignalJobs(deps, (teamId) => router.clientFor(teamId));
   if (!deps.config.publicUrl) {
     deps.logger.info(
       "PUBLIC_URL is not set: `/delight-admin connect` shows webhook paths (/hooks/…) without the app's address. Set PUBLIC_URL (such as https://delight.example.com) to show whole URLs.",

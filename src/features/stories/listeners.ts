@@ -24,7 +24,7 @@ export function registerStoriesFeature(router: SlackRouter, deps: AppDeps): void
       filter: payload.filter,
       page: payload.page,
       now: new Date(payload.at),
-      workspaceUrl: await workspaceUrlOf(router.client, payload.teamId),
+      workspaceUrl: await workspaceUrlOf(router.clientFor(payload.teamId), payload.teamId),
     });
     const message = renderStoriesPage({ ...payload, stories, total });
     await context.outbox.respond(`${context.key}:reply`, payload.responseUrl, {

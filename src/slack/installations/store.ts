@@ -1,0 +1,261 @@
+// Distribution mode: where installations live (our own database, tokens encrypted), and the
+// one place a workspace's bot token comes from. Bolt's OAuth (`@slack/oauth`'s InstallProvider)
+// stores and fetches through this class as its `installationStore`; jobs, schedules and the
+// outbox ask `botTokenFor(teamId)` at send time. Nothing else reads a token.
+//
+// Keys: a workspace install is `T:<teamId>`; an Enterprise Grid org-wide install
+// (`is_enterprise_install`) is `E:<enterpriseId>` and serves every workspace of the org
+// (https://docs.slack.dev/enterprise-grid/ : "org-wide installations … should be keyed by the
+// enterprise ID"). teamId stays the tenant key of every other row.
+//
+// Token rotation: Slack's rotating tokens last 12 hours and are refreshed with oauth.v2.access
+// (grant_type=refresh_token; https://docs.slack.dev/authentication/using-token-rotation). This
+// store refreshes a token that expires within 5 minutes, under a row lock, so several
+// instances refresh it once (the loser of the race reads the winner's token). The installation
+// handed to Bolt carries no refresh token: Bolt would refresh it itself, without the lock.
+//
+// Cache: authorising a request must not add a database round trip to each ack, so
+// installations are kept in memory for CACHE_MS and dropped when stored, deleted or refreshed.
+import type { Installation, InstallationQuery, InstallationStore, Logger } from "@slack/bolt";
+import type { Clock } from "../../clock.ts";
+import type { Db } from "../../db/database.ts";
+import type { TokenCipher } from "./cipher.ts";
+
+/** Refresh a rotating token when it expires within this long. */
+export const REFRESH_MARGIN_MS = 5 * 60_000;
+const CACHE_MS = 30_000;
+
+/** As stored: Slack's installation, and when its rotating bot token was issued (seconds). */
+type AnyInstallation = Installation<"v1" | "v2", boolean> & { botTokenIssuedAt?: number };
+
+/** What oauth.v2.access answers to grant_type=refresh_token. */
+export interface RefreshedToken {
+  access_token: string;
+  refresh_token: string;
+  /** Seconds. */
+  expires_in: number;
+}
+
+export interface InstallationsOptions {
+  prisma: Db;
+  cipher: TokenCipher;
+  clock: Clock;
+  logger: Logger;
+  /** oauth.v2.access with grant_type=refresh_token (app.ts); throws on Slack's refusal. */
+  refresh(refreshToken: string): Promise<RefreshedToken>;
+  cacheMs?: number;
+}
+
+/** A workspace with no (or no longer an) installation: nothing may be sent for it. */
+export class NotInstalled extends Error {
+  constructor(readonly teamId: string | undefined) {
+    super(`Delight is not installed in workspace ${teamId ?? "(unknown)"}`);
+    this.name = "NotInstalled";
+  }
+}
+
+interface Row {
+  id: string;
+  secret: string;
+  botTokenExpiresAt: Date | null;
+}
+
+export function installationId(query: { teamId?: string; enterpriseId?: string; isEnterpriseInstall?: boolean }) {
+  if (query.isEnterpriseInstall && query.enterpriseId) return `E:${query.enterpriseId}`;
+  return query.teamId ? `T:${query.teamId}` : query.enterpriseId ? `E:${query.enterpriseId}` : null;
+}
+
+export class Installations implements InstallationStore {
+  private readonly cache = new Map<string, { installation: AnyInstallation; until: number }>();
+  /** Workspaces of an org-wide install already recorded by this process. */
+  private readonly knownOrgWorkspaces = new Set<string>();
+
+  constructor(private readonly options: InstallationsOptions) {}
+
+  /** Bolt's OAuth calls this after oauth.v2.access (and we do after a refresh). */
+  async storeInstallation<V extends "v1" | "v2">(given: Installation<V, boolean>): Promise<void> {
+    // InstallProvider dates a rotating token by the wall clock (now + expires_in); ours is the
+    // app's clock (the same in production, moved by hand in tests).
+    const nowSeconds = Math.floor(this.options.clock.now().getTime() / 1000);
+    const installation: AnyInstallation =
+      given.bot?.expiresAt !== undefined
+        ? {
+            ...given,
+            bot: { ...given.bot, expiresAt: nowSeconds + (given.bot.expiresAt - Math.floor(Date.now() / 1000)) },
+            botTokenIssuedAt: nowSeconds,
+          }
+        : given;
+    const id = installationId({
+      teamId: installation.team?.id,
+      enterpriseId: installation.enterprise?.id,
+      isEnterpriseInstall: installation.isEnterpriseInstall,
+    });
+    if (!id) throw new Error("Slack's installation names neither a workspace nor an organisation");
+    const { prisma, cipher } = this.options;
+    const expiresAt = installation.bot?.expiresAt ? new Date(installation.bot.expiresAt * 1000) : null;
+    const columns = {
+      teamId: installation.isEnterpriseInstall ? null : (installation.team?.id ?? null),
+      enterpriseId: installation.enterprise?.id ?? null,
+      isEnterpriseInstall: Boolean(installation.isEnterpriseInstall),
+      appId: installation.appId ?? null,
+      botUserId: installation.bot?.userId ?? null,
+      botId: installation.bot?.id ?? null,
+      installerUserId: installation.user.id,
+      secret: cipher.encrypt(JSON.stringify(installation), id),
+      botTokenExpiresAt: expiresAt,
+    };
+    // installedAt is wall time, like the event_time of Slack's uninstall events it is compared with.
+    await prisma.slackInstallation.upsert({
+      where: { id },
+      create: { id, ...columns, installedAt: new Date() },
+      update: { ...columns, installedAt: new Date() },
+    });
+    // Installed again within the retention period: everything kept comes back.
+    await prisma.slackUninstall.deleteMany({
+      where: installation.isEnterpriseInstall
+        ? { enterpriseId: installation.enterprise?.id ?? "" }
+        : { teamId: installation.team?.id ?? "" },
+    });
+    this.cache.clear();
+  }
+
+  /** Bolt's authorize: the installation for a request's workspace (or org), token fresh. */
+  async fetchInstallation(query: InstallationQuery<boolean>): Promise<AnyInstallation> {
+    const cacheKey = `${query.teamId ?? ""}|${query.enterpriseId ?? ""}|${query.isEnterpriseInstall ? "org" : ""}`;
+    const now = this.options.clock.now().getTime();
+    const cached = this.cache.get(cacheKey);
+    if (cached && cached.until > now && !expiresSoon(cached.installation, now)) return forBolt(cached.installation);
+
+    const installation = await this.load(query);
+    if (installation.isEnterpriseInstall && query.teamId) await this.rememberOrgWorkspace(query.teamId, installation);
+    this.cache.set(cacheKey, { installation, until: now + (this.options.cacheMs ?? CACHE_MS) });
+    return forBolt(installation);
+  }
+
+  async deleteInstallation(query: InstallationQuery<boolean>): Promise<void> {
+    const id = installationId(query);
+    if (id) await this.options.prisma.slackInstallation.deleteMany({ where: { id } });
+    this.cache.clear();
+  }
+
+  /**
+   * The bot token for a workspace's Web API calls, resolved at send time (jobs, schedules,
+   * the outbox): its own installation, or its org's. Throws NotInstalled when there is none.
+   */
+  async botTokenFor(teamId: string): Promise<string> {
+    const installation = await this.fetchInstallation({ teamId, enterpriseId: undefined, isEnterpriseInstall: false });
+    const token = installation.bot?.token;
+    if (!token) throw new NotInstalled(teamId);
+    return token;
+  }
+
+  /** Who installed Delight for the workspace (or its org); null when it is not installed. */
+  async installerOf(teamId: string): Promise<string | null> {
+    const installation = await this.fetchInstallation({
+      teamId,
+      enterpriseId: undefined,
+      isEnterpriseInstall: false,
+    }).catch(() => null);
+    return installation?.user.id ?? null;
+  }
+
+  /** Forget cached installations (another instance changed them; tests). */
+  invalidate(): void {
+    this.cache.clear();
+  }
+
+  private async load(query: InstallationQuery<boolean>): Promise<AnyInstallation> {
+    const { prisma } = this.options;
+    const select = { id: true, secret: true, botTokenExpiresAt: true } as const;
+    const id = installationId(query);
+    let row: Row | null = id ? await prisma.slackInstallation.findUnique({ where: { id }, select }) : null;
+    if (!row && query.teamId) {
+      // A workspace of an org-wide install: by the org the request names, or the one we learnt.
+      const enterpriseId =
+        query.enterpriseId ??
+        (await prisma.slackOrgWorkspace.findUnique({ where: { teamId: query.teamId } }))?.enterpriseId;
+      if (enterpriseId) {
+        row = await prisma.slackInstallation.findUnique({ where: { id: `E:${enterpriseId}` }, select });
+      }
+    }
+    if (!row) throw new NotInstalled(query.teamId ?? query.enterpriseId);
+    const installation = this.decrypt(row);
+    return expiresSoon(installation, this.options.clock.now().getTime())
+      ? this.refresh(row.id, installation)
+      : installation;
+  }
+
+  private decrypt(row: Row): AnyInstallation {
+    return JSON.parse(this.options.cipher.decrypt(row.secret, row.id)) as AnyInstallation;
+  }
+
+  /**
+   * Refreshes a rotating token once across instances: the row is locked, read again (another
+   * instance may have refreshed it meanwhile: then its token is used), refreshed and written
+   * in the same transaction.
+   */
+  private async refresh(id: string, seen: AnyInstallation): Promise<AnyInstallation> {
+    const { prisma, cipher, clock, logger } = this.options;
+    const refreshed = await prisma.$transaction(
+      async (tx) => {
+        const locked = await tx.$queryRawUnsafe<Row[]>(
+          `SELECT "id", "secret", "botTokenExpiresAt" FROM "SlackInstallation" WHERE "id" = $1 FOR UPDATE`,
+          id,
+        );
+        const row = locked[0];
+        if (!row) throw new NotInstalled(id.slice(2));
+        const current = this.decrypt(row);
+        const now = clock.now().getTime();
+        // Another instance refreshed it while we waited for the lock: its token is ours too.
+        if (current.bot?.token !== seen.bot?.token || !current.bot?.refreshToken) return current;
+        const answer = await this.options.refresh(current.bot.refreshToken);
+        const updated: AnyInstallation = {
+          ...current,
+          bot: {
+            ...current.bot,
+            token: answer.access_token,
+            refreshToken: answer.refresh_token,
+            expiresAt: Math.floor(now / 1000) + answer.expires_in,
+          },
+          botTokenIssuedAt: Math.floor(now / 1000),
+        };
+        await tx.slackInstallation.update({
+          where: { id },
+          data: {
+            secret: cipher.encrypt(JSON.stringify(updated), id),
+            botTokenExpiresAt: new Date((updated.bot?.expiresAt ?? 0) * 1000),
+          },
+        });
+        logger.info(`Refreshed the bot token of installation ${id} (token rotation)`);
+        return updated;
+      },
+      { timeout: 20_000, maxWait: 20_000 },
+    );
+    this.cache.clear();
+    return refreshed;
+  }
+
+  private async rememberOrgWorkspace(teamId: string, installation: AnyInstallation): Promise<void> {
+    const enterpriseId = installation.enterprise?.id;
+    if (!enterpriseId || this.knownOrgWorkspaces.has(teamId)) return;
+    await this.options.prisma.slackOrgWorkspace.createMany({ data: [{ teamId, enterpriseId }], skipDuplicates: true });
+    this.knownOrgWorkspaces.add(teamId);
+  }
+}
+
+/** Within 5 minutes of expiry, or past half its life for a token shorter-lived than 10 minutes. */
+function expiresSoon(installation: AnyInstallation, nowMs: number): boolean {
+  const expiresAt = installation.bot?.expiresAt;
+  if (expiresAt === undefined) return false;
+  const issuedAt = installation.botTokenIssuedAt;
+  const margin =
+    issuedAt !== undefined ? Math.min(REFRESH_MARGIN_MS, ((expiresAt - issuedAt) * 1000) / 2) : REFRESH_MARGIN_MS;
+  return expiresAt * 1000 - nowMs < margin;
+}
+
+/** Bolt gets no refresh token: it would refresh by itself, without our lock (see the file comment). */
+function forBolt(installation: AnyInstallation): AnyInstallation {
+  if (!installation.bot?.refreshToken) return installation;
+  const { refreshToken: _refreshToken, expiresAt: _expiresAt, ...bot } = installation.bot;
+  return { ...installation, bot };
+}

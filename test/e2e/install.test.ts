@@ -1,0 +1,130 @@
+// "Add to Slack" (distribution mode), end to end: the install page, Slack's authorize page
+// (the imitation), the redirect back with the state cookie, the installation stored with its
+// tokens encrypted, and the pages a person sees when something goes wrong.
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { finishInstall, installWorkspace, openInstallPage } from "../support/install.ts";
+import { SignedSlackClient } from "../../src/sandbox/signed-requests.ts";
+import type { RecordedCall } from "../../src/sandbox/slack-imitation.ts";
+import { drainJobs, SIGNING_SECRET, startTestApp, type TestApp } from "../support/test-app.ts";
+
+describe("Add to Slack", () => {
+  let t: TestApp;
+  const logged: string[] = [];
+  beforeAll(async () => {
+    // Everything the app logs, at debug level, is searched for tokens below.
+    for (const level of ["debug", "info", "warn", "error", "log"] as const) {
+      vi.spyOn(console, level).mockImplementation((...args: unknown[]) => {
+        logged.push(args.map((a) => (a instanceof Error ? `${a.message} ${a.stack}` : String(a))).join(" "));
+      });
+    }
+    t = await startTestApp({
+      distribution: true,
+      env: { LOG_LEVEL: "debug" },
+      users: [
+        { id: "UINSTALLER", name: "Ines" },
+        { id: "UNOTADMIN", name: "Noel" },
+      ],
+    });
+  });
+  afterAll(async () => {
+    await t.stop();
+    vi.restoreAllMocks();
+  });
+  beforeEach(() => t.slack.reset());
+
+  let welcome: RecordedCall[] = [];
+  const issuedTokens = () => [...t.slack.oauth.tokens.keys()];
+
+  it("shows an install page whose button goes to Slack with the scopes and a state, and sets the state cookie", async () => {
+    const start = await openInstallPage(t);
+    const url = new URL(start.authorizeUrl);
+    expect(url.pathname).toBe("/oauth/v2/authorize");
+    expect(url.searchParams.get("client_id")).toBe(t.slack.oauth.clientId);
+    expect(url.searchParams.get("scope")?.split(",")).toContain("chat:write");
+    expect(url.searchParams.get("state")).toBeTruthy();
+    expect(start.cookie).toBe(`slack-app-oauth-state=${url.searchParams.get("state")}`);
+  });
+
+  it("installs a workspace: a success page that says what to do next, and tokens encrypted in the database", async () => {
+    const outcome = await installWorkspace(t, { teamId: "T0ACME", teamName: "Acme", userId: "UINSTALLER" });
+    expect(outcome.status).toBe(200);
+    expect(outcome.html).toContain("Delight is installed in Acme");
+    expect(outcome.html).toContain("Open Delight in Slack");
+    expect(t.slack.callsTo("oauth.v2.access")).toHaveLength(1);
+
+    const rows = await t.database.query(`SELECT * FROM "SlackInstallation"`);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ id: "T:T0ACME", teamId: "T0ACME", installerUserId: "UINSTALLER" });
+    const dump = JSON.stringify(rows);
+    const [token] = issuedTokens();
+    expect(token).toMatch(/^xoxb-/);
+    expect(dump).not.toContain(token);
+    expect(dump).not.toMatch(/xox[bpe]/);
+    // The installer's welcome DM (sent by a job): checked below.
+    await drainJobs(t);
+    welcome = t.slack.postsTo("DUINSTALLER");
+    // The store reads it back.
+    await expect(t.delight.installations?.botTokenFor("T0ACME")).resolves.toBe(token);
+  });
+
+  it("welcomes the installer with a DM and a setup checklist, and makes them the workspace's first admin", async () => {
+    const dms = welcome;
+    expect(dms).toHaveLength(1);
+    expect(dms[0]?.tokenOf).toBe("T0ACME");
+    const dm = JSON.stringify(dms[0]?.args);
+    expect(dm).toContain("Welcome to Delight");
+    expect(dm).toContain(":white_square: Approvals channel");
+    expect(dm).toContain("slack://app?team=T0ACME&id=A0DELIGHT&tab=home");
+
+    const admin = new SignedSlackClient(t.url, SIGNING_SECRET, "T0ACME", `${t.slack.url}respond/`, (id) =>
+      t.slack.responseUrl(id, { kind: "command" }),
+    );
+    const shown = await admin.command("/delight-admin", "channel approvals <#C0APPROVALS|approvals>", "UINSTALLER");
+    expect(shown.status).toBe(200);
+    expect(shown.body).not.toMatch(/only .*admins/i);
+    await drainJobs(t);
+    expect(
+      (await t.database.prisma.workspace.findUniqueOrThrow({ where: { teamId: "T0ACME" } })).approvalsChannelId,
+    ).toBe("C0APPROVALS");
+    const someoneElse = await admin.command("/delight-admin", "channel approvals <#C0OTHER|other>", "UNOTADMIN");
+    expect(someoneElse.status).toBe(200);
+    expect(someoneElse.body).toContain("Only Slack workspace admins");
+    expect(
+      (await t.database.prisma.workspace.findUniqueOrThrow({ where: { teamId: "T0ACME" } })).approvalsChannelId,
+    ).toBe("C0APPROVALS");
+  });
+
+  it("says so when the person cancels on Slack's page, and nothing is installed", async () => {
+    const outcome = await installWorkspace(t, { teamId: "T0DENY", userId: "U1", deny: true });
+    expect(outcome.status).toBe(400);
+    expect(outcome.html).toContain("Delight was not installed");
+    expect(outcome.html).toContain('href="/slack/install"');
+    expect(t.slack.callsTo("oauth.v2.access")).toHaveLength(0);
+  });
+
+  it("refuses a state from another browser (or an expired one) with a page that says to start again", async () => {
+    const start = await openInstallPage(t);
+    const outcome = await finishInstall(t, { ...start, cookie: "" }, { teamId: "T0CSRF", userId: "U1" });
+    expect(outcome.status).toBe(400);
+    expect(outcome.html).toContain("This install link has expired");
+    expect(t.slack.callsTo("oauth.v2.access")).toHaveLength(0);
+  });
+
+  it("shows Slack's error, never a stack trace, when Slack refuses the code", async () => {
+    t.slack.fail("oauth.v2.access", { status: 200, slackError: "invalid_code" });
+    const outcome = await installWorkspace(t, { teamId: "T0FAIL", userId: "U1" });
+    expect(outcome.status).toBe(400);
+    expect(outcome.html).toContain("Slack did not complete the installation");
+    expect(outcome.html).toContain("invalid_code");
+    expect(outcome.html).not.toMatch(/\bat .*\.(ts|js):\d+/);
+    const rows = await t.database.query(`SELECT id FROM "SlackInstallation" WHERE id = 'T:T0FAIL'`);
+    expect(rows).toHaveLength(0);
+  });
+
+  it("never logs a token", () => {
+    expect(logged.length).toBeGreaterThan(0);
+    const all = logged.join("\n");
+    for (const token of issuedTokens()) expect(all).not.toContain(token);
+    expect(all).not.toMatch(/xox[bpe][.-][A-Za-z0-9-]{6,}/);
+  });
+});
