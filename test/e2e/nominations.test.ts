@@ -145,6 +145,10 @@ describe("nominations", () => {
 
     const row = await t.database.prisma.nomination.findUniqueOrThrow({ where: { id: n.id } });
     expect(row).toMatchObject({ status: "approved", decidedBy: "UMARIA", storyChannelId: STORIES });
+    // The decision is in the audit trail, written with it.
+    expect(await t.database.prisma.auditEntry.findMany({ where: { target: n.id } })).toMatchObject([
+      { actorId: "UMARIA", action: "nomination.approve", before: { status: "pending" }, after: { status: "approved" } },
+    ]);
     const stories = t.slack.postsTo(STORIES);
     expect(stories).toHaveLength(1);
     expect(text(stories[0])).toContain("<@UALICE>");
