@@ -16,6 +16,7 @@ import { registerDumbRulesFeature } from "./features/dumbrules/listeners.ts";
 import { registerHoldingBackFeature } from "./features/holdingback/listeners.ts";
 import { registerHomeFeature } from "./features/home/listeners.ts";
 import { registerNominationsFeature } from "./features/nominations/listeners.ts";
+import { registerPeopleFeature } from "./features/people/listeners.ts";
 import { registerRecoveriesFeature } from "./features/recoveries/listeners.ts";
 import { registerSurprisesFeature } from "./features/surprises/listeners.ts";
 import { registerStoriesFeature } from "./features/stories/listeners.ts";
@@ -248,6 +249,7 @@ export function createDelightApp(options: DelightAppOptions): DelightApp {
   registerExportFeature(router, deps);
   registerInsightsFeature(router, deps);
   registerDirectoryFeature(router, deps);
+  registerPeopleFeature(router, deps);
   router.mount(app, answerListenerErrors(logger, privateRequests));
 
   // The scheduler only enqueues a job per due reminder or digest; the workers deliver them.

@@ -121,7 +121,7 @@ describe("nominations", () => {
       ["<@UALICE|alice> #listen", "Tell the story"],
       ["<@UNINA|nina> I fixed it myself", "can't nominate yourself"],
       ["<@UROBOT|robot> answered instantly", "apps can't be recognised"],
-      ["<@UGONE|gone> was great", "active account"],
+      ["<@UGONE|gone> was great", "<@UGONE> is no longer in this workspace"],
       [`<@UALICE|alice> ${"so good ".repeat(300)}`, "keep it under"],
     ];
     for (const [input, expected] of cases) {
