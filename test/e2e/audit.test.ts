@@ -36,6 +36,11 @@ const EXAMPLES: { [K in AdminCommand["kind"]]: Array<{ text: string; action: str
   export: [{ text: "export stories", action: "export.stories" }],
   // Reading the log is not logged; with more than 50 entries it is sent as a CSV (an export).
   audit: [{ text: "audit", action: null }],
+  person: [
+    { text: "person <@UOLU|olu> export", action: "person.export" },
+    // Only opens the confirmation form: the erasure is audited once confirmed (people-data.test.ts).
+    { text: "person <@UOLU|olu> erase", action: null },
+  ],
 };
 
 describe("the audit trail", () => {

@@ -34,6 +34,8 @@ import { registerAuditJobs } from "../audit/jobs.ts";
 import { recordAudit } from "../audit/service.ts";
 import { answerAudit, auditActionOf, changeSettingsAudited } from "./audited.ts";
 import { registerRefusalNotices } from "./notices.ts";
+import { eraseConfirmModal } from "../people/erase-flow.ts";
+import { enqueuePersonExport } from "../people/listeners.ts";
 import { isValidTimezone, parseAdminCommand } from "./parse.ts";
 import {
   addManagers,
@@ -259,6 +261,24 @@ export function registerAdminFeature(router: SlackRouter, deps: AppDeps): void {
       case "audit":
         await reply(await answerAudit(deps, command, cmd.query));
         return;
+      case "person": {
+        if (cmd.op === "export") {
+          const answer = await enqueuePersonExport(deps, command, cmd.userId);
+          await recordAudit(deps.prisma, {
+            teamId: workspace.teamId,
+            actorId: admin,
+            action,
+            subjectIds: [cmd.userId],
+            at: deps.clock.now(),
+          });
+          await reply(answer);
+          return;
+        }
+        // The form says what will happen; the erasure runs (and is audited) once confirmed.
+        await client.views.open({ trigger_id: command.trigger_id, view: eraseConfirmModal(cmd.userId) });
+        await reply(`Confirm in the form to erase <@${cmd.userId}> from Delight.`);
+        return;
+      }
       case "digest-list":
         await enqueueDigestList(deps, command);
         await ack();

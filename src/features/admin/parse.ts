@@ -20,7 +20,8 @@ export type AdminCommand =
   | { kind: "budget"; cents: number | null; currency: string | null }
   | { kind: "outbox"; retry: boolean }
   | { kind: "export"; from: CalendarDate | null; to: CalendarDate | null }
-  | { kind: "audit"; query: AuditQuery };
+  | { kind: "audit"; query: AuditQuery }
+  | { kind: "person"; op: "export" | "erase"; userId: string };
 
 /** The channels an admin sets: approvals, stories, and where `/dumbrule` posts. */
 export type ChannelRole = "approvals" | "stories" | "dumbrules";
@@ -228,6 +229,17 @@ export function parseAdminCommand(escapedText: string): ParseResult {
       const request = parseExportRequest(words.slice(1));
       if (!request.ok) return { ok: false, problem: request.problem };
       return { ok: true, command: { kind: "export", from: request.from, to: request.to } };
+    }
+    case "person": {
+      const [userId] = mentionedUserIds(words[1] ?? "");
+      const op = (rest[0] ?? "").toLowerCase();
+      if (!userId || (op !== "export" && op !== "erase") || rest.length > 1) {
+        return {
+          ok: false,
+          problem: `Say \`person @someone export\` (everything Delight stores about them, to your DM) or \`person @someone erase\` (asks you to confirm first). ${USER_HINT}`,
+        };
+      }
+      return { ok: true, command: { kind: "person", op, userId } };
     }
     case "audit": {
       const request = parseAuditRequest(words.slice(1));
