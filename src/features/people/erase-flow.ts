@@ -72,8 +72,9 @@ export function registerEraseFlow(router: SlackRouter, deps: AppDeps): void {
     const outcome = await erasePerson(deps.prisma, { ...payload, now: deps.clock.now() });
     const text =
       outcome.kind === "erased"
-        ? `:white_check_mark: Erased <@${payload.userId}> from Delight: their id is now \`${outcome.tombstone}\` everywhere, their own texts read “${REMOVED}” and stories about them name “${FORMER_COLLEAGUE}”. Messages already in Slack keep what they said.`
-        : `Nothing about <@${payload.userId}> is stored any more, so nothing changed.`;
+        ? // Not their id: this message is stored (the outbox) after the erasure.
+          `:white_check_mark: Erased the person you named from Delight: they are now \`${outcome.tombstone}\` everywhere, their own texts read “${REMOVED}” and stories about them name “${FORMER_COLLEAGUE}”. Messages already in Slack keep what they said.`
+        : "Nothing about the person you named is stored any more, so nothing changed.";
     await outbox.directMessage(`${key}:done`, payload.adminId, { text }).catch((error: unknown) => {
       if (!(error instanceof SlackWriteRefused)) throw error;
       deps.logger.warn(`Could not tell admin ${payload.adminId} that an erasure finished (${error.slackError})`);

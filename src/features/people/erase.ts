@@ -104,6 +104,9 @@ async function removeOwnTexts(tx: Tx, teamId: string, userId: string): Promise<n
   return changed;
 }
 
+/** Tables of work in flight (jobs, Slack writes, pacing): scrubbed, not counted. */
+const MACHINERY = new Set(["Job", "SlackWrite", "SlackRateGate", "SlackPaceLane"]);
+
 /** Step 2: mentions and ids in every text, text[] and jsonb column of every table. */
 async function replaceEverywhere(tx: Tx, userId: string, tombstone: string): Promise<number> {
   let changed = 0;
@@ -112,11 +115,16 @@ async function replaceEverywhere(tx: Tx, userId: string, tombstone: string): Pro
     const c = q(column);
     const sql =
       kind === "array"
-        ? `UPDATE ${q(table)} SET ${c} = array_replace(${c}, $1, $2) WHERE $1 = ANY(${c})`
+        ? // Inside elements too ("D… ts tz" card references), not only whole elements.
+          `UPDATE ${q(table)} SET ${c} = string_to_array(replace(regexp_replace(array_to_string(${c}, chr(31)), $3, $4, 'g'), $1, $2), chr(31))
+            WHERE strpos(array_to_string(${c}, chr(31)), $1) > 0 AND cardinality(${c}) > 0`
         : kind === "text"
           ? `UPDATE ${q(table)} SET ${c} = replace(regexp_replace(${c}, $3, $4, 'g'), $1, $2) WHERE strpos(${c}, $1) > 0`
           : `UPDATE ${q(table)} SET ${c} = replace(regexp_replace(${c}::text, $3, $4, 'g'), $1, $2)::jsonb WHERE strpos(${c}::text, $1) > 0`;
-    changed += await tx.$executeRawUnsafe(sql, userId, tombstone, mention, FORMER_COLLEAGUE);
+    const count = await tx.$executeRawUnsafe(sql, userId, tombstone, mention, FORMER_COLLEAGUE);
+    // The erase job's own row names the person until this very statement: work in flight
+    // is scrubbed, but does not count as something left to erase (a second run records nothing).
+    if (!MACHINERY.has(table)) changed += count;
   }
   return changed;
 }
