@@ -24,6 +24,7 @@ import { createScheduler, type Scheduler } from "./scheduler/scheduler.ts";
 import { newInstanceId } from "./scheduler/due-reminders.ts";
 import { JobStore } from "./jobs/durable-queue.ts";
 import { startMaintenance } from "./jobs/maintenance.ts";
+import { applyRetentionEverywhere } from "./features/retention/service.ts";
 import { JobWorkers } from "./jobs/workers.ts";
 import { createMetrics, metricsHandler, startMetricsServer, type Metrics } from "./metrics.ts";
 import { DurableOutbox } from "./slack/durable-outbox.ts";
@@ -279,7 +280,9 @@ export function createDelightApp(options: DelightAppOptions): DelightApp {
     async start(port = config.port, host?: string) {
       await app.init();
       workers.start();
-      maintenance = startMaintenance(database.prisma, logger);
+      maintenance = startMaintenance(database.prisma, logger, (now) =>
+        applyRetentionEverywhere(database.prisma, now, logger),
+      );
       if (socketMode) {
         // apps.connections.open uses the app-level token: mark its failures so the start-up
         // message names SLACK_APP_TOKEN rather than the bot token.

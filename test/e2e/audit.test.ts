@@ -36,6 +36,10 @@ const EXAMPLES: { [K in AdminCommand["kind"]]: Array<{ text: string; action: str
   export: [{ text: "export stories", action: "export.stories" }],
   // Reading the log is not logged; with more than 50 entries it is sent as a CSV (an export).
   audit: [{ text: "audit", action: null }],
+  retention: [
+    { text: "retention", action: null },
+    { text: "retention holdingback 180d", action: "retention.set" },
+  ],
   person: [
     { text: "person <@UOLU|olu> export", action: "person.export" },
     // Only opens the confirmation form: the erasure is audited once confirmed (people-data.test.ts).

@@ -154,7 +154,8 @@ describe.each(databaseTargets())("a person's data on $name", (target) => {
       ],
     });
     await seed(t);
-  });
+    // Starting the app and seeding every table takes a while on a busy machine.
+  }, 90_000);
   afterAll(async () => {
     await t.stop();
     await target.cleanup();

@@ -34,6 +34,7 @@ export const ADMIN_AUDIT_ACTIONS = {
   export: () => "export.stories",
   // Reading the log is not audited; sending it as a file (an export) is.
   audit: () => "audit.export",
+  retention: (c) => (c.request.op === "set" ? "retention.set" : null),
   // An erasure is audited when the admin confirms it (src/features/people/erase.ts).
   person: (c) => (c.op === "export" ? "person.export" : null),
 } satisfies {

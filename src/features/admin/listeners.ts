@@ -35,6 +35,8 @@ import { recordAudit } from "../audit/service.ts";
 import { answerAudit, auditActionOf, changeSettingsAudited } from "./audited.ts";
 import { registerRefusalNotices } from "./notices.ts";
 import { eraseConfirmModal } from "../people/erase-flow.ts";
+import { renderRetention } from "../retention/parse.ts";
+import { getRetention, setRetention } from "../retention/service.ts";
 import { enqueuePersonExport } from "../people/listeners.ts";
 import { isValidTimezone, parseAdminCommand } from "./parse.ts";
 import {
@@ -261,6 +263,29 @@ export function registerAdminFeature(router: SlackRouter, deps: AppDeps): void {
       case "audit":
         await reply(await answerAudit(deps, command, cmd.query));
         return;
+      case "retention": {
+        const request = cmd.request;
+        if (request.op === "show") {
+          await reply(renderRetention(await getRetention(deps.prisma, workspace.teamId)));
+          return;
+        }
+        await deps.prisma.$transaction(async (tx) => {
+          const before = await getRetention(tx, workspace.teamId);
+          await setRetention(tx, workspace.teamId, request.kind, request.days);
+          await recordAudit(tx, {
+            teamId: workspace.teamId,
+            actorId: admin,
+            action,
+            before: { [request.kind]: before[request.kind] },
+            after: { [request.kind]: request.days },
+            at: deps.clock.now(),
+          });
+        });
+        await reply(
+          renderRetention(await getRetention(deps.prisma, workspace.teamId), ":white_check_mark: Retention updated."),
+        );
+        return;
+      }
       case "person": {
         if (cmd.op === "export") {
           const answer = await enqueuePersonExport(deps, command, cmd.userId);

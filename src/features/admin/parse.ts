@@ -5,6 +5,7 @@ import type { CalendarDate } from "../export/model.ts";
 import { parseExportRequest } from "../export/parse.ts";
 import type { AuditQuery } from "../audit/model.ts";
 import { parseAuditRequest } from "../audit/parse.ts";
+import { parseRetentionRequest, type RetentionRequest } from "../retention/parse.ts";
 
 export type AdminCommand =
   | { kind: "show" }
@@ -21,7 +22,8 @@ export type AdminCommand =
   | { kind: "outbox"; retry: boolean }
   | { kind: "export"; from: CalendarDate | null; to: CalendarDate | null }
   | { kind: "audit"; query: AuditQuery }
-  | { kind: "person"; op: "export" | "erase"; userId: string };
+  | { kind: "person"; op: "export" | "erase"; userId: string }
+  | { kind: "retention"; request: RetentionRequest };
 
 /** The channels an admin sets: approvals, stories, and where `/dumbrule` posts. */
 export type ChannelRole = "approvals" | "stories" | "dumbrules";
@@ -229,6 +231,10 @@ export function parseAdminCommand(escapedText: string): ParseResult {
       const request = parseExportRequest(words.slice(1));
       if (!request.ok) return { ok: false, problem: request.problem };
       return { ok: true, command: { kind: "export", from: request.from, to: request.to } };
+    }
+    case "retention": {
+      const parsed = parseRetentionRequest(words.slice(1));
+      return parsed.ok ? { ok: true, command: { kind: "retention", request: parsed.request } } : parsed;
     }
     case "person": {
       const [userId] = mentionedUserIds(words[1] ?? "");

@@ -123,6 +123,7 @@ export const PERSON_DATA: Record<Prisma.ModelName, PersonDataEntry> = {
         select: { teamId: true, channelId: true, readAt: true },
       }),
   },
+  RetentionPolicy: { none: "how long each kind of data is kept in the workspace" },
   AuditEntry: {
     kind: "audit_entries",
     rows: (db, teamId, userId) =>
