@@ -7,6 +7,7 @@ import type { Outbox } from "../../slack/outbox.ts";
 import { SlackWriteRefused } from "../../slack/outbox.ts";
 import { getSettings } from "../admin/settings.ts";
 import { recordAudit } from "../audit/service.ts";
+import { nominationPatterns } from "./pattern.ts";
 import {
   approvalCard,
   approvalControls,
@@ -135,8 +136,13 @@ export async function runFollowUps(
   const { approvalChannelId: channel, approvalMessageTs: cardTs, controlsMessageTs } = nomination;
   if (channel && cardTs) {
     const decided = nomination;
+    const patterns = await nominationPatterns(deps.prisma, decided);
     await refusedOk("update the card", () =>
-      outbox.update(`nomination:${nominationId}:card-decided`, { channel, ts: cardTs, ...approvalCard(decided) }),
+      outbox.update(`nomination:${nominationId}:card-decided`, {
+        channel,
+        ts: cardTs,
+        ...approvalCard(decided, patterns),
+      }),
     );
     if (controlsMessageTs) {
       await refusedOk("update the buttons", () =>
