@@ -14,6 +14,16 @@ CREATE TABLE "AuditEntry" (
     CONSTRAINT "AuditEntry_pkey" PRIMARY KEY ("id")
 );
 
+-- CreateTable
+CREATE TABLE "RetentionPolicy" (
+    "teamId" TEXT NOT NULL,
+    "holdingBackDays" INTEGER NOT NULL DEFAULT 365,
+    "caseTextDays" INTEGER NOT NULL DEFAULT 730,
+    "updatedAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "RetentionPolicy_pkey" PRIMARY KEY ("teamId")
+);
+
 -- CreateIndex
 CREATE UNIQUE INDEX "AuditEntry_seq_key" ON "AuditEntry"("seq");
 
