@@ -16,6 +16,7 @@ import { registerDumbRulesFeature } from "./features/dumbrules/listeners.ts";
 import { registerHoldingBackFeature } from "./features/holdingback/listeners.ts";
 import { registerHomeFeature } from "./features/home/listeners.ts";
 import { registerNominationsFeature } from "./features/nominations/listeners.ts";
+import { registerPeopleFeature } from "./features/people/listeners.ts";
 import { registerRecoveriesFeature } from "./features/recoveries/listeners.ts";
 import { registerSurprisesFeature } from "./features/surprises/listeners.ts";
 import { registerStoriesFeature } from "./features/stories/listeners.ts";
@@ -26,6 +27,7 @@ import { createScheduler, type Scheduler } from "./scheduler/scheduler.ts";
 import { newInstanceId } from "./scheduler/due-reminders.ts";
 import { JobStore } from "./jobs/durable-queue.ts";
 import { startMaintenance } from "./jobs/maintenance.ts";
+import { applyRetentionEverywhere } from "./features/retention/service.ts";
 import { JobWorkers } from "./jobs/workers.ts";
 import { createMetrics, metricsHandler, startMetricsServer, type Metrics } from "./metrics.ts";
 import { DurableOutbox } from "./slack/durable-outbox.ts";
@@ -320,6 +322,7 @@ export function createDelightApp(options: DelightAppOptions): DelightApp {
       retentionDays: config.slack.distribution?.uninstallRetentionDays ?? 30,
     });
   }
+  registerPeopleFeature(router, deps);
   router.mount(app, answerListenerErrors(logger, privateRequests));
 
   // The scheduler only enqueues a job per due reminder or digest; the workers deliver them.
@@ -350,7 +353,9 @@ export function createDelightApp(options: DelightAppOptions): DelightApp {
     async start(port = config.port, host?: string) {
       await app.init();
       workers.start();
-      maintenance = startMaintenance(database.prisma, logger, clock);
+      maintenance = startMaintenance(database.prisma, logger, clock, (now) =>
+        applyRetentionEverywhere(database.prisma, now, logger),
+      );
       if (socketMode) {
         // apps.connections.open uses the app-level token: mark its failures so the start-up
         // message names SLACK_APP_TOKEN rather than the bot token.

@@ -29,7 +29,13 @@ export async function pruneFinishedWork(prisma: Db, now: Date = new Date()): Pro
   return { jobs: jobs.count, writes: writes.count };
 }
 
-export function startMaintenance(prisma: Db, logger: Logger, clock: Clock = systemClock): { stop(): Promise<void> } {
+export function startMaintenance(
+  prisma: Db,
+  logger: Logger,
+  clock: Clock = systemClock,
+  /** More housekeeping on the same hourly beat (the features' retention limits). */
+  more?: (now: Date) => Promise<void>,
+): { stop(): Promise<void> } {
   const task = cron.schedule(
     "17 * * * *",
     async () => {
@@ -44,6 +50,11 @@ export function startMaintenance(prisma: Db, logger: Logger, clock: Clock = syst
         }
       } catch (error) {
         logger.warn("Pruning finished work failed; it runs again in an hour", String(error));
+      }
+      try {
+        await more?.(clock.now());
+      } catch (error) {
+        logger.warn("Applying retention limits failed; it runs again in an hour", String(error));
       }
     },
     { noOverlap: true },

@@ -11,6 +11,7 @@
 import type { Logger, webApi } from "@slack/bolt";
 import type { Clock } from "../clock.ts";
 import type { Db } from "../db/database.ts";
+import type { Prisma } from "../generated/prisma/client.ts";
 import { RetryLater, type JobQueue } from "../jobs/queue.ts";
 
 export interface DirectoryEntry {
@@ -69,7 +70,12 @@ function entryOf(member: SlackMember) {
 }
 
 /** Records people (one statement for a whole page). */
-export async function recordPeople(prisma: Db, teamId: string, members: SlackMember[], now: Date): Promise<void> {
+export async function recordPeople(
+  prisma: Db | Prisma.TransactionClient,
+  teamId: string,
+  members: SlackMember[],
+  now: Date,
+): Promise<void> {
   const rows = members.filter((m) => m.id).map(entryOf);
   if (rows.length === 0) return;
   await prisma.$executeRawUnsafe(

@@ -205,6 +205,10 @@ describe.each(databaseTargets())("/dumbrule on $name", (target) => {
     expect(late.body).toContain("Only Delight managers");
     const second = await submit("UMANAGER", "dumbrule_keep_modal", { dumbrule_note: { value: "we keep it" } }, row.id);
     expect(second.body).toContain("already killed");
+    // One decision, one audit entry (the second, refused, is not logged).
+    expect(await t.database.prisma.auditEntry.findMany({ where: { target: row.id } })).toMatchObject([
+      { actorId: "UMANAGER", action: "dumbrule.kill", before: { status: "open" }, after: { status: "killed" } },
+    ]);
     await drain();
     const dm = slack
       .postsTo("DUREPORTER")

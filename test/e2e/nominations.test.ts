@@ -121,7 +121,7 @@ describe("nominations", () => {
       ["<@UALICE|alice> #listen", "Tell the story"],
       ["<@UNINA|nina> I fixed it myself", "can't nominate yourself"],
       ["<@UROBOT|robot> answered instantly", "apps can't be recognised"],
-      ["<@UGONE|gone> was great", "active account"],
+      ["<@UGONE|gone> was great", "<@UGONE> is no longer in this workspace"],
       [`<@UALICE|alice> ${"so good ".repeat(300)}`, "keep it under"],
     ];
     for (const [input, expected] of cases) {
@@ -136,6 +136,32 @@ describe("nominations", () => {
     expect(t.slack.callsTo("chat.postMessage")).toHaveLength(0);
   });
 
+  it("says on the card when the same nominator keeps nominating the same person (3+ in 30 days), blocking nothing", async () => {
+    const now = t.clock.now().getTime();
+    const day = 24 * 60 * 60_000;
+    // Two earlier nominations of Bob by Nina in the window, one just outside it.
+    for (const age of [2, 20, 31]) {
+      await t.database.prisma.nomination.create({
+        data: {
+          teamId: TEAM_ID,
+          nominatorId: "UNINA",
+          nomineeIds: ["UBOB"],
+          story: "earlier",
+          values: [],
+          status: "approved",
+          createdAt: new Date(now - age * day),
+        },
+      });
+    }
+    const n = await nominateAndWaitForCard("<@UBOB|bob> <@UALICE|alice> fixed the Acme invoice again #recovery");
+    const card = t.slack
+      .callsTo("chat.postMessage")
+      .find((c) => c.args.ts === undefined && text(c).includes("fixed the Acme invoice"));
+    // The two seeded in the window, this one, and any earlier test's nomination of Bob by Nina.
+    expect(text(card)).toMatch(/<@UNINA> has nominated <@UBOB> [3-9] times in the last 30 days/);
+    expect(n.status).toBe("pending");
+  });
+
   it("approves from the thread button: story shared, nominees and nominator told, card updated", async () => {
     const n = await nominateAndWaitForCard();
     t.slack.reset();
@@ -145,6 +171,10 @@ describe("nominations", () => {
 
     const row = await t.database.prisma.nomination.findUniqueOrThrow({ where: { id: n.id } });
     expect(row).toMatchObject({ status: "approved", decidedBy: "UMARIA", storyChannelId: STORIES });
+    // The decision is in the audit trail, written with it.
+    expect(await t.database.prisma.auditEntry.findMany({ where: { target: n.id } })).toMatchObject([
+      { actorId: "UMARIA", action: "nomination.approve", before: { status: "pending" }, after: { status: "approved" } },
+    ]);
     const stories = t.slack.postsTo(STORIES);
     expect(stories).toHaveLength(1);
     expect(text(stories[0])).toContain("<@UALICE>");

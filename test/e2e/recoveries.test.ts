@@ -418,6 +418,15 @@ describe("/oops service recoveries", () => {
     expect(t.slack.textOf(newOwnerDm)).toContain("now yours");
     await cardUpdate("DUOWNER", "*Owner*\\n<@UNEWOWNER>");
     expect((await latestCase()).ownerId).toBe("UNEWOWNER");
+    // Both decisions are in the audit trail: who, what, before → after.
+    const audit = await t.database.prisma.auditEntry.findMany({
+      where: { target: `OOPS-${recoveryCase.number}` },
+      orderBy: { createdAt: "asc" },
+    });
+    expect(audit).toMatchObject([
+      { actorId: "UMANAGER", action: "case.extend", after: { dueAt: newDue.toISOString() } },
+      { actorId: "UOWNER", action: "case.reassign", before: { ownerId: "UOWNER" }, after: { ownerId: "UNEWOWNER" } },
+    ]);
 
     // The old owner is now just a bystander.
     await click("UOWNER", "recovery_extend", recoveryCase.id);

@@ -9,6 +9,7 @@ import { channelMembership, ensureAppInChannel, inviteHint, needsInvite } from "
 import { enqueueStoryExport } from "../export/listeners.ts";
 import { enqueueDigestList, enqueueDigestSend, nextDigestNotice } from "../digest/listeners.ts";
 import { quoteInput } from "../../slack/text.ts";
+import { formatCalendarDate } from "../export/parse.ts";
 import { withinTime } from "../../slack/within-time.ts";
 import { countWaitingCards, POST_WAITING_CARDS_JOB } from "../nominations/cards.ts";
 import {
@@ -30,7 +31,14 @@ import {
   resendWritePayload,
 } from "./delivery.ts";
 import { signalsAdminCommand } from "../signals/admin.ts";
+import { registerAuditJobs } from "../audit/jobs.ts";
+import { recordAudit } from "../audit/service.ts";
+import { answerAudit, auditActionOf, changeSettingsAudited } from "./audited.ts";
 import { registerRefusalNotices } from "./notices.ts";
+import { eraseConfirmModal } from "../people/erase-flow.ts";
+import { renderRetention } from "../retention/parse.ts";
+import { getRetention, setRetention } from "../retention/service.ts";
+import { enqueuePersonExport } from "../people/listeners.ts";
 import { isValidTimezone, parseAdminCommand } from "./parse.ts";
 import {
   addManagers,
@@ -80,6 +88,7 @@ export function registerAdminFeature(router: SlackRouter, deps: AppDeps): void {
     resendRequeuedWrite(deps.prisma, outbox, payload),
   );
   registerRefusalNotices(deps);
+  registerAuditJobs(router, deps);
 
   router.command("/delight-admin", async ({ ack, command, client }) => {
     // Every answer goes in the ack: nothing here waits for a write to Slack.
@@ -113,6 +122,22 @@ export function registerAdminFeature(router: SlackRouter, deps: AppDeps): void {
     const admin = command.user_id;
     const cmd = parsed.command;
     const notices: string[] = [];
+    const action = auditActionOf(cmd) ?? cmd.kind;
+    /** A settings change and its audit entry, in one transaction. */
+    const change = (
+      write: Parameters<typeof changeSettingsAudited>[3],
+      about: { subjectIds?: string[]; target?: string } = {},
+    ) => changeSettingsAudited(deps, workspace, { actorId: admin, action, ...about }, write);
+    /** An admin action that is not a settings change (an export, a retry): its entry alone. */
+    const audit = (after: Record<string, string | number | null>, target?: string) =>
+      recordAudit(deps.prisma, {
+        teamId: workspace.teamId,
+        actorId: admin,
+        action,
+        target,
+        after,
+        at: deps.clock.now(),
+      });
     /** Looks a person up within the pre-ack budget; undefined when Slack is too slow. */
     const profileOf = async (userId: string) => {
       const found = await withinTime(
@@ -145,6 +170,7 @@ export function registerAdminFeature(router: SlackRouter, deps: AppDeps): void {
       case "outbox": {
         if (cmd.retry) {
           const requeued = await requeueDeadLetters(deps.prisma, deps.jobs, workspace.teamId, new Date());
+          await audit({ writes: requeued.writes, jobs: requeued.jobs, tooOld: requeued.tooOld });
           await reply(renderRetried(requeued));
           return;
         }
@@ -158,14 +184,15 @@ export function registerAdminFeature(router: SlackRouter, deps: AppDeps): void {
         const bots = people.filter((p) => p?.isBot).map((p) => p?.id ?? "");
         const humans = cmd.userIds.filter((id) => !bots.includes(id));
         if (cmd.op === "add") {
-          if (humans.length > 0) await addManagers(deps.prisma, workspace, humans, admin);
+          if (humans.length > 0)
+            await change((tx) => addManagers(tx, workspace, humans, admin), { subjectIds: humans });
           notices.push(
             `:white_check_mark: Added ${humans.map((id) => `<@${id}>`).join(", ") || "nobody"} as managers.`,
           );
           if (bots.length > 0)
             notices.push(`Skipped ${bots.map((id) => `<@${id}>`).join(", ")}: apps can't approve recognition.`);
         } else {
-          await removeManagers(deps.prisma, workspace, cmd.userIds);
+          await change((tx) => removeManagers(tx, workspace, cmd.userIds), { subjectIds: cmd.userIds });
           notices.push(
             `:white_check_mark: ${cmd.userIds.map((id) => `<@${id}>`).join(", ")} no longer manage approvals.`,
           );
@@ -173,7 +200,7 @@ export function registerAdminFeature(router: SlackRouter, deps: AppDeps): void {
         break;
       }
       case "channel": {
-        await setChannel(deps.prisma, workspace, cmd.role, cmd.channelId);
+        await change((tx) => setChannel(tx, workspace, cmd.role, cmd.channelId), { target: cmd.channelId });
         notices.push(
           {
             approvals: `:white_check_mark: Nominations now go to <#${cmd.channelId}> for approval.`,
@@ -208,7 +235,9 @@ export function registerAdminFeature(router: SlackRouter, deps: AppDeps): void {
           minute: cmd.minute,
           timezone,
         };
-        await upsertDigestSchedule(deps.prisma, workspace, schedule, admin, deps.clock.now());
+        await change((tx) => upsertDigestSchedule(tx, workspace, schedule, admin, deps.clock.now()), {
+          target: cmd.channelId,
+        });
         notices.push(
           `:white_check_mark: Weekly digest: ${formatDigestSchedule(schedule)}. ${nextDigestNotice(schedule, deps.clock.now())}`,
         );
@@ -216,7 +245,13 @@ export function registerAdminFeature(router: SlackRouter, deps: AppDeps): void {
         break;
       }
       case "digest-remove": {
-        const removed = await removeDigestSchedule(deps.prisma, workspace, cmd.channelId);
+        let removed = false;
+        await change(
+          async (tx) => {
+            removed = await removeDigestSchedule(tx, workspace, cmd.channelId);
+          },
+          { target: cmd.channelId },
+        );
         notices.push(
           removed
             ? `:white_check_mark: <#${cmd.channelId}> no longer gets a weekly digest.`
@@ -224,25 +259,76 @@ export function registerAdminFeature(router: SlackRouter, deps: AppDeps): void {
         );
         break;
       }
-      case "export":
-        await reply(await enqueueStoryExport(deps, command, cmd));
+      case "export": {
+        const answer = await enqueueStoryExport(deps, command, cmd);
+        await audit({
+          from: cmd.from ? formatCalendarDate(cmd.from) : null,
+          to: cmd.to ? formatCalendarDate(cmd.to) : null,
+        });
+        await reply(answer);
         return;
+      }
+      case "audit":
+        await reply(await answerAudit(deps, command, cmd.query));
+        return;
+      case "retention": {
+        const request = cmd.request;
+        if (request.op === "show") {
+          await reply(renderRetention(await getRetention(deps.prisma, workspace.teamId)));
+          return;
+        }
+        await deps.prisma.$transaction(async (tx) => {
+          const before = await getRetention(tx, workspace.teamId);
+          await setRetention(tx, workspace.teamId, request.kind, request.days);
+          await recordAudit(tx, {
+            teamId: workspace.teamId,
+            actorId: admin,
+            action,
+            before: { [request.kind]: before[request.kind] },
+            after: { [request.kind]: request.days },
+            at: deps.clock.now(),
+          });
+        });
+        await reply(
+          renderRetention(await getRetention(deps.prisma, workspace.teamId), ":white_check_mark: Retention updated."),
+        );
+        return;
+      }
+      case "person": {
+        if (cmd.op === "export") {
+          const answer = await enqueuePersonExport(deps, command, cmd.userId);
+          await recordAudit(deps.prisma, {
+            teamId: workspace.teamId,
+            actorId: admin,
+            action,
+            subjectIds: [cmd.userId],
+            at: deps.clock.now(),
+          });
+          await reply(answer);
+          return;
+        }
+        // The form says what will happen; the erasure runs (and is audited) once confirmed.
+        await client.views.open({ trigger_id: command.trigger_id, view: eraseConfirmModal(cmd.userId) });
+        await reply(`Confirm in the form to erase <@${cmd.userId}> from Delight.`);
+        return;
+      }
       case "digest-list":
         await enqueueDigestList(deps, command);
         await ack();
         return;
       case "digest-send":
         await enqueueDigestSend(deps, command, cmd.channelId);
+        await audit({}, cmd.channelId);
         await ack();
         return;
       case "sla":
-        await setSla(deps.prisma, workspace, cmd.minutes);
+        await change((tx) => setSla(tx, workspace, cmd.minutes));
         notices.push(
           `:white_check_mark: New recoveries are now due ${formatDuration(cmd.minutes)} after they are reported. Open cases keep their deadline.`,
         );
         break;
       case "reminders": {
-        await setReminderOffsets(deps.prisma, workspace, cmd.offsetsMinutes);
+        await change((tx) => setReminderOffsets(tx, workspace, cmd.offsetsMinutes));
         notices.push(
           cmd.offsetsMinutes.length === 0
             ? ":white_check_mark: Owners of new and extended recoveries are reminded at half-time and 2 hours before the deadline."
@@ -254,10 +340,12 @@ export function registerAdminFeature(router: SlackRouter, deps: AppDeps): void {
         break;
       }
       case "budget":
-        await setBudget(
-          deps.prisma,
-          workspace,
-          cmd.cents === null || cmd.currency === null ? null : { cents: cmd.cents, currency: cmd.currency },
+        await change((tx) =>
+          setBudget(
+            tx,
+            workspace,
+            cmd.cents === null || cmd.currency === null ? null : { cents: cmd.cents, currency: cmd.currency },
+          ),
         );
         notices.push(
           cmd.cents === null || cmd.currency === null

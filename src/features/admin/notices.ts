@@ -32,14 +32,14 @@ export function refusalNoticeText(notice: RefusalNotice): string {
 }
 
 /** Who hears about it: DELIGHT_ADMINS, and the admin who last used /delight-admin in the workspace. */
-async function recipients(deps: Pick<AppDeps, "prisma" | "config">, teamId: string): Promise<string[]> {
+export async function adminRecipients(deps: Pick<AppDeps, "prisma" | "config">, teamId: string): Promise<string[]> {
   const workspace = await deps.prisma.workspace.findUnique({ where: { teamId }, select: { adminContactId: true } });
   return [...new Set([...deps.config.admins, ...(workspace?.adminContactId ? [workspace.adminContactId] : [])])];
 }
 
 export function registerRefusalNotices(deps: AppDeps): void {
   deps.jobs.register(REFUSAL_NOTICE_JOB, refusalNoticePayload, async (notice, { key, outbox }) => {
-    const admins = await recipients(deps, notice.teamId);
+    const admins = await adminRecipients(deps, notice.teamId);
     if (admins.length === 0) {
       deps.logger.warn(
         `Slack refused ${notice.what} for good (${notice.code}) in ${notice.teamId}, and no admin is known to tell (set DELIGHT_ADMINS): ${refusalAdvice(notice.code, notice.target)}`,

@@ -3,6 +3,9 @@ import { z } from "zod";
 import { escapeMrkdwn, mentionedChannelIds, mentionedUserIds, plainFromSlack } from "../../slack/text.ts";
 import type { CalendarDate } from "../export/model.ts";
 import { parseExportRequest } from "../export/parse.ts";
+import type { AuditQuery } from "../audit/model.ts";
+import { parseAuditRequest } from "../audit/parse.ts";
+import { parseRetentionRequest, type RetentionRequest } from "../retention/parse.ts";
 
 export type AdminCommand =
   | { kind: "show" }
@@ -17,7 +20,10 @@ export type AdminCommand =
   | { kind: "reminders"; offsetsMinutes: number[] }
   | { kind: "budget"; cents: number | null; currency: string | null }
   | { kind: "outbox"; retry: boolean }
-  | { kind: "export"; from: CalendarDate | null; to: CalendarDate | null };
+  | { kind: "export"; from: CalendarDate | null; to: CalendarDate | null }
+  | { kind: "audit"; query: AuditQuery }
+  | { kind: "person"; op: "export" | "erase"; userId: string }
+  | { kind: "retention"; request: RetentionRequest };
 
 /** The channels an admin sets: approvals, stories, and where `/dumbrule` posts. */
 export type ChannelRole = "approvals" | "stories" | "dumbrules";
@@ -225,6 +231,25 @@ export function parseAdminCommand(escapedText: string): ParseResult {
       const request = parseExportRequest(words.slice(1));
       if (!request.ok) return { ok: false, problem: request.problem };
       return { ok: true, command: { kind: "export", from: request.from, to: request.to } };
+    }
+    case "retention": {
+      const parsed = parseRetentionRequest(words.slice(1));
+      return parsed.ok ? { ok: true, command: { kind: "retention", request: parsed.request } } : parsed;
+    }
+    case "person": {
+      const [userId] = mentionedUserIds(words[1] ?? "");
+      const op = (rest[0] ?? "").toLowerCase();
+      if (!userId || (op !== "export" && op !== "erase") || rest.length > 1) {
+        return {
+          ok: false,
+          problem: `Say \`person @someone export\` (everything Delight stores about them, to your DM) or \`person @someone erase\` (asks you to confirm first). ${USER_HINT}`,
+        };
+      }
+      return { ok: true, command: { kind: "person", op, userId } };
+    }
+    case "audit": {
+      const request = parseAuditRequest(words.slice(1));
+      return request.ok ? { ok: true, command: { kind: "audit", query: request.query } } : request;
     }
     case "outbox":
       if (second === undefined) return { ok: true, command: { kind: "outbox", retry: false } };

@@ -1,7 +1,11 @@
 // Workspace settings: the one place features read managers, channels, digests, SLA and
 // budget from. Rows are keyed by team id so workspaces never see each other's settings.
 import type { Db } from "../../db/database.ts";
+import type { Prisma } from "../../generated/prisma/client.ts";
 import type { ChannelRole } from "./parse.ts";
+
+/** The client or a transaction's: a change and its audit entry can share one transaction. */
+type Client = Db | Prisma.TransactionClient;
 
 export interface WorkspaceRef {
   teamId: string;
@@ -33,7 +37,7 @@ export interface WorkspaceSettings {
 export const DEFAULT_SLA_MINUTES = 24 * 60;
 
 /** Creates the workspace row on first use; safe to call from every request (one INSERT … ON CONFLICT DO NOTHING). */
-export async function ensureWorkspace(prisma: Db, workspace: WorkspaceRef): Promise<void> {
+export async function ensureWorkspace(prisma: Client, workspace: WorkspaceRef): Promise<void> {
   await prisma.workspace.createMany({
     data: [{ teamId: workspace.teamId, enterpriseId: workspace.enterpriseId ?? null }],
     skipDuplicates: true,
@@ -44,12 +48,12 @@ export async function ensureWorkspace(prisma: Db, workspace: WorkspaceRef): Prom
  * Remembers the admin who last used `/delight-admin` here: the one told when Slack refuses
  * Delight's work for good (besides DELIGHT_ADMINS).
  */
-export async function rememberAdminContact(prisma: Db, workspace: WorkspaceRef, userId: string): Promise<void> {
+export async function rememberAdminContact(prisma: Client, workspace: WorkspaceRef, userId: string): Promise<void> {
   await ensureWorkspace(prisma, workspace);
   await prisma.workspace.update({ where: { teamId: workspace.teamId }, data: { adminContactId: userId } });
 }
 
-export async function getSettings(prisma: Db, workspace: WorkspaceRef): Promise<WorkspaceSettings> {
+export async function getSettings(prisma: Client, workspace: WorkspaceRef): Promise<WorkspaceSettings> {
   const read = () =>
     prisma.workspace.findUnique({
       where: { teamId: workspace.teamId },
@@ -85,7 +89,7 @@ export async function getSettings(prisma: Db, workspace: WorkspaceRef): Promise<
 }
 
 export async function addManagers(
-  prisma: Db,
+  prisma: Client,
   workspace: WorkspaceRef,
   userIds: string[],
   addedBy: string,
@@ -97,12 +101,12 @@ export async function addManagers(
   });
 }
 
-export async function removeManagers(prisma: Db, workspace: WorkspaceRef, userIds: string[]): Promise<void> {
+export async function removeManagers(prisma: Client, workspace: WorkspaceRef, userIds: string[]): Promise<void> {
   await prisma.workspaceManager.deleteMany({ where: { teamId: workspace.teamId, userId: { in: userIds } } });
 }
 
 export async function setChannel(
-  prisma: Db,
+  prisma: Client,
   workspace: WorkspaceRef,
   role: ChannelRole,
   channelId: string,
@@ -117,7 +121,7 @@ export async function setChannel(
 }
 
 export async function upsertDigestSchedule(
-  prisma: Db,
+  prisma: Client,
   workspace: WorkspaceRef,
   schedule: DigestScheduleSetting,
   createdBy: string,
@@ -134,18 +138,26 @@ export async function upsertDigestSchedule(
 }
 
 /** Returns false when the channel had no digest. */
-export async function removeDigestSchedule(prisma: Db, workspace: WorkspaceRef, channelId: string): Promise<boolean> {
+export async function removeDigestSchedule(
+  prisma: Client,
+  workspace: WorkspaceRef,
+  channelId: string,
+): Promise<boolean> {
   const { count } = await prisma.digestSchedule.deleteMany({ where: { teamId: workspace.teamId, channelId } });
   return count > 0;
 }
 
-export async function setSla(prisma: Db, workspace: WorkspaceRef, slaMinutes: number): Promise<void> {
+export async function setSla(prisma: Client, workspace: WorkspaceRef, slaMinutes: number): Promise<void> {
   await ensureWorkspace(prisma, workspace);
   await prisma.workspace.update({ where: { teamId: workspace.teamId }, data: { slaMinutes } });
 }
 
 /** Minutes before the deadline at which owners are reminded; [] = the default schedule. */
-export async function setReminderOffsets(prisma: Db, workspace: WorkspaceRef, offsetsMinutes: number[]): Promise<void> {
+export async function setReminderOffsets(
+  prisma: Client,
+  workspace: WorkspaceRef,
+  offsetsMinutes: number[],
+): Promise<void> {
   await ensureWorkspace(prisma, workspace);
   await prisma.workspace.update({
     where: { teamId: workspace.teamId },
@@ -154,7 +166,7 @@ export async function setReminderOffsets(prisma: Db, workspace: WorkspaceRef, of
 }
 
 export async function setBudget(
-  prisma: Db,
+  prisma: Client,
   workspace: WorkspaceRef,
   budget: { cents: number; currency: string } | null,
 ): Promise<void> {

@@ -1,9 +1,12 @@
 // The workspace directory (src/slack/directory.ts) kept up to date: people who join or change
 // (user_change, team_join: one upsert each, no Slack call) and the daily background sweep.
+// A deactivation or a reactivation also records its follow-up (src/features/people) with the
+// upsert, before the event is acknowledged.
 import { z } from "zod";
 import type { AppDeps } from "../../deps.ts";
-import { DIRECTORY_SWEEP_JOB, recordPeople, sweepDirectory, type SlackMember } from "../../slack/directory.ts";
+import { DIRECTORY_SWEEP_JOB, sweepDirectory, type SlackMember } from "../../slack/directory.ts";
 import type { SlackRouter } from "../../slack/router.ts";
+import { notePersonChange } from "../people/departures.ts";
 
 export function registerDirectoryFeature(router: SlackRouter, deps: AppDeps): void {
   deps.jobs.register(DIRECTORY_SWEEP_JOB, z.object({ teamId: z.string() }), async ({ teamId }) => {
@@ -15,10 +18,12 @@ export function registerDirectoryFeature(router: SlackRouter, deps: AppDeps): vo
     });
   });
 
-  const record = async (user: SlackMember & { team_id?: string }, teamId: string | undefined) => {
+  const record = async (user: SlackMember & { team_id?: string }, teamId: string | undefined, body: unknown) => {
     const team = teamId ?? user.team_id;
-    if (team) await recordPeople(deps.prisma, team, [user], deps.clock.now());
+    if (!team) return;
+    const eventId = (body as { event_id?: string }).event_id ?? `${user.id ?? ""}:${String(user.deleted)}`;
+    await notePersonChange(deps, { teamId: team, member: user, eventId, now: deps.clock.now() });
   };
-  router.event("user_change", ({ event, context }) => record(event.user as SlackMember, context.teamId));
-  router.event("team_join", ({ event, context }) => record(event.user as SlackMember, context.teamId));
+  router.event("user_change", ({ event, context, body }) => record(event.user as SlackMember, context.teamId, body));
+  router.event("team_join", ({ event, context, body }) => record(event.user as SlackMember, context.teamId, body));
 }

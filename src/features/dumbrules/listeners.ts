@@ -26,6 +26,7 @@ import {
 import { registerDumbRulesJobs } from "./jobs.ts";
 import { DUMBRULE_JOBS, type RecordPayload } from "./model.ts";
 import { NOTE_FIELD, parseDumbRuleCommand, parseNoteSubmission, parseRuleSubmission } from "./parse.ts";
+import { recordAudit } from "../audit/service.ts";
 import { addPlusOne, decideRule, getRule, listOpenRules } from "./service.ts";
 
 /** The same person sending the same /dumbrule within this window records one rule. */
@@ -200,13 +201,24 @@ export function registerDumbRulesFeature(router: SlackRouter, deps: AppDeps): vo
           now: deps.clock.now(),
         },
         // First decision wins, so one rule has one outcome job, recorded with the decision.
-        (tx) =>
-          deps.jobs.enqueueInTransaction(
+        // The audit entry too: a decision is never recorded without it.
+        async (tx) => {
+          await deps.jobs.enqueueInTransaction(
             tx,
             DUMBRULE_JOBS.decided,
             { ruleId },
             { key: `dumbrule-decided:${ruleId}`, teamId },
-          ),
+          );
+          await recordAudit(tx, {
+            teamId,
+            actorId: managerId,
+            action: decision === "kill" ? "dumbrule.kill" : "dumbrule.keep",
+            target: ruleId,
+            before: { status: "open" },
+            after: { status: decision === "kill" ? "killed" : "kept" },
+            at: deps.clock.now(),
+          });
+        },
       );
       if (!result.ok) {
         const message = result.rule ? alreadyDecidedPlain(result.rule) : RULE_NOT_FOUND;

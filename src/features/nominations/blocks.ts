@@ -105,13 +105,15 @@ function decisionLine(n: NominationView): string {
 }
 
 /** The card in the approvals channel; posted once, then updated with the decision. */
-export function approvalCard(n: NominationView): SlackMessage {
+/** `patterns`: lines saying the same nominator keeps nominating the same person (pattern.ts). */
+export function approvalCard(n: NominationView, patterns: string[] = []): SlackMessage {
   const headline = n.nominatedBy
     ? `Nominated by ${nominatorLabel(n)}: ${listPeople(n.nomineeIds)}, for a delight moment`
     : `${mentionUser(n.nominatorId)} nominated ${listPeople(n.nomineeIds)} for a delight moment`;
   const link = safeLink(n.link);
   const blocks: KnownBlock[] = [section(`:sparkles: *${headline}*`), section(quotedStory(n.story)), details(n)];
   if (link) blocks.push(context(`:link: ${link}`));
+  if (patterns.length > 0) blocks.push(context(patterns.join("\n")));
   blocks.push(context(decisionLine(n)));
   const state = n.status === "pending" ? "waiting for approval" : n.status;
   return { text: `${headline} (${state})`, blocks };

@@ -1,6 +1,7 @@
 // The approval card: posted to the approvals channel once (the outbox key makes it once,
 // even if the job runs again after a crash, and finds a card that went out just before),
 // with the Approve / Reject buttons in its thread.
+import { nominationPatterns } from "./pattern.ts";
 import type { AppDeps } from "../../deps.ts";
 import type { Outbox } from "../../slack/outbox.ts";
 import { SlackWriteRefused } from "../../slack/outbox.ts";
@@ -38,7 +39,7 @@ export async function publishApprovalCard(deps: CardDeps, outbox: Outbox, nomina
       // could not be posted to the old one goes to the new one.
       const card = await outbox.postMessage(`nomination:${nominationId}:card:${channelId}`, {
         channel: channelId,
-        ...approvalCard(nomination),
+        ...approvalCard(nomination, await nominationPatterns(deps.prisma, nomination)),
         unfurl_links: false,
         metadata: { event_type: CARD_EVENT_TYPE, event_payload: { nomination_id: nominationId } },
       });

@@ -6,6 +6,8 @@ import type { AppDeps } from "../../deps.ts";
 import type { Outbox } from "../../slack/outbox.ts";
 import { SlackWriteRefused } from "../../slack/outbox.ts";
 import { getSettings } from "../admin/settings.ts";
+import { recordAudit } from "../audit/service.ts";
+import { nominationPatterns } from "./pattern.ts";
 import {
   approvalCard,
   approvalControls,
@@ -50,14 +52,31 @@ export async function decideNomination(
   if (nomination.nomineeIds.includes(input.deciderId)) return { kind: "own-nomination" };
 
   const approved = input.decision.kind === "approve";
-  const { count } = await deps.prisma.nomination.updateMany({
-    where: { id: nomination.id, status: "pending" },
-    data: {
-      status: approved ? "approved" : "rejected",
-      decidedBy: input.deciderId,
-      decidedAt: deps.clock.now(),
-      rejectionReason: input.decision.kind === "reject" ? input.decision.reason : null,
-    },
+  const now = deps.clock.now();
+  // The decision and its audit entry in one transaction: only the decision that won is logged.
+  const count = await deps.prisma.$transaction(async (tx) => {
+    const { count } = await tx.nomination.updateMany({
+      where: { id: nomination.id, status: "pending" },
+      data: {
+        status: approved ? "approved" : "rejected",
+        decidedBy: input.deciderId,
+        decidedAt: now,
+        rejectionReason: input.decision.kind === "reject" ? input.decision.reason : null,
+      },
+    });
+    if (count === 1) {
+      await recordAudit(tx, {
+        teamId: input.teamId,
+        actorId: input.deciderId,
+        action: approved ? "nomination.approve" : "nomination.reject",
+        target: nomination.id,
+        subjectIds: [...nomination.nomineeIds, nomination.nominatorId],
+        before: { status: "pending" },
+        after: { status: approved ? "approved" : "rejected" },
+        at: now,
+      });
+    }
+    return count;
   });
   const current = await deps.prisma.nomination.findUniqueOrThrow({ where: { id: nomination.id } });
   return count === 1 ? { kind: "decided", nomination: current } : { kind: "already-decided", nomination: current };
@@ -117,8 +136,13 @@ export async function runFollowUps(
   const { approvalChannelId: channel, approvalMessageTs: cardTs, controlsMessageTs } = nomination;
   if (channel && cardTs) {
     const decided = nomination;
+    const patterns = await nominationPatterns(deps.prisma, decided);
     await refusedOk("update the card", () =>
-      outbox.update(`nomination:${nominationId}:card-decided`, { channel, ts: cardTs, ...approvalCard(decided) }),
+      outbox.update(`nomination:${nominationId}:card-decided`, {
+        channel,
+        ts: cardTs,
+        ...approvalCard(decided, patterns),
+      }),
     );
     if (controlsMessageTs) {
       await refusedOk("update the buttons", () =>

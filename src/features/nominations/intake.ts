@@ -65,11 +65,9 @@ export async function nomineeProblem(
   const gone = profiles.filter((p) => p.deleted);
   if (gone.length > 0) {
     const who = describe(gone);
-    const rest = "Nominate people who are still in this workspace.";
-    return {
-      mrkdwn: `I can't find an active account for ${who.mrkdwn}. ${rest}`,
-      plain: `I can't find an active account for ${who.plain}. ${rest}`,
-    };
+    // A deactivated account (Slack's users.info says `deleted`) or one Slack doesn't know.
+    const rest = `${gone.length === 1 ? "is" : "are"} no longer in this workspace. Nominate people who are still here; stories already about them stay.`;
+    return { mrkdwn: `${who.mrkdwn} ${rest}`, plain: `${who.plain} ${rest}` };
   }
   return null;
 }

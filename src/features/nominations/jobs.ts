@@ -14,6 +14,7 @@ import {
   publishApprovalCard,
   queueWaitingCards,
 } from "./cards.ts";
+import { usersKnowingDepartures } from "../people/directory-users.ts";
 import { decideNomination, findByApprovalMessage, runFollowUps } from "./decisions.ts";
 import { nomineeProblem, saveNomination } from "./intake.ts";
 import type { DecisionOutcome } from "./model.ts";
@@ -123,7 +124,8 @@ export function registerNominationJobs(
     const replyKey = `${context.key}:reply`;
     if (job.reply.kind === "respond") {
       // /delight was only parsed before the ack; the form checked its people already.
-      const problem = await nomineeProblem(deps.users, job.nominatorId, job.nomineeIds);
+      const users = usersKnowingDepartures(deps.users, deps.prisma, job.teamId);
+      const problem = await nomineeProblem(users, job.nominatorId, job.nomineeIds);
       if (problem) {
         await context.outbox.respond(replyKey, job.reply.responseUrl, {
           text: `${problem.mrkdwn}\nYou typed:\n${quoteInput(`/delight ${job.reply.commandText}`)}`,

@@ -4,6 +4,7 @@
 // Listeners parse, record a job and ack; the jobs (jobs.ts) do the rest. Every door checks
 // on the server that the person is a manager; the database decides who was first.
 import { nudgePrefsCommand } from "../nudges/listeners.ts";
+import { usersKnowingDepartures } from "../people/directory-users.ts";
 import { hash } from "node:crypto";
 import type { BlockButtonAction, webApi } from "@slack/bolt";
 import type { AppDeps } from "../../deps.ts";
@@ -213,13 +214,14 @@ export function registerNominationsFeature(router: SlackRouter, deps: AppDeps): 
       await ack({ response_action: "errors", errors: read.errors });
       return;
     }
+    const teamId = context.teamId ?? body.team?.id ?? body.user.team_id ?? "";
     // Bounded (see nomineeProblem): ack() must come within 3 seconds.
-    const problem = await nomineeProblem(deps.users, nominatorId, read.draft.nomineeIds);
+    const users = usersKnowingDepartures(deps.users, deps.prisma, teamId);
+    const problem = await nomineeProblem(users, nominatorId, read.draft.nomineeIds);
     if (problem) {
       await ack({ response_action: "errors", errors: { [MODAL_BLOCKS.nominees]: problem.plain } });
       return;
     }
-    const teamId = context.teamId ?? body.team?.id ?? body.user.team_id ?? "";
     const { draft } = read;
     const payload: SubmitPayload = {
       teamId,

@@ -26,6 +26,8 @@ import {
   updateModal,
   type CaseAction,
 } from "./blocks.ts";
+import { recordAudit } from "../audit/service.ts";
+import { caseAuditEntry } from "./audit.ts";
 import { timezoneOf } from "./cards.ts";
 import { quoteAll, RECOVERY_JOBS, registerRecoveriesJobs, type CaseChanged, type OpenFromView } from "./jobs.ts";
 import { ownerProblem } from "./owner-check.ts";
@@ -231,12 +233,16 @@ export function registerRecoveriesFeature(router: SlackRouter, deps: AppDeps): v
       }
       const followUp =
         (newOwnerId?: string): FollowUp =>
-        (tx) => {
+        async (tx, updated) => {
           const payload: CaseChanged = { caseId: recoveryCase.id, action, actorId, newOwnerId };
-          return deps.jobs.enqueueInTransaction(tx, RECOVERY_JOBS.caseChanged, payload, {
+          await deps.jobs.enqueueInTransaction(tx, RECOVERY_JOBS.caseChanged, payload, {
             key: `case-view:${view.id}`,
             teamId,
           });
+          // Extending and reassigning are decisions about the case: audited with the change.
+          if (action === "extend" || action === "reassign") {
+            await recordAudit(tx, caseAuditEntry(action, actorId, recoveryCase, updated, deps.clock.now()));
+          }
         };
       const outcome = await handle({ view, actorId, recoveryCase, now: deps.clock.now(), followUp });
       if ("errors" in outcome) {

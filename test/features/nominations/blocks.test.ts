@@ -127,7 +127,9 @@ describe("nomineeProblem", () => {
       },
     };
     expect(await nomineeProblem(users, "UNINA", ["UALICE", "UBUSY", "UNET"])).toBeNull();
-    expect((await nomineeProblem(users, "UNINA", ["UALICE", "UGONE"]))?.plain).toContain("active account");
+    expect((await nomineeProblem(users, "UNINA", ["UALICE", "UGONE"]))?.plain).toContain(
+      "@UGONE is no longer in this workspace",
+    );
   });
 
   it("skips the check rather than hold the form past Slack's 3 seconds", async () => {

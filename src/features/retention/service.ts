@@ -1,0 +1,115 @@
+// Retention: what is past its workspace's limit is deleted (or, for closed cases, emptied of
+// its texts) by the hourly housekeeping (src/jobs/maintenance.ts; idempotent, so every
+// instance may run it), in batches: each statement touches at most `batchSize` rows, so
+// no statement holds the database for long, and a crash mid-way leaves only what the next run
+// finishes. Finished jobs and sent outbox rows keep their own week (src/jobs/maintenance.ts).
+import type { Db } from "../../db/database.ts";
+import type { Prisma } from "../../generated/prisma/client.ts";
+
+export const RETENTION_DEFAULTS = { holdingBackDays: 365, caseTextDays: 730 } as const;
+export type RetentionKind = keyof typeof RETENTION_DEFAULTS;
+/** What a closed case's texts read once retention emptied them. */
+export const EXPIRED_TEXT = "[expired]";
+export const DEFAULT_BATCH = 1_000;
+const DAY_MS = 24 * 60 * 60_000;
+
+export interface RetentionPolicyView {
+  holdingBackDays: number;
+  caseTextDays: number;
+}
+
+type Client = Db | Prisma.TransactionClient;
+
+export async function getRetention(db: Client, teamId: string): Promise<RetentionPolicyView> {
+  const row = await db.retentionPolicy.findUnique({ where: { teamId } });
+  return row ? { holdingBackDays: row.holdingBackDays, caseTextDays: row.caseTextDays } : { ...RETENTION_DEFAULTS };
+}
+
+export async function setRetention(db: Client, teamId: string, kind: RetentionKind, days: number): Promise<void> {
+  await db.retentionPolicy.upsert({
+    where: { teamId },
+    create: { ...RETENTION_DEFAULTS, teamId, [kind]: days },
+    update: { [kind]: days },
+  });
+}
+
+/** Runs `statement` (one batch; returns rows touched) until a batch touches fewer than `batchSize`. */
+async function inBatches(batchSize: number, statement: () => Promise<number>): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const touched = await statement();
+    total += touched;
+    if (touched < batchSize) return total;
+  }
+}
+
+export interface RetentionResult {
+  holdingBackDeleted: number;
+  casesEmptied: number;
+  updatesEmptied: number;
+}
+
+/** One workspace: deletes and empties what is past its limits at `now`. */
+export async function applyRetention(
+  prisma: Db,
+  teamId: string,
+  now: Date,
+  options: { batchSize?: number } = {},
+): Promise<RetentionResult> {
+  const batchSize = options.batchSize ?? DEFAULT_BATCH;
+  const policy = await getRetention(prisma, teamId);
+  const answersBefore = new Date(now.getTime() - policy.holdingBackDays * DAY_MS);
+  const casesBefore = new Date(now.getTime() - policy.caseTextDays * DAY_MS);
+  // Replies go with their answer (ON DELETE CASCADE).
+  const holdingBackDeleted = await inBatches(batchSize, () =>
+    prisma.$executeRawUnsafe(
+      `DELETE FROM "HoldingBack" WHERE id IN (
+         SELECT id FROM "HoldingBack" WHERE "teamId" = $1 AND "createdAt" < $2::timestamp(3) LIMIT $3)`,
+      teamId,
+      answersBefore.toISOString(),
+      batchSize,
+    ),
+  );
+  // Customer updates first (their case is found by its close date), then the case's own texts.
+  const updatesEmptied = await inBatches(batchSize, () =>
+    prisma.$executeRawUnsafe(
+      `UPDATE "RecoveryEvent" SET text = NULL WHERE id IN (
+         SELECT e.id FROM "RecoveryEvent" e JOIN "RecoveryCase" c ON c.id = e."caseId"
+          WHERE c."teamId" = $1 AND c.status = 'resolved' AND c."resolvedAt" < $2::timestamp(3)
+            AND e.text IS NOT NULL
+          LIMIT $3)`,
+      teamId,
+      casesBefore.toISOString(),
+      batchSize,
+    ),
+  );
+  const casesEmptied = await inBatches(batchSize, () =>
+    prisma.$executeRawUnsafe(
+      `UPDATE "RecoveryCase" SET description = $4, "fixSummary" = NULL, "surpriseGiven" = NULL, link = NULL
+        WHERE id IN (
+         SELECT id FROM "RecoveryCase"
+          WHERE "teamId" = $1 AND status = 'resolved' AND "resolvedAt" < $2::timestamp(3) AND description <> $4
+          LIMIT $3)`,
+      teamId,
+      casesBefore.toISOString(),
+      batchSize,
+      EXPIRED_TEXT,
+    ),
+  );
+  return { holdingBackDeleted, casesEmptied, updatesEmptied };
+}
+
+/** Every workspace, one after the other (the hourly housekeeping). */
+export async function applyRetentionEverywhere(
+  prisma: Db,
+  now: Date,
+  logger?: { info(message: string, ...rest: unknown[]): void },
+): Promise<void> {
+  const workspaces = await prisma.workspace.findMany({ select: { teamId: true } });
+  for (const { teamId } of workspaces) {
+    const result = await applyRetention(prisma, teamId, now);
+    if (result.holdingBackDeleted + result.casesEmptied + result.updatesEmptied > 0) {
+      logger?.info("Retention applied", { teamId, ...result });
+    }
+  }
+}

@@ -1,0 +1,173 @@
+// People who leave and come back, end to end: user_change (deleted true / false) and
+// team_join keep the directory current; a departed owner's open case goes to the managers
+// (one message per case with a Reassign button only managers can use) and still escalates on
+// time; a departed manager stops managing (audited, admins told) and is restored on return;
+// nominating someone who left is refused.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { addManagers, getSettings } from "../../src/features/admin/settings.ts";
+import { TEAM_ID, type RecordedCall } from "../../src/sandbox/slack-imitation.ts";
+import { drainJobs, startTestApp, TestClock, type TestApp } from "../support/test-app.ts";
+
+const START = new Date("2026-11-23T09:00:00Z");
+
+describe("departures and returns", () => {
+  let t: TestApp;
+  const clock = new TestClock(START);
+  beforeAll(async () => {
+    t = await startTestApp({
+      clock,
+      admins: ["UADA"],
+      users: [
+        { id: "UADA", name: "Ada" },
+        { id: "UREPORTER", name: "Rita" },
+        { id: "UOWNER", name: "Owen" },
+        { id: "UMARIA", name: "Maria" },
+        { id: "ULEO", name: "Leo" },
+        { id: "USTAFF", name: "Sam" },
+      ],
+    });
+    await addManagers(t.database.prisma, { teamId: TEAM_ID }, ["UMARIA", "ULEO"], "UADA");
+  });
+  afterAll(() => t.stop());
+  beforeEach(() => t.slack.reset());
+
+  const text = (call: RecordedCall | undefined) => (call ? JSON.stringify(call.args) : "");
+  const deactivate = (id: string, name: string, deleted = true) => {
+    t.slack.addUser({ id, name, deleted });
+    return t.sender.event({ type: "user_change", user: { id, name, deleted } });
+  };
+  function click(userId: string, caseId: string) {
+    return t.sender.interaction({
+      type: "block_actions",
+      team: { id: TEAM_ID, domain: "delight-test" },
+      user: { id: userId, team_id: TEAM_ID, username: userId.toLowerCase() },
+      api_app_id: "A0DELIGHT",
+      token: "legacy-verification-token",
+      trigger_id: `trigger-${userId}`,
+      response_url: t.slack.responseUrl(`action-${userId}`),
+      container: { type: "message", channel_id: `D${userId}`, message_ts: "1700000001.000100", is_ephemeral: false },
+      channel: { id: `D${userId}`, name: "directmessage" },
+      message: { ts: "1700000001.000100", text: "case" },
+      actions: [
+        {
+          type: "button",
+          action_id: "recovery_reassign",
+          block_id: "b",
+          value: caseId,
+          action_ts: "1700000002.000100",
+        },
+      ],
+    });
+  }
+
+  it("hands a departed owner's open case to the managers with a Reassign button, and it still escalates on time", async () => {
+    const response = await t.sender.command("/oops", "<@UOWNER|owen> Acme: wrong earmuffs shipped", "UREPORTER");
+    expect(response.status).toBe(200);
+    await drainJobs(t);
+    const recoveryCase = await t.database.prisma.recoveryCase.findFirstOrThrow({ where: { ownerId: "UOWNER" } });
+    const dueAt = recoveryCase.dueAt;
+    t.slack.reset();
+
+    const left = await deactivate("UOWNER", "Owen");
+    expect(left.status).toBe(200);
+    // The directory and the follow-up job were saved before the 200.
+    const person = await t.database.prisma.directoryPerson.findUniqueOrThrow({
+      where: { teamId_userId: { teamId: TEAM_ID, userId: "UOWNER" } },
+    });
+    expect(person.deleted).toBe(true);
+    expect(await t.database.prisma.job.count({ where: { kind: "people.left" } })).toBe(1);
+    await drainJobs(t);
+
+    // One message per case to each manager, with a Reassign button for that case.
+    for (const manager of ["UMARIA", "ULEO"]) {
+      const dms = t.slack.postsTo(`D${manager}`);
+      expect(dms).toHaveLength(1);
+      expect(text(dms[0])).toContain(`OOPS-${recoveryCase.number}`);
+      expect(text(dms[0])).toContain("no longer in this workspace");
+      expect(text(dms[0])).toContain('"action_id":"recovery_reassign"');
+      expect(text(dms[0])).toContain(`"value":"${recoveryCase.id}"`);
+    }
+    // The customer keeps its deadline.
+    const after = await t.database.prisma.recoveryCase.findUniqueOrThrow({ where: { id: recoveryCase.id } });
+    expect(after.dueAt).toEqual(dueAt);
+
+    // The same event delivered again records nothing new.
+    await t.sender.event(
+      { type: "user_change", user: { id: "UOWNER", name: "Owen", deleted: true } },
+      { eventId: "Ev-again" },
+    );
+    expect(await t.database.prisma.job.count({ where: { kind: "people.left" } })).toBe(1);
+
+    // Only a manager may reassign: the check is on the server, whatever message the button is in.
+    t.slack.reset();
+    await click("USTAFF", recoveryCase.id);
+    await drainJobs(t);
+    expect(t.slack.callsTo("views.open")).toHaveLength(0);
+    expect(text(t.slack.responses().at(-1))).toContain("Only");
+    await click("UMARIA", recoveryCase.id);
+    await t.slack.waitFor(() => t.slack.callsTo("views.open")[0]);
+
+    // Nobody reassigned it in time: it escalates to the managers at its deadline.
+    t.slack.reset();
+    clock.set(new Date(dueAt.getTime() - 60_000));
+    await t.delight.scheduler.tick();
+    await drainJobs(t);
+    expect(t.slack.postsTo("DUMARIA").filter((c) => text(c).includes("overdue"))).toHaveLength(0);
+    clock.set(new Date(dueAt.getTime() + 1_000));
+    await t.delight.scheduler.tick();
+    await drainJobs(t);
+    const escalation = t.slack.postsTo("DUMARIA").find((c) => text(c).includes(`OOPS-${recoveryCase.number}`));
+    expect(escalation).toBeDefined();
+    const escalated = await t.database.prisma.recoveryCase.findUniqueOrThrow({ where: { id: recoveryCase.id } });
+    expect(escalated.escalatedAt?.getTime()).toBe(dueAt.getTime() + 1_000);
+    clock.set(START);
+  });
+
+  it("refuses a new nomination of someone who left, at once (the directory knows before Slack's cached profile)", async () => {
+    const response = await t.sender.command("/delight", "<@UOWNER|owen> saved the day", "USTAFF");
+    expect(response.status).toBe(200);
+    await drainJobs(t);
+    const reply = t.slack.responses().at(-1);
+    expect(text(reply)).toContain("<@UOWNER> is no longer in this workspace");
+    expect(await t.database.prisma.nomination.count({ where: { nomineeIds: { has: "UOWNER" } } })).toBe(0);
+  });
+
+  it("a departed manager stops managing, admins are told and it is audited; a return restores them", async () => {
+    await deactivate("ULEO", "Leo");
+    await drainJobs(t);
+    expect((await getSettings(t.database.prisma, { teamId: TEAM_ID })).managerIds).toEqual(["UMARIA"]);
+    expect(text(t.slack.postsTo("DUADA").at(-1))).toContain("<@ULEO> is no longer in this workspace");
+    const removal = await t.database.prisma.auditEntry.findFirstOrThrow({
+      where: { action: "managers.remove", subjectIds: { has: "ULEO" } },
+    });
+    expect(removal).toMatchObject({ actorId: "delight", before: { managerIds: ["UMARIA", "ULEO"] } });
+
+    t.slack.reset();
+    await deactivate("ULEO", "Leo", false);
+    await drainJobs(t);
+    expect((await getSettings(t.database.prisma, { teamId: TEAM_ID })).managerIds.sort()).toEqual(["ULEO", "UMARIA"]);
+    expect(text(t.slack.postsTo("DUADA").at(-1))).toContain("<@ULEO> is back");
+    const person = await t.database.prisma.directoryPerson.findUniqueOrThrow({
+      where: { teamId_userId: { teamId: TEAM_ID, userId: "ULEO" } },
+    });
+    expect(person.deleted).toBe(false);
+  });
+
+  it("a manager an admin removed is not restored by a return", async () => {
+    await deactivate("USTAFF", "Sam");
+    await deactivate("USTAFF", "Sam", false);
+    await drainJobs(t);
+    expect((await getSettings(t.database.prisma, { teamId: TEAM_ID })).managerIds).not.toContain("USTAFF");
+  });
+
+  it("team_join adds a newcomer to the directory", async () => {
+    await t.sender.event({ type: "team_join", user: { id: "UNEW", name: "newbie", real_name: "New Bie" } });
+    const person = await t.database.prisma.directoryPerson.findUniqueOrThrow({
+      where: { teamId_userId: { teamId: TEAM_ID, userId: "UNEW" } },
+    });
+    expect(person).toMatchObject({ name: "New Bie", deleted: false });
+    expect(await t.database.prisma.job.count({ where: { kind: "people.returned", key: { contains: "UNEW" } } })).toBe(
+      0,
+    );
+  });
+});

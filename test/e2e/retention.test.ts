@@ -1,0 +1,112 @@
+// Retention: `/delight-admin retention` shows and sets the limits (audited), and applying them
+// deletes or empties exactly what is past them, in small batches, leaving everything else.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ensureWorkspace } from "../../src/features/admin/settings.ts";
+import { applyRetention, EXPIRED_TEXT } from "../../src/features/retention/service.ts";
+import { TEAM_ID } from "../../src/sandbox/slack-imitation.ts";
+import { databaseTargets } from "../support/databases.ts";
+import { startTestApp, type TestApp } from "../support/test-app.ts";
+
+const DAY = 24 * 60 * 60_000;
+const NOW = new Date("2026-11-23T09:00:00Z");
+const daysAgo = (days: number) => new Date(NOW.getTime() - days * DAY);
+
+describe.each(databaseTargets())("retention on $name", (target) => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({
+      databaseUrl: await target.create(),
+      admins: ["UADA"],
+      users: [{ id: "UADA", name: "Ada" }],
+    });
+    await ensureWorkspace(t.database.prisma, { teamId: TEAM_ID });
+  });
+  afterAll(async () => {
+    await t.stop();
+    await target.cleanup();
+  });
+
+  it("shows the defaults, sets a limit (audited), and refuses nonsense", async () => {
+    const shown = await t.sender.command("/delight-admin", "retention", "UADA");
+    expect(shown.body).toContain("*365 days*");
+    expect(shown.body).toContain("*730 days*");
+    const set = await t.sender.command("/delight-admin", "retention holdingback 30d", "UADA");
+    expect(set.body).toContain("*30 days*");
+    expect(await t.database.prisma.auditEntry.findFirst({ where: { action: "retention.set" } })).toMatchObject({
+      actorId: "UADA",
+      before: { holdingBackDays: 365 },
+      after: { holdingBackDays: 30 },
+    });
+    expect((await t.sender.command("/delight-admin", "retention cases 1d", "UADA")).body).toContain("from 7 days");
+    expect((await t.sender.command("/delight-admin", "retention forever", "UADA")).body).toContain(
+      "retention holdingback",
+    );
+  });
+
+  it("deletes answers and empties closed cases' texts exactly past their limits, in batches", async () => {
+    const db = t.database.prisma;
+    // 30 days for answers (set above), 730 for case texts.
+    const answer = (i: number, age: number) => ({
+      teamId: TEAM_ID,
+      category: "tools",
+      text: `answer ${i}`,
+      sourceHash: `r-${i}`,
+      createdAt: daysAgo(age),
+      visibleAt: daysAgo(age),
+    });
+    await db.holdingBack.createMany({
+      data: [
+        ...Array.from({ length: 7 }, (_, i) => answer(i, 31)),
+        answer(100, 29),
+        { ...answer(101, 30), createdAt: new Date(daysAgo(30).getTime() + 1000) },
+      ],
+    });
+    const old = await db.holdingBack.findFirstOrThrow({ where: { sourceHash: "r-0" } });
+    await db.holdingBackReply.create({
+      data: { answerId: old.id, managerId: "UM", text: "reply", sourceViewId: "V-r" },
+    });
+    const kase = (number: number, status: "open" | "resolved", resolvedDaysAgo: number | null) =>
+      db.recoveryCase.create({
+        data: {
+          teamId: TEAM_ID,
+          number,
+          reporterId: "UR",
+          ownerId: "UO",
+          customer: "Acme",
+          description: `case ${number}`,
+          fixSummary: status === "resolved" ? "fixed" : null,
+          status,
+          dueAt: daysAgo(800),
+          reportedAt: daysAgo(800),
+          resolvedAt: resolvedDaysAgo === null ? null : daysAgo(resolvedDaysAgo),
+          timeline: { create: [{ actorId: "UO", kind: "customer_update", text: `update ${number}` }] },
+        },
+      });
+    await kase(1, "resolved", 731);
+    await kase(2, "resolved", 729);
+    await kase(3, "open", null);
+
+    const result = await applyRetention(db, TEAM_ID, NOW, { batchSize: 3 });
+    expect(result).toEqual({ holdingBackDeleted: 7, casesEmptied: 1, updatesEmptied: 1 });
+    expect((await db.holdingBack.findMany({ orderBy: { sourceHash: "asc" } })).map((a) => a.text)).toEqual([
+      "answer 100",
+      "answer 101",
+    ]);
+    expect(await db.holdingBackReply.count()).toBe(0);
+    const cases = await db.recoveryCase.findMany({ orderBy: { number: "asc" }, include: { timeline: true } });
+    expect(cases.map((c) => [c.description, c.fixSummary, c.timeline[0]?.text ?? null])).toEqual([
+      [EXPIRED_TEXT, null, null],
+      ["case 2", "fixed", "update 2"],
+      ["case 3", null, "update 3"],
+    ]);
+    // The case, its dates and outcome stay for the figures.
+    expect(cases[0]).toMatchObject({ status: "resolved", number: 1 });
+    expect(cases[0]?.resolvedAt).toEqual(daysAgo(731));
+    // Applying again changes nothing.
+    expect(await applyRetention(db, TEAM_ID, NOW, { batchSize: 3 })).toEqual({
+      holdingBackDeleted: 0,
+      casesEmptied: 0,
+      updatesEmptied: 0,
+    });
+  });
+});
