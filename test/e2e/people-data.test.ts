@@ -128,6 +128,26 @@ async function seed(t: TestApp): Promise<void> {
   await db.directoryChannel.create({
     data: { teamId: TEAM_ID, channelId: "C0STORIES", members: [ERIN, "USAM"], readAt: new Date() },
   });
+  await db.signalConnection.create({
+    data: { id: "conn-erin", teamId: TEAM_ID, source: "zendesk", secret: "not-exported", createdBy: ERIN },
+  });
+  await db.signalSettings.create({ data: { teamId: TEAM_ID, ownerId: ERIN } });
+  await db.nudge.create({
+    data: {
+      teamId: TEAM_ID,
+      userId: ERIN,
+      kind: "fix",
+      subjectKey: `fix:${recoveryCase.id}`,
+      caseId: recoveryCase.id,
+      status: "sent",
+      dueAt: new Date(),
+    },
+  });
+  await db.nudgePreference.create({ data: { teamId: TEAM_ID, userId: ERIN, off: true } });
+  await db.nudgeMute.create({ data: { teamId: TEAM_ID, userId: ERIN, customerId: customer.id } });
+  await db.slackInstallation.create({
+    data: { id: `T:${TEAM_ID}`, teamId: TEAM_ID, installerUserId: ERIN, secret: "v1.not-exported" },
+  });
   await db.auditEntry.create({
     data: {
       teamId: TEAM_ID,
@@ -188,6 +208,8 @@ describe.each(databaseTargets())("a person's data on $name", (target) => {
     ).toEqual(kinds.map((k) => `${k}.csv`).sort());
     // Anonymous answers are never anyone's data.
     expect(JSON.stringify(json)).not.toContain("An anonymous answer");
+    // Nor a connection's signing secret or an installation's (encrypted) tokens.
+    expect(JSON.stringify(json)).not.toContain("not-exported");
     expect(JSON.stringify(json.data.stories)).toContain("calmed the caller down");
     expect(
       await t.database.prisma.auditEntry.count({ where: { action: "person.export", subjectIds: { has: ERIN } } }),

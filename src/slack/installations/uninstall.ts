@@ -38,7 +38,10 @@ export async function recordUninstall(deps: UninstallDeps, notice: UninstallNoti
   const id = installationId(notice);
   if (!id) return [];
   const installation = await prisma.slackInstallation.findUnique({ where: { id }, select: { installedAt: true } });
-  if (installation && installation.installedAt > notice.eventTime) {
+  // Slack's event_time has whole seconds: only an install in a later second is newer than the
+  // event (an uninstall in the same second as the install is about that install).
+  const SECOND = 1000;
+  if (installation && Math.floor(installation.installedAt.getTime() / SECOND) > notice.eventTime.getTime() / SECOND) {
     deps.logger.info(`Ignored an uninstall event older than installation ${id} (installed again since)`);
     return [];
   }
