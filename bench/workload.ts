@@ -142,8 +142,10 @@ export class NominationWorkload {
       onAnswer: (_, status) => void (status !== 200 && statuses.add(status)),
     });
     if (result.errors > 0) {
-      throw new Error(
-        `${result.errors} of ${requests.length} admin commands failed (HTTP ${[...statuses].join(", ")})`,
+      // Bolt answers 404 to a command not acknowledged within 3 s; its listener still finishes
+      // (the settings are then stored a little later). Said, not fatal: the run goes on.
+      console.log(
+        `  (${result.errors} of ${requests.length} admin commands were not acknowledged in time: HTTP ${[...statuses].join(", ")})`,
       );
     }
     return result;
