@@ -9,7 +9,7 @@
 //   BENCH_BURST (1000), BENCH_WORKSPACES (50), BENCH_BURST_GAP_MS (1500: set-up → burst)
 //   BENCH_BURST_CARDS  first (default: the first run of each database) | all | none
 import { available, DATABASE_LABEL, withDelight, type BenchContext, type DatabaseKind } from "../context.ts";
-import { burst, loadTest, NOMINATOR, signedSlashCommand, sleep, type BurstResult } from "../harness.ts";
+import { ackHistogram, burst, loadTest, NOMINATOR, signedSlashCommand, sleep, type BurstResult } from "../harness.ts";
 import { record, recordAtMost } from "../report.ts";
 import { describeVerdict, NominationWorkload } from "../workload.ts";
 
@@ -35,10 +35,18 @@ interface RunFigures {
   late: number;
   /** Not answered 200 at all. */
   errors: number;
+  /** Their answers: HTTP status (0: no answer within the client's 30 s, or the connection failed). */
+  errorStatuses: string;
   bareP99: number;
   ratio: number;
   /** Channel joins (the set-up's follow-up work) still not done when the burst started. */
   joinsPending: number;
+  /**
+   * The burst's commands as Delight itself timed them (delight_ack_seconds: from the request
+   * reaching its listeners to the ack): how many, and how many past 3 s. Far fewer past 3 s
+   * than the client saw means the time went before the listeners (accepting, parsing).
+   */
+  inside?: { count: number; late: number };
 }
 
 const ms = (value: number) => `${(value / 1000).toFixed(2)} s`;
@@ -46,8 +54,9 @@ const ms = (value: number) => `${(value / 1000).toFixed(2)} s`;
 function describeRun(f: RunFigures): string {
   return (
     `  run ${String(f.run).padStart(2)}: p50 ${ms(f.p50)}  p99 ${ms(f.p99)}  acks > 3 s ${String(f.late).padStart(4)}` +
-    `  slowest ${ms(f.max)}  errors ${f.errors}  bare p99 ${ms(f.bareP99)}  ratio ×${f.ratio.toFixed(2)}` +
-    `  (joins pending at the burst: ${f.joinsPending} of ${WORKSPACES})`
+    `  slowest ${ms(f.max)}  errors ${f.errors}${f.errors > 0 ? ` (${f.errorStatuses})` : ""}  bare p99 ${ms(f.bareP99)}  ratio ×${f.ratio.toFixed(2)}` +
+    `  (joins pending at the burst: ${f.joinsPending} of ${WORKSPACES}` +
+    (f.inside ? `; Delight's own clock: ${f.inside.late} of ${f.inside.count} acks past 3 s)` : ")")
   );
 }
 
@@ -82,10 +91,12 @@ export async function runBurst(ctx: BenchContext): Promise<void> {
         await workload.configure(app.port).catch((error: unknown) => {
           throw new Error(`${String(error)}\n${app.output().slice(-3000)}`);
         });
+        const histogramBefore = await ackHistogram(app.port, "command", 3);
         await sleep(GAP_MS);
         const channels = new Set(workload.teams.map((team) => team.channel));
         const joinsPending = [...channels].filter((channel) => !ctx.slack.memberOf.has(channel)).length;
         const result: BurstResult = await burst(app.port, workload.requests(SIZE));
+        const histogramAfter = await ackHistogram(app.port, "command", 3);
         const ok = result.answers.filter((a) => a.status === 200);
         const figures: RunFigures = {
           run,
@@ -94,9 +105,19 @@ export async function runBurst(ctx: BenchContext): Promise<void> {
           max: result.max,
           late: ok.filter((a) => a.ms >= SLACK_ACK_MS).length,
           errors: result.errors,
+          errorStatuses: [...new Set(result.answers.filter((a) => a.status !== 200).map((a) => a.status))]
+            .map((status) => `HTTP ${status}: ${result.answers.filter((a) => a.status === status).length}`)
+            .join(", "),
           bareP99: baseline.p99,
           ratio: result.p99 / baseline.p99,
           joinsPending,
+          inside:
+            histogramBefore && histogramAfter
+              ? {
+                  count: histogramAfter.count - histogramBefore.count,
+                  late: histogramAfter.count - histogramBefore.count - (histogramAfter.within - histogramBefore.within),
+                }
+              : undefined,
         };
         runs.push(figures);
         console.log(describeRun(figures));
