@@ -234,6 +234,24 @@ export async function metric(port: number, name: string): Promise<number | undef
   return found;
 }
 
+/**
+ * Delight's own count of acks (delight_ack_seconds, from a request reaching the app's listeners
+ * to its ack) for one kind: how many in all and how many within `withinSeconds` (a bucket bound).
+ */
+export async function ackHistogram(
+  port: number,
+  kind: string,
+  withinSeconds: number,
+): Promise<{ count: number; within: number } | undefined> {
+  const { status, body } = await getText(port, "/metrics", { authorization: `Bearer ${BENCH_METRICS_TOKEN}` });
+  if (status !== 200) return undefined;
+  const value = (pattern: RegExp) => Number(pattern.exec(body)?.[1] ?? NaN);
+  return {
+    count: value(new RegExp(`^delight_ack_seconds_count\\{kind="${kind}"\\} (\\S+)$`, "m")),
+    within: value(new RegExp(`^delight_ack_seconds_bucket\\{le="${withinSeconds}",kind="${kind}"\\} (\\S+)$`, "m")),
+  };
+}
+
 export interface SignedRequest {
   body: string;
   headers: Record<string, string>;

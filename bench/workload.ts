@@ -6,7 +6,16 @@
 // cards in one channel would take 1,000 s to appear whatever the app does. Each nomination
 // carries a token (`benchref<tag>x<i>`) in its story, so a card is matched to its request.
 import type { RecordedCall, SlackStandIn } from "../src/sandbox/slack-imitation.ts";
-import { ADMIN_USER, burst, NOMINATOR, signedSlashCommand, sleep, type SignedRequest } from "./harness.ts";
+import {
+  ADMIN_USER,
+  burst,
+  NOMINATOR,
+  signedSlashCommand,
+  sleep,
+  loadTest,
+  type LoadResult,
+  type SignedRequest,
+} from "./harness.ts";
 
 export const NOMINEES = ["UALICE", "UBOB"];
 
@@ -94,6 +103,52 @@ export class NominationWorkload {
       .waitFor(() => [...channels].every((channel) => this.slack.memberOf.has(channel)), timeoutMs)
       .catch(() => undefined);
     await sleep(200);
+  }
+
+  /** The manager of workspace `k` (added to the stand-in's users by `configure`). */
+  manager(k: number): string {
+    return `UMGR${this.tag.toUpperCase()}${k}`;
+  }
+
+  /**
+   * Configures every workspace as an admin does on day one: an approvals channel and a manager
+   * each (two signed `/delight-admin` commands per workspace, `concurrency` at a time: admins
+   * typing, not a burst). Unlike setUp it does not wait for the follow-up work (joining the
+   * channels), which is still queued when the caller's next requests arrive, as in real use.
+   */
+  async configure(port: number, concurrency = 10): Promise<LoadResult> {
+    this.teams.forEach((_, k) => this.slack.addUser({ id: this.manager(k), name: `Manager ${k}` }));
+    const requests = this.teams.flatMap((team, k) => [
+      signedSlashCommand(
+        "/delight-admin",
+        `channel approvals <#${team.channel}|approvals-${k}>`,
+        ADMIN_USER,
+        `${this.slack.url}respond/${this.tag}-setup-${k}`,
+        team.teamId,
+      ),
+      signedSlashCommand(
+        "/delight-admin",
+        `managers add <@${this.manager(k)}|manager-${k}>`,
+        ADMIN_USER,
+        `${this.slack.url}respond/${this.tag}-managers-${k}`,
+        team.teamId,
+      ),
+    ]);
+    const statuses = new Set<number>();
+    const result = await loadTest(port, {
+      total: requests.length,
+      concurrency,
+      makeRequest: (i) => requests[i]!,
+      onAnswer: (_, status) => void (status !== 200 && statuses.add(status)),
+    });
+    if (result.errors > 0) {
+      // Bolt answers 404 to a command not acknowledged within 3 s; its listener still finishes
+      // (the settings are then stored a little later). Said, not fatal: the run goes on.
+      console.log(
+        `  (${result.errors} of ${requests.length} admin commands were not acknowledged in time: HTTP ${[...statuses].join(", ")})`,
+      );
+    }
+    return result;
   }
 
   token(i: number): string {

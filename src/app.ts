@@ -284,6 +284,10 @@ export function createDelightApp(options: DelightAppOptions): DelightApp {
         String(error),
       ),
   });
+  // Each request's statements go ahead of the background work's on embedded PGlite, oldest
+  // request first (db/statement-lanes.ts): acks never queue behind workers or maintenance.
+  const processEvent = app.processEvent.bind(app);
+  app.processEvent = (event) => database.onAckPath(() => processEvent(event));
   app.error(async ({ error, body }: { error: Error & { code?: string }; body: unknown }) => {
     // Errors the router did not hand to answerListenerErrors (for example a failed ack).
     const original = (error as { original?: unknown }).original ?? error;

@@ -10,6 +10,7 @@
 // without loading either (start-up time).
 import path from "node:path";
 import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
+import type { StatementLanesOptions } from "./statement-lanes.ts";
 
 export { DataDirInUseError, dataDirLockPath } from "./data-dir-lock.ts";
 
@@ -64,6 +65,11 @@ export interface OpenedDriver {
    * (a pool would otherwise spread the lock, the work and the unlock over connections).
    */
   withSession<T>(work: (session: SqlSession) => Promise<T>): Promise<T>;
+  /**
+   * Runs the answering of one request with its statements ahead of background work (PGlite:
+   * one statement at a time, see statement-lanes.ts); PostgreSQL's pool needs no such order.
+   */
+  onAckPath?<T>(work: () => Promise<T>, since?: number): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -74,6 +80,11 @@ export interface QueryOptions {
    * PGlite runs it as it comes.
    */
   name?: string;
+  /**
+   * On the ack path whatever the caller's context (the group-committed job insert, which
+   * carries the rows of many requests waiting for their ack): PGlite runs it first.
+   */
+  ack?: boolean;
 }
 
 export interface SqlSession {
@@ -87,6 +98,8 @@ export interface OpenDriverOptions {
    * process rather than in this one (the app's start; tests create theirs in-process).
    */
   createInChildProcess?: boolean;
+  /** PGlite: how the ack path and background work share the one connection (tests shorten it). */
+  lanes?: StatementLanesOptions;
 }
 
 export async function openDriverAdapter(

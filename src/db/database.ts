@@ -13,6 +13,11 @@ export interface Database {
    * the one statement on the ack path (the job insert), where Prisma cost a fifth of the CPU.
    */
   query: <Row>(sql: string, params?: unknown[], options?: QueryOptions) => Promise<Row[]>;
+  /**
+   * Answers one Slack request with its statements ahead of background work (embedded PGlite
+   * runs one statement at a time: see statement-lanes.ts). `since`: when the request arrived.
+   */
+  onAckPath<T>(work: () => Promise<T>, since?: number): Promise<T>;
   /** Names of the migrations applied while opening. */
   appliedMigrations: string[];
   /** True when the database answers a trivial query. */
@@ -41,6 +46,7 @@ export async function openDatabase(
     kind: driver.target.kind,
     appliedMigrations,
     query: (sql, params, options) => driver.query(sql, params, options),
+    onAckPath: (work, since) => (driver.onAckPath ? driver.onAckPath(work, since) : work()),
     async isHealthy() {
       try {
         await driver.query("SELECT 1");

@@ -6,9 +6,10 @@ import { fileURLToPath } from "node:url";
 import { PGlite } from "@electric-sql/pglite";
 import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import { PrismaPGlite } from "pglite-prisma-adapter";
-import type { DatabaseTarget, OpenDriverOptions, OpenedDriver, SqlSession } from "./adapters.ts";
+import type { DatabaseTarget, OpenDriverOptions, OpenedDriver, QueryOptions, SqlSession } from "./adapters.ts";
 import { lockDataDir } from "./data-dir-lock.ts";
 import { pgliteWasmModule } from "./pglite-wasm.ts";
+import { StatementLanes } from "./statement-lanes.ts";
 
 export async function openPGliteDriver(target: DatabaseTarget, options: OpenDriverOptions = {}): Promise<OpenedDriver> {
   const releaseLock = target.dataDir ? await lockDataDir(target.dataDir) : () => undefined;
@@ -26,12 +27,14 @@ export async function openPGliteDriver(target: DatabaseTarget, options: OpenDriv
     releaseLock();
     throw error;
   }
+  // Every statement, Prisma's too, takes its turn through the lanes (ack path first).
+  const lanes = new StatementLanes(options.lanes);
   const session: SqlSession = {
     async execScript(sql) {
-      await pglite.exec(sql);
+      await lanes.run(() => pglite.exec(sql));
     },
     async query<Row>(sql: string, params: unknown[] = []) {
-      return (await pglite.query<Row>(sql, params)).rows;
+      return (await lanes.run(() => pglite.query<Row>(sql, params))).rows;
     },
   };
   return {
@@ -39,14 +42,33 @@ export async function openPGliteDriver(target: DatabaseTarget, options: OpenDriv
     appliedAtCreation,
     // pglite-prisma-adapter 0.6 is typed against an older driver-adapter-utils; the
     // interface it implements is unchanged at run time (checked by the database tests).
-    adapterFactory: new PrismaPGlite(pglite) as unknown as SqlMigrationAwareDriverAdapterFactory,
+    adapterFactory: new PrismaPGlite(laned(pglite, lanes)) as unknown as SqlMigrationAwareDriverAdapterFactory,
     ...session,
+    async query<Row>(sql: string, params: unknown[] = [], queryOptions: QueryOptions = {}) {
+      return (await lanes.run(() => pglite.query<Row>(sql, params), { ack: queryOptions.ack })).rows;
+    },
     withSession: (work) => work(session),
+    onAckPath: (work, since) => lanes.onAckPath(work, since),
     async close() {
       await pglite.close();
       releaseLock();
     },
   };
+}
+
+/**
+ * What the Prisma adapter sees of PGlite (it calls query, exec and transaction; statements inside
+ * a transaction go to the transaction's own handle): each call waits for its turn in the lanes,
+ * a transaction for the whole of it.
+ */
+function laned(pglite: PGlite, lanes: StatementLanes): PGlite {
+  const view = {
+    query: (...args: Parameters<PGlite["query"]>) => lanes.run(() => pglite.query(...args)),
+    exec: (...args: Parameters<PGlite["exec"]>) => lanes.run(() => pglite.exec(...args)),
+    transaction: (...args: Parameters<PGlite["transaction"]>) =>
+      lanes.run(() => pglite.transaction(...args), { transaction: true }),
+  };
+  return view as unknown as PGlite;
 }
 
 /**

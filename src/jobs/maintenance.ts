@@ -18,15 +18,70 @@ export const KEEP_FINISHED_MS = 7 * 24 * 60 * 60_000;
  */
 export const DEAD_JOB_RETRYABLE_MS = KEEP_FINISHED_MS - 24 * 60 * 60_000;
 
-export async function pruneFinishedWork(prisma: Db, now: Date = new Date()): Promise<{ jobs: number; writes: number }> {
+/**
+ * Rows one pruning statement deletes at most. A week of finished work is tens of thousands of
+ * rows; deleted in one statement it held embedded PGlite (one statement at a time) for
+ * seconds, and every ack arriving meanwhile waited for it. In steps, an ack waits for one step
+ * at most (its statements go first between steps: db/statement-lanes.ts).
+ */
+export const PRUNE_STEP_ROWS = 500;
+
+/** Runs `step` (a DELETE of at most `limit` rows returning how many) until a step deletes fewer. */
+async function inSteps(step: (limit: number) => Promise<number>, limit: number): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const deleted = await step(limit);
+    total += deleted;
+    if (deleted < limit) return total;
+    // Let whatever queued meanwhile (an ack's statement) run before the next step.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+}
+
+export async function pruneFinishedWork(
+  prisma: Db,
+  now: Date = new Date(),
+  stepRows: number = PRUNE_STEP_ROWS,
+): Promise<{ jobs: number; writes: number }> {
   const before = new Date(now.getTime() - KEEP_FINISHED_MS);
-  const jobs = await prisma.job.deleteMany({ where: { status: "done", finishedAt: { lt: before } } });
-  const writes = await prisma.slackWrite.deleteMany({ where: { status: "sent", sentAt: { lt: before } } });
+  const jobs = await inSteps(
+    (limit) =>
+      prisma.$executeRawUnsafe(
+        `DELETE FROM "Job" WHERE "id" IN (
+           SELECT "id" FROM "Job" WHERE "status" = 'done' AND "finishedAt" < $1::timestamp(3) LIMIT ${limit})`,
+        before.toISOString(),
+      ),
+    stepRows,
+  );
+  const writes = await inSteps(
+    (limit) =>
+      prisma.$executeRawUnsafe(
+        `DELETE FROM "SlackWrite" WHERE "key" IN (
+           SELECT "key" FROM "SlackWrite" WHERE "status" = 'sent' AND "sentAt" < $1::timestamp(3) LIMIT ${limit})`,
+        before.toISOString(),
+      ),
+    stepRows,
+  );
   // Pacing state of channels quiet for a day (a lane idle that long has its full burst again).
   const idleSince = now.getTime() - 24 * 60 * 60_000;
-  await prisma.slackPaceLane.deleteMany({ where: { tatMs: { lt: idleSince } } });
-  await prisma.slackRateGate.deleteMany({ where: { notBefore: { lt: new Date(idleSince) } } });
-  return { jobs: jobs.count, writes: writes.count };
+  await inSteps(
+    (limit) =>
+      prisma.$executeRawUnsafe(
+        `DELETE FROM "SlackPaceLane" WHERE "lane" IN (SELECT "lane" FROM "SlackPaceLane" WHERE "tatMs" < $1 LIMIT ${limit})`,
+        idleSince,
+      ),
+    stepRows,
+  );
+  await inSteps(
+    (limit) =>
+      prisma.$executeRawUnsafe(
+        `DELETE FROM "SlackRateGate" WHERE "lane" IN (
+           SELECT "lane" FROM "SlackRateGate" WHERE "notBefore" < $1::timestamp(3) LIMIT ${limit})`,
+        new Date(idleSince).toISOString(),
+      ),
+    stepRows,
+  );
+  return { jobs, writes };
 }
 
 export function startMaintenance(
