@@ -18,6 +18,8 @@ export const BOT_SCOPES = [
   "chat:write",
   "im:write",
   "users:read",
+  // Customer signals name the agent by email (users.lookupByEmail).
+  "users:read.email",
   "channels:read",
   "groups:read",
   "channels:join",
