@@ -9,6 +9,9 @@
 // instead of posting a second one. Updates, deletes and App Home are safe to
 // repeat; an ephemeral message, a response_url reply or a file upload can't be looked up
 // and is sent again (at worst a repeated private note).
+//
+// How a failure is read lives in write-failures.ts; the look-ups around a send (the in-doubt
+// message, processed files) and the response_url post in delivery-checks.ts.
 import type { Logger, webApi } from "@slack/bolt";
 import type { Db } from "../db/database.ts";
 import { RetryLater } from "../jobs/queue.ts";
@@ -23,17 +26,16 @@ import {
   type ResponseUrlMessage,
   type UpdateArgs,
 } from "./outbox.ts";
-import { uploadExternal, waitUntilShown } from "./files.ts";
+import { filesShown, findPostedMessage, postToResponseUrl } from "./delivery-checks.ts";
+import { uploadExternal } from "./files.ts";
 import type { Lane, Pacer } from "./pacer.ts";
 import { NotInstalled } from "./installations/store.ts";
+import { classifyFailure, writeBackoffMs } from "./write-failures.ts";
 
 export const OUTBOX_EVENT_TYPE = "delight_outbox";
 
-/** How long an upload for blocks waits for Slack to process its files before the job is run again. */
-const FILES_READY_TIMEOUT_MS = 12_000;
+/** When uploaded files are still being processed, look again this soon. */
 const FILES_RECHECK_MS = 5_000;
-/** Without files:read, how long to wait instead of polling files.info. */
-const FILES_BLIND_WAIT_MS = 3_000;
 /** A short wait for the channel is slept inside the job; a longer one reschedules it. */
 const MAX_INLINE_WAIT_MS = 3_000;
 const LEASE_MS = 60_000;
@@ -43,59 +45,6 @@ const IN_FLIGHT_RECHECK_MS = 2_000;
 export const MAX_WRITE_ATTEMPTS = 30;
 /** How far back to look for an in-doubt message (Slack's and our clocks may differ). */
 const LOOKUP_MARGIN_MS = 5 * 60_000;
-const LOOKUP_PAGES = 5;
-
-// Slack errors that are Slack's own trouble, not ours: try again later.
-const TRANSIENT_SLACK_ERRORS = new Set([
-  "internal_error",
-  "fatal_error",
-  "service_unavailable",
-  "request_timeout",
-  "ratelimited",
-  "team_added_to_org",
-  "team_is_being_migrated",
-]);
-
-/** Back-off after the n-th failed attempt: 1, 2, 4, 8 then 15 s; after 10 attempts, 60 s. */
-export function writeBackoffMs(attempt: number): number {
-  const base = attempt > 10 ? 60_000 : Math.min(2 ** (attempt - 1) * 1000, 15_000);
-  return Math.round(base * (0.9 + Math.random() * 0.2));
-}
-
-type Failure =
-  | { kind: "rate-limited"; retryAfterMs: number }
-  | { kind: "transient"; maybeSent: boolean; message: string }
-  | { kind: "refused"; code: string };
-
-/** Sorts a Web API or HTTP failure into "slow down", "try again" or "never". */
-export function classifyFailure(error: unknown): Failure {
-  const e = error as {
-    code?: unknown;
-    retryAfter?: unknown;
-    statusCode?: unknown;
-    data?: { error?: unknown };
-    message?: unknown;
-  } | null;
-  const message = error instanceof Error ? error.message : String(error);
-  switch (e?.code) {
-    case "slack_webapi_rate_limited_error":
-      return { kind: "rate-limited", retryAfterMs: Math.max(1, Number(e.retryAfter) || 1) * 1000 };
-    case "slack_webapi_platform_error": {
-      const code = typeof e.data?.error === "string" ? e.data.error : "unknown_error";
-      return TRANSIENT_SLACK_ERRORS.has(code)
-        ? { kind: "transient", maybeSent: true, message }
-        : { kind: "refused", code };
-    }
-    case "slack_webapi_http_error": {
-      const status = Number(e.statusCode);
-      if (status >= 400 && status < 500 && status !== 408) return { kind: "refused", code: `http_${status}` };
-      return { kind: "transient", maybeSent: true, message };
-    }
-    default:
-      // Network errors, timeouts: the request may have arrived.
-      return { kind: "transient", maybeSent: true, message };
-  }
-}
 
 /** A write dead-lettered: Slack refused it for good, or it failed too often. */
 export interface DeadWriteInfo {
@@ -185,7 +134,12 @@ export class DurableOutbox {
           return { channel: posted.channel ?? channel, ts: posted.ts };
         },
         lookUp: async (since) => {
-          const ts = await this.findPostedMessage(teamId, channel, args.thread_ts, key, since);
+          const ts = await findPostedMessage(this.clientOf(teamId), this.options.logger, {
+            channel,
+            threadTs: args.thread_ts,
+            key,
+            since,
+          });
           return ts ? { channel, ts } : null;
         },
       });
@@ -247,7 +201,7 @@ export class DurableOutbox {
           method: "response_url",
           lanes: [],
           args: { response_url: "(kept out of the database)", ...message },
-          send: () => this.postToResponseUrl(responseUrl, message),
+          send: () => postToResponseUrl(this.options.fetch ?? fetch, responseUrl, message),
         }),
       uploadFiles: async (key, args) => {
         const uploaded = await this.write(teamId, {
@@ -261,7 +215,10 @@ export class DurableOutbox {
           send: () => uploadExternal(client, { ...args, files: args.files.map(asBytes) }, this.options.fetch),
         });
         // Run again (the upload's key is sent: it is not repeated) rather than show a file too early.
-        if (args.forBlocks && !(await this.filesShown(teamId, uploaded.fileIds, args.channelId))) {
+        if (
+          args.forBlocks &&
+          !(await filesShown(this.clientOf(teamId), this.options.logger, uploaded.fileIds, args.channelId))
+        ) {
           throw new RetryLater(new Date(Date.now() + FILES_RECHECK_MS), "uploaded files still being processed");
         }
         return uploaded;
@@ -505,100 +462,6 @@ export class DurableOutbox {
     this.options.logger.error(
       `Outbox: conversations.open for ${key} failed for good (${refusal.slackError}); admins see it in /delight-admin outbox`,
     );
-  }
-
-  /** The ts of a message we posted with this outbox key, if it is in the channel (or thread). */
-  private async findPostedMessage(
-    teamId: string | null,
-    channel: string,
-    threadTs: string | undefined,
-    key: string,
-    since: Date,
-  ): Promise<string | null> {
-    const client = this.clientOf(teamId);
-    const oldest = (since.getTime() / 1000).toFixed(6);
-    const matches = (m: { metadata?: { event_payload?: unknown } }) =>
-      (m.metadata?.event_payload as { outbox_key?: unknown } | undefined)?.outbox_key === key;
-    try {
-      let cursor: string | undefined;
-      for (let page = 0; page < LOOKUP_PAGES; page++) {
-        const found = threadTs
-          ? await client.conversations.replies({
-              channel,
-              ts: threadTs,
-              oldest,
-              include_all_metadata: true,
-              limit: 200,
-              ...(cursor ? { cursor } : {}),
-            })
-          : await client.conversations.history({
-              channel,
-              oldest,
-              include_all_metadata: true,
-              limit: 200,
-              ...(cursor ? { cursor } : {}),
-            });
-        const message = found.messages?.find(matches);
-        if (message?.ts) return message.ts;
-        cursor = found.response_metadata?.next_cursor || undefined;
-        if (!found.has_more || !cursor) return null;
-      }
-      return null;
-    } catch (error) {
-      const failure = classifyFailure(error);
-      if (failure.kind === "refused") {
-        // We can't look (no history scope, say): posting again risks a repeat, never a loss.
-        this.options.logger.warn(
-          `Outbox: could not look for an in-doubt message in ${channel} (${failure.code}); sending it`,
-        );
-        return null;
-      }
-      throw error;
-    }
-  }
-
-  private async postToResponseUrl(responseUrl: string, message: ResponseUrlMessage): Promise<void> {
-    const doFetch = this.options.fetch ?? fetch;
-    const response = await doFetch(responseUrl, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ response_type: "ephemeral", ...message }),
-      signal: AbortSignal.timeout(10_000),
-    });
-    if (response.ok) return;
-    if (response.status === 429) {
-      throw Object.assign(new Error("response_url rate limited"), {
-        code: "slack_webapi_rate_limited_error",
-        retryAfter: Number(response.headers.get("retry-after")) || 1,
-      });
-    }
-    throw Object.assign(new Error(`response_url answered ${response.status}`), {
-      code: "slack_webapi_http_error",
-      statusCode: response.status,
-    });
-  }
-
-  /**
-   * Whether Slack shows the uploaded files yet (files.info, polled for a few seconds). Without
-   * the `files:read` scope (an older install) it can't tell: it waits a few seconds and says yes.
-   */
-  private async filesShown(teamId: string | null, fileIds: string[], channelId: string): Promise<boolean> {
-    try {
-      return await waitUntilShown(this.clientOf(teamId), fileIds, channelId, FILES_READY_TIMEOUT_MS);
-    } catch (error) {
-      const failure = classifyFailure(error);
-      if (failure.kind === "rate-limited") {
-        throw new RetryLater(new Date(Date.now() + failure.retryAfterMs), "files.info rate-limited");
-      }
-      if (failure.kind === "refused") {
-        this.options.logger.warn(
-          `Outbox: files.info refused (${failure.code}); reinstall Delight from its manifest (files:read). Waiting instead.`,
-        );
-        await sleep(FILES_BLIND_WAIT_MS);
-        return true;
-      }
-      return false;
-    }
   }
 }
 
