@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { addManagers, getSettings } from "../../src/features/admin/settings.ts";
 import { TEAM_ID, type RecordedCall } from "../../src/sandbox/slack-imitation.ts";
+import { buttonClick } from "../support/payloads.ts";
 import { drainJobs, startTestApp, TestClock, type TestApp } from "../support/test-app.ts";
 
 const START = new Date("2026-11-23T09:00:00Z");
@@ -37,27 +38,15 @@ describe("departures and returns", () => {
     return t.sender.event({ type: "user_change", user: { id, name, deleted } });
   };
   function click(userId: string, caseId: string) {
-    return t.sender.interaction({
-      type: "block_actions",
-      team: { id: TEAM_ID, domain: "delight-test" },
-      user: { id: userId, team_id: TEAM_ID, username: userId.toLowerCase() },
-      api_app_id: "A0DELIGHT",
-      token: "legacy-verification-token",
-      trigger_id: `trigger-${userId}`,
-      response_url: t.slack.responseUrl(`action-${userId}`),
-      container: { type: "message", channel_id: `D${userId}`, message_ts: "1700000001.000100", is_ephemeral: false },
-      channel: { id: `D${userId}`, name: "directmessage" },
-      message: { ts: "1700000001.000100", text: "case" },
-      actions: [
-        {
-          type: "button",
-          action_id: "recovery_reassign",
-          block_id: "b",
-          value: caseId,
-          action_ts: "1700000002.000100",
-        },
-      ],
-    });
+    return t.sender.interaction(
+      buttonClick({
+        userId,
+        actionId: "recovery_reassign",
+        value: caseId,
+        responseUrl: t.slack.responseUrl(`action-${userId}`),
+        message: { channel: `D${userId}`, ts: "1700000001.000100" },
+      }),
+    );
   }
 
   it("hands a departed owner's open case to the managers with a Reassign button, and it still escalates on time", async () => {

@@ -8,6 +8,7 @@ import { addManagers } from "../../src/features/admin/settings.ts";
 import { PERSON_DATA } from "../../src/features/people/data.ts";
 import { TEAM_ID } from "../../src/sandbox/slack-imitation.ts";
 import { databaseTargets } from "../support/databases.ts";
+import { viewSubmission } from "../support/payloads.ts";
 import { drainJobs, startTestApp, type TestApp } from "../support/test-app.ts";
 
 const ERIN = "UERIN";
@@ -217,23 +218,9 @@ describe.each(databaseTargets())("a person's data on $name", (target) => {
   });
 
   async function submitErase(userId: string, viewId: string) {
-    return t.sender.interaction({
-      type: "view_submission",
-      team: { id: TEAM_ID, domain: "delight-test" },
-      user: { id: userId, team_id: TEAM_ID, username: userId.toLowerCase() },
-      api_app_id: "A0DELIGHT",
-      token: "legacy-verification-token",
-      trigger_id: `trigger-submit-${userId}`,
-      view: {
-        id: viewId,
-        team_id: TEAM_ID,
-        type: "modal",
-        callback_id: "person_erase_confirm",
-        private_metadata: ERIN,
-        state: { values: {} },
-        hash: "h",
-      },
-    });
+    return t.sender.interaction(
+      viewSubmission({ userId, callbackId: "person_erase_confirm", values: {}, privateMetadata: ERIN, viewId }),
+    );
   }
 
   async function tablesHolding(id: string): Promise<string[]> {
