@@ -1,8 +1,9 @@
-// The gesture model's client, shared by every feature that asks for surprise ideas (/surprise,
+// The gesture model's client (and WordNet, 34 MB once loaded), shared by every feature that asks for surprise ideas (/surprise,
 // nudges): one client per configuration, loaded only when a key is configured, so apps
 // without a model never load the SDK.
 import type { ModelClient } from "../../ai/openai-client.ts";
 import type { AppDeps } from "../../deps.ts";
+import { lazyLexicon, type LexiconSource } from "./lexicon.ts";
 import { DEFAULT_MODEL_DEADLINE_MS } from "./suggest.ts";
 
 export interface SurpriseModel {
@@ -33,4 +34,16 @@ export function surpriseModel(deps: Pick<AppDeps, "config" | "logger">): Surpris
   const made = { model, deadlineMs };
   clients.set(deps.config, made);
   return made;
+}
+
+const lexicons = new WeakMap<AppDeps["config"], LexiconSource>();
+
+/** WordNet for the suggester, loaded once per app on first use, whichever feature asks first. */
+export function sharedLexicon(deps: Pick<AppDeps, "config" | "logger">): LexiconSource {
+  let lexicon = lexicons.get(deps.config);
+  if (!lexicon) {
+    lexicon = lazyLexicon(deps.logger);
+    lexicons.set(deps.config, lexicon);
+  }
+  return lexicon;
 }
