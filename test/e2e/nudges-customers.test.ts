@@ -4,8 +4,13 @@
 // The model here always fails, so every idea comes from the built-in catalogue. Exactly once
 // under replays and retries; an owner Slack doesn't know is counted and messaged no one.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { insightsBlocks } from "../../src/features/insights/blocks.ts";
+import { cachedInsights } from "../../src/features/insights/delivery.ts";
+import { utcDay } from "../../src/features/insights/service.ts";
+import { customerSignalFigures } from "../../src/features/nudges/figures.ts";
 import { MILESTONES_JOB } from "../../src/features/nudges/milestones.ts";
 import { DELIVER_NUDGE_JOB } from "../../src/features/nudges/service.ts";
+import { recordGestureUse } from "../../src/features/surprises/service.ts";
 import { signStandardWebhook } from "../../src/features/signals/signatures.ts";
 import { TEAM_ID, type RecordedCall } from "../../src/sandbox/slack-imitation.ts";
 import { databaseTargets } from "../support/databases.ts";
@@ -219,5 +224,63 @@ describe.each(databaseTargets())("customer nudges on $name", (target) => {
     const row = await t.database.prisma.nudge.findFirstOrThrow({ where: { kind: "anniversary", status: "dropped" } });
     expect(row).toMatchObject({ reason: "owner-not-in-slack", userId: "" });
     expect(t.slack.callsTo("chat.postMessage").filter((c) => text(c).includes("Hooli"))).toHaveLength(0);
+  });
+
+  it("the digest and insights count signals, customer nominations, and nudges sent and acted on", async () => {
+    const now = new Date("2026-12-11T09:00:00Z");
+    clock.set(now);
+    // "Use this" on the first praise nudge's idea, three days after it: acted on.
+    const praised = await t.database.prisma.nudge.findFirstOrThrow({
+      where: { kind: "praise", status: "sent" },
+      orderBy: { sentAt: "asc" },
+    });
+    const used = await recordGestureUse(t.database.prisma, new Date(MORNING.getTime() + 3 * DAY), {
+      teamId: TEAM_ID,
+      requestId: praised.requestId ?? "",
+      index: 0,
+      userId: "UALEX",
+      costCents: null,
+      sourceViewId: "VUSED1",
+    });
+    expect(used.ok).toBe(true);
+    // A detractor today opens a recovery from the signal.
+    await signal(
+      {
+        type: "feedback",
+        occurred_at: now.toISOString(),
+        customer: { name: "Umbrella" },
+        score: { kind: "nps", value: 2 },
+        comment: "Late again",
+        agent_email: "alex@example.com",
+      },
+      "msg_detractor",
+    );
+    const figures = await customerSignalFigures(t.database.prisma, TEAM_ID, new Date(MORNING.getTime() - DAY), now);
+    expect(figures).toEqual({
+      signalsReceived: 6,
+      recoveriesOpened: 1,
+      recoveriesFixed: 0,
+      recoveriesFixedOnTime: 0,
+      customerNominations: 3,
+      nudgesSent: 4,
+      nudgesActedOn: 1,
+    });
+
+    // The digest's week (4–11 December): Hooli's update and the detractor, in one compact line.
+    const before = t.slack.responses().length;
+    expect((await t.sender.command("/delight", "digest preview", "UADMIN")).status).toBe(200);
+    const preview = JSON.stringify((await t.slack.waitFor(() => t.slack.responses()[before], 15_000)).args);
+    expect(preview).toContain("Customer signals: *2* received · *1* recovery opened");
+    expect(preview).not.toContain("nudges sent");
+
+    // Insights (last 90 days) show the whole line above the charts.
+    await t.database.prisma.insightsCharts.create({
+      data: { teamId: TEAM_ID, day: utcDay(now), audience: "user:UADMIN", mode: "text", fileIds: [], charts: [] },
+    });
+    const view = await cachedInsights(t.database.prisma, TEAM_ID, "UADMIN", now);
+    const blocks = JSON.stringify(insightsBlocks(view ?? { mode: "text", fileIds: [], charts: [] }));
+    expect(blocks).toContain("*6* received");
+    expect(blocks).toContain("*3* nominations by customers");
+    expect(blocks).toContain("*4* nudges sent, *1* acted on");
   });
 });
