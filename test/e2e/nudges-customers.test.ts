@@ -216,7 +216,15 @@ describe.each(databaseTargets())("customer nudges on $name", (target) => {
       {
         type: "customer",
         occurred_at: day.toISOString(),
-        customer: { name: "Hooli", owner_email: "gone@example.com", customer_since: "2020-12-10" },
+        customer: {
+          name: "Hooli",
+          owner_email: "gone@example.com",
+          customer_since: "2020-12-10",
+          renewal_at: "2027-06-01",
+          tier: "<vip> @here",
+          interests: ["tea"],
+          notes: "Loves <b>green tea</b>",
+        },
       },
       "msg_hooli",
     );
@@ -224,6 +232,19 @@ describe.each(databaseTargets())("customer nudges on $name", (target) => {
     const row = await t.database.prisma.nudge.findFirstOrThrow({ where: { kind: "anniversary", status: "dropped" } });
     expect(row).toMatchObject({ reason: "owner-not-in-slack", userId: "" });
     expect(t.slack.callsTo("chat.postMessage").filter((c) => text(c).includes("Hooli"))).toHaveLength(0);
+
+    // `/surprise customer` shows the record's new fields, escaped.
+    const before = t.slack.responses().length;
+    expect((await t.sender.command("/surprise", "customer Hooli", "UADMIN")).status).toBe(200);
+    await drainJobs(t);
+    const shown = JSON.stringify((await t.slack.waitFor(() => t.slack.responses()[before], 15_000)).args);
+    expect(shown).toContain("*Tier:* &lt;vip&gt; @\u200Bhere");
+    expect(shown).toContain("*Interests:* tea");
+    expect(shown).toContain("*Owner:* gone@example.com");
+    expect(shown).toContain("*Customer since:* 2020-12-10");
+    expect(shown).toContain("*Renewal:* 2027-06-01");
+    expect(shown).toContain("Loves &lt;b&gt;green tea&lt;/b&gt;");
+    expect(shown).not.toContain("<b>");
   });
 
   it("the digest and insights count signals, customer nominations, and nudges sent and acted on", async () => {
