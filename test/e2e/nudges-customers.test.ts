@@ -247,6 +247,36 @@ describe.each(databaseTargets())("customer nudges on $name", (target) => {
     expect(shown).not.toContain("<b>");
   });
 
+  it("milestone nudges share the daily limit of 3 and obey /delight prefs nudges off", async () => {
+    const day = new Date("2026-12-12T09:00:00Z"); // 10:00 in Paris
+    clock.set(day);
+    for (const [i, name] of ["Stark", "Wayne", "Tyrell", "Cyberdyne"].entries()) {
+      await signal(
+        {
+          type: "customer",
+          occurred_at: day.toISOString(),
+          customer: { name, owner_email: "olga@example.com", customer_since: `${2019 + i}-12-12` },
+        },
+        `msg_limit_${i}`,
+      );
+    }
+    await tickAt(new Date(day.getTime() + 60_000));
+    expect(dmsTo("UOLGA", "years with")).toHaveLength(3);
+    const waiting = await t.database.prisma.nudge.findFirstOrThrow({
+      where: { userId: "UOLGA", kind: "anniversary", status: "pending" },
+    });
+    expect(waiting).toMatchObject({ reason: "daily-limit", dueAt: new Date("2026-12-13T08:00:00Z") });
+
+    expect((await t.sender.command("/delight", "prefs nudges off", "UOLGA")).body).toContain("Nudges are off");
+    await tickAt(new Date("2026-12-13T08:00:00Z"));
+    expect(dmsTo("UOLGA", "years with")).toHaveLength(3);
+    expect(await t.database.prisma.nudge.findUniqueOrThrow({ where: { id: waiting.id } })).toMatchObject({
+      status: "dropped",
+      reason: "off",
+    });
+    await t.sender.command("/delight", "prefs nudges on", "UOLGA");
+  });
+
   it("the digest and insights count signals, customer nominations, and nudges sent and acted on", async () => {
     const now = new Date("2026-12-11T09:00:00Z");
     clock.set(now);
