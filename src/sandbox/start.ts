@@ -126,6 +126,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     }
     await delight.scheduler.tick();
     await delight.scheduler.tickDigests();
+    await delight.scheduler.tickMilestones();
     await delight.scheduler.tickNudges();
     return note || `Now ${clock.now().toISOString()}`;
   };
