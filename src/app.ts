@@ -371,8 +371,13 @@ export function createDelightApp(options: DelightAppOptions): DelightApp {
       }
       const server = (await app.start({ port, ...(host ? { host } : {}), backlog: LISTEN_BACKLOG })) as Server;
       started = true;
+      // A burst is coming in: embedded PGlite holds background statements back so that the
+      // loop, which accepts one connection per iteration, takes the rest at once (statement-lanes.ts).
+      // (A request on a kept-alive connection counts as an arrival too.)
+      server.on("connection", () => database.noteArrival());
       // While requests are being answered, the workers step back (see JobWorkers.isBusy).
       server.on("request", (_req, res) => {
+        database.noteArrival();
         requestsInFlight += 1;
         res.once("close", () => {
           requestsInFlight -= 1;
