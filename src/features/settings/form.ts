@@ -41,7 +41,11 @@ export interface SettingsChanges {
   digestAdded?: Omit<DigestScheduleSetting, "timezone"> & { timezone: string };
 }
 
-export type FormResult = { ok: true; changes: SettingsChanges } | { ok: false; errors: Record<string, string> };
+/** The changes read (those whose fields had no error) and the field errors, by block id. */
+export interface FormResult {
+  changes: SettingsChanges;
+  errors: Record<string, string>;
+}
 
 const state = (values: FormValues, blockId: string): InputState => values[blockId]?.[VALUE] ?? {};
 const text = (values: FormValues, blockId: string) => (state(values, blockId).value ?? "").trim();
@@ -62,7 +66,8 @@ export const CHANNEL_FIELD: Record<ChannelRole, string> = {
 
 /**
  * Checks the form against the current settings. Channels are only checked for form here;
- * whether Delight can post in them needs Slack (listeners.ts asks before saving).
+ * whether Delight can post in them needs Slack (listeners.ts asks, even when other fields have
+ * errors, so that every problem shows at once).
  */
 export function readSettingsForm(values: FormValues, current: WorkspaceSettings, adminTimezone?: string): FormResult {
   const errors: Record<string, string> = {};
@@ -133,7 +138,7 @@ export function readSettingsForm(values: FormValues, current: WorkspaceSettings,
     }
   }
 
-  return Object.keys(errors).length > 0 ? { ok: false, errors } : { ok: true, changes };
+  return { changes, errors };
 }
 
 export function hasChanges(changes: SettingsChanges): boolean {

@@ -80,14 +80,8 @@ export function registerSettingsFeature(router: SlackRouter, deps: AppDeps): voi
       getSettings(deps.prisma, workspace),
       timezoneOf(deps, adminId),
     ]);
-    const read = readSettingsForm(view.state.values as FormValues, current, adminTimezone);
-    if (!read.ok) {
-      await ack({ response_action: "errors", errors: read.errors });
-      return;
-    }
-    const { changes } = read;
+    const { changes, errors } = readSettingsForm(view.state.values as FormValues, current, adminTimezone);
     const client = router.clientFor(workspace.teamId);
-    const errors: Record<string, string> = {};
 
     // Apps can't be managers (the command skips them; a form says so under the field).
     if (changes.managersAdded.length > 0) {
@@ -118,7 +112,7 @@ export function registerSettingsFeature(router: SlackRouter, deps: AppDeps): voi
       }),
     );
     for (const { blockId, channelId } of named) {
-      if (needsInvite(memberships.get(channelId))) errors[blockId] = asFieldError(plainHint(inviteHint(channelId)));
+      if (needsInvite(memberships.get(channelId))) errors[blockId] ??= asFieldError(plainHint(inviteHint(channelId)));
     }
     if (Object.keys(errors).length > 0) {
       await ack({ response_action: "errors", errors });
