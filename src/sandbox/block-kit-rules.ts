@@ -110,7 +110,9 @@ function sameOption(a: unknown, b: unknown): boolean {
 function allOptions(element: Json): unknown[] {
   if (Array.isArray(element.options)) return element.options;
   if (Array.isArray(element.option_groups))
-    return element.option_groups.flatMap((g: unknown) => (isObject(g) && Array.isArray(g.options) ? g.options : []));
+    return element.option_groups.flatMap((g: unknown): unknown[] =>
+      isObject(g) && Array.isArray(g.options) ? (g.options as unknown[]) : [],
+    );
   return [];
 }
 

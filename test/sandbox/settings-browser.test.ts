@@ -70,6 +70,7 @@ describe.skipIf(!hasChromium)(
       await dialog.getByRole("button", { name: "Save" }).click();
       await dialog.getByRole("alert").filter({ hasText: "/invite @Delight" }).waitFor();
       await dialog.getByRole("alert").filter({ hasText: "Give the recovery deadline" }).waitFor();
+      await dialog.getByLabel(/^Approvals channel/).scrollIntoViewIfNeeded();
       await shot("settings-errors");
       // What was chosen is still there.
       expect(await dialog.getByLabel(/^Recovery deadline/).inputValue()).toBe("never");

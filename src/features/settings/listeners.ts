@@ -6,21 +6,24 @@
 import type { BlockButtonAction } from "@slack/bolt";
 import type { AppDeps } from "../../deps.ts";
 import type { SlackRouter } from "../../slack/router.ts";
-import { channelMembership, inviteHint, needsInvite, type ChannelMembership } from "../../slack/channels.ts";
+import { channelMembership, needsInvite, type ChannelMembership } from "../../slack/channels.ts";
 import { withinTime } from "../../slack/within-time.ts";
 import { JOIN_CHANNEL_JOB, postWaitingNominations, PRE_ACK_LOOKUP_MS } from "../admin/channel-setup.ts";
 import { remindersBeyondSla } from "../admin/listeners.ts";
 import { getSettings, rememberAdminContact, type WorkspaceRef } from "../admin/settings.ts";
-import { APPS_CANNOT_APPROVE, asFieldError, isValidTimezone } from "../admin/validate.ts";
+import { APPS_CANNOT_APPROVE, isValidTimezone } from "../admin/validate.ts";
 import { noticeModal } from "../nominations/blocks.ts";
 import { enqueueHomePublish } from "../home/publish.ts";
 import { FIELD, HOME_OPEN_SETTINGS_ACTION, SETTINGS_CALLBACK, settingsModal } from "./blocks.ts";
-import { CHANNEL_FIELD, hasChanges, readSettingsForm, type FormValues } from "./form.ts";
+import { CHANNEL_FIELD, hasChanges, readSettingsForm } from "./form.ts";
 import { saveSettings } from "./service.ts";
 
 /** Field errors are plain text: the admin message of the commands, without its emoji. */
 const ONLY_ADMINS_PLAIN =
   "Only Slack workspace admins and owners (or people listed in DELIGHT_ADMINS) can change Delight's settings. Nothing was changed.";
+/** Under a channel select: the command's invite hint (slack/channels.ts), as plain text for a field. */
+const INVITE_FIRST =
+  "Delight can't see this channel yet, so it can't post there: type /invite @Delight in the channel, then press Save again.";
 const COULD_NOT_CHECK_PLAIN =
   "Slack took too long to tell me whether you are a workspace admin, so nothing was changed. Please press Save again in a moment.";
 
@@ -80,7 +83,7 @@ export function registerSettingsFeature(router: SlackRouter, deps: AppDeps): voi
       getSettings(deps.prisma, workspace),
       timezoneOf(deps, adminId),
     ]);
-    const { changes, errors } = readSettingsForm(view.state.values as FormValues, current, adminTimezone);
+    const { changes, errors } = readSettingsForm(view.state.values, current, adminTimezone);
     const client = router.clientFor(workspace.teamId);
 
     // Apps can't be managers (the command skips them; a form says so under the field).
@@ -112,7 +115,7 @@ export function registerSettingsFeature(router: SlackRouter, deps: AppDeps): voi
       }),
     );
     for (const { blockId, channelId } of named) {
-      if (needsInvite(memberships.get(channelId))) errors[blockId] ??= asFieldError(plainHint(inviteHint(channelId)));
+      if (needsInvite(memberships.get(channelId))) errors[blockId] ??= INVITE_FIRST;
     }
     if (Object.keys(errors).length > 0) {
       await ack({ response_action: "errors", errors });
@@ -155,9 +158,4 @@ export function registerSettingsFeature(router: SlackRouter, deps: AppDeps): voi
       `:white_check_mark: *Settings saved.*\n${said.map((line) => `• ${line}`).join("\n")}`,
     );
   });
-}
-
-/** The invite hint without its emoji and channel link markup, for a plain-text field error. */
-function plainHint(hint: string): string {
-  return hint.replace(/^:information_source: /, "").replace(/<#([A-Z0-9]+)>/g, "this channel");
 }

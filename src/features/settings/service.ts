@@ -48,7 +48,7 @@ export async function saveSettings(
   if (changes.managersAdded.length > 0) {
     const added = changes.managersAdded;
     await change("managers.add", (tx) => addManagers(tx, workspace, added, adminId), { subjectIds: added });
-    said.push(`Added ${added.map(mentionUser).join(", ")} as managers.`);
+    said.push(`Added ${added.map(mentionUser).join(", ")} as ${added.length === 1 ? "a manager" : "managers"}.`);
   }
   if (changes.managersRemoved.length > 0) {
     const removed = changes.managersRemoved;
