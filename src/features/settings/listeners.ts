@@ -53,16 +53,17 @@ export function registerSettingsFeature(router: SlackRouter, deps: AppDeps): voi
       teamId: body.team?.id ?? body.user.team_id ?? "",
       enterpriseId: body.enterprise?.id ?? null,
     };
-    const admin = await checkAdmin(deps, workspace.teamId, body.user.id);
+    // views.open must come within 3 seconds of the click: the look-ups run side by side.
+    const [admin, settings, adminTimezone] = await Promise.all([
+      checkAdmin(deps, workspace.teamId, body.user.id),
+      getSettings(deps.prisma, workspace),
+      timezoneOf(deps, body.user.id),
+    ]);
     if (admin !== "admin") {
       const text = admin === "not-admin" ? `:lock: ${ONLY_ADMINS_PLAIN}` : `:hourglass: ${COULD_NOT_CHECK_PLAIN}`;
       await client.views.open({ trigger_id: body.trigger_id, view: noticeModal("Delight settings", text) });
       return;
     }
-    const [settings, adminTimezone] = await Promise.all([
-      getSettings(deps.prisma, workspace),
-      timezoneOf(deps, body.user.id),
-    ]);
     await client.views.open({ trigger_id: body.trigger_id, view: settingsModal(settings, { adminTimezone }) });
   });
 
@@ -72,33 +73,21 @@ export function registerSettingsFeature(router: SlackRouter, deps: AppDeps): voi
       teamId: context.teamId ?? body.team?.id ?? body.user.team_id ?? "",
       enterpriseId: body.enterprise?.id ?? null,
     };
-    const admin = await checkAdmin(deps, workspace.teamId, adminId);
+    // Slack gives 3 seconds for the whole answer: the look-ups run side by side, in two rounds
+    // of at most PRE_ACK_LOOKUP_MS (the admin's profile is one users.info, cached, for both).
+    const [admin, current, adminTimezone] = await Promise.all([
+      checkAdmin(deps, workspace.teamId, adminId),
+      getSettings(deps.prisma, workspace),
+      timezoneOf(deps, adminId),
+    ]);
     if (admin !== "admin") {
       // Under the form's first field: the form stays open with everything chosen.
       const message = admin === "not-admin" ? ONLY_ADMINS_PLAIN : COULD_NOT_CHECK_PLAIN;
       await ack({ response_action: "errors", errors: { [FIELD.approvals]: message } });
       return;
     }
-    const [current, adminTimezone] = await Promise.all([
-      getSettings(deps.prisma, workspace),
-      timezoneOf(deps, adminId),
-    ]);
     const { changes, errors } = readSettingsForm(view.state.values, current, adminTimezone);
     const client = router.clientFor(workspace.teamId);
-
-    // Apps can't be managers (the command skips them; a form says so under the field).
-    if (changes.managersAdded.length > 0) {
-      const profiles = await Promise.all(
-        changes.managersAdded.map((id) =>
-          withinTime(
-            deps.users.profile(id).catch(() => undefined),
-            PRE_ACK_LOOKUP_MS,
-          ),
-        ),
-      );
-      const apps = profiles.flatMap((p) => (typeof p === "object" && p?.isBot ? [p.name ?? p.id] : []));
-      if (apps.length > 0) errors[FIELD.managers] = `Remove ${apps.join(", ")}: ${APPS_CANNOT_APPROVE}.`;
-    }
 
     // Delight must be able to post in every channel it is given: asked of Slack before saving.
     const named: Array<{ blockId: string; channelId: string }> = [
@@ -108,12 +97,23 @@ export function registerSettingsFeature(router: SlackRouter, deps: AppDeps): voi
       ...(changes.digestAdded ? [{ blockId: FIELD.digestChannel, channelId: changes.digestAdded.channelId }] : []),
     ];
     const memberships = new Map<string, ChannelMembership | undefined>();
-    await Promise.all(
-      [...new Set(named.map((n) => n.channelId))].map(async (channelId) => {
+    const [profiles] = await Promise.all([
+      // Apps can't be managers (the command skips them; a form says so under the field).
+      Promise.all(
+        changes.managersAdded.map((id) =>
+          withinTime(
+            deps.users.profile(id).catch(() => undefined),
+            PRE_ACK_LOOKUP_MS,
+          ),
+        ),
+      ),
+      ...[...new Set(named.map((n) => n.channelId))].map(async (channelId) => {
         const membership = await withinTime(channelMembership(client, channelId), PRE_ACK_LOOKUP_MS);
         memberships.set(channelId, typeof membership === "string" ? membership : undefined);
       }),
-    );
+    ]);
+    const apps = profiles.flatMap((p) => (typeof p === "object" && p?.isBot ? [p.name ?? p.id] : []));
+    if (apps.length > 0) errors[FIELD.managers] = `Remove ${apps.join(", ")}: ${APPS_CANNOT_APPROVE}.`;
     for (const { blockId, channelId } of named) {
       if (needsInvite(memberships.get(channelId))) errors[blockId] ??= INVITE_FIRST;
     }
