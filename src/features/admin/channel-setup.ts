@@ -42,15 +42,6 @@ export async function prepareChannel(
   return null;
 }
 
-/**
- * Whether the app can post in a channel (no writes): the invite hint, or null. For a form,
- * which must refuse the channel before saving anything.
- */
-export async function inviteNeeded(client: webApi.WebClient, channelId: string): Promise<string | null> {
-  const membership = await withinTime(channelMembership(client, channelId), PRE_ACK_LOOKUP_MS);
-  return needsInvite(membership) ? inviteHint(channelId) : null;
-}
-
 /** Nominations made while no approvals channel was set wait, pending: posts them now. Returns a notice or null. */
 export async function postWaitingNominations(
   deps: Pick<AppDeps, "prisma" | "jobs">,

@@ -64,7 +64,6 @@ export const ONLY_ADMINS =
 const COULD_NOT_CHECK_ADMIN =
   ":hourglass: Slack took too long to tell me whether you are a workspace admin, so nothing was changed. Please try again in a moment.";
 
-export { JOIN_CHANNEL_JOB };
 const DEAD_LETTERS_SHOWN = 20;
 
 /**
