@@ -15,6 +15,7 @@ import { registerDirectoryFeature } from "./features/directory/listeners.ts";
 import { registerDumbRulesFeature } from "./features/dumbrules/listeners.ts";
 import { registerHoldingBackFeature } from "./features/holdingback/listeners.ts";
 import { registerHomeFeature } from "./features/home/listeners.ts";
+import { registerSettingsFeature } from "./features/settings/listeners.ts";
 import { registerNominationsFeature } from "./features/nominations/listeners.ts";
 import { registerPeopleFeature } from "./features/people/listeners.ts";
 import { registerRecoveriesFeature } from "./features/recoveries/listeners.ts";
@@ -305,6 +306,7 @@ export function createDelightApp(options: DelightAppOptions): DelightApp {
   registerAdminFeature(router, deps);
   registerNominationsFeature(router, deps);
   registerHomeFeature(router, deps);
+  registerSettingsFeature(router, deps);
   registerRecoveriesFeature(router, deps);
   registerSurprisesFeature(router, deps);
   registerDigestFeature(router, deps);

@@ -36,6 +36,8 @@ export interface SandboxOptions {
   /** Port of the sandbox (the browser's address); 0 picks a free one. Default: PORT or 3000. */
   port?: number;
   demo?: boolean;
+  /** false: a workspace nobody has set up yet (no managers, no channels), to set up by clicking. */
+  setUp?: boolean;
   logger?: Logger;
 }
 
@@ -167,7 +169,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   late.delight = delight;
   late.database = database;
   delight.scheduler.start();
-  await setUpWorkspace(late.relay, settle, slack);
+  if (options.setUp !== false) await setUpWorkspace(late.relay, settle, slack);
   if (options.demo) await seedDemo(late.relay, slack, settle);
 
   return {
