@@ -12,6 +12,7 @@ import { getCase } from "../recoveries/service.ts";
 import { renderSuggestions } from "../surprises/blocks.ts";
 import { answerRequest } from "../surprises/service.ts";
 import { fixNudgeLead, nudgeControls } from "./blocks.ts";
+import { nudgesPerDay } from "../signals/settings.ts";
 import { decideNudge, startOfLocalDay } from "./rules.ts";
 import { DELIVER_NUDGE_JOB, isMuted, RECOVERY_WINDOW_MS, sentSince } from "./service.ts";
 
@@ -53,6 +54,7 @@ export function registerNudgeJobs(deps: NudgeDeps): void {
           muted,
           snoozedUntil: preference?.snoozedUntil ?? null,
           sentToday: await sentSince(tx, nudge.teamId, nudge.userId, startOfLocalDay(now, timezone)),
+          maxPerDay: await nudgesPerDay(tx, nudge.teamId),
           lastUsefulAt: new Date(recoveryCase.reportedAt.getTime() + RECOVERY_WINDOW_MS),
         });
         const data =
