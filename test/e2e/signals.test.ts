@@ -474,6 +474,33 @@ describe.each(databaseTargets())("customer signals on $name", (target) => {
       ).toBe(1);
     });
 
+    it("a Zendesk 'bad' rating opens a case owned by the mapped agent within 5 s of the webhook, by the app's own workers", async () => {
+      const rating = {
+        ticket_id: 777,
+        ticket_url: "https://acme.zendesk.com/agent/tickets/777",
+        rating: "Bad",
+        comment: "Still no refund",
+        customer: "Pied Piper",
+        assignee_email: "alex@example.com",
+      };
+      const sentAt = performance.now();
+      expect((await zendeskHook(rating, { invocationId: "inv-timed" })).status).toBe(200);
+      // No drainJobs here: the job workers' own loop picks the signal up.
+      let opened = null;
+      while (performance.now() - sentAt < 10_000) {
+        opened = await t.database.prisma.recoveryCase.findFirst({
+          where: { origin: "Opened from Zendesk ticket #777" },
+        });
+        if (opened && t.slack.postsTo("DUAGENT").length > 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+      const elapsedMs = performance.now() - sentAt;
+      console.log(`signals: Zendesk bad rating → case opened and its owner told in ${elapsedMs.toFixed(0)} ms`);
+      expect(opened).toMatchObject({ ownerId: "UAGENT", origin: "Opened from Zendesk ticket #777" });
+      expect(text(t.slack.postsTo("DUAGENT")[0])).toContain("Opened from Zendesk ticket #777");
+      expect(elapsedMs).toBeLessThan(5_000);
+    });
+
     it("a disconnected connection answers 410", async () => {
       expect(await admin(`disconnect ${intercom.id}`)).toContain("Disconnected");
       // Every instance sees it within the endpoint's few seconds of caching.

@@ -104,4 +104,36 @@ describe.skipIf(!hasChromium)("the sandbox's Customer signals panel in Chromium"
     });
     expect(pageErrors).toEqual([]);
   });
+
+  it("imports customers from a CSV chosen in the form's file input", async () => {
+    await as("Jordan Lee (admin)");
+    await page.getByRole("link", { name: "#general", exact: true }).click();
+    const box = page.getByRole("textbox", { name: "Message #general" });
+    await box.fill("/delight-admin import customers");
+    await box.press("Enter");
+    const form = page.getByRole("dialog");
+    await form.getByLabel("CSV file").setInputFiles({
+      name: "customers.csv",
+      mimeType: "text/csv",
+      buffer: Buffer.from("name,external_id,tier,interests\nUmbrella Corp,UMB-1,gold,chess;golf\nBroken,,,\n,,,\n"),
+    });
+    await form.getByText("customers.csv").waitFor();
+    await shot("import-form");
+    await form.getByRole("button", { name: "Import", exact: true }).click();
+    await form.waitFor({ state: "detached" });
+    await page.getByRole("link", { name: "Delight — Messages" }).click();
+    await messages()
+      .getByText(/Customers imported from/)
+      .first()
+      .waitFor();
+    await messages()
+      .getByText(/line 4: no name and no external_id/)
+      .first()
+      .waitFor();
+    await shot("import-answer");
+    expect(
+      await sandbox.database.prisma.customer.findFirst({ where: { normalizedName: "umbrella corp" } }),
+    ).toMatchObject({ tier: "gold", interests: ["chess", "golf"] });
+    expect(pageErrors).toEqual([]);
+  });
 });
