@@ -1,8 +1,8 @@
 // Applying a read customers CSV: each row matched to a customer by its external id (source
 // "csv"), else by name; new customers created, known ones given what changed. Everything is
 // compared with what is stored first, so importing the same file again writes nothing and
-// reports 0 added, 0 updated. Reads and writes are batched (one query per 500 rows), so
-// 20,000 rows take seconds, not one round trip each.
+// reports 0 added, 0 updated. Reads and writes are batched (new customers and their ids in
+// one INSERT per 5,000 rows, the rest per 500), not one round trip per row.
 import { createHash, randomUUID } from "node:crypto";
 import type { Db } from "../../db/database.ts";
 import { ensureWorkspace, type WorkspaceRef } from "../admin/settings.ts";
@@ -13,6 +13,8 @@ import { interestsIn } from "./service.ts";
 /** The source external ids of an import are kept under. */
 export const IMPORT_SOURCE = "csv";
 const CHUNK = 500;
+/** Rows per bulk INSERT … SELECT FROM unnest (a handful of array parameters, whatever the size). */
+const BULK = 5_000;
 
 export interface ImportOutcome {
   added: number;
@@ -31,8 +33,8 @@ interface Known {
   renewalAt: Date | null;
 }
 
-const chunks = <T>(items: T[]): T[][] =>
-  Array.from({ length: Math.ceil(items.length / CHUNK) }, (_, i) => items.slice(i * CHUNK, (i + 1) * CHUNK));
+const chunks = <T>(items: T[], size = CHUNK): T[][] =>
+  Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
 
 /** One note per customer and text: importing it again finds it. */
 const noteKey = (teamId: string, customerId: string, text: string) =>
@@ -148,26 +150,25 @@ export async function applyCustomerImport(
 
   await prisma.$transaction(
     async (tx) => {
-      for (const part of chunks(creates)) {
-        await tx.customer.createMany({
-          data: part.map(({ row, id, name, normalizedName }) => ({
-            id,
-            teamId,
-            name,
-            normalizedName,
-            tier: row.tier,
-            ownerEmail: row.ownerEmail,
-            customerSince: row.customerSince,
-            renewalAt: row.renewalAt,
-            interests: [...new Set([...row.interests, ...interestsIn(row.notes ?? "")])].sort().slice(0, 30),
-          })),
-        });
+      // One statement per 5,000 rows with each column as an array (unnest): about 8× faster
+      // than createMany's bind parameter per cell on PGlite (bench `import`).
+      for (const part of chunks(creates, BULK)) {
+        const iso = (d: Date | null) => d?.toISOString() ?? null;
+        await tx.$executeRaw`INSERT INTO "Customer" ("id", "teamId", "name", "normalizedName", "tier", "ownerEmail", "customerSince", "renewalAt", "interests", "updatedAt")
+          SELECT u.id, ${teamId}, u.name, u.normalized, u.tier, u.owner, u.since::timestamp(3), u.renewal::timestamp(3),
+            ARRAY(SELECT jsonb_array_elements_text(u.interests::jsonb)), ${input.now}
+          FROM unnest(
+            ${part.map((c) => c.id)}::text[], ${part.map((c) => c.name)}::text[], ${part.map((c) => c.normalizedName)}::text[],
+            ${part.map((c) => c.row.tier)}::text[], ${part.map((c) => c.row.ownerEmail)}::text[],
+            ${part.map((c) => iso(c.row.customerSince))}::text[], ${part.map((c) => iso(c.row.renewalAt))}::text[],
+            ${part.map((c) => JSON.stringify([...new Set([...c.row.interests, ...interestsIn(c.row.notes ?? "")])].sort().slice(0, 30)))}::text[]
+          ) AS u(id, name, normalized, tier, owner, since, renewal, interests)`;
       }
-      for (const part of chunks(links)) {
-        await tx.customerExternalId.createMany({
-          data: part.map((l) => ({ teamId, source: IMPORT_SOURCE, ...l })),
-          skipDuplicates: true,
-        });
+      for (const part of chunks(links, BULK)) {
+        await tx.$executeRaw`INSERT INTO "CustomerExternalId" ("teamId", "source", "externalId", "customerId")
+          SELECT ${teamId}, ${IMPORT_SOURCE}, u.external, u.customer
+          FROM unnest(${part.map((l) => l.externalId)}::text[], ${part.map((l) => l.customerId)}::text[]) AS u(external, customer)
+          ON CONFLICT DO NOTHING`;
       }
       for (const update of updates) await tx.customer.update({ where: { id: update.id }, data: update.data });
       for (const part of chunks(newNotes)) {
