@@ -271,6 +271,24 @@ function checkElement(
     case "image":
       if (typeof element.alt_text !== "string") problems.add(`${path}.alt_text`, "is required");
       break;
+    // docs.slack.dev/reference/block-kit/block-elements/file-input-element: in an input block
+    // only; max_files 1–10; filetypes a list of extensions.
+    case "file_input":
+      if (!path.endsWith(".element")) problems.add(path, "file_input is only allowed in an input block");
+      if (
+        element.max_files !== undefined &&
+        (typeof element.max_files !== "number" ||
+          !Number.isInteger(element.max_files) ||
+          element.max_files < 1 ||
+          element.max_files > 10)
+      )
+        problems.add(`${path}.max_files`, "must be a whole number from 1 to 10");
+      if (
+        element.filetypes !== undefined &&
+        (!Array.isArray(element.filetypes) || element.filetypes.some((t) => typeof t !== "string"))
+      )
+        problems.add(`${path}.filetypes`, "must be a list of file extensions");
+      break;
     default:
       break;
   }

@@ -16,6 +16,7 @@ import { readManifest } from "./manifest.ts";
 import { CHANNELS, PEOPLE } from "./people.ts";
 import { SandboxRelay } from "./relay.ts";
 import { SandboxServer } from "./server.ts";
+import { SANDBOX_EMAILS, SandboxSignals } from "./signals.ts";
 import { SignedSlackClient } from "./signed-requests.ts";
 import { SlackStandIn } from "./slack-imitation.ts";
 import { TEAM_ID } from "./workspace.ts";
@@ -81,7 +82,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const ownDatabase = sandboxDatabase(env);
   const slack = new SlackStandIn();
   for (const person of Object.values(PEOPLE)) {
-    slack.addUser(person);
+    const email = (SANDBOX_EMAILS as Record<string, string | undefined>)[person.id];
+    slack.addUser(email ? { ...person, email } : person);
     slack.workspace.dmChannelOf(person.id);
   }
   for (const channel of Object.values(CHANNELS)) slack.workspace.channels.set(channel.id, channel);
@@ -91,7 +93,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   slack.clock = clock;
   const manifest = readManifest(MANIFEST);
   // The app and its relay exist once the server has its port (the Web API URL needs it).
-  const late: { relay?: SandboxRelay; delight?: DelightApp; database?: Database; appPort?: number } = {};
+  const late: {
+    relay?: SandboxRelay;
+    delight?: DelightApp;
+    database?: Database;
+    appPort?: number;
+    signals?: SandboxSignals;
+  } = {};
   // Customer signals sent to the sandbox's address reach the app's real /hooks/ endpoint.
   const forwardHooks = (req: IncomingMessage, res: ServerResponse) => {
     if (!late.appPort) {
@@ -147,6 +155,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       seedDemo: async () => {
         if (late.relay) await seedDemo(late.relay, slack, settle);
       },
+      sendSignal: (kind) => late.signals?.send(kind) ?? Promise.resolve("The sandbox is still starting."),
     },
   });
   const port = options.port ?? Number(env.PORT ?? 3000);
@@ -168,6 +177,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   late.relay = new SandboxRelay(slack, sender);
   late.delight = delight;
   late.database = database;
+  late.signals = new SandboxSignals({ prisma: database.prisma, config, clock, publicUrl: config.publicUrl ?? url });
   delight.scheduler.start();
   if (options.setUp !== false) await setUpWorkspace(late.relay, settle, slack);
   if (options.demo) await seedDemo(late.relay, slack, settle);

@@ -36,6 +36,7 @@ import {
   resendWritePayload,
 } from "./delivery.ts";
 import { signalsAdminCommand } from "../signals/admin.ts";
+import { customerImportCommand } from "../customers/import-flow.ts";
 import { registerAuditJobs } from "../audit/jobs.ts";
 import { recordAudit } from "../audit/service.ts";
 import { answerAudit, auditActionOf, changeSettingsAudited } from "./audited.ts";
@@ -107,7 +108,12 @@ export function registerAdminFeature(router: SlackRouter, deps: AppDeps): void {
     // The admin to tell when Slack refuses Delight's work for good (notices.ts).
     await rememberAdminContact(deps.prisma, workspace, command.user_id);
 
-    // Customer signals' commands (connect, connections, disconnect, signals) live with their feature.
+    // Customer signals' commands (connect, connections, disconnect, signals, import customers) live with their features.
+    const importAnswer = await customerImportCommand(client, command);
+    if (importAnswer !== null) {
+      await reply(importAnswer);
+      return;
+    }
     const signalsAnswer = await signalsAdminCommand(deps, workspace, command.user_id, command.text);
     if (signalsAnswer !== null) {
       await reply(signalsAnswer);

@@ -11,6 +11,7 @@ import { renderSuggestions } from "../surprises/blocks.ts";
 import { sharedLexicon, surpriseModel } from "../surprises/model-client.ts";
 import { answerRequest } from "../surprises/service.ts";
 import { nudgeControls } from "./blocks.ts";
+import { nudgesPerDay } from "../signals/settings.ts";
 import { decideNudge, startOfLocalDay } from "./rules.ts";
 import { DELIVER_NUDGE_JOB, isMuted, sentSince } from "./service.ts";
 import { nudgeSubject } from "./subjects.ts";
@@ -61,6 +62,7 @@ export function registerNudgeJobs(deps: NudgeDeps): void {
           muted,
           snoozedUntil: preference?.snoozedUntil ?? null,
           sentToday: await sentSince(tx, nudge.teamId, nudge.userId, startOfLocalDay(now, timezone)),
+          maxPerDay: await nudgesPerDay(tx, nudge.teamId),
           lastUsefulAt: subject.lastUsefulAt,
         });
         const data =

@@ -17,7 +17,7 @@ import { upsertSignalCustomer } from "./customers.ts";
 import { PROCESS_SIGNAL_JOB } from "./hooks.ts";
 import { SOURCE_LABELS, storedSignal, verdictOf, type StoredSignal } from "./model.ts";
 import { slackUserByEmail } from "./people.ts";
-import { signalsOwner } from "./settings.ts";
+import { signalsOwner, signalThresholds } from "./settings.ts";
 
 const MINUTE_MS = 60_000;
 
@@ -203,7 +203,7 @@ export function registerSignalJobs(deps: JobDeps, clientFor: ClientFor): void {
     if (signal.type === "feedback") {
       const target = { ...row, enterpriseId: row.connection.enterpriseId };
       const client = clientFor(row.teamId);
-      const verdict = verdictOf(signal);
+      const verdict = verdictOf(signal, await signalThresholds(deps.prisma, row.teamId));
       outcome =
         verdict === "detractor"
           ? await openRecovery(deps, outbox, client, target, signal)

@@ -34,6 +34,8 @@ function initialState(element) {
       return { ...base, selected_date: element.initial_date ?? null };
     case "datetimepicker":
       return { ...base, selected_date_time: element.initial_date_time ?? null };
+    case "file_input":
+      return { ...base, files: [] };
     default:
       return base;
   }
@@ -68,6 +70,51 @@ function staticOptions(element, ctx) {
       (g) => html`<optgroup label=${g.label?.text ?? ""}>${(g.options ?? []).map(one)}</optgroup>`,
     );
   return (element.options ?? []).map(one);
+}
+
+/** Keeps a chosen file as Slack does (the sandbox stores it); answers its file object or an error. */
+async function uploadFile(user, file) {
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  let binary = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  const response = await fetch("/sandbox/upload", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ user, name: file.name, base64: btoa(binary) }),
+  });
+  return response.json();
+}
+
+/**
+ * Slack's file picker: the extensions it allows and at most max_files; a file over 10 MB is
+ * refused when it is uploaded. The state holds Slack's file objects, nothing else.
+ */
+function FileInput({ element, id, state, set, user }) {
+  const [refused, setRefused] = useState([]);
+  const accept = (element.filetypes ?? []).map((t) => `.${t}`).join(",");
+  const max = element.max_files ?? 10;
+  return html`<div class="file-input">
+    <input
+      id=${id}
+      type="file"
+      accept=${accept || undefined}
+      multiple=${max > 1}
+      onChange=${async (e) => {
+        const chosen = [...e.currentTarget.files].slice(0, max);
+        const files = [];
+        const problems = [];
+        for (const file of chosen) {
+          const answer = await uploadFile(user, file);
+          if (answer.ok) files.push(answer.file);
+          else problems.push(`${file.name}: ${answer.error}`);
+        }
+        setRefused(problems);
+        set({ files });
+      }}
+    />
+    ${(state.files ?? []).map((f) => html`<div class="file-chosen">📄 ${f.name} · ${Math.ceil(f.size / 1024)} KB</div>`)}
+    ${refused.map((r) => html`<div class="field-error" role="alert">${r}</div>`)}
+  </div>`;
 }
 
 const toLocalInput = (seconds) =>
@@ -186,6 +233,8 @@ function Field({ block, blockId, state, set, ctx, id }) {
         value=${toLocalInput(state.selected_date_time)}
         onInput=${(e) => set({ selected_date_time: e.currentTarget.value ? Math.floor(new Date(e.currentTarget.value).getTime() / 1000) : null })}
       />`;
+    case "file_input":
+      return html`<${FileInput} element=${element} id=${id} state=${state} set=${set} user=${ctx.user} />`;
     default:
       return html`<span class="unsupported">[${element.type}]</span>`;
   }
