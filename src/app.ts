@@ -135,6 +135,10 @@ export function createDelightApp(options: DelightAppOptions): DelightApp {
         clock,
         logger,
         clientOptions,
+        postgresUrl:
+          database.kind === "postgres" && /^postgres(ql)?:/.test(config.databaseUrl ?? "")
+            ? config.databaseUrl
+            : undefined,
         port: socketMode ? config.port : undefined,
         // The installer's welcome DM (an org-wide install has no one workspace to greet in).
         onInstalled: async (installation) => {
@@ -391,6 +395,7 @@ export function createDelightApp(options: DelightAppOptions): DelightApp {
       maintenance = undefined;
       await scheduler.stop();
       await workers.stop(graceMs);
+      await oauth?.installations.close();
     },
   };
 }

@@ -74,8 +74,10 @@ export async function recordUninstall(deps: UninstallDeps, notice: UninstallNoti
       where: { teamId: { in: teamIds }, status: "pending" },
       data: { status: "dead", lastError: "uninstalled" },
     });
+    // Every instance forgets the installation when this commits (changes.ts).
+    await deps.installations.changingInTransaction(tx, id);
   });
-  deps.installations.invalidate();
+  deps.installations.changed(id);
   deps.logger.info(
     `Delight was uninstalled from ${org ? `org ${notice.enterpriseId}` : `workspace ${notice.teamId}`}; its data is kept ${deps.retentionDays} days`,
   );
