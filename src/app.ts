@@ -45,7 +45,7 @@ import { createOAuthSetup } from "./slack/installations/oauth.ts";
 import { SlackClients } from "./slack/clients.ts";
 import { registerUninstallEvents } from "./slack/installations/uninstall.ts";
 import { enqueueWelcome, registerWelcome } from "./features/admin/welcome.ts";
-import type { Installations } from "./slack/installations/store.ts";
+import { isNotInstalled, type Installations } from "./slack/installations/store.ts";
 
 export interface DelightAppOptions {
   config: Config;
@@ -293,6 +293,15 @@ export function createDelightApp(options: DelightAppOptions): DelightApp {
   const processEvent = app.processEvent.bind(app);
   app.processEvent = (event) => database.onAckPath(() => processEvent(event));
   app.error(async ({ error, body }: { error: Error & { code?: string }; body: unknown }) => {
+    // A request for a workspace where Delight is not (or no longer) installed: one quiet line,
+    // and the error goes back to the receiver, which answers as Bolt does by default (HTTP 401;
+    // Socket Mode: acknowledged so Slack does not retry).
+    if (isNotInstalled(error)) {
+      logger.info(
+        `Ignored a request for ${describeRequest(body).team ?? "a workspace"}: Delight is not installed there`,
+      );
+      throw error;
+    }
     // Errors the router did not hand to answerListenerErrors (for example a failed ack).
     const original = (error as { original?: unknown }).original ?? error;
     const isPrivate = privateRequests.isPrivate(body);

@@ -61,6 +61,15 @@ export class NotInstalled extends Error {
   }
 }
 
+/** Whether `error` (or what it wraps: Bolt's and @slack/oauth's AuthorizationError) is NotInstalled. */
+export function isNotInstalled(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e && depth < 5; depth += 1) {
+    if (e instanceof NotInstalled) return true;
+    e = (e as { original?: unknown; cause?: unknown }).original ?? (e as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
 interface Row {
   id: string;
   secret: string;
