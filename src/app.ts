@@ -140,15 +140,17 @@ export function createDelightApp(options: DelightAppOptions): DelightApp {
             ? config.databaseUrl
             : undefined,
         port: socketMode ? config.port : undefined,
-        // The installer's welcome DM (an org-wide install has no one workspace to greet in).
+        // The installer's welcome DM; an org-wide install's goes out under the org's id (its token answers for it).
         onInstalled: async (installation) => {
-          const teamId = installation.isEnterpriseInstall ? undefined : installation.team?.id;
+          const orgWide = Boolean(installation.isEnterpriseInstall);
+          const teamId = orgWide ? installation.enterprise?.id : installation.team?.id;
           if (!teamId) return;
           await enqueueWelcome(workers, {
             teamId,
             userId: installation.user.id,
             appId: installation.appId ?? null,
             installedAt: Date.now(),
+            ...(orgWide ? { orgWide, orgName: installation.enterprise?.name ?? null } : {}),
           });
         },
       })

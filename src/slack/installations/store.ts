@@ -241,6 +241,10 @@ export class Installations implements InstallationStore {
       if (enterpriseId) {
         row = await prisma.slackInstallation.findUnique({ where: { id: `E:${enterpriseId}` }, select });
       }
+      // Work of the org itself (the org-wide installer's welcome) is keyed by the org's id.
+      if (!row && /^E[A-Z0-9]+$/.test(query.teamId)) {
+        row = await prisma.slackInstallation.findUnique({ where: { id: `E:${query.teamId}` }, select });
+      }
     }
     if (!row) throw new NotInstalled(query.teamId ?? query.enterpriseId);
     const installation = this.decrypt(row);
