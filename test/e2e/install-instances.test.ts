@@ -39,7 +39,7 @@ describe.each(databaseTargets())("installations cached by two instances on $name
       expect((await installWorkspace(a, { teamId, teamName: teamId, userId: "UADMIN" })).status).toBe(200);
     }
     await drainJobs(a);
-  });
+  }, 120_000);
   afterAll(async () => {
     await b?.stop();
     await a?.stop();

@@ -29,6 +29,8 @@ import type { TokenCipher } from "./cipher.ts";
 /** Refresh a rotating token when it expires within this long. */
 export const REFRESH_MARGIN_MS = 5 * 60_000;
 const CACHE_MS = 30_000;
+/** An entry past CACHE_MS is still answered with (and read again meanwhile) up to this age, while every change is heard. */
+const STALE_MAX_MS = 10 * 60_000;
 
 /** As stored: Slack's installation, and when its rotating bot token was issued (seconds). */
 type AnyInstallation = Installation<"v1" | "v2", boolean> & { botTokenIssuedAt?: number };
@@ -87,6 +89,8 @@ type Tx = Parameters<InstallationChanges["inTransaction"]>[0];
 export class Installations implements InstallationStore {
   /** By request key; `id`: the installation it came from; `at`: when loaded (wall clock, ms). */
   private readonly cache = new Map<string, { installation: AnyInstallation; id: string; at: number }>();
+  /** Reads under way, by request key (see loadOnce). */
+  private readonly loading = new Map<string, Promise<AnyInstallation>>();
   /** Counts changes heard: a load that overlapped one is not cached (it may have read the old row). */
   private generation = 0;
   /** Workspaces of an org-wide install already recorded by this process. */
@@ -152,18 +156,52 @@ export class Installations implements InstallationStore {
     const cacheKey = `${query.teamId ?? ""}|${query.enterpriseId ?? ""}|${query.isEnterpriseInstall ? "org" : ""}`;
     const now = this.options.clock.now().getTime();
     const cached = this.cache.get(cacheKey);
-    const cacheMs = this.options.cacheMs ?? CACHE_MS;
-    const trustMs = this.changes.reliable() ? cacheMs : Math.min(cacheMs, NOT_LISTENING_CACHE_MS);
-    if (cached && Date.now() - cached.at < trustMs && !expiresSoon(cached.installation, now)) {
-      return forBolt(cached.installation);
+    if (cached && !expiresSoon(cached.installation, now)) {
+      const age = Date.now() - cached.at;
+      const reliable = this.changes.reliable();
+      const cacheMs = this.options.cacheMs ?? CACHE_MS;
+      if (age < (reliable ? cacheMs : Math.min(cacheMs, NOT_LISTENING_CACHE_MS))) return forBolt(cached.installation);
+      // Past its age but no change heard (every change is): answer with it and read it again
+      // in the background, so a request never waits for the database because time passed.
+      if (reliable && age < STALE_MAX_MS) {
+        this.loadOnce(cacheKey, query).catch((error: unknown) => {
+          if (!(error instanceof NotInstalled))
+            this.options.logger.debug(`Reloading an installation failed: ${String(error)}`);
+        });
+        return forBolt(cached.installation);
+      }
     }
+    return forBolt(await this.loadOnce(cacheKey, query));
+  }
 
-    const generation = this.generation;
-    const loadedAt = Date.now();
-    const { id, installation } = await this.load(query);
-    if (installation.isEnterpriseInstall && query.teamId) await this.rememberOrgWorkspace(query.teamId, installation);
-    if (generation === this.generation) this.cache.set(cacheKey, { installation, id, at: loadedAt });
-    return forBolt(installation);
+  /**
+   * Reads an installation into the cache, once for all the requests that need it at the same
+   * moment (a burst after a restart, or after a change, would otherwise read it once each).
+   */
+  private loadOnce(cacheKey: string, query: InstallationQuery<boolean>): Promise<AnyInstallation> {
+    let loading = this.loading.get(cacheKey);
+    if (!loading) {
+      const generation = this.generation;
+      const loadedAt = Date.now();
+      loading = (async () => {
+        try {
+          const { id, installation } = await this.load(query);
+          if (installation.isEnterpriseInstall && query.teamId) {
+            await this.rememberOrgWorkspace(query.teamId, installation);
+          }
+          // A change heard while reading may have come after the read: not cached then.
+          if (generation === this.generation) this.cache.set(cacheKey, { installation, id, at: loadedAt });
+          return installation;
+        } catch (error) {
+          if (error instanceof NotInstalled) this.cache.delete(cacheKey);
+          throw error;
+        } finally {
+          this.loading.delete(cacheKey);
+        }
+      })();
+      this.loading.set(cacheKey, loading);
+    }
+    return loading;
   }
 
   async deleteInstallation(query: InstallationQuery<boolean>): Promise<void> {
@@ -195,6 +233,8 @@ export class Installations implements InstallationStore {
   /** Forgets installation `id` (null: all), heard from this instance or another. */
   private drop(id: string | null): void {
     this.generation += 1;
+    // A read under way may have started before the change: later requests read afresh.
+    this.loading.clear();
     if (id === null) {
       this.cache.clear();
       return;
