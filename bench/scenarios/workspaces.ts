@@ -37,6 +37,8 @@ interface Figures {
   p50: number;
   p99: number;
   errors: number;
+  /** The failed answers by HTTP status (0: none within the client's 30 s). */
+  statuses: string;
   bareP99: number;
 }
 
@@ -98,9 +100,13 @@ async function runOnce(ctx: BenchContext, kind: DatabaseKind, mode: Mode, run: n
     await workload.configure(port);
     await sleep(GAP_MS);
     const result = await burst(port, workload.requests(SIZE));
-    const figures = { p50: result.p50, p99: result.p99, errors: result.errors, bareP99: baseline.p99 };
+    const failed = result.answers.filter((a) => a.status !== 200).map((a) => a.status);
+    const statuses = [...new Set(failed)]
+      .map((status) => `HTTP ${status}: ${failed.filter((f) => f === status).length}`)
+      .join(", ");
+    const figures = { p50: result.p50, p99: result.p99, errors: result.errors, statuses, bareP99: baseline.p99 };
     console.log(
-      `  ${mode.padEnd(12)} run ${run}: p50 ${s(figures.p50)}  p99 ${s(figures.p99)}  errors ${figures.errors}` +
+      `  ${mode.padEnd(12)} run ${run}: p50 ${s(figures.p50)}  p99 ${s(figures.p99)}  errors ${figures.errors}${statuses ? ` (${statuses})` : ""}` +
         `  (bare Bolt p99 ${s(figures.bareP99)}, ×${(figures.p99 / figures.bareP99).toFixed(2)})`,
     );
     if (CARDS && run === 1) {
