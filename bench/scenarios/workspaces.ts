@@ -28,11 +28,13 @@ const SIZE = Number(process.env.BENCH_BURST ?? 1000);
 const WORKSPACES = Number(process.env.BENCH_WORKSPACES ?? 50);
 const GAP_MS = Number(process.env.BENCH_BURST_GAP_MS ?? 1500);
 const RUNS = Number(process.env.BENCH_WORKSPACES_RUNS ?? 2);
+type Mode = "single" | "distribution";
 const CARDS = process.env.BENCH_WORKSPACES_CARDS === "1";
 const ENCRYPTION_KEY = Buffer.alloc(32, 7).toString("base64");
+/** BENCH_WORKSPACES_MODES=distribution runs one mode only (looking into it). */
+const MODES = (process.env.BENCH_WORKSPACES_MODES?.split(",") ?? ["single", "distribution"]) as Mode[];
 const SHORT: Record<DatabaseKind, string> = { "pglite-memory": "mem", "pglite-file": "file", postgres: "pg" };
 
-type Mode = "single" | "distribution";
 interface Figures {
   p50: number;
   p99: number;
@@ -109,6 +111,13 @@ async function runOnce(ctx: BenchContext, kind: DatabaseKind, mode: Mode, run: n
       `  ${mode.padEnd(12)} run ${run}: p50 ${s(figures.p50)}  p99 ${s(figures.p99)}  errors ${figures.errors}${statuses ? ` (${statuses})` : ""}` +
         `  (bare Bolt p99 ${s(figures.bareP99)}, ×${(figures.p99 / figures.bareP99).toFixed(2)})`,
     );
+    if (result.errors > 0) {
+      // What the process said (its exit, an error) explains unanswered requests better than their count.
+      const alive = app.child.exitCode === null && app.child.signalCode === null;
+      console.log(
+        `          Delight ${alive ? "still running" : `exited (${app.child.exitCode ?? app.child.signalCode})`}; its last output:\n${app.output().slice(-1500)}`,
+      );
+    }
     if (CARDS && run === 1) {
       const acked = result.answers.filter((a) => a.status === 200).map((a) => a.index);
       const seconds = await workload.waitForCards(acked, 240_000);
@@ -140,7 +149,7 @@ export async function runWorkspaces(ctx: BenchContext): Promise<void> {
     console.log(`\n  ${label}:`);
     const byMode: Record<Mode, Figures[]> = { single: [], distribution: [] };
     for (let run = 1; run <= RUNS; run++) {
-      for (const mode of ["single", "distribution"] as const) byMode[mode].push(await runOnce(ctx, kind, mode, run));
+      for (const mode of MODES) byMode[mode].push(await runOnce(ctx, kind, mode, run));
     }
     // Medians of the runs: the machine is shared, one run's p99 can be one stall.
     const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)] ?? NaN;
