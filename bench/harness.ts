@@ -124,7 +124,8 @@ export async function startDelight(options: DelightEnv): Promise<DelightProcess>
     env: {
       PATH: process.env.PATH,
       HOME: process.env.HOME,
-      SLACK_BOT_TOKEN: "xoxb-bench",
+      // Distribution mode ("Add to Slack", SLACK_CLIENT_ID in `extra`) has no bot token.
+      ...(options.extra?.SLACK_CLIENT_ID ? {} : { SLACK_BOT_TOKEN: "xoxb-bench" }),
       SLACK_SIGNING_SECRET: SIGNING_SECRET,
       SLACK_API_URL: options.slackApiUrl,
       DATABASE_URL: options.databaseUrl,

@@ -26,6 +26,7 @@ import { runSigterm } from "./scenarios/sigterm.ts";
 import { runStartup } from "./scenarios/startup.ts";
 import { runSurprisesScenario } from "./surprises.ts";
 import { runWebhooks } from "./scenarios/webhooks.ts";
+import { runWorkspaces } from "./scenarios/workspaces.ts";
 import { addBenchUsers } from "./workload.ts";
 
 const scenarios: Record<string, (ctx: BenchContext) => Promise<void>> = {
@@ -46,6 +47,7 @@ const scenarios: Record<string, (ctx: BenchContext) => Promise<void>> = {
   chart: () => runChart(),
   directory: runDirectory,
   webhooks: runWebhooks,
+  workspaces: runWorkspaces,
   reminders: async (ctx) => {
     for (const kind of available(ctx, ["pglite-memory", "postgres"])) {
       await runReminderTickScenario(ctx.slack, ctx.apiUrl, {

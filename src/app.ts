@@ -46,7 +46,7 @@ import { createOAuthSetup } from "./slack/installations/oauth.ts";
 import { SlackClients } from "./slack/clients.ts";
 import { registerUninstallEvents } from "./slack/installations/uninstall.ts";
 import { enqueueWelcome, registerWelcome } from "./features/admin/welcome.ts";
-import type { Installations } from "./slack/installations/store.ts";
+import { isNotInstalled, type Installations } from "./slack/installations/store.ts";
 
 export interface DelightAppOptions {
   config: Config;
@@ -136,16 +136,22 @@ export function createDelightApp(options: DelightAppOptions): DelightApp {
         clock,
         logger,
         clientOptions,
+        postgresUrl:
+          database.kind === "postgres" && /^postgres(ql)?:/.test(config.databaseUrl ?? "")
+            ? config.databaseUrl
+            : undefined,
         port: socketMode ? config.port : undefined,
-        // The installer's welcome DM (an org-wide install has no one workspace to greet in).
+        // The installer's welcome DM; an org-wide install's goes out under the org's id (its token answers for it).
         onInstalled: async (installation) => {
-          const teamId = installation.isEnterpriseInstall ? undefined : installation.team?.id;
+          const orgWide = Boolean(installation.isEnterpriseInstall);
+          const teamId = orgWide ? installation.enterprise?.id : installation.team?.id;
           if (!teamId) return;
           await enqueueWelcome(workers, {
             teamId,
             userId: installation.user.id,
             appId: installation.appId ?? null,
             installedAt: Date.now(),
+            ...(orgWide ? { orgWide, orgName: installation.enterprise?.name ?? null } : {}),
           });
         },
       })
@@ -290,6 +296,15 @@ export function createDelightApp(options: DelightAppOptions): DelightApp {
   const processEvent = app.processEvent.bind(app);
   app.processEvent = (event) => database.onAckPath(() => processEvent(event));
   app.error(async ({ error, body }: { error: Error & { code?: string }; body: unknown }) => {
+    // A request for a workspace where Delight is not (or no longer) installed: one quiet line,
+    // and the error goes back to the receiver, which answers as Bolt does by default (HTTP 401;
+    // Socket Mode: acknowledged so Slack does not retry).
+    if (isNotInstalled(error)) {
+      logger.info(
+        `Ignored a request for ${describeRequest(body).team ?? "a workspace"}: Delight is not installed there`,
+      );
+      throw error;
+    }
     // Errors the router did not hand to answerListenerErrors (for example a failed ack).
     const original = (error as { original?: unknown }).original ?? error;
     const isPrivate = privateRequests.isPrivate(body);
@@ -398,6 +413,7 @@ export function createDelightApp(options: DelightAppOptions): DelightApp {
       maintenance = undefined;
       await scheduler.stop();
       await workers.stop(graceMs);
+      await oauth?.installations.close();
     },
   };
 }

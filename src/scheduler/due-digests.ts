@@ -56,9 +56,11 @@ export async function runDueDigests(deps: DigestTickDeps, now: Date): Promise<Di
         AND d."slotKey" LIKE 'scheduled:%' AND d."periodEnd" >= ${new Date(now.getTime() - 8 * DAY_MS)}
       ORDER BY d."periodEnd" DESC LIMIT 1
     ) r ON true
-    WHERE r.status IS NULL
+    WHERE (r.status IS NULL
        OR NOT (r.status IN ('posted', 'skipped', 'failed') AND r."periodEnd" > ${new Date(now.getTime() - 6 * DAY_MS)}
-               AND r."createdAt" >= s."effectiveFrom")`;
+               AND r."createdAt" >= s."effectiveFrom"))
+      -- An uninstalled workspace gets no digest (nor a job that would fail for want of a token).
+      AND NOT EXISTS (SELECT 1 FROM "SlackUninstall" u WHERE u."teamId" = s."teamId")`;
   const result: DigestTickResult = { candidates: schedules.length, enqueued: 0, skipped: 0 };
   if (schedules.length === 0) return result;
 

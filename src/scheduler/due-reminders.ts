@@ -46,6 +46,8 @@ export function dueRemindersQuery(tickStart: Date, limit: number): Prisma.Sql {
     SELECT r.id, r."dueAt", r."teamId"
     FROM "RecoveryReminder" r
     WHERE r.status = 'pending' AND r."dueAt" <= ${tickStart}
+      -- An uninstalled workspace's reminders wait (a reinstall within the retention brings them back).
+      AND NOT EXISTS (SELECT 1 FROM "SlackUninstall" u WHERE u."teamId" = r."teamId")
       AND NOT EXISTS (
         SELECT 1 FROM "Job" j
         WHERE j.key = 'reminder:' || r.id || ':' || (extract(epoch FROM r."dueAt") * 1000)::bigint::text)

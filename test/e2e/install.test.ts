@@ -121,6 +121,34 @@ describe("Add to Slack", () => {
     expect(rows).toHaveLength(0);
   });
 
+  it("answers a request for a workspace where Delight is not installed as Bolt does (401), with one quiet log line", async () => {
+    const from = logged.length;
+    const stranger = new SignedSlackClient(t.url, SIGNING_SECRET, "T0NOBODY", `${t.slack.url}respond/`, (id) =>
+      t.slack.responseUrl(id, { kind: "command" }),
+    );
+    const command = await stranger.command("/delight", "<@UNOTADMIN|noel> hello", "UINSTALLER");
+    expect(command.status).toBe(401);
+    const event = await stranger.send(
+      JSON.stringify({
+        token: "legacy-verification-token",
+        team_id: "T0NOBODY",
+        api_app_id: "A0DELIGHT",
+        type: "event_callback",
+        event_id: "EvNOBODY",
+        event_time: Math.floor(Date.now() / 1000),
+        event: { type: "app_home_opened", user: "UINSTALLER", tab: "home" },
+        authorizations: [{ team_id: "T0NOBODY", user_id: "UDELIGHTBOT", is_bot: true }],
+      }),
+      "application/json",
+    );
+    expect(event.status).toBe(401);
+    const lines = logged.slice(from).join("\n");
+    expect(lines).toContain("Delight is not installed there");
+    expect(lines).not.toContain("Unhandled Bolt error");
+    expect(lines).not.toMatch(/^\s+at /m);
+    expect(t.slack.calls.filter((c) => c.method !== "response_url")).toEqual([]);
+  });
+
   it("never logs a token", () => {
     expect(logged.length).toBeGreaterThan(0);
     const all = logged.join("\n");

@@ -122,6 +122,13 @@ describe("two workspaces installed with Add to Slack", () => {
         [ORG],
       );
       expect(rows).toEqual([{ id: `E:${ORG}`, teamId: null }]);
+      // The org admin who installed gets the welcome DM too, with the org's token.
+      await drainJobs(t);
+      const welcome = t.slack.postsTo("DUORGADMIN");
+      expect(welcome).toHaveLength(1);
+      expect(welcome[0]?.tokenOf).toBe(`E:${ORG}`);
+      expect(JSON.stringify(welcome[0]?.args)).toContain("installed for the whole organisation Initech");
+      expect(JSON.stringify(welcome[0]?.args)).toContain("https://slack.com/app_redirect?app=A0DELIGHT");
       t.slack.reset();
       for (const w of teams) {
         await addManagers(t.database.prisma, { teamId: w.teamId, enterpriseId: ORG }, ["UORGADMIN"], "UORGADMIN");

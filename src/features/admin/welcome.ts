@@ -7,7 +7,8 @@ import type { webApi } from "@slack/bolt";
 import type { AppDeps } from "../../deps.ts";
 import type { JobQueue } from "../../jobs/queue.ts";
 import type { SlackRouter } from "../../slack/router.ts";
-import { getSettings, type WorkspaceSettings } from "./settings.ts";
+import { DEFAULT_SLA_MINUTES, getSettings, type WorkspaceSettings } from "./settings.ts";
+import { escapeMrkdwn } from "../../slack/text.ts";
 
 export const WELCOME_JOB = "install.welcome";
 const welcomePayload = z.object({
@@ -15,10 +16,13 @@ const welcomePayload = z.object({
   userId: z.string(),
   appId: z.string().nullable(),
   installedAt: z.number(),
+  /** An Enterprise Grid org-wide install: teamId is the org's id, and every workspace of it is set up on its own. */
+  orgWide: z.boolean().optional(),
+  orgName: z.string().nullable().optional(),
 });
 export type WelcomePayload = z.infer<typeof welcomePayload>;
 
-/** Records the welcome DM for a workspace install (an org-wide install has no one workspace to greet in). */
+/** Records the welcome DM for an install (an org-wide one: keyed by the org's id, which its token answers for). */
 export async function enqueueWelcome(jobs: JobQueue, input: WelcomePayload): Promise<void> {
   await jobs.enqueue(WELCOME_JOB, input, { key: `welcome:${input.teamId}:${input.installedAt}`, teamId: input.teamId });
 }
@@ -56,7 +60,7 @@ export function setupChecklist(settings: WorkspaceSettings): ChecklistItem[] {
 
 export function welcomeMessage(
   settings: WorkspaceSettings,
-  input: { teamId: string; appId: string | null },
+  input: { teamId: string; appId: string | null; orgWide?: boolean; orgName?: string | null },
 ): { text: string; blocks: webApi.KnownBlock[] } {
   const checklist = setupChecklist(settings)
     .map((item) => `${item.done ? ":white_check_mark:" : ":white_square:"} ${item.text}`)
@@ -78,7 +82,9 @@ export function welcomeMessage(
       type: "section",
       text: {
         type: "mrkdwn",
-        text: `*You are Delight's first admin here. Set up in Delight's Home → Settings, or with these commands:*\n${checklist}`,
+        text: input.orgWide
+          ? `*Delight is installed for the whole organisation${input.orgName ? ` ${escapeMrkdwn(input.orgName)}` : ""}.* Each workspace has its own settings, managers, channels and data; org admins and owners are Delight's admins in each. *In each workspace, set up in Delight's Home → Settings, or with these commands:*\n${checklist}`
+          : `*You are Delight's first admin here. Set up in Delight's Home → Settings, or with these commands:*\n${checklist}`,
       },
     },
   ];
@@ -90,8 +96,11 @@ export function welcomeMessage(
           type: "button",
           action_id: "welcome_open_home",
           text: { type: "plain_text", text: "Open Delight's Home" },
-          // https://docs.slack.dev/interactivity/deep-linking : the app's Home tab.
-          url: `slack://app?team=${input.teamId}&id=${input.appId}&tab=home`,
+          // https://docs.slack.dev/interactivity/deep-linking : the app's Home tab; an org-wide
+          // install has no one workspace to open it in, so Slack's app_redirect picks it.
+          url: input.orgWide
+            ? `https://slack.com/app_redirect?app=${input.appId}`
+            : `slack://app?team=${input.teamId}&id=${input.appId}&tab=home`,
         },
       ],
     });
@@ -105,7 +114,24 @@ export function registerWelcome(router: SlackRouter, deps: AppDeps): void {
     await ack();
   });
   deps.jobs.register(WELCOME_JOB, welcomePayload, async (payload, { key, outbox }) => {
-    const settings = await getSettings(deps.prisma, { teamId: payload.teamId });
+    // An org's workspaces are set up one by one: the org itself has no settings row.
+    const settings = payload.orgWide
+      ? defaultSettings(payload.teamId)
+      : await getSettings(deps.prisma, { teamId: payload.teamId });
     await outbox.directMessage(`${key}:dm`, payload.userId, welcomeMessage(settings, payload));
   });
+}
+
+function defaultSettings(teamId: string): WorkspaceSettings {
+  return {
+    teamId,
+    managerIds: [],
+    approvalsChannelId: null,
+    storiesChannelId: null,
+    dumbRulesChannelId: null,
+    digests: [],
+    slaMinutes: DEFAULT_SLA_MINUTES,
+    reminderOffsetsMinutes: [],
+    budget: null,
+  };
 }

@@ -78,8 +78,15 @@ export async function scheduleFixNudge(
  * one when its new time comes.
  */
 export async function runDueNudges(deps: { prisma: Db; jobs: Pick<JobQueue, "enqueue"> }, now: Date): Promise<number> {
+  // An uninstalled workspace's nudges wait (a reinstall within the retention brings them
+  // back); left out in the query, so they cannot fill the batch (the table is a few rows).
+  const uninstalled = (await deps.prisma.slackUninstall.findMany({ select: { teamId: true } })).map((u) => u.teamId);
   const due = await deps.prisma.nudge.findMany({
-    where: { status: "pending", dueAt: { lte: now } },
+    where: {
+      status: "pending",
+      dueAt: { lte: now },
+      ...(uninstalled.length > 0 ? { teamId: { notIn: uninstalled } } : {}),
+    },
     orderBy: { dueAt: "asc" },
     take: 200,
     select: { id: true, teamId: true, dueAt: true },

@@ -5,6 +5,7 @@ import { webApi, type AppOptions, type Installation, type Logger } from "@slack/
 import type { Clock } from "../../clock.ts";
 import type { DistributionConfig } from "../../config.ts";
 import type { Db } from "../../db/database.ts";
+import { createInstallationChanges } from "./changes.ts";
 import { TokenCipher } from "./cipher.ts";
 import { failurePage, installedPage, installFailureOf, installPage, sendHtml } from "./pages.ts";
 import { Installations, type RefreshedToken } from "./store.ts";
@@ -46,6 +47,8 @@ export interface OAuthSetupOptions {
   logger: Logger;
   /** Where oauth.v2.access is (SLACK_API_URL), and the client's other options. */
   clientOptions: webApi.WebClientOptions;
+  /** PostgreSQL's connection string: installation changes are heard from other instances (changes.ts). */
+  postgresUrl?: string;
   /** Socket Mode serves the install pages on PORT (Bolt's installer server). */
   port?: number;
   /** After an installation is stored (welcome DM, first admin): errors are logged, the page still says "installed". */
@@ -81,6 +84,7 @@ export function createOAuthSetup(options: OAuthSetupOptions): OAuthSetup {
     clock: options.clock,
     logger,
     refresh,
+    changes: createInstallationChanges({ prisma: options.prisma, logger, postgresUrl: options.postgresUrl }),
   });
   return {
     installations,

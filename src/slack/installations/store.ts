@@ -15,15 +15,22 @@
 // handed to Bolt carries no refresh token: Bolt would refresh it itself, without the lock.
 //
 // Cache: authorising a request must not add a database round trip to each ack, so
-// installations are kept in memory for CACHE_MS and dropped when stored, deleted or refreshed.
+// installations are kept in memory for CACHE_MS and dropped when stored, deleted or refreshed,
+// on every instance: each change is announced (changes.ts: PostgreSQL's NOTIFY from the
+// change's own transaction, or an in-process bus on PGlite) and every instance drops it on
+// hearing it. While changes could go unheard (the listener's connection is down) an entry is
+// trusted for NOT_LISTENING_CACHE_MS only.
 import type { Installation, InstallationQuery, InstallationStore, Logger } from "@slack/bolt";
 import type { Clock } from "../../clock.ts";
 import type { Db } from "../../db/database.ts";
+import { createInstallationChanges, NOT_LISTENING_CACHE_MS, type InstallationChanges } from "./changes.ts";
 import type { TokenCipher } from "./cipher.ts";
 
 /** Refresh a rotating token when it expires within this long. */
 export const REFRESH_MARGIN_MS = 5 * 60_000;
 const CACHE_MS = 30_000;
+/** An entry past CACHE_MS is still answered with (and read again meanwhile) up to this age, while every change is heard. */
+const STALE_MAX_MS = 10 * 60_000;
 
 /** As stored: Slack's installation, and when its rotating bot token was issued (seconds). */
 type AnyInstallation = Installation<"v1" | "v2", boolean> & { botTokenIssuedAt?: number };
@@ -44,6 +51,8 @@ export interface InstallationsOptions {
   /** oauth.v2.access with grant_type=refresh_token (app.ts); throws on Slack's refusal. */
   refresh(refreshToken: string): Promise<RefreshedToken>;
   cacheMs?: number;
+  /** How changes reach the other instances (default: this process only). */
+  changes?: InstallationChanges;
 }
 
 /** A workspace with no (or no longer an) installation: nothing may be sent for it. */
@@ -52,6 +61,15 @@ export class NotInstalled extends Error {
     super(`Delight is not installed in workspace ${teamId ?? "(unknown)"}`);
     this.name = "NotInstalled";
   }
+}
+
+/** Whether `error` (or what it wraps: Bolt's and @slack/oauth's AuthorizationError) is NotInstalled. */
+export function isNotInstalled(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e && depth < 5; depth += 1) {
+    if (e instanceof NotInstalled) return true;
+    e = (e as { original?: unknown; cause?: unknown }).original ?? (e as { cause?: unknown }).cause;
+  }
+  return false;
 }
 
 interface Row {
@@ -65,12 +83,25 @@ export function installationId(query: { teamId?: string; enterpriseId?: string; 
   return query.teamId ? `T:${query.teamId}` : query.enterpriseId ? `E:${query.enterpriseId}` : null;
 }
 
+/** Something that can run a statement in the change's transaction (Prisma's client or a transaction). */
+type Tx = Parameters<InstallationChanges["inTransaction"]>[0];
+
 export class Installations implements InstallationStore {
-  private readonly cache = new Map<string, { installation: AnyInstallation; until: number }>();
+  /** By request key; `id`: the installation it came from; `at`: when loaded (wall clock, ms). */
+  private readonly cache = new Map<string, { installation: AnyInstallation; id: string; at: number }>();
+  /** Reads under way, by request key (see loadOnce). */
+  private readonly loading = new Map<string, Promise<AnyInstallation>>();
+  /** Counts changes heard: a load that overlapped one is not cached (it may have read the old row). */
+  private generation = 0;
   /** Workspaces of an org-wide install already recorded by this process. */
   private readonly knownOrgWorkspaces = new Set<string>();
+  private readonly changes: InstallationChanges;
+  private readonly unsubscribe: () => void;
 
-  constructor(private readonly options: InstallationsOptions) {}
+  constructor(private readonly options: InstallationsOptions) {
+    this.changes = options.changes ?? createInstallationChanges({ prisma: options.prisma, logger: options.logger });
+    this.unsubscribe = this.changes.subscribe((id) => this.drop(id));
+  }
 
   /** Bolt's OAuth calls this after oauth.v2.access (and we do after a refresh). */
   async storeInstallation<V extends "v1" | "v2">(given: Installation<V, boolean>): Promise<void> {
@@ -110,13 +141,14 @@ export class Installations implements InstallationStore {
       create: { id, ...columns, installedAt: new Date() },
       update: { ...columns, installedAt: new Date() },
     });
+    await this.changes.inTransaction(prisma, id);
     // Installed again within the retention period: everything kept comes back.
     await prisma.slackUninstall.deleteMany({
       where: installation.isEnterpriseInstall
         ? { enterpriseId: installation.enterprise?.id ?? "" }
         : { teamId: installation.team?.id ?? "" },
     });
-    this.cache.clear();
+    this.changes.changed(id);
   }
 
   /** Bolt's authorize: the installation for a request's workspace (or org), token fresh. */
@@ -124,18 +156,90 @@ export class Installations implements InstallationStore {
     const cacheKey = `${query.teamId ?? ""}|${query.enterpriseId ?? ""}|${query.isEnterpriseInstall ? "org" : ""}`;
     const now = this.options.clock.now().getTime();
     const cached = this.cache.get(cacheKey);
-    if (cached && cached.until > now && !expiresSoon(cached.installation, now)) return forBolt(cached.installation);
+    if (cached && !expiresSoon(cached.installation, now)) {
+      const age = Date.now() - cached.at;
+      const reliable = this.changes.reliable();
+      const cacheMs = this.options.cacheMs ?? CACHE_MS;
+      if (age < (reliable ? cacheMs : Math.min(cacheMs, NOT_LISTENING_CACHE_MS))) return forBolt(cached.installation);
+      // Past its age but no change heard (every change is): answer with it and read it again
+      // in the background, so a request never waits for the database because time passed.
+      if (reliable && age < STALE_MAX_MS) {
+        this.loadOnce(cacheKey, query).catch((error: unknown) => {
+          if (!(error instanceof NotInstalled))
+            this.options.logger.debug(`Reloading an installation failed: ${String(error)}`);
+        });
+        return forBolt(cached.installation);
+      }
+    }
+    return forBolt(await this.loadOnce(cacheKey, query));
+  }
 
-    const installation = await this.load(query);
-    if (installation.isEnterpriseInstall && query.teamId) await this.rememberOrgWorkspace(query.teamId, installation);
-    this.cache.set(cacheKey, { installation, until: now + (this.options.cacheMs ?? CACHE_MS) });
-    return forBolt(installation);
+  /**
+   * Reads an installation into the cache, once for all the requests that need it at the same
+   * moment (a burst after a restart, or after a change, would otherwise read it once each).
+   */
+  private loadOnce(cacheKey: string, query: InstallationQuery<boolean>): Promise<AnyInstallation> {
+    let loading = this.loading.get(cacheKey);
+    if (!loading) {
+      const generation = this.generation;
+      const loadedAt = Date.now();
+      loading = (async () => {
+        try {
+          const { id, installation } = await this.load(query);
+          if (installation.isEnterpriseInstall && query.teamId) {
+            await this.rememberOrgWorkspace(query.teamId, installation);
+          }
+          // A change heard while reading may have come after the read: not cached then.
+          if (generation === this.generation) this.cache.set(cacheKey, { installation, id, at: loadedAt });
+          return installation;
+        } catch (error) {
+          if (error instanceof NotInstalled) this.cache.delete(cacheKey);
+          throw error;
+        } finally {
+          this.loading.delete(cacheKey);
+        }
+      })();
+      this.loading.set(cacheKey, loading);
+    }
+    return loading;
   }
 
   async deleteInstallation(query: InstallationQuery<boolean>): Promise<void> {
     const id = installationId(query);
-    if (id) await this.options.prisma.slackInstallation.deleteMany({ where: { id } });
-    this.cache.clear();
+    if (!id) return;
+    await this.options.prisma.$transaction(async (tx) => {
+      await tx.slackInstallation.deleteMany({ where: { id } });
+      await this.changes.inTransaction(tx, id);
+    });
+    this.changes.changed(id);
+  }
+
+  /** Part of a transaction that deletes or changes installation `id` (uninstall.ts); call `changed` after it commits. */
+  async changingInTransaction(tx: Tx, id: string): Promise<void> {
+    await this.changes.inTransaction(tx, id);
+  }
+
+  /** Installation `id` changed (committed): every instance forgets it now. */
+  changed(id: string): void {
+    this.changes.changed(id);
+  }
+
+  /** Stops listening for changes (app stop). */
+  async close(): Promise<void> {
+    this.unsubscribe();
+    await this.changes.close();
+  }
+
+  /** Forgets installation `id` (null: all), heard from this instance or another. */
+  private drop(id: string | null): void {
+    this.generation += 1;
+    // A read under way may have started before the change: later requests read afresh.
+    this.loading.clear();
+    if (id === null) {
+      this.cache.clear();
+      return;
+    }
+    for (const [key, entry] of this.cache) if (entry.id === id) this.cache.delete(key);
   }
 
   /**
@@ -161,10 +265,10 @@ export class Installations implements InstallationStore {
 
   /** Forget cached installations (another instance changed them; tests). */
   invalidate(): void {
-    this.cache.clear();
+    this.drop(null);
   }
 
-  private async load(query: InstallationQuery<boolean>): Promise<AnyInstallation> {
+  private async load(query: InstallationQuery<boolean>): Promise<{ id: string; installation: AnyInstallation }> {
     const { prisma } = this.options;
     const select = { id: true, secret: true, botTokenExpiresAt: true } as const;
     const id = installationId(query);
@@ -177,12 +281,19 @@ export class Installations implements InstallationStore {
       if (enterpriseId) {
         row = await prisma.slackInstallation.findUnique({ where: { id: `E:${enterpriseId}` }, select });
       }
+      // Work of the org itself (the org-wide installer's welcome) is keyed by the org's id.
+      if (!row && /^E[A-Z0-9]+$/.test(query.teamId)) {
+        row = await prisma.slackInstallation.findUnique({ where: { id: `E:${query.teamId}` }, select });
+      }
     }
     if (!row) throw new NotInstalled(query.teamId ?? query.enterpriseId);
     const installation = this.decrypt(row);
-    return expiresSoon(installation, this.options.clock.now().getTime())
-      ? this.refresh(row.id, installation)
-      : installation;
+    return {
+      id: row.id,
+      installation: expiresSoon(installation, this.options.clock.now().getTime())
+        ? await this.refresh(row.id, installation)
+        : installation,
+    };
   }
 
   private decrypt(row: Row): AnyInstallation {
@@ -226,12 +337,13 @@ export class Installations implements InstallationStore {
             botTokenExpiresAt: new Date((updated.bot?.expiresAt ?? 0) * 1000),
           },
         });
+        await this.changes.inTransaction(tx, id);
         logger.info(`Refreshed the bot token of installation ${id} (token rotation)`);
         return updated;
       },
       { timeout: 20_000, maxWait: 20_000 },
     );
-    this.cache.clear();
+    this.changes.changed(id);
     return refreshed;
   }
 

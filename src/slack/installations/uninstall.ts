@@ -48,6 +48,8 @@ export async function recordUninstall(deps: UninstallDeps, notice: UninstallNoti
   const org = id.startsWith("E:");
   const teams = new Set<string>(notice.teamId && !org ? [notice.teamId] : []);
   if (org && notice.enterpriseId) {
+    // The org's own work (its installer's welcome) is keyed by the org's id.
+    teams.add(notice.enterpriseId);
     const known = await prisma.slackOrgWorkspace.findMany({ where: { enterpriseId: notice.enterpriseId } });
     for (const workspace of known) teams.add(workspace.teamId);
   }
@@ -74,8 +76,10 @@ export async function recordUninstall(deps: UninstallDeps, notice: UninstallNoti
       where: { teamId: { in: teamIds }, status: "pending" },
       data: { status: "dead", lastError: "uninstalled" },
     });
+    // Every instance forgets the installation when this commits (changes.ts).
+    await deps.installations.changingInTransaction(tx, id);
   });
-  deps.installations.invalidate();
+  deps.installations.changed(id);
   deps.logger.info(
     `Delight was uninstalled from ${org ? `org ${notice.enterpriseId}` : `workspace ${notice.teamId}`}; its data is kept ${deps.retentionDays} days`,
   );
