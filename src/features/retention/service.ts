@@ -6,8 +6,10 @@
 import type { Db } from "../../db/database.ts";
 import type { Prisma } from "../../generated/prisma/client.ts";
 
-export const RETENTION_DEFAULTS = { holdingBackDays: 365, caseTextDays: 730 } as const;
+export const RETENTION_DEFAULTS = { holdingBackDays: 365, caseTextDays: 730, signalDays: 90 } as const;
 export type RetentionKind = keyof typeof RETENTION_DEFAULTS;
+/** What a signal's stored fields become once retention emptied them (its row stays, see below). */
+export const EXPIRED_SIGNAL = {};
 /** What a closed case's texts read once retention emptied them. */
 export const EXPIRED_TEXT = "[expired]";
 export const DEFAULT_BATCH = 1_000;
@@ -16,13 +18,16 @@ const DAY_MS = 24 * 60 * 60_000;
 export interface RetentionPolicyView {
   holdingBackDays: number;
   caseTextDays: number;
+  signalDays: number;
 }
 
 type Client = Db | Prisma.TransactionClient;
 
 export async function getRetention(db: Client, teamId: string): Promise<RetentionPolicyView> {
   const row = await db.retentionPolicy.findUnique({ where: { teamId } });
-  return row ? { holdingBackDays: row.holdingBackDays, caseTextDays: row.caseTextDays } : { ...RETENTION_DEFAULTS };
+  return row
+    ? { holdingBackDays: row.holdingBackDays, caseTextDays: row.caseTextDays, signalDays: row.signalDays }
+    : { ...RETENTION_DEFAULTS };
 }
 
 export async function setRetention(db: Client, teamId: string, kind: RetentionKind, days: number): Promise<void> {
@@ -40,6 +45,8 @@ async function inBatches(batchSize: number, statement: () => Promise<number>): P
     const touched = await statement();
     total += touched;
     if (touched < batchSize) return total;
+    // Between batches, whatever queued meanwhile (an ack's statement) runs first.
+    await new Promise<void>((resolve) => setImmediate(resolve));
   }
 }
 
@@ -47,6 +54,7 @@ export interface RetentionResult {
   holdingBackDeleted: number;
   casesEmptied: number;
   updatesEmptied: number;
+  signalsEmptied: number;
 }
 
 /** One workspace: deletes and empties what is past its limits at `now`. */
@@ -96,7 +104,25 @@ export async function applyRetention(
       EXPIRED_TEXT,
     ),
   );
-  return { holdingBackDeleted, casesEmptied, updatesEmptied };
+  // Signals: their stored fields (customer, score, comment…) go; the row stays, its event id
+  // still making a replay a no-op and its outcome and dates still counted. One not processed by
+  // then never will be: it is marked so, rather than parsed later from emptied fields.
+  const signalsBefore = new Date(now.getTime() - policy.signalDays * DAY_MS);
+  const signalsEmptied = await inBatches(batchSize, () =>
+    prisma.$executeRawUnsafe(
+      `UPDATE "InboundSignal" SET signal = '{}'::jsonb, "processedAt" = COALESCE("processedAt", $4::timestamp(3)),
+              outcome = COALESCE(outcome, 'expired')
+        WHERE id IN (
+         SELECT id FROM "InboundSignal"
+          WHERE "teamId" = $1 AND "receivedAt" < $2::timestamp(3) AND signal <> '{}'::jsonb
+          LIMIT $3)`,
+      teamId,
+      signalsBefore.toISOString(),
+      batchSize,
+      now.toISOString(),
+    ),
+  );
+  return { holdingBackDeleted, casesEmptied, updatesEmptied, signalsEmptied };
 }
 
 /** Every workspace, one after the other (the hourly housekeeping). */
@@ -108,7 +134,7 @@ export async function applyRetentionEverywhere(
   const workspaces = await prisma.workspace.findMany({ select: { teamId: true } });
   for (const { teamId } of workspaces) {
     const result = await applyRetention(prisma, teamId, now);
-    if (result.holdingBackDeleted + result.casesEmptied + result.updatesEmptied > 0) {
+    if (result.holdingBackDeleted + result.casesEmptied + result.updatesEmptied + result.signalsEmptied > 0) {
       logger?.info("Retention applied", { teamId, ...result });
     }
   }
