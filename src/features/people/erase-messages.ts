@@ -23,7 +23,7 @@ export async function refreshErasedMessages(
   let updated = 0;
   const update = async (writeKey: string, args: { channel: string; ts: string; text: string; blocks?: unknown }) => {
     try {
-      await outbox.update(writeKey, args as Parameters<Outbox["update"]>[1]);
+      await outbox.update(writeKey, args);
       updated += 1;
     } catch (error) {
       if (!(error instanceof SlackWriteRefused)) throw error;
