@@ -107,21 +107,34 @@ export async function applyRetention(
   // Signals: their stored fields (customer, score, comment…) go; the row stays, its event id
   // still making a replay a no-op and its outcome and dates still counted. One not processed by
   // then never will be: it is marked so, rather than parsed later from emptied fields.
+  // Emptied rows stay where the index finds them: each batch starts after the last one's
+  // (receivedAt, id) rather than scanning every row emptied before it again (ids compared
+  // byte-wise, "C", as JavaScript compares the cursor).
   const signalsBefore = new Date(now.getTime() - policy.signalDays * DAY_MS);
-  const signalsEmptied = await inBatches(batchSize, () =>
-    prisma.$executeRawUnsafe(
-      `UPDATE "InboundSignal" SET signal = '{}'::jsonb, "processedAt" = COALESCE("processedAt", $4::timestamp(3)),
-              outcome = COALESCE(outcome, 'expired')
-        WHERE id IN (
+  let cursor = { at: new Date(0).toISOString(), id: "" };
+  const signalsEmptied = await inBatches(batchSize, async () => {
+    const rows = await prisma.$queryRawUnsafe<Array<{ id: string; at: string }>>(
+      `WITH batch AS (
          SELECT id FROM "InboundSignal"
-          WHERE "teamId" = $1 AND "receivedAt" < $2::timestamp(3) AND signal <> '{}'::jsonb
-          LIMIT $3)`,
+          WHERE "teamId" = $1 AND "receivedAt" < $2::timestamp(3)
+            AND ("receivedAt", id COLLATE "C") > ($5::timestamp(3), $6 COLLATE "C") AND signal <> '{}'::jsonb
+          ORDER BY "receivedAt", id COLLATE "C" LIMIT $3)
+       UPDATE "InboundSignal" s SET signal = '{}'::jsonb, "processedAt" = COALESCE(s."processedAt", $4::timestamp(3)),
+              outcome = COALESCE(s.outcome, 'expired')
+         FROM batch WHERE s.id = batch.id
+       RETURNING s.id, to_char(s."receivedAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at`,
       teamId,
       signalsBefore.toISOString(),
       batchSize,
       now.toISOString(),
-    ),
-  );
+      cursor.at,
+      cursor.id,
+    );
+    for (const row of rows) {
+      if (row.at > cursor.at || (row.at === cursor.at && row.id > cursor.id)) cursor = { at: row.at, id: row.id };
+    }
+    return rows.length;
+  });
   return { holdingBackDeleted, casesEmptied, updatesEmptied, signalsEmptied };
 }
 
