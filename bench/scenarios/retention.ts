@@ -25,10 +25,11 @@ function timed(prisma: Db, durations: number[]): Db {
     get(target, property, receiver) {
       const value: unknown = Reflect.get(target, property, receiver);
       if ((property === "$executeRawUnsafe" || property === "$queryRawUnsafe") && typeof value === "function") {
-        return async (...args: unknown[]) => {
+        const run = value as (...a: unknown[]) => Promise<unknown>;
+        return async (...args: unknown[]): Promise<unknown> => {
           const started = performance.now();
           try {
-            return (await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args)) as unknown;
+            return await run.apply(target, args);
           } finally {
             durations.push(performance.now() - started);
           }
