@@ -13,6 +13,9 @@ export const EXPIRED_SIGNAL = {};
 /** What a closed case's texts read once retention emptied them. */
 export const EXPIRED_TEXT = "[expired]";
 export const DEFAULT_BATCH = 1_000;
+/** No batch statement should hold the database longer than this (the issue's 100 ms, with room). */
+export const BATCH_BUDGET_MS = 40;
+const MIN_BATCH = 50;
 const DAY_MS = 24 * 60 * 60_000;
 
 export interface RetentionPolicyView {
@@ -38,13 +41,23 @@ export async function setRetention(db: Client, teamId: string, kind: RetentionKi
   });
 }
 
-/** Runs `statement` (one batch; returns rows touched) until a batch touches fewer than `batchSize`. */
-async function inBatches(batchSize: number, statement: () => Promise<number>): Promise<number> {
+/**
+ * Runs `statement` (one batch of at most `limit` rows; returns rows touched) until a batch
+ * touches fewer than its limit. The limit adapts to how long the last batch took: halved past
+ * BATCH_BUDGET_MS (a loaded database), grown back towards `batchSize` when well under it, so a
+ * statement stays short whatever the machine is doing.
+ */
+async function inBatches(batchSize: number, statement: (limit: number) => Promise<number>): Promise<number> {
   let total = 0;
+  let limit = batchSize;
   for (;;) {
-    const touched = await statement();
+    const started = performance.now();
+    const touched = await statement(limit);
+    const took = performance.now() - started;
     total += touched;
-    if (touched < batchSize) return total;
+    if (touched < limit) return total;
+    if (took > BATCH_BUDGET_MS) limit = Math.max(Math.min(MIN_BATCH, batchSize), Math.floor(limit / 2));
+    else if (took < BATCH_BUDGET_MS / 3) limit = Math.min(batchSize, Math.ceil(limit * 1.5));
     // Between batches, whatever queued meanwhile (an ack's statement) runs first.
     await new Promise<void>((resolve) => setImmediate(resolve));
   }
@@ -69,17 +82,17 @@ export async function applyRetention(
   const answersBefore = new Date(now.getTime() - policy.holdingBackDays * DAY_MS);
   const casesBefore = new Date(now.getTime() - policy.caseTextDays * DAY_MS);
   // Replies go with their answer (ON DELETE CASCADE).
-  const holdingBackDeleted = await inBatches(batchSize, () =>
+  const holdingBackDeleted = await inBatches(batchSize, (limit) =>
     prisma.$executeRawUnsafe(
       `DELETE FROM "HoldingBack" WHERE id IN (
          SELECT id FROM "HoldingBack" WHERE "teamId" = $1 AND "createdAt" < $2::timestamp(3) LIMIT $3)`,
       teamId,
       answersBefore.toISOString(),
-      batchSize,
+      limit,
     ),
   );
   // Customer updates first (their case is found by its close date), then the case's own texts.
-  const updatesEmptied = await inBatches(batchSize, () =>
+  const updatesEmptied = await inBatches(batchSize, (limit) =>
     prisma.$executeRawUnsafe(
       `UPDATE "RecoveryEvent" SET text = NULL WHERE id IN (
          SELECT e.id FROM "RecoveryEvent" e JOIN "RecoveryCase" c ON c.id = e."caseId"
@@ -88,10 +101,10 @@ export async function applyRetention(
           LIMIT $3)`,
       teamId,
       casesBefore.toISOString(),
-      batchSize,
+      limit,
     ),
   );
-  const casesEmptied = await inBatches(batchSize, () =>
+  const casesEmptied = await inBatches(batchSize, (limit) =>
     prisma.$executeRawUnsafe(
       `UPDATE "RecoveryCase" SET description = $4, "fixSummary" = NULL, "surpriseGiven" = NULL, link = NULL
         WHERE id IN (
@@ -100,7 +113,7 @@ export async function applyRetention(
           LIMIT $3)`,
       teamId,
       casesBefore.toISOString(),
-      batchSize,
+      limit,
       EXPIRED_TEXT,
     ),
   );
@@ -112,7 +125,7 @@ export async function applyRetention(
   // byte-wise, "C", as JavaScript compares the cursor).
   const signalsBefore = new Date(now.getTime() - policy.signalDays * DAY_MS);
   let cursor = { at: new Date(0).toISOString(), id: "" };
-  const signalsEmptied = await inBatches(batchSize, async () => {
+  const signalsEmptied = await inBatches(batchSize, async (limit) => {
     const rows = await prisma.$queryRawUnsafe<Array<{ id: string; at: string }>>(
       `WITH batch AS (
          SELECT id FROM "InboundSignal"
@@ -125,7 +138,7 @@ export async function applyRetention(
        RETURNING s.id, to_char(s."receivedAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at`,
       teamId,
       signalsBefore.toISOString(),
-      batchSize,
+      limit,
       now.toISOString(),
       cursor.at,
       cursor.id,
