@@ -92,7 +92,12 @@ describe.each(databaseTargets())("personal preferences on $name", (target) => {
     const openOne = await pending("UOPEN");
     for (const n of [privateOne, openOne]) {
       await t.sender.interaction(
-        buttonClick({ userId: "UMARIA", actionId: APPROVE_ACTION, value: n.id, responseUrl: t.slack.responseUrl(n.id) }),
+        buttonClick({
+          userId: "UMARIA",
+          actionId: APPROVE_ACTION,
+          value: n.id,
+          responseUrl: t.slack.responseUrl(n.id),
+        }),
       );
     }
     await drainJobs(t);

@@ -1,7 +1,8 @@
 // `/delight prefs [nudges on|off | leaderboards on|off | stories channels|private]`.
 import type { PreferenceChange } from "./service.ts";
 
-export type PrefsRequest = { op: "show" } | { op: "set"; change: PreferenceChange } | { op: "invalid"; problem: string };
+export type PrefsRequest =
+  { op: "show" } | { op: "set"; change: PreferenceChange } | { op: "invalid"; problem: string };
 
 export const PREFS_USAGE = [
   "`/delight prefs` shows your choices, with buttons. Or say:",

@@ -17,13 +17,15 @@ export interface Preferences {
 }
 
 export type PreferenceChange =
-  | { kind: "nudges"; off: boolean }
-  | { kind: "rankings"; hidden: boolean }
-  | { kind: "stories"; sharing: StorySharing };
+  { kind: "nudges"; off: boolean } | { kind: "rankings"; hidden: boolean } | { kind: "stories"; sharing: StorySharing };
 
 type Client = Db | Prisma.TransactionClient;
 
-export const DEFAULT_PREFERENCES: Preferences = { nudgesOff: false, hiddenFromRankings: false, storySharing: "channels" };
+export const DEFAULT_PREFERENCES: Preferences = {
+  nudgesOff: false,
+  hiddenFromRankings: false,
+  storySharing: "channels",
+};
 
 export async function getPreferences(db: Client, teamId: string, userId: string): Promise<Preferences> {
   const row = await db.nudgePreference.findUnique({ where: { teamId_userId: { teamId, userId } } });
