@@ -83,7 +83,8 @@ describe.each(databaseTargets())("insights on $name", (target) => {
   it("draws the charts as PNG, uploads them to the manager's DM and shows them with alt text", async () => {
     const response = await t.sender.command("/delight", "insights", "UMARIA");
     expect(response.status).toBe(200);
-    await t.delight.workers.drain();
+    // Four charts drawn, the first in this process loading the chart libraries: slow on a busy machine.
+    await t.delight.workers.drain(40_000);
 
     const complete = t.slack.callsTo("files.completeUploadExternal");
     expect(complete).toHaveLength(1);
@@ -127,7 +128,7 @@ describe.each(databaseTargets())("insights on $name", (target) => {
     expect(images[1]?.alt_text).not.toContain("Robot");
     expect(images[2]?.alt_text).toContain("50% (1 of 2)");
     expect(images[3]?.alt_text).toContain("Listen 1, Empathize 0, Attention 0, Delight 2, Recovery 1");
-  });
+  }, 60_000);
 
   it("shows the same charts in a manager's App Home without drawing or uploading them again that day", async () => {
     const before = await t.database.prisma.insightsCharts.count();
