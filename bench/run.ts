@@ -15,6 +15,7 @@ import { runChart } from "./scenarios/chart.ts";
 import { runClosedLoop } from "./scenarios/closed-loop.ts";
 import { runDirectory } from "./scenarios/directory.ts";
 import { runExport } from "./scenarios/export.ts";
+import { runImport } from "./scenarios/import.ts";
 import { runKill } from "./scenarios/kill.ts";
 import { runKillEvents } from "./scenarios/kill-events.ts";
 import { runMemory } from "./scenarios/memory.ts";
@@ -42,6 +43,7 @@ const scenarios: Record<string, (ctx: BenchContext) => Promise<void>> = {
   surprises: (ctx) => runSurprisesScenario(ctx.slack, ctx.apiUrl),
   digest: () => runDigestScenario(),
   export: runExport,
+  import: runImport,
   chart: () => runChart(),
   directory: runDirectory,
   webhooks: runWebhooks,

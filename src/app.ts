@@ -15,6 +15,7 @@ import { registerDirectoryFeature } from "./features/directory/listeners.ts";
 import { registerDumbRulesFeature } from "./features/dumbrules/listeners.ts";
 import { registerHoldingBackFeature } from "./features/holdingback/listeners.ts";
 import { registerHomeFeature } from "./features/home/listeners.ts";
+import { registerSettingsFeature } from "./features/settings/listeners.ts";
 import { registerNominationsFeature } from "./features/nominations/listeners.ts";
 import { registerPeopleFeature } from "./features/people/listeners.ts";
 import { registerRecoveriesFeature } from "./features/recoveries/listeners.ts";
@@ -305,6 +306,7 @@ export function createDelightApp(options: DelightAppOptions): DelightApp {
   registerAdminFeature(router, deps);
   registerNominationsFeature(router, deps);
   registerHomeFeature(router, deps);
+  registerSettingsFeature(router, deps);
   registerRecoveriesFeature(router, deps);
   registerSurprisesFeature(router, deps);
   registerDigestFeature(router, deps);
@@ -371,8 +373,13 @@ export function createDelightApp(options: DelightAppOptions): DelightApp {
       }
       const server = (await app.start({ port, ...(host ? { host } : {}), backlog: LISTEN_BACKLOG })) as Server;
       started = true;
+      // A burst is coming in: embedded PGlite holds background statements back so that the
+      // loop, which accepts one connection per iteration, takes the rest at once (statement-lanes.ts).
+      // (A request on a kept-alive connection counts as an arrival too.)
+      server.on("connection", () => database.noteArrival());
       // While requests are being answered, the workers step back (see JobWorkers.isBusy).
       server.on("request", (_req, res) => {
+        database.noteArrival();
         requestsInFlight += 1;
         res.once("close", () => {
           requestsInFlight -= 1;

@@ -179,6 +179,12 @@ export interface Config {
   admins: string[];
   /** Where senders reach the app (no trailing slash); unset: webhook URLs are shown as paths. */
   publicUrl?: string;
+  /**
+   * Keys for secrets Delight keeps in its database in either mode (customer signals' signing
+   * secrets): DELIGHT_ENCRYPTION_KEY, else a key derived from the Slack secret in use
+   * (`fromEnvironment` false). The derived key stays readable once a real key is set.
+   */
+  secrets: { current: Buffer; old: Buffer[]; fromEnvironment: boolean };
   logLevel: "debug" | "info" | "warn" | "error";
 }
 
@@ -251,8 +257,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     admins: e.DELIGHT_ADMINS,
     publicUrl: e.PUBLIC_URL,
+    secrets: secretsKeys(e),
     logLevel: e.LOG_LEVEL,
   };
+}
+
+/**
+ * Without DELIGHT_ENCRYPTION_KEY, secrets are encrypted with a key derived from the Slack
+ * secret the app already depends on (the state secret, the signing secret or the app token),
+ * so nothing is ever stored in clear; once DELIGHT_ENCRYPTION_KEY is set, the derived key is
+ * kept as an old key, so what it wrote is still read (and written again with the new key).
+ */
+function secretsKeys(e: z.infer<typeof envSchema>): Config["secrets"] {
+  const seed = e.SLACK_STATE_SECRET ?? e.SLACK_SIGNING_SECRET ?? e.SLACK_APP_TOKEN ?? "";
+  const derived = createHash("sha256").update(`delight-development-key:${seed}`).digest();
+  const old = e.DELIGHT_ENCRYPTION_OLD_KEYS.map((key) => Buffer.from(key, "base64"));
+  return e.DELIGHT_ENCRYPTION_KEY
+    ? { current: Buffer.from(e.DELIGHT_ENCRYPTION_KEY, "base64"), old: [...old, derived], fromEnvironment: true }
+    : { current: derived, old, fromEnvironment: false };
 }
 
 /**

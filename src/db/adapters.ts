@@ -70,6 +70,8 @@ export interface OpenedDriver {
    * one statement at a time, see statement-lanes.ts); PostgreSQL's pool needs no such order.
    */
   onAckPath?<T>(work: () => Promise<T>, since?: number): Promise<T>;
+  /** A connection arrived: PGlite holds background statements back while a burst comes in. */
+  noteArrival?(): void;
   close(): Promise<void>;
 }
 

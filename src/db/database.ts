@@ -18,6 +18,11 @@ export interface Database {
    * runs one statement at a time: see statement-lanes.ts). `since`: when the request arrived.
    */
   onAckPath<T>(work: () => Promise<T>, since?: number): Promise<T>;
+  /**
+   * Tells the database a connection arrived (embedded PGlite holds background statements back
+   * until arrivals pause, so the event loop stays free to accept the rest: statement-lanes.ts).
+   */
+  noteArrival(): void;
   /** Names of the migrations applied while opening. */
   appliedMigrations: string[];
   /** True when the database answers a trivial query. */
@@ -47,6 +52,7 @@ export async function openDatabase(
     appliedMigrations,
     query: (sql, params, options) => driver.query(sql, params, options),
     onAckPath: (work, since) => (driver.onAckPath ? driver.onAckPath(work, since) : work()),
+    noteArrival: () => driver.noteArrival?.(),
     async isHealthy() {
       try {
         await driver.query("SELECT 1");

@@ -49,6 +49,7 @@ export async function openPGliteDriver(target: DatabaseTarget, options: OpenDriv
     },
     withSession: (work) => work(session),
     onAckPath: (work, since) => lanes.onAckPath(work, since),
+    noteArrival: () => lanes.noteArrival(),
     async close() {
       await pglite.close();
       releaseLock();
@@ -65,8 +66,7 @@ function laned(pglite: PGlite, lanes: StatementLanes): PGlite {
   const view = {
     query: (...args: Parameters<PGlite["query"]>) => lanes.run(() => pglite.query(...args)),
     exec: (...args: Parameters<PGlite["exec"]>) => lanes.run(() => pglite.exec(...args)),
-    transaction: (...args: Parameters<PGlite["transaction"]>) =>
-      lanes.run(() => pglite.transaction(...args), { transaction: true }),
+    transaction: (...args: Parameters<PGlite["transaction"]>) => lanes.run(() => pglite.transaction(...args)),
   };
   return view as unknown as PGlite;
 }

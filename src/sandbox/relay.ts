@@ -2,7 +2,7 @@
 // signed request Slack would send to the app's /slack/events (slash command, block_actions,
 // view_submission, message shortcut, events), and the app's answers (ack bodies,
 // response_url posts) land in the workspace as Slack would show them.
-import { blockProblems } from "./block-kit-rules.ts";
+import { blockProblems, viewErrorsProblems } from "./block-kit-rules.ts";
 import type { IssuedResponseUrl, ResponseEffect, ResponseUrlOrigin } from "./response-urls.ts";
 import type { SignedSlackClient } from "./signed-requests.ts";
 import type { SlackStandIn } from "./slack-imitation.ts";
@@ -269,9 +269,17 @@ export class SandboxRelay {
     const response = answer.body.trim() ? (JSON.parse(answer.body) as Json) : {};
     const current = this.workspace.modals.get(user) ?? [];
     switch (response.response_action) {
-      case "errors":
+      case "errors": {
+        // Slack shows an error only under an input block of the form; other keys are refused.
+        const problems = viewErrorsProblems(open.view, response.errors);
+        if (problems.length > 0) {
+          this.workspace.refuse("view_submission response", "invalid_errors", problems);
+          open.errors = { "": "We had some trouble connecting. Try again?" };
+          return;
+        }
         open.errors = response.errors as Record<string, string>;
         return;
+      }
       case "update":
         this.workspace.replaceView(viewId, response.view as Json);
         return;

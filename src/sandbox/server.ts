@@ -16,6 +16,8 @@ import { SlackStandIn } from "./slack-imitation.ts";
 export interface SandboxControls {
   travel(to: "hour" | "day" | "digest"): Promise<string>;
   seedDemo(): Promise<void>;
+  /** The "Customer signals" panel: one vendor's webhook, signed as the vendor would, to /hooks/…. */
+  sendSignal?(kind: SandboxSignalKind): Promise<string>;
   now(): Date;
 }
 
@@ -43,6 +45,12 @@ const TYPES: Record<string, string> = {
 };
 
 const user = z.string().regex(/^[UW][A-Z0-9]+$/);
+
+export const SANDBOX_SIGNAL_KINDS = ["zendesk-bad", "zendesk-good", "nps-detractor", "customer-update"] as const;
+export type SandboxSignalKind = (typeof SANDBOX_SIGNAL_KINDS)[number];
+
+/** A file chosen in a form's file_input: its bytes in base64 (over 10 MB is refused, like Slack). */
+const uploadSchema = z.object({ user, name: z.string().min(1).max(255), base64: z.string().max(15_000_000) });
 const actSchema = z.discriminatedUnion("type", [
   z.object({
     type: z.literal("send"),
@@ -68,6 +76,7 @@ const actSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("home"), user }),
   z.object({ type: z.literal("travel"), to: z.enum(["hour", "day", "digest"]) }),
   z.object({ type: z.literal("demo") }),
+  z.object({ type: z.literal("signal"), kind: z.enum(SANDBOX_SIGNAL_KINDS) }),
 ]);
 
 export interface SandboxServerOptions {
@@ -116,7 +125,10 @@ export class SandboxServer {
       res.writeHead(403, { "content-type": "text/plain" }).end("The Delight sandbox answers on 127.0.0.1 only.");
       return;
     }
-    if (path === "/sandbox/act" && !(req.headers["content-type"] ?? "").startsWith("application/json")) {
+    if (
+      (path === "/sandbox/act" || path === "/sandbox/upload") &&
+      !(req.headers["content-type"] ?? "").startsWith("application/json")
+    ) {
       res.writeHead(415, { "content-type": "text/plain" }).end("Send JSON.");
       return;
     }
@@ -125,6 +137,10 @@ export class SandboxServer {
     if (req.method === "GET" && path === "/sandbox/state") return this.sendJson(res, 200, this.state(req));
     if (req.method === "POST" && path === "/sandbox/act") {
       void this.act(req, res);
+      return;
+    }
+    if (req.method === "POST" && path === "/sandbox/upload") {
+      void this.upload(req, res);
       return;
     }
     if (req.method === "GET" && path.startsWith("/files/")) return this.sendFile(res, path.slice("/files/".length));
@@ -204,6 +220,23 @@ export class SandboxServer {
     };
   }
 
+  /** A file chosen in a modal's file_input: kept as Slack keeps it; the answer is its file object. */
+  private async upload(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    let parsed;
+    try {
+      parsed = uploadSchema.safeParse(JSON.parse(Buffer.concat(chunks).toString("utf8")));
+    } catch {
+      return this.sendJson(res, 400, { ok: false, error: "not JSON" });
+    }
+    if (!parsed.success) return this.sendJson(res, 400, { ok: false, error: "file_too_large or malformed upload" });
+    const { user: by, name, base64 } = parsed.data;
+    const file = this.options.slack.userUpload(by, name, Buffer.from(base64, "base64"));
+    if ("error" in file) return this.sendJson(res, 400, { ok: false, error: file.error });
+    this.sendJson(res, 200, { ok: true, file });
+  }
+
   private async act(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -246,6 +279,9 @@ export class SandboxServer {
           break;
         case "demo":
           await controls.seedDemo();
+          break;
+        case "signal":
+          note = controls.sendSignal ? await controls.sendSignal(act.kind) : "Customer signals are not set up here.";
           break;
       }
       await this.options.settle();

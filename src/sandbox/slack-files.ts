@@ -22,7 +22,12 @@ export interface StoredFile {
   sharedIn?: string;
   /** When processing ends (ms since the epoch); undefined until the upload is completed. */
   readyAt?: number;
+  /** Who uploaded it through a form's file_input (files an app uploads have none). */
+  uploadedBy?: string;
 }
+
+/** file_input's limit per file (docs.slack.dev/reference/block-kit/block-elements/file-input-element). */
+export const FILE_INPUT_MAX_BYTES = 10 * 1024 * 1024;
 
 /** Slack's documented limit for `alt_txt` (files.getUploadURLExternal: alt_txt_too_large). */
 export const ALT_TXT_LIMIT = 1000;
@@ -100,6 +105,45 @@ export class SlackFiles {
         shares: ready && file.sharedIn ? { [kind]: { [file.sharedIn]: [{ ts: "0" }] } } : {},
       },
     };
+  }
+
+  /**
+   * A file a person chose in a form's file_input: stored as Slack keeps it, and described as
+   * the view_submission's state carries it (a file object with url_private_download).
+   */
+  userUpload(input: { user: string; name: string; bytes: Buffer }): { file: StoredFile } | { error: string } {
+    if (input.bytes.length > FILE_INPUT_MAX_BYTES) return { error: "file_too_large" };
+    if (input.bytes.length === 0) return { error: "file_empty" };
+    const id = `F${this.nextId()}`;
+    const filename = input.name.replace(/[/\\]/g, "_").slice(0, 200) || "file";
+    const file: StoredFile = { id, filename, title: filename, bytes: input.bytes, uploadedBy: input.user };
+    file.contentType = /\.csv$/i.test(filename) ? "text/csv" : "application/octet-stream";
+    file.readyAt = Date.now();
+    this.files.set(id, file);
+    return { file };
+  }
+
+  /** A file object as Slack gives it in a file_input's state: its private URLs on `baseUrl`. */
+  fileObject(file: StoredFile, baseUrl: string, teamId: string): Answer {
+    const name = file.filename ?? file.id;
+    const url = `${baseUrl}files-pri/${teamId}-${file.id}/${encodeURIComponent(name)}`;
+    return {
+      id: file.id,
+      name,
+      title: file.title ?? name,
+      mimetype: file.contentType ?? "application/octet-stream",
+      filetype: name.includes(".") ? (name.split(".").pop() ?? "").toLowerCase() : "",
+      size: file.bytes?.length ?? 0,
+      user: file.uploadedBy,
+      url_private: url,
+      url_private_download: `${baseUrl}files-pri/${teamId}-${file.id}/download/${encodeURIComponent(name)}`,
+    };
+  }
+
+  /** The file a /files-pri/<team>-<id>/… path names, or undefined. */
+  byPrivatePath(path: string): StoredFile | undefined {
+    const id = /^\/files-pri\/[A-Z0-9]+-(F[A-Za-z0-9]+)\//.exec(path)?.[1];
+    return id ? this.files.get(id) : undefined;
   }
 
   /** Every `slack_file` reference (by id) in blocks or a view that Slack would refuse now. */

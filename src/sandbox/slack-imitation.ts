@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { systemClock, type Clock } from "../clock.ts";
 import { ResponseUrls, type IssuedResponseUrl, type ResponseEffect, type ResponseUrlOrigin } from "./response-urls.ts";
-import { KNOWN_METHODS, Workspace, type StandInUser } from "./workspace.ts";
+import { KNOWN_METHODS, TEAM_ID, Workspace, type StandInUser } from "./workspace.ts";
 import { OAuthImitation } from "./oauth.ts";
 
 export interface RecordedCall {
@@ -102,6 +102,16 @@ export class SlackStandIn {
   /** How long Slack takes to process an upload before its file can be shown (default about 2 s). */
   set fileProcessingMs(ms: number) {
     this.workspace.fileStore.processingMs = ms;
+  }
+
+  /**
+   * A person chooses a file in a form's file_input: stored like Slack, and returned as the file
+   * object the view_submission's state carries (or Slack's refusal: over 10 MB, empty).
+   */
+  userUpload(user: string, name: string, bytes: Buffer): Record<string, unknown> | { error: string } {
+    const stored = this.workspace.fileStore.userUpload({ user, name, bytes });
+    if ("error" in stored) return stored;
+    return this.workspace.fileStore.fileObject(stored.file, this.url, TEAM_ID);
   }
 
   /** Makes the next `times` calls of `method` fail. */
@@ -199,7 +209,7 @@ export class SlackStandIn {
 
   /** Whether a request path is Slack's side (Web API, response_url, file uploads). */
   static serves(path: string): boolean {
-    return /^\/(api|respond|upload|oauth)\//.test(path);
+    return /^\/(api|respond|upload|oauth|files-pri)\//.test(path);
   }
 
   /** Answers one request to the Web API, a response_url or an upload URL. */
@@ -218,6 +228,7 @@ export class SlackStandIn {
         });
         return;
       }
+      if (path.startsWith("/files-pri/")) return this.download(req, res, path);
       if (path === "/oauth/v2/authorize") {
         // The browser's visit to Slack's authorize page: Allow (or Cancel), then back to the app.
         const answer = this.oauth.authorize(new URL(req.url ?? "", "http://imitation").searchParams);
@@ -306,6 +317,37 @@ export class SlackStandIn {
       res.writeHead(200, { "content-type": "application/json" });
       res.end(JSON.stringify(body));
     });
+  }
+
+  /**
+   * url_private / url_private_download: the bytes, for a request with a token Slack takes
+   * (`Authorization: Bearer`). Without one, Slack answers its sign-in page (HTML, status 200),
+   * not the file: an app must check what it got.
+   */
+  private download(req: IncomingMessage, res: ServerResponse, path: string): void {
+    const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1];
+    const check = this.oauth.check(token);
+    const file = this.workspace.fileStore.byPrivatePath(path);
+    this.calls.push({
+      method: "files-pri",
+      args: { file_id: file?.id ?? null, authorized: Boolean(token) },
+      at: Date.now(),
+    });
+    if (req.method !== "GET" || !token || !/^xox[bp]-/.test(token) || check.error) {
+      res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+      res.end("<!DOCTYPE html><html><body>Sign in to Slack to see this file.</body></html>");
+      return;
+    }
+    if (!file?.bytes) {
+      res.writeHead(404, { "content-type": "text/plain" });
+      res.end("file_not_found");
+      return;
+    }
+    res.writeHead(200, {
+      "content-type": file.contentType ?? "application/octet-stream",
+      "content-length": String(file.bytes.length),
+    });
+    res.end(file.bytes);
   }
 
   /**

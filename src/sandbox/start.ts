@@ -16,6 +16,7 @@ import { readManifest } from "./manifest.ts";
 import { CHANNELS, PEOPLE } from "./people.ts";
 import { SandboxRelay } from "./relay.ts";
 import { SandboxServer } from "./server.ts";
+import { SANDBOX_EMAILS, SandboxSignals } from "./signals.ts";
 import { SignedSlackClient } from "./signed-requests.ts";
 import { SlackStandIn } from "./slack-imitation.ts";
 import { TEAM_ID } from "./workspace.ts";
@@ -36,6 +37,8 @@ export interface SandboxOptions {
   /** Port of the sandbox (the browser's address); 0 picks a free one. Default: PORT or 3000. */
   port?: number;
   demo?: boolean;
+  /** false: a workspace nobody has set up yet (no managers, no channels), to set up by clicking. */
+  setUp?: boolean;
   logger?: Logger;
 }
 
@@ -79,7 +82,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const ownDatabase = sandboxDatabase(env);
   const slack = new SlackStandIn();
   for (const person of Object.values(PEOPLE)) {
-    slack.addUser(person);
+    const email = (SANDBOX_EMAILS as Record<string, string | undefined>)[person.id];
+    slack.addUser(email ? { ...person, email } : person);
     slack.workspace.dmChannelOf(person.id);
   }
   for (const channel of Object.values(CHANNELS)) slack.workspace.channels.set(channel.id, channel);
@@ -89,7 +93,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   slack.clock = clock;
   const manifest = readManifest(MANIFEST);
   // The app and its relay exist once the server has its port (the Web API URL needs it).
-  const late: { relay?: SandboxRelay; delight?: DelightApp; database?: Database; appPort?: number } = {};
+  const late: {
+    relay?: SandboxRelay;
+    delight?: DelightApp;
+    database?: Database;
+    appPort?: number;
+    signals?: SandboxSignals;
+  } = {};
   // Customer signals sent to the sandbox's address reach the app's real /hooks/ endpoint.
   const forwardHooks = (req: IncomingMessage, res: ServerResponse) => {
     if (!late.appPort) {
@@ -126,6 +136,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     }
     await delight.scheduler.tick();
     await delight.scheduler.tickDigests();
+    await delight.scheduler.tickMilestones();
     await delight.scheduler.tickNudges();
     return note || `Now ${clock.now().toISOString()}`;
   };
@@ -144,6 +155,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       seedDemo: async () => {
         if (late.relay) await seedDemo(late.relay, slack, settle);
       },
+      sendSignal: (kind) => late.signals?.send(kind) ?? Promise.resolve("The sandbox is still starting."),
     },
   });
   const port = options.port ?? Number(env.PORT ?? 3000);
@@ -165,8 +177,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   late.relay = new SandboxRelay(slack, sender);
   late.delight = delight;
   late.database = database;
+  late.signals = new SandboxSignals({ prisma: database.prisma, config, clock, publicUrl: config.publicUrl ?? url });
   delight.scheduler.start();
-  await setUpWorkspace(late.relay, settle, slack);
+  if (options.setUp !== false) await setUpWorkspace(late.relay, settle, slack);
   if (options.demo) await seedDemo(late.relay, slack, settle);
 
   return {

@@ -2,6 +2,7 @@
 // the digest tick. Every instance runs one; the ticks only enqueue, and job keys make each
 // delivery one job (due-reminders.ts, due-digests.ts).
 import { createTask, type ScheduledTask } from "node-cron";
+import { runDailyMilestones, utcDate } from "../features/nudges/milestones.ts";
 import { runDueNudges } from "../features/nudges/service.ts";
 import { runDueDigests, type DigestTickResult } from "./due-digests.ts";
 import { newInstanceId, runDueReminders, type SchedulerDeps, type TickResult } from "./due-reminders.ts";
@@ -18,6 +19,8 @@ export interface Scheduler {
   tickDigests(): Promise<DigestTickResult>;
   /** Runs one nudge tick now (enqueues the due nudges, src/features/nudges). */
   tickNudges(): Promise<number>;
+  /** Runs the daily milestone step now: one planning job per workspace and UTC day (nudges/milestones.ts). */
+  tickMilestones(): Promise<number>;
 }
 
 export const EVERY_MINUTE = "* * * * *";
@@ -45,6 +48,18 @@ export function createScheduler(deps: SchedulerDeps, cronExpression = EVERY_MINU
     return run;
   };
 
+  // Once a day per instance is enough to look; the job keys make it once per day in all.
+  let milestonesDay: string | null = null;
+  const tickMilestones = async (): Promise<number> => {
+    const now = deps.clock.now();
+    if (milestonesDay === utcDate(now)) return 0;
+    const run = runDailyMilestones({ prisma: deps.prisma, jobs: deps.jobs }, now);
+    running = run.catch(() => undefined);
+    const planned = await run;
+    milestonesDay = utcDate(now);
+    return planned;
+  };
+
   return {
     instanceId,
     start() {
@@ -68,6 +83,11 @@ export function createScheduler(deps: SchedulerDeps, cronExpression = EVERY_MINU
           } catch (error) {
             deps.logger.error("Nudge tick failed", error instanceof Error ? error.message : error);
           }
+          try {
+            await tickMilestones();
+          } catch (error) {
+            deps.logger.error("Milestone tick failed", error instanceof Error ? error.message : error);
+          }
         },
         { name: `schedules-${instanceId}`, noOverlap: true },
       );
@@ -85,5 +105,6 @@ export function createScheduler(deps: SchedulerDeps, cronExpression = EVERY_MINU
     tick,
     tickDigests,
     tickNudges,
+    tickMilestones,
   };
 }

@@ -57,6 +57,12 @@ class WorkspaceClient extends webApi.WebClient {
     super(undefined, delegateOptions);
   }
 
+  /** The workspace's token now (this client serves one workspace; another's is refused). */
+  async currentToken(teamId: string): Promise<string> {
+    if (!this.workspaceId || this.workspaceId !== teamId) throw new NotInstalled(undefined);
+    return this.tokenFor(this.workspaceId);
+  }
+
   override async apiCall(method: string, options?: Record<string, unknown>): Promise<webApi.WebAPICallResult> {
     if (!this.workspaceId) throw new NotInstalled(undefined);
     const token = await this.tokenFor(this.workspaceId);
@@ -65,6 +71,15 @@ class WorkspaceClient extends webApi.WebClient {
     }
     return this.withToken.client.apiCall(method, options);
   }
+}
+
+/**
+ * The bot token a workspace's client would send, for the few requests that are not Web API
+ * calls (downloading a file's url_private_download with an Authorization header).
+ */
+export async function botTokenOf(client: webApi.WebClient, teamId: string): Promise<string | undefined> {
+  if (client instanceof WorkspaceClient) return client.currentToken(teamId);
+  return client.token;
 }
 
 // The workspace a piece of work is for (a job's or a request's), for the few reads that do

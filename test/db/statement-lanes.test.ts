@@ -1,10 +1,13 @@
 // Embedded PGlite runs one statement at a time: the ack path must never queue behind long
 // background work (issue: hundreds of acks past Slack's 3 s in a burst with work queued).
+import http from "node:http";
+import net from "node:net";
 import { performance } from "node:perf_hooks";
 import { afterEach, describe, expect, it } from "vitest";
 import { openDatabase, type Database, type Db } from "../../src/db/database.ts";
 import { JobStore } from "../../src/jobs/durable-queue.ts";
 import { KEEP_FINISHED_MS, pruneFinishedWork } from "../../src/jobs/maintenance.ts";
+import { StatementLanes } from "../../src/db/statement-lanes.ts";
 
 const SLOW = "SELECT pg_sleep(0.4)";
 
@@ -114,5 +117,95 @@ describe("statement lanes on embedded PGlite", () => {
     expect(await pruneFinishedWork(counting, new Date(), 500)).toEqual({ jobs: 1_203, writes: 0 });
     expect(statements).toBe(3);
     expect((await database.prisma.job.findMany()).map((j) => j.key)).toEqual(["recent"]);
+  });
+});
+
+/** Holds the thread for `ms`, as a PGlite statement does while it runs (it is synchronous WASM). */
+function runSynchronously(ms: number): void {
+  const until = performance.now() + ms;
+  while (performance.now() < until) {
+    // busy, like PGlite's execProtocolRawSync
+  }
+}
+
+describe("statement lanes keep the event loop free to accept connections", () => {
+  it("starts each background statement in a macrotask of its own, so the loop polls in between", async () => {
+    const lanes = new StatementLanes();
+    const order: string[] = [];
+    const first = lanes.run(async () => {
+      order.push("first statement");
+      setImmediate(() => order.push("event loop turn"));
+    });
+    const second = lanes.run(async () => {
+      order.push("second statement");
+    });
+    await Promise.all([first, second]);
+    // Started from the first one's completion in the same microtask chain, the second would
+    // run before the loop turned: a queue of them held the loop for seconds in a burst.
+    expect(order).toEqual(["first statement", "event loop turn", "second statement"]);
+  });
+
+  it("holds background statements while connections keep arriving, within its bound", async () => {
+    const lanes = new StatementLanes({ arrivalQuietMs: 50, maxBackgroundDeferMs: 1_000 });
+    const t0 = performance.now();
+    const arrivals = setInterval(() => lanes.noteArrival(), 10);
+    lanes.noteArrival();
+    setTimeout(() => clearInterval(arrivals), 300);
+    let startedAt = 0;
+    await lanes.run(async () => {
+      startedAt = performance.now() - t0;
+    });
+    expect(startedAt).toBeGreaterThanOrEqual(300);
+    expect(startedAt).toBeLessThan(900);
+
+    // Arrivals that never pause hold it only up to the bound.
+    const t1 = performance.now();
+    const endless = setInterval(() => lanes.noteArrival(), 10);
+    lanes.noteArrival();
+    try {
+      await lanes.run(async () => undefined);
+    } finally {
+      clearInterval(endless);
+    }
+    const waited = performance.now() - t1;
+    expect(waited).toBeGreaterThanOrEqual(1_000);
+    expect(waited).toBeLessThan(2_500);
+  });
+
+  it("accepts a burst of connections at once while background statements keep PGlite busy", async () => {
+    // The issue's stall: workers' statements of 30 ms each, back to back; libuv accepts one
+    // connection per loop iteration, so 300 connections took 300 statements (9 s) to get in.
+    const lanes = new StatementLanes();
+    const server = http.createServer((_req, res) => res.end("ok"));
+    let accepted = 0;
+    server.on("connection", () => {
+      accepted++;
+      lanes.noteArrival();
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as net.AddressInfo;
+    // 200 of them (6 s of work): bounded, because without the lanes' yield the chain of
+    // statements never lets the loop turn, and this test's own timers would never fire.
+    let working = true;
+    let background: Promise<void> = Promise.resolve();
+    const sockets: net.Socket[] = [];
+    try {
+      const t0 = performance.now();
+      for (let i = 0; i < 300; i++) sockets.push(net.connect(port, "127.0.0.1").on("error", () => undefined));
+      background = (async () => {
+        for (let i = 0; i < 200 && working; i++) await lanes.run(async () => runSynchronously(30));
+      })();
+      while (accepted < 300 && performance.now() - t0 < 15_000) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      const seconds = (performance.now() - t0) / 1000;
+      expect(accepted).toBe(300);
+      expect(seconds).toBeLessThan(3);
+    } finally {
+      working = false;
+      await background;
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });

@@ -116,6 +116,38 @@ describe.each(databaseTargets())("customer signals on $name", (target) => {
       expect(stored).toMatchObject({ teamId: TEAM_ID, source: "zendesk", createdBy: "UADMIN" });
     });
 
+    it("keeps signing secrets encrypted: no secret is in clear anywhere in the table", async () => {
+      const rows = await t.database.prisma.$queryRawUnsafe<unknown[]>(`SELECT * FROM "SignalConnection"`);
+      const dump = JSON.stringify(rows);
+      expect(rows.length).toBeGreaterThanOrEqual(3);
+      for (const secret of [zendesk.secret, generic.secret, intercom.secret, generic.secret.slice("whsec_".length)]) {
+        expect(dump).not.toContain(secret);
+      }
+      for (const row of rows as Array<{ secret: string }>) expect(row.secret).toMatch(/^v1\.[0-9a-f]{8}\./);
+    });
+
+    it("reads a secret stored in clear before encryption, and encrypts it on first use", async () => {
+      const plain = "zd-legacy-plain-secret";
+      await t.database.prisma.signalConnection.create({
+        data: { id: "legacyPlainConn1", teamId: TEAM_ID, source: "zendesk", secret: plain, createdBy: "UADMIN" },
+      });
+      // A body without a ticket: 400 (not 401) shows the signature was checked with the clear secret.
+      const raw = JSON.stringify({ rating: "Offered" });
+      const timestamp = clock
+        .now()
+        .toISOString()
+        .replace(/\.\d{3}Z$/, "Z");
+      const answer = await post("/hooks/zendesk/legacyPlainConn1", raw, signZendesk(plain, timestamp, raw));
+      expect(answer.status).toBe(400);
+      const stored = await t.database.prisma.signalConnection.findUniqueOrThrow({ where: { id: "legacyPlainConn1" } });
+      expect(stored.secret).not.toContain(plain);
+      expect(stored.secret).toMatch(/^v1\./);
+      await t.database.prisma.signalConnection.update({
+        where: { id: "legacyPlainConn1" },
+        data: { disconnectedAt: clock.now() },
+      });
+    });
+
     it("refuses non-admins and explains a missing secret", async () => {
       expect(await admin("connect zendesk whatever-secret", "UAGENT")).toContain("Only Slack workspace admins");
       expect(await admin("connect zendesk")).toContain("Paste the webhook's signing secret");
@@ -250,6 +282,50 @@ describe.each(databaseTargets())("customer signals on $name", (target) => {
       expect(cases).toHaveLength(1);
       expect(cases[0]).toMatchObject({ ownerId: "UFALLBACK", origin: "Opened from a customer signal" });
       expect(text(t.slack.postsTo("DUFALLBACK")[0])).toContain("gave an NPS of 3");
+    });
+
+    it("follows the workspace's thresholds, which admins change with validation and an audit entry", async () => {
+      const rules = await admin("signals");
+      expect(rules).toContain("CSAT ≤ 2 of 5");
+      expect(rules).toContain("NPS ≤ 6");
+      expect(rules).toContain("CSAT ≥ 4 of 5");
+      expect(rules).toContain("NPS ≥ 9");
+      expect(rules).toContain("at most 3 per person per day");
+
+      const refused = await admin("signals detractor nps 12");
+      expect(refused).toContain("from 0 to 10");
+      expect(refused).toContain("> /delight-admin signals detractor nps 12");
+      expect(await admin("signals praise nps 5")).toContain("must stay below praise");
+      expect(await admin("signals detractor nps 4", "UAGENT")).toContain("Only Slack workspace admins");
+
+      const changed = await admin("signals detractor nps 4");
+      expect(changed).toContain("An NPS of 4 or less now opens a recovery");
+      expect(changed).toContain("NPS ≤ 4 _(default 6)_");
+      const entry = await t.database.prisma.auditEntry.findFirstOrThrow({
+        where: { teamId: TEAM_ID, action: "signals.thresholds" },
+      });
+      expect(entry).toMatchObject({ actorId: "UADMIN", before: { detractorNps: 6 }, after: { detractorNps: 4 } });
+
+      const five = {
+        type: "feedback",
+        occurred_at: START.toISOString(),
+        customer: { name: "Initech" },
+        score: { kind: "nps", value: 5 },
+        agent_email: "alex@example.com",
+      };
+      expect((await genericHook(five, "msg_threshold_5")).status).toBe(200);
+      expect((await genericHook({ ...five, score: { kind: "nps", value: 4 } }, "msg_threshold_4")).status).toBe(200);
+      await drainJobs(t);
+      const outcomes = await t.database.prisma.inboundSignal.findMany({
+        where: { eventId: { in: ["msg_threshold_5", "msg_threshold_4"] } },
+        orderBy: { eventId: "asc" },
+      });
+      expect(outcomes.map((o) => [o.eventId, o.outcome])).toEqual([
+        ["msg_threshold_4", "detractor"],
+        ["msg_threshold_5", "counted"],
+      ]);
+      expect(await admin("signals defaults")).toContain("back to the defaults");
+      expect(await admin("signals")).toContain("NPS ≤ 6.");
     });
 
     it("'good' with a comment becomes a nomination by the customer that a manager approves into a story", async () => {
@@ -396,6 +472,33 @@ describe.each(databaseTargets())("customer signals on $name", (target) => {
       expect(
         await t.database.prisma.job.count({ where: { kind: "signals.process", key: { endsWith: "msg_retry_1" } } }),
       ).toBe(1);
+    });
+
+    it("a Zendesk 'bad' rating opens a case owned by the mapped agent within 5 s of the webhook, by the app's own workers", async () => {
+      const rating = {
+        ticket_id: 777,
+        ticket_url: "https://acme.zendesk.com/agent/tickets/777",
+        rating: "Bad",
+        comment: "Still no refund",
+        customer: "Pied Piper",
+        assignee_email: "alex@example.com",
+      };
+      const sentAt = performance.now();
+      expect((await zendeskHook(rating, { invocationId: "inv-timed" })).status).toBe(200);
+      // No drainJobs here: the job workers' own loop picks the signal up.
+      let opened = null;
+      while (performance.now() - sentAt < 10_000) {
+        opened = await t.database.prisma.recoveryCase.findFirst({
+          where: { origin: "Opened from Zendesk ticket #777" },
+        });
+        if (opened && t.slack.postsTo("DUAGENT").length > 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+      const elapsedMs = performance.now() - sentAt;
+      console.log(`signals: Zendesk bad rating → case opened and its owner told in ${elapsedMs.toFixed(0)} ms`);
+      expect(opened).toMatchObject({ ownerId: "UAGENT", origin: "Opened from Zendesk ticket #777" });
+      expect(text(t.slack.postsTo("DUAGENT")[0])).toContain("Opened from Zendesk ticket #777");
+      expect(elapsedMs).toBeLessThan(5_000);
     });
 
     it("a disconnected connection answers 410", async () => {

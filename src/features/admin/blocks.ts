@@ -153,7 +153,7 @@ export function renderSettings(
     },
     section(`*Weekly digests*\n${digests}`),
     context(
-      `Recovery reminders: ${formatReminders(settings.reminderOffsetsMinutes)}. Change anything with \`/delight-admin help\`.`,
+      `Recovery reminders: ${formatReminders(settings.reminderOffsetsMinutes)}. Admins can change all of this in Delight's App Home → *Settings*, or with \`/delight-admin help\`.`,
     ),
   );
   if (delivery) blocks.push(section(delivery));

@@ -2,16 +2,21 @@
 // Settings are database writes done before the ack, and the ack carries the new settings;
 // Slack follow-ups (joining a channel, posting waiting nominations) are recorded as jobs.
 import type { webApi } from "@slack/bolt";
-import { z } from "zod";
 import type { AppDeps } from "../../deps.ts";
 import type { SlackRouter } from "../../slack/router.ts";
-import { channelMembership, ensureAppInChannel, inviteHint, needsInvite } from "../../slack/channels.ts";
+import { ensureAppInChannel } from "../../slack/channels.ts";
 import { enqueueStoryExport } from "../export/listeners.ts";
 import { enqueueDigestList, enqueueDigestSend, nextDigestNotice } from "../digest/listeners.ts";
 import { quoteInput } from "../../slack/text.ts";
 import { formatCalendarDate } from "../export/parse.ts";
 import { withinTime } from "../../slack/within-time.ts";
-import { countWaitingCards, POST_WAITING_CARDS_JOB } from "../nominations/cards.ts";
+import {
+  JOIN_CHANNEL_JOB,
+  joinChannelPayload,
+  postWaitingNominations,
+  PRE_ACK_LOOKUP_MS,
+  prepareChannel,
+} from "./channel-setup.ts";
 import {
   ADMIN_HELP,
   formatDigestSchedule,
@@ -31,6 +36,7 @@ import {
   resendWritePayload,
 } from "./delivery.ts";
 import { signalsAdminCommand } from "../signals/admin.ts";
+import { customerImportCommand } from "../customers/import-flow.ts";
 import { registerAuditJobs } from "../audit/jobs.ts";
 import { recordAudit } from "../audit/service.ts";
 import { answerAudit, auditActionOf, changeSettingsAudited } from "./audited.ts";
@@ -59,14 +65,7 @@ export const ONLY_ADMINS =
 const COULD_NOT_CHECK_ADMIN =
   ":hourglass: Slack took too long to tell me whether you are a workspace admin, so nothing was changed. Please try again in a moment.";
 
-/** The job that joins a channel an admin named (conversations.join is a write). */
-export const JOIN_CHANNEL_JOB = "admin.join-channel";
-
-/** Slack look-ups before the ack get this long (Slack gives 3 s for the whole answer). */
-const PRE_ACK_LOOKUP_MS = 1_000;
 const DEAD_LETTERS_SHOWN = 20;
-
-const joinChannelPayload = z.object({ teamId: z.string(), channelId: z.string(), responseUrl: z.string() });
 
 /**
  * A reminder due earlier before the deadline than the whole SLA would fall before the case
@@ -82,7 +81,10 @@ export function remindersBeyondSla(offsetsMinutes: number[], slaMinutes: number)
 export function registerAdminFeature(router: SlackRouter, deps: AppDeps): void {
   deps.jobs.register(JOIN_CHANNEL_JOB, joinChannelPayload, async (job, { key, outbox }) => {
     const warning = await ensureAppInChannel(router.clientFor(job.teamId), job.channelId);
-    if (warning) await outbox.respond(`${key}:hint`, job.responseUrl, { text: warning });
+    if (!warning) return;
+    // A command hears on its response_url; a change made in App Home → Settings, by DM.
+    if (job.responseUrl) await outbox.respond(`${key}:hint`, job.responseUrl, { text: warning });
+    else if (job.userId) await outbox.directMessage(`${key}:hint`, job.userId, { text: warning });
   });
   deps.jobs.register(RESEND_WRITE_JOB, resendWritePayload, (payload, { outbox }) =>
     resendRequeuedWrite(deps.prisma, outbox, payload),
@@ -106,7 +108,12 @@ export function registerAdminFeature(router: SlackRouter, deps: AppDeps): void {
     // The admin to tell when Slack refuses Delight's work for good (notices.ts).
     await rememberAdminContact(deps.prisma, workspace, command.user_id);
 
-    // Customer signals' commands (connect, connections, disconnect, signals) live with their feature.
+    // Customer signals' commands (connect, connections, disconnect, signals, import customers) live with their features.
+    const importAnswer = await customerImportCommand(client, command);
+    if (importAnswer !== null) {
+      await reply(importAnswer);
+      return;
+    }
     const signalsAnswer = await signalsAdminCommand(deps, workspace, command.user_id, command.text);
     if (signalsAnswer !== null) {
       await reply(signalsAnswer);
@@ -148,18 +155,11 @@ export function registerAdminFeature(router: SlackRouter, deps: AppDeps): void {
     };
     /** The app joins a public channel from a job; a private one needs an invite (said now). */
     const joinChannel = async (channelId: string) => {
-      const membership = await withinTime(channelMembership(client, channelId), PRE_ACK_LOOKUP_MS);
-      if (membership === "member") return;
       // Private, or not visible to the app at all: said at once, in this answer.
-      if (needsInvite(membership)) {
-        notices.push(inviteHint(channelId));
-        return;
-      }
-      await deps.jobs.enqueue(
-        JOIN_CHANNEL_JOB,
-        { teamId: workspace.teamId, channelId, responseUrl: command.response_url },
-        { teamId: workspace.teamId },
-      );
+      const hint = await prepareChannel(deps, client, workspace.teamId, channelId, {
+        responseUrl: command.response_url,
+      });
+      if (hint) notices.push(hint);
     };
     switch (cmd.kind) {
       case "help":
@@ -211,17 +211,8 @@ export function registerAdminFeature(router: SlackRouter, deps: AppDeps): void {
         await joinChannel(cmd.channelId);
         if (cmd.role === "approvals") {
           // Nominations made while no approvals channel was set wait, pending, for this.
-          const waiting = await countWaitingCards(deps, workspace.teamId);
-          if (waiting > 0) {
-            notices.push(
-              `:inbox_tray: Posting ${waiting} waiting ${waiting === 1 ? "nomination" : "nominations"} there for approval now.`,
-            );
-            await deps.jobs.enqueue(
-              POST_WAITING_CARDS_JOB,
-              { teamId: workspace.teamId },
-              { key: `waiting-cards:${workspace.teamId}:${Date.now()}`, teamId: workspace.teamId },
-            );
-          }
+          const waiting = await postWaitingNominations(deps, workspace.teamId);
+          if (waiting) notices.push(waiting);
         }
         break;
       }

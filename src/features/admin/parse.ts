@@ -1,6 +1,20 @@
 // Parses `/delight-admin` text (Slack-escaped, so mentions arrive as <@U…> and <#C…|name>).
-import { z } from "zod";
 import { escapeMrkdwn, mentionedChannelIds, mentionedUserIds, plainFromSlack } from "../../slack/text.ts";
+import {
+  checkBudget,
+  checkReminders,
+  checkSla,
+  checkTimeOfDay,
+  checkTimezone,
+  checkWeekday,
+  isValidTimezone,
+  MAX_REMINDER_OFFSETS,
+  MAX_SLA_MINUTES,
+  MIN_SLA_MINUTES,
+  parseDuration,
+  quoted,
+  WEEKDAY_NAMES,
+} from "./validate.ts";
 import type { CalendarDate } from "../export/model.ts";
 import { parseExportRequest } from "../export/parse.ts";
 import type { AuditQuery } from "../audit/model.ts";
@@ -30,68 +44,8 @@ export type ChannelRole = "approvals" | "stories" | "dumbrules";
 
 export type ParseResult = { ok: true; command: AdminCommand } | { ok: false; problem: string };
 
-const WEEKDAYS: Record<string, number> = {
-  mon: 1,
-  monday: 1,
-  tue: 2,
-  tues: 2,
-  tuesday: 2,
-  wed: 3,
-  wednesday: 3,
-  thu: 4,
-  thur: 4,
-  thurs: 4,
-  thursday: 4,
-  fri: 5,
-  friday: 5,
-  sat: 6,
-  saturday: 6,
-  sun: 7,
-  sunday: 7,
-};
-
-export const WEEKDAY_NAMES = ["", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
-
-export const MIN_SLA_MINUTES = 30;
-export const MAX_SLA_MINUTES = 30 * 24 * 60;
-export const MAX_REMINDER_OFFSETS = 5;
-
-const timeOfDay = z
-  .string()
-  .regex(/^([01]?\d|2[0-3])[:.h]([0-5]\d)$/)
-  .transform((value) => {
-    const [, hour, minute] = /^(\d+)[:.h](\d+)$/.exec(value) ?? [];
-    return { hour: Number(hour), minute: Number(minute) };
-  });
-
-const currencyCode = z
-  .string()
-  .regex(/^[A-Za-z]{3}$/)
-  .transform((code) => code.toUpperCase());
-
-const amount = z
-  .string()
-  .regex(/^\d{1,7}([.,]\d{1,2})?$/)
-  .transform((value) => Math.round(Number(value.replace(",", ".")) * 100));
-
-export function isValidTimezone(timezone: string): boolean {
-  try {
-    new Intl.DateTimeFormat("en-US", { timeZone: timezone });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** Parses "24", "24h", "90m", "2d", "1.5h" into minutes. */
-export function parseDuration(text: string): number | null {
-  const match = /^(\d+(?:[.,]\d+)?)\s*(m|min|mins|minutes?|h|hrs?|hours?|d|days?)?$/i.exec(text.trim());
-  if (!match) return null;
-  const value = Number((match[1] ?? "").replace(",", "."));
-  const unit = (match[2] ?? "h").toLowerCase()[0];
-  const minutes = unit === "m" ? value : unit === "d" ? value * 24 * 60 : value * 60;
-  return Number.isFinite(minutes) ? Math.round(minutes) : null;
-}
+// The rules and messages of each setting live in validate.ts, shared with App Home → Settings.
+export { isValidTimezone, parseDuration, WEEKDAY_NAMES, MIN_SLA_MINUTES, MAX_SLA_MINUTES, MAX_REMINDER_OFFSETS };
 
 const CHANNEL_HINT = "Type `#` and pick the channel from the list so Slack links it.";
 const USER_HINT = "Type `@` and pick each person from the list so Slack links them.";
@@ -146,86 +100,52 @@ export function parseAdminCommand(escapedText: string): ParseResult {
         };
       }
       const [channelToken, weekdayWord, timeWord, timezone, ...extra] = rest;
-      const quoted = (word: string) => `“${escapeMrkdwn(plainFromSlack(word))}”`;
       const [channelId] = mentionedChannelIds(channelToken ?? "");
       if (!channelId)
         return { ok: false, problem: `Name the digest's channel first. ${CHANNEL_HINT} ${DIGEST_EXAMPLE}` };
-      const weekdayKey = (weekdayWord ?? "").toLowerCase();
-      const weekday = Object.hasOwn(WEEKDAYS, weekdayKey) ? WEEKDAYS[weekdayKey] : undefined;
-      if (!weekday)
+      const weekday = checkWeekday(weekdayWord);
+      if (!weekday.ok)
         return {
           ok: false,
-          problem: weekdayWord
-            ? `${quoted(weekdayWord)} isn't a weekday. Use a day name such as \`friday\` or \`mon\`. ${DIGEST_EXAMPLE}`
-            : `Give a weekday after the channel, such as \`friday\` or \`mon\`. ${DIGEST_EXAMPLE}`,
+          problem: `${weekdayWord ? weekday.problem : "Give a weekday after the channel, such as `friday` or `mon`."} ${DIGEST_EXAMPLE}`,
         };
-      const time = timeOfDay.safeParse(timeWord ?? "");
-      if (!time.success)
+      const time = checkTimeOfDay(timeWord);
+      if (!time.ok)
         return {
           ok: false,
-          problem: timeWord
-            ? `${quoted(timeWord)} isn't a time of day. Give it as 24-hour \`HH:MM\`, such as \`16:30\` or \`09:00\`. ${DIGEST_EXAMPLE}`
-            : `Give the time after the weekday as 24-hour \`HH:MM\`, such as \`16:30\`. ${DIGEST_EXAMPLE}`,
+          problem: `${timeWord ? time.problem : "Give the time after the weekday as 24-hour `HH:MM`, such as `16:30`."} ${DIGEST_EXAMPLE}`,
         };
       if (extra.length > 0)
         return {
           ok: false,
           problem: `I didn't understand ${quoted(extra.join(" "))} at the end. ${DIGEST_EXAMPLE}`,
         };
-      if (timezone !== undefined && !isValidTimezone(timezone)) {
-        return {
-          ok: false,
-          problem: `${quoted(timezone)} isn't a timezone I know. Use an IANA name such as \`Europe/Paris\` or \`America/New_York\`, or leave it out to use yours. ${DIGEST_EXAMPLE}`,
-        };
+      if (timezone !== undefined) {
+        const zone = checkTimezone(timezone);
+        if (!zone.ok) return { ok: false, problem: `${zone.problem} ${DIGEST_EXAMPLE}` };
       }
-      return { ok: true, command: { kind: "digest-add", channelId, weekday, ...time.data, timezone } };
+      return {
+        ok: true,
+        command: { kind: "digest-add", channelId, weekday: weekday.value, ...time.value, timezone },
+      };
     }
     case "sla": {
-      const minutes = parseDuration([second, ...rest].filter(Boolean).join(""));
-      if (minutes === null)
-        return {
-          ok: false,
-          problem: "Give the recovery deadline as hours or a duration, such as `24`, `24h`, `90m` or `2d`.",
-        };
-      if (minutes < MIN_SLA_MINUTES || minutes > MAX_SLA_MINUTES) {
-        return { ok: false, problem: "The recovery deadline must be between 30 minutes and 30 days." };
-      }
-      return { ok: true, command: { kind: "sla", minutes } };
+      const sla = checkSla([second, ...rest].filter(Boolean).join(""));
+      return sla.ok ? { ok: true, command: { kind: "sla", minutes: sla.value } } : sla;
     }
     case "reminders":
     case "reminder": {
       // Offsets before the deadline: "reminders 12h 2h 30m"; "reminders default" resets.
-      const words = [second, ...rest].filter((w): w is string => Boolean(w));
-      if (words.length === 1 && (words[0] === "default" || words[0] === "reset")) {
-        return { ok: true, command: { kind: "reminders", offsetsMinutes: [] } };
-      }
-      const offsets = words.map((w) => parseDuration(w));
-      if (words.length === 0 || offsets.some((m) => m === null || m < 1 || m > MAX_SLA_MINUTES)) {
-        return {
-          ok: false,
-          problem:
-            "Give how long before the deadline to remind the owner, such as `reminders 12h 2h` or `reminders 3h 30m`, or `reminders default` (half-time and 2 hours before).",
-        };
-      }
-      const unique = [...new Set(offsets as number[])].sort((a, b) => b - a);
-      if (unique.length > MAX_REMINDER_OFFSETS) {
-        return { ok: false, problem: `Give at most ${MAX_REMINDER_OFFSETS} reminder times.` };
-      }
-      return { ok: true, command: { kind: "reminders", offsetsMinutes: unique } };
+      const reminders = checkReminders([second, ...rest].filter((w): w is string => Boolean(w)));
+      return reminders.ok ? { ok: true, command: { kind: "reminders", offsetsMinutes: reminders.value } } : reminders;
     }
     case "budget": {
-      if (second === "off" || second === "none")
-        return { ok: true, command: { kind: "budget", cents: null, currency: null } };
-      const cents = amount.safeParse(second ?? "");
-      const currency = currencyCode.safeParse(rest[0] ?? "");
-      if (!cents.success || !currency.success || rest.length > 1) {
-        return {
-          ok: false,
-          problem:
-            "Give the per-gesture budget as an amount and a currency code, such as `budget 50 USD`, or `budget off`.",
-        };
-      }
-      return { ok: true, command: { kind: "budget", cents: cents.data, currency: currency.data } };
+      const budget = rest.length > 1 ? checkBudget(undefined, undefined) : checkBudget(second, rest[0]);
+      if (!budget.ok) return budget;
+      return {
+        ok: true,
+        command: { kind: "budget", cents: budget.value?.cents ?? null, currency: budget.value?.currency ?? null },
+      };
     }
     case "export": {
       const request = parseExportRequest(words.slice(1));

@@ -109,7 +109,8 @@ export async function setChannel(
   prisma: Client,
   workspace: WorkspaceRef,
   role: ChannelRole,
-  channelId: string,
+  /** null: no channel (only the dumb-rules channel may be unset, from App Home → Settings). */
+  channelId: string | null,
 ): Promise<void> {
   await ensureWorkspace(prisma, workspace);
   const column = {

@@ -23,27 +23,33 @@ export async function enqueueWelcome(jobs: JobQueue, input: WelcomePayload): Pro
   await jobs.enqueue(WELCOME_JOB, input, { key: `welcome:${input.teamId}:${input.installedAt}`, teamId: input.teamId });
 }
 
-export function setupChecklist(settings: WorkspaceSettings): Array<{ done: boolean; text: string }> {
+/** One step of setting a workspace up: `label` alone in App Home (Settings does it), `text` with the command. */
+export interface ChecklistItem {
+  done: boolean;
+  label: string;
+  text: string;
+}
+
+export function setupChecklist(settings: WorkspaceSettings): ChecklistItem[] {
+  const item = (done: boolean, label: string, how: string) => ({ done, label, text: `${label}: ${how}` });
+  const hours = Math.round(settings.slaMinutes / 60);
   return [
-    {
-      done: Boolean(settings.approvalsChannelId),
-      text: "Approvals channel, where managers approve nominations: `/delight-admin channel approvals #channel`",
-    },
-    {
-      done: settings.managerIds.length > 0,
-      text: "Managers who approve: `/delight-admin managers add @person`",
-    },
-    {
-      done: Boolean(settings.storiesChannelId),
-      text: "Stories channel, where approved stories are shared: `/delight-admin channel stories #channel`",
-    },
-    {
-      done: settings.digests.length > 0,
-      text: "Weekly digest: `/delight-admin digest add #channel friday 16:00`",
-    },
+    item(
+      Boolean(settings.approvalsChannelId),
+      "Approvals channel, where managers approve nominations",
+      "`/delight-admin channel approvals #channel`",
+    ),
+    item(settings.managerIds.length > 0, "Managers who approve", "`/delight-admin managers add @person`"),
+    item(
+      Boolean(settings.storiesChannelId),
+      "Stories channel, where approved stories are shared",
+      "`/delight-admin channel stories #channel`",
+    ),
+    item(settings.digests.length > 0, "Weekly digest", "`/delight-admin digest add #channel friday 16:00`"),
     {
       done: true,
-      text: `Recovery deadline (SLA): ${Math.round(settings.slaMinutes / 60)} hours — change it with \`/delight-admin sla <hours>\``,
+      label: `Recovery deadline (SLA): ${hours} hours`,
+      text: `Recovery deadline (SLA): ${hours} hours — change it with \`/delight-admin sla <hours>\``,
     },
   ];
 }
@@ -70,7 +76,10 @@ export function welcomeMessage(
     },
     {
       type: "section",
-      text: { type: "mrkdwn", text: `*You are Delight's first admin here. To set up:*\n${checklist}` },
+      text: {
+        type: "mrkdwn",
+        text: `*You are Delight's first admin here. Set up in Delight's Home → Settings, or with these commands:*\n${checklist}`,
+      },
     },
   ];
   if (input.appId) {

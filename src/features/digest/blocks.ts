@@ -9,6 +9,7 @@ import { escapeMrkdwn, mentionChannel, mentionUser } from "../../slack/text.ts";
 import { dumbRulesDigestBlocks } from "../dumbrules/blocks.ts";
 import { themesDigestBlocks } from "../holdingback/blocks.ts";
 import { formatValues, listPeople, storyPreview } from "../nominations/blocks.ts";
+import { customerSignalsLine } from "../nudges/figures.ts";
 import { DELIGHT_VALUES, VALUE_EMOJI, VALUE_LABELS } from "../nominations/parse.ts";
 import type { DigestData, DigestStory, WeeklySlot } from "./model.ts";
 import { shortDate, slotLabel } from "./schedule.ts";
@@ -69,6 +70,8 @@ function numbers(data: DigestData): string {
     `:arrows_counterclockwise: Recoveries (OOPS → WOW): *${r.opened}* opened, *${r.fixed}* fixed${share}`,
     `:gift: Surprises delivered: *${r.surprisesDelivered}*`,
   ];
+  const signals = customerSignalsLine(data.customerSignals);
+  if (signals) lines.push(signals);
   return lines.join("\n");
 }
 

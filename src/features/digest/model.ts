@@ -4,6 +4,7 @@ import { z } from "zod";
 import type { DumbRulesDigest } from "../dumbrules/model.ts";
 import type { ShownCounts } from "../holdingback/model.ts";
 import type { DelightValue } from "../nominations/parse.ts";
+import type { CustomerSignalFigures } from "../nudges/figures.ts";
 
 export interface WeeklySlot {
   /** ISO weekday: 1 = Monday … 7 = Sunday. */
@@ -53,6 +54,8 @@ export interface DigestData {
   dumbRules?: DumbRulesDigest;
   /** "What's holding you back?" answers this week per category: counts only, never names. */
   holdingBack?: ShownCounts;
+  /** Customer signals and nudges this week (a line only when something happened). */
+  customerSignals?: CustomerSignalFigures;
 }
 
 export const DIGEST_POST_JOB = "digest.post";

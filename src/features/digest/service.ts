@@ -10,6 +10,7 @@ import { countByCategory } from "../holdingback/service.ts";
 import { DELIGHT_VALUES, isDelightValue, type DelightValue } from "../nominations/parse.ts";
 import { DIGEST_RULES_SHOWN } from "../dumbrules/model.ts";
 import { sharedStoriesFilter, sharingPrivately } from "../prefs/service.ts";
+import { customerSignalFigures } from "../nudges/figures.ts";
 import { MAX_STORIES_SHOWN, renderDigest, type DigestMessage } from "./blocks.ts";
 import { firstNameOf, modelIntro } from "./intro.ts";
 import type { DigestData, DigestStory, RecoveryFigures } from "./model.ts";
@@ -136,6 +137,7 @@ export async function gatherDigest(
     gatherDumbRulesDigest(prisma, teamId, period, DIGEST_RULES_SHOWN),
     countByCategory(prisma, teamId, period),
   ]);
+  const customerSignals = await customerSignalFigures(prisma, teamId, period.start, period.end);
   const valueCounts = Object.fromEntries(DELIGHT_VALUES.map((v) => [v, 0])) as Record<DelightValue, number>;
   for (const row of valueRows) if (isDelightValue(row.value)) valueCounts[row.value] = Number(row.count);
   const stories: DigestStory[] = rows.map((r) => storyFromRow(r, input.workspaceUrl));
@@ -152,6 +154,7 @@ export async function gatherDigest(
     intro: null,
     dumbRules,
     holdingBack,
+    customerSignals,
   };
 }
 

@@ -11,6 +11,7 @@ import { themesHomeBlocks } from "../holdingback/blocks.ts";
 import { givenGestureLines } from "../surprises/blocks.ts";
 import { insightsBlocks, insightsPendingBlocks } from "../insights/blocks.ts";
 import { HOME_LIST_LIMITS, type HomeSummary } from "./service.ts";
+import { settingsHomeBlocks } from "../settings/blocks.ts";
 
 type KnownBlock = webApi.KnownBlock;
 
@@ -99,6 +100,7 @@ export function homeView(summary: HomeSummary, options: HomeViewOptions = {}): w
     context("Recognise colleagues who delight customers. Stories teach better than manuals."),
     { type: "actions", block_id: "home_quick_actions", elements: HOME_QUICK_ACTIONS },
     { type: "divider" },
+    ...(summary.setup ? settingsHomeBlocks(summary.setup) : []),
     ...recoveriesSection(summary, options.now ?? new Date(), options.timezone),
   );
 

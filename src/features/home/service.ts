@@ -11,6 +11,8 @@ import type { GivenGesture } from "../surprises/model.ts";
 import { surprisesGivenBy } from "../surprises/service.ts";
 import { cachedInsights } from "../insights/delivery.ts";
 import type { InsightsView } from "../insights/model.ts";
+import { getSettings } from "../admin/settings.ts";
+import { setupChecklist, type ChecklistItem } from "../admin/welcome.ts";
 
 /** How many items of each list App Home shows; the rest is summarised as "and N more". */
 export const HOME_LIST_LIMITS = {
@@ -39,6 +41,8 @@ export interface HomeSummary {
   holdingBack?: Themes;
   /** Only for managers: today's insight charts, when they have been made (src/features/insights). */
   insights?: InsightsView | null;
+  /** Only for admins: what is still to set up, and the way to Settings (src/features/settings). */
+  setup?: ChecklistItem[];
 }
 
 export async function homeSummary(
@@ -51,6 +55,9 @@ export async function homeSummary(
   const givenWhere = { teamId, status: "approved" as const, nominatorId: userId };
   const myPendingWhere = { teamId, status: "pending" as const, nominatorId: userId };
   const isManager = await deps.roles.isManager(teamId, userId);
+  // Admins see the set-up checklist and Settings; anyone else never does.
+  const isAdmin = await deps.roles.isAdmin(teamId, userId).catch(() => false);
+  const setup = isAdmin ? setupChecklist(await getSettings(prisma, { teamId })) : undefined;
   const { cases: recoveryItems, total: recoveryTotal } = await listOpenCases(
     prisma,
     { teamId, ownerId: userId },
@@ -104,5 +111,6 @@ export async function homeSummary(
     approvals,
     holdingBack,
     insights,
+    setup,
   };
 }

@@ -12,6 +12,7 @@ export const NOT_A_MANAGER =
 export function insightsBlocks(view: InsightsView, options: { heading?: boolean } = {}): KnownBlock[] {
   const blocks: KnownBlock[] = [];
   if (options.heading !== false) blocks.push({ type: "header", text: { type: "plain_text", text: "Insights" } });
+  if (view.customerSignals) blocks.push(context(view.customerSignals));
   if (view.mode === "images") {
     view.charts.forEach((chart, i) => {
       const id = view.fileIds[i];

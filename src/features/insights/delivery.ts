@@ -9,7 +9,15 @@ import type { Db } from "../../db/database.ts";
 import { RetryLater } from "../../jobs/queue.ts";
 import type { Outbox } from "../../slack/outbox.ts";
 import { chartTexts, renderCharts } from "./charts.ts";
-import { chartTextSchema, type ChartText, type InsightsData, type InsightsView, type RenderedChart } from "./model.ts";
+import { customerSignalFigures, customerSignalsLine } from "../nudges/figures.ts";
+import {
+  chartTextSchema,
+  RECOGNITION_DAYS,
+  type ChartText,
+  type InsightsData,
+  type InsightsView,
+  type RenderedChart,
+} from "./model.ts";
 import { gatherInsights, utcDay } from "./service.ts";
 
 /** Rows older than this are deleted when a new day's charts are made. */
@@ -33,7 +41,10 @@ export async function cachedInsights(
   const row = await prisma.insightsCharts.findUnique({
     where: { teamId_day_audience: { teamId, day: utcDay(now), audience: audienceOf(userId) } },
   });
-  return row ? viewOf(row) : null;
+  const view = row ? viewOf(row) : null;
+  if (!view) return null;
+  const since = new Date(now.getTime() - RECOGNITION_DAYS * 24 * 60 * 60_000);
+  return { ...view, customerSignals: customerSignalsLine(await customerSignalFigures(prisma, teamId, since, now)) };
 }
 
 export type InsightsDeps = Pick<AppDeps, "prisma" | "logger" | "clock" | "jobs">;

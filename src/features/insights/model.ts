@@ -67,6 +67,8 @@ export interface InsightsView {
   mode: "images" | "text";
   fileIds: string[];
   charts: ChartText[];
+  /** Customer signals and nudges of the last 90 days, counted when shown (nudges/figures.ts). */
+  customerSignals?: string | null;
 }
 
 export const chartTextSchema = z.object({

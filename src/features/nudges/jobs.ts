@@ -1,38 +1,47 @@
-// Delivering a due nudge: the fatigue guards decide (send, defer, drop); a nudge that goes
-// out shows three surprise ideas from the built-in suggester (the same guardrails as
-// /surprise: budget cap, nothing the customer already got) with "Use this".
+// Delivering a due nudge: what it is about is read again (subjects.ts), the fatigue guards
+// decide (send, defer, drop), and a nudge that goes out shows surprise ideas from the
+// suggester (the model when one is configured, else or on any model problem the built-in
+// catalogue; the same guardrails as /surprise: budget cap, nothing the customer already got)
+// with "Use this".
 import { z } from "zod";
 import type { AppDeps } from "../../deps.ts";
 import { SlackWriteRefused } from "../../slack/outbox.ts";
-import { plainFromSlack } from "../../slack/text.ts";
-import { customerOfCase } from "../customers/service.ts";
-import { caseLabel } from "../recoveries/blocks.ts";
 import { timezoneOf } from "../recoveries/cards.ts";
-import { getCase } from "../recoveries/service.ts";
 import { renderSuggestions } from "../surprises/blocks.ts";
+import { sharedLexicon, surpriseModel } from "../surprises/model-client.ts";
 import { answerRequest } from "../surprises/service.ts";
-import { fixNudgeLead, nudgeControls } from "./blocks.ts";
+import { nudgeControls } from "./blocks.ts";
+import { nudgesPerDay } from "../signals/settings.ts";
 import { decideNudge, startOfLocalDay } from "./rules.ts";
-import { DELIVER_NUDGE_JOB, isMuted, RECOVERY_WINDOW_MS, sentSince } from "./service.ts";
+import { DELIVER_NUDGE_JOB, isMuted, sentSince } from "./service.ts";
+import { nudgeSubject } from "./subjects.ts";
 
-type NudgeDeps = Pick<AppDeps, "prisma" | "clock" | "logger" | "users" | "jobs">;
+type NudgeDeps = Pick<AppDeps, "prisma" | "clock" | "logger" | "users" | "jobs" | "config">;
 
 export function registerNudgeJobs(deps: NudgeDeps): void {
+  const { model, deadlineMs } = surpriseModel(deps);
+  const suggestDeps = {
+    prisma: deps.prisma,
+    logger: deps.logger,
+    model,
+    modelDeadlineMs: deadlineMs,
+    lexicon: sharedLexicon(deps),
+  };
+
   deps.jobs.register(DELIVER_NUDGE_JOB, z.object({ nudgeId: z.string() }), async ({ nudgeId }, { outbox }) => {
     const nudge = await deps.prisma.nudge.findUnique({ where: { id: nudgeId } });
     // "sending": claimed by an earlier run of this job that did not finish; it goes on.
-    if (!nudge || (nudge.status !== "pending" && nudge.status !== "sending") || !nudge.caseId) return;
+    if (!nudge || (nudge.status !== "pending" && nudge.status !== "sending")) return;
     const drop = (reason: string) =>
       deps.prisma.nudge.updateMany({
         where: { id: nudge.id, status: { in: ["pending", "sending"] } },
         data: { status: "dropped", reason },
       });
 
-    const recoveryCase = await getCase(deps.prisma, nudge.caseId);
-    if (!recoveryCase || recoveryCase.status !== "resolved") return void (await drop("not-fixed"));
-    const gestures = await deps.prisma.gesture.count({ where: { caseId: recoveryCase.id } });
-    if (recoveryCase.surpriseGiven?.trim() || gestures > 0) return void (await drop("surprise-given"));
-    const customer = await customerOfCase(deps.prisma, recoveryCase.id);
+    const prepared = await nudgeSubject(deps.prisma, nudge);
+    if (!prepared.ok) return void (await drop(prepared.drop));
+    const subject = prepared.subject;
+    const customer = subject.customer;
 
     const now = deps.clock.now();
     if (nudge.status === "pending") {
@@ -53,7 +62,8 @@ export function registerNudgeJobs(deps: NudgeDeps): void {
           muted,
           snoozedUntil: preference?.snoozedUntil ?? null,
           sentToday: await sentSince(tx, nudge.teamId, nudge.userId, startOfLocalDay(now, timezone)),
-          lastUsefulAt: new Date(recoveryCase.reportedAt.getTime() + RECOVERY_WINDOW_MS),
+          maxPerDay: await nudgesPerDay(tx, nudge.teamId),
+          lastUsefulAt: subject.lastUsefulAt,
         });
         const data =
           decided.kind === "send"
@@ -67,35 +77,31 @@ export function registerNudgeJobs(deps: NudgeDeps): void {
       if (decision?.kind !== "send") return;
     }
 
-    const customerName = customer?.name ?? plainFromSlack(recoveryCase.customer);
-    const answered = await answerRequest(
-      { prisma: deps.prisma, logger: deps.logger, model: null, modelDeadlineMs: 0 },
-      {
-        jobKey: `nudge:${nudge.id}`,
-        workspace: { teamId: nudge.teamId, enterpriseId: recoveryCase.enterpriseId },
-        userId: nudge.userId,
-        // The owner's own case is told in full; other cases of the customer only by label.
-        seesAllCases: false,
-        customerName,
-        caseId: recoveryCase.id,
-        context: plainFromSlack(recoveryCase.description),
-        occasion: "recovery",
-      },
-    );
-    const label = caseLabel(recoveryCase);
+    // The job's key makes a second run show the stored ideas, never a second set.
+    const answered = await answerRequest(suggestDeps, {
+      jobKey: `nudge:${nudge.id}`,
+      workspace: { teamId: nudge.teamId, enterpriseId: subject.enterpriseId },
+      userId: nudge.userId,
+      // The owner's own case is told in full; other cases of the customer only by label.
+      seesAllCases: false,
+      customerName: subject.customerName,
+      caseId: subject.caseId,
+      context: subject.context,
+      occasion: subject.occasion,
+    });
     const ideas = renderSuggestions({
       requestId: answered.request.id,
       customerName: answered.customer.name,
-      occasion: "recovery",
-      suggestions: answered.suggestions,
+      occasion: subject.occasion,
+      suggestions: answered.suggestions.slice(0, subject.ideas),
       source: answered.source,
       budget: answered.budget,
-      caseLabel: label,
-      notice: fixNudgeLead(label, answered.customer.name),
+      caseLabel: subject.caseLabel,
+      notice: subject.lead(answered.customer.name),
     });
     await outbox
       .directMessage(`nudge:${nudge.id}:dm`, nudge.userId, {
-        text: `Now turn the OOPS into a WOW: ${ideas.text}`,
+        text: `${subject.summary}: ${ideas.text}`,
         blocks: [...ideas.blocks, ...nudgeControls(nudge.id)],
       })
       .catch((error: unknown) => {

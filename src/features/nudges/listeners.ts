@@ -8,6 +8,7 @@ import type { SlackRouter } from "../../slack/router.ts";
 import { timezoneOf } from "../recoveries/cards.ts";
 import { NOT_NOW_TEXT, NUDGE_ACTIONS, NUDGES_OFF_TEXT, NUDGES_ON_TEXT, STOPPED_CUSTOMER_TEXT } from "./blocks.ts";
 import { registerNudgeJobs } from "./jobs.ts";
+import { MILESTONES_JOB, planMilestones } from "./milestones.ts";
 import { notNowUntil } from "./rules.ts";
 import { muteCustomer, setNudgesOff, snoozeNudges } from "./service.ts";
 
@@ -32,6 +33,17 @@ export async function nudgePrefsCommand(
 
 export function registerNudgesFeature(router: SlackRouter, deps: AppDeps): void {
   registerNudgeJobs(deps);
+  // The day's renewals and anniversaries of one workspace become nudges (the scheduler enqueues).
+  deps.jobs.register(MILESTONES_JOB, z.object({ teamId: z.string(), day: z.string() }), async ({ teamId, day }) => {
+    const planned = await planMilestones(
+      { prisma: deps.prisma, client: router.clientFor(teamId), now: deps.clock.now() },
+      teamId,
+      day,
+    );
+    if (planned.unmapped > 0) {
+      deps.logger.info(`Milestone nudges: ${planned.unmapped} customer owner(s) not found in Slack by email`);
+    }
+  });
   deps.jobs.register(
     CLICK_REPLY_JOB,
     z.object({ responseUrl: z.string(), text: z.string() }),

@@ -12,6 +12,44 @@ export const FIX_NUDGE_DELAY_MS = 2 * 60_000;
 /** A recovery only works within 24 hours of the OOPS: no nudge after that. */
 export const RECOVERY_WINDOW_MS = 24 * 3_600_000;
 
+/** A customer's praise is worth thanking back within a week. */
+export const PRAISE_WINDOW_MS = 7 * 24 * 3_600_000;
+
+/**
+ * Schedules the praised person's nudge (once per nomination by a customer): the customer's
+ * words and two ideas to thank them back. Due at once; the fatigue guards decide when it goes.
+ */
+export async function schedulePraiseNudge(
+  prisma: Db,
+  input: { teamId: string; nominationId: string; userId: string; customerId: string | null; now: Date },
+): Promise<void> {
+  await prisma.nudge.createMany({
+    data: [
+      {
+        teamId: input.teamId,
+        userId: input.userId,
+        kind: "praise",
+        subjectKey: `praise:${input.nominationId}`,
+        customerId: input.customerId,
+        status: "pending",
+        dueAt: input.now,
+      },
+    ],
+    skipDuplicates: true,
+  });
+}
+
+/** "renewal:<customer id>:<YYYY-MM-DD>" or "anniversary:<customer id>:<YYYY-MM-DD>": one occurrence. */
+export function milestoneKey(kind: "renewal" | "anniversary", customerId: string, date: string): string {
+  return `${kind}:${customerId}:${date}`;
+}
+
+export function milestoneOf(subjectKey: string): { kind: "renewal" | "anniversary"; date: string } | null {
+  const match = /^(renewal|anniversary):[^:]+:(\d{4}-\d{2}-\d{2})$/.exec(subjectKey);
+  if (!match) return null;
+  return { kind: match[1] === "renewal" ? "renewal" : "anniversary", date: match[2] ?? "" };
+}
+
 /** Schedules the "turn the OOPS into a WOW" nudge of a fixed case (once per case). */
 export async function scheduleFixNudge(
   prisma: Db,

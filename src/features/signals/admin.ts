@@ -7,13 +7,19 @@ import type { WorkspaceRef } from "../admin/settings.ts";
 import {
   createConnection,
   disconnect,
+  isSealed,
   listConnections,
   newStandardWebhooksSecret,
+  secretsCipher,
   webhookUrl,
   type ConnectionSummary,
 } from "./connections.ts";
 import { isSignalSource, SIGNAL_SOURCES, SOURCE_LABELS, type SignalSource } from "./model.ts";
-import { setSignalsOwner, signalsOwner } from "./settings.ts";
+import { setSignalsOwner, setSignalThresholds, signalsOwner, signalThresholds } from "./settings.ts";
+import { applyChange, describeChange, parseThresholdChange, renderThresholds, THRESHOLDS_HELP } from "./thresholds.ts";
+import { diffSnapshots, recordAudit } from "../audit/service.ts";
+import type { AuditValue } from "../audit/model.ts";
+import type { Prisma } from "../../generated/prisma/client.ts";
 import { standardWebhooksKey } from "./signatures.ts";
 
 export const SIGNALS_ADMIN_WORDS = new Set(["connect", "connections", "disconnect", "signals"]);
@@ -22,9 +28,12 @@ export const SIGNALS_HELP = [
   "• `/delight-admin connect zendesk <signing secret>` · `connect intercom <client secret>` · `connect generic` — receive customer signals (CSAT, NPS, customer updates) by webhook",
   "• `/delight-admin connections` — webhook connections and what they received this week · `disconnect <id>`",
   "• `/delight-admin signals owner @person` — owns recoveries opened from signals when the agent isn't found in Slack",
+  "• `/delight-admin import customers` — customer records (tier, interests, notes, owner, dates) from a CSV",
 ].join("\n");
 
 type AdminDeps = Pick<AppDeps, "prisma" | "clock" | "config">;
+type Db = Prisma.TransactionClient;
+type AuditRecord = Record<string, AuditValue>;
 
 const date = (d: Date) => d.toISOString().slice(0, 10);
 
@@ -93,18 +102,27 @@ export async function signalsAdminCommand(
         }
         secret = given ?? newStandardWebhooksSecret();
       } else {
-        if (!given || given.length < 8) {
+        if (!given || given.length < 8 || isSealed(given)) {
           return sourceWord === "zendesk"
             ? "Paste the webhook's signing secret: Zendesk Admin Center → Webhooks → your webhook → Signing secret → Reveal. `connect zendesk <signing secret>`."
             : "Paste your Intercom app's client secret (Developer Hub → your app → Basic information): `connect intercom <client secret>`.";
         }
         secret = given;
       }
-      const connection = await createConnection(deps.prisma, workspace, {
+      const connection = await createConnection(deps.prisma, secretsCipher(deps.config), workspace, {
         source: sourceWord,
         secret,
         createdBy: adminId,
         now,
+      });
+      // Audited without the secret: which connection, from which tool.
+      await recordAudit(deps.prisma, {
+        teamId: workspace.teamId,
+        actorId: adminId,
+        action: "signals.connect",
+        target: connection.id,
+        after: { source: sourceWord },
+        at: now,
       });
       const url = webhookUrl(publicUrl ?? "", connection);
       const secretLine =
@@ -128,29 +146,64 @@ export async function signalsAdminCommand(
         return "Give the connection's id: `/delight-admin disconnect <id>` (`/delight-admin connections` lists them).";
       }
       const done = await disconnect(deps.prisma, workspace.teamId, id, now);
+      if (done) {
+        await recordAudit(deps.prisma, {
+          teamId: workspace.teamId,
+          actorId: adminId,
+          action: "signals.disconnect",
+          target: id,
+          at: now,
+        });
+      }
       return done
         ? `:white_check_mark: Disconnected \`${id}\`: its webhooks are refused within a few seconds (HTTP 410, so the sender stops).`
         : `This workspace has no active connection \`${escapeMrkdwn(id)}\`. \`/delight-admin connections\` lists them.`;
     }
     case "signals": {
       const sub = (words[1] ?? "").toLowerCase();
+      const audit = (tx: Db, action: string, before: AuditRecord, after: AuditRecord, subjectIds: string[] = []) =>
+        recordAudit(tx, { teamId: workspace.teamId, actorId: adminId, action, before, after, subjectIds, at: now });
       if (sub === "owner") {
+        const before = await signalsOwner(deps.prisma, workspace.teamId);
         if ((words[2] ?? "").toLowerCase() === "off") {
-          await setSignalsOwner(deps.prisma, workspace.teamId, null);
+          await deps.prisma.$transaction(async (tx) => {
+            await setSignalsOwner(tx, workspace.teamId, null);
+            await audit(tx, "signals.owner", { owner: before }, { owner: null }, before ? [before] : []);
+          });
           return ":white_check_mark: No signals owner: a bad rating whose agent isn't found in Slack opens no case.";
         }
         const [ownerId] = mentionedUserIds(words.slice(2).join(" "));
         if (!ownerId) return "Name the person: `/delight-admin signals owner @person` (type `@` and pick them).";
-        await setSignalsOwner(deps.prisma, workspace.teamId, ownerId);
+        await deps.prisma.$transaction(async (tx) => {
+          await setSignalsOwner(tx, workspace.teamId, ownerId);
+          await audit(tx, "signals.owner", { owner: before }, { owner: ownerId }, [ownerId]);
+        });
         return `:white_check_mark: <@${ownerId}> now owns recoveries opened from customer signals when the agent isn't found in Slack.`;
       }
-      const owner = await signalsOwner(deps.prisma, workspace.teamId);
+      if (sub) {
+        // Thresholds: parsed and checked by the module App Home Settings will share.
+        const current = await signalThresholds(deps.prisma, workspace.teamId);
+        const parsed = parseThresholdChange(words.slice(1), current, `/delight-admin ${escapedText}`);
+        if (!parsed.ok) return parsed.problem;
+        const rules = applyChange(current, parsed.change);
+        await deps.prisma.$transaction(async (tx) => {
+          const before = await signalThresholds(tx, workspace.teamId);
+          await setSignalThresholds(tx, workspace.teamId, rules);
+          const diff = diffSnapshots({ ...before }, { ...rules });
+          if (diff) await audit(tx, "signals.thresholds", diff.before, diff.after);
+        });
+        return `${describeChange(parsed.change, rules)}\n${renderThresholds(rules)}`;
+      }
+      const [owner, rules] = await Promise.all([
+        signalsOwner(deps.prisma, workspace.teamId),
+        signalThresholds(deps.prisma, workspace.teamId),
+      ]);
       return [
         "*Customer signals*",
-        "• A bad rating (CSAT ≤ 2 of 5, “bad”, NPS ≤ 6) opens a recovery case owned by the agent, due from when the customer rated.",
-        "• Praise (CSAT ≥ 4 of 5, “good”, NPS ≥ 9) with a comment becomes a nomination by the customer, for a manager to approve.",
+        renderThresholds(rules),
         `• Signals owner (when the agent isn't found in Slack): ${owner ? `<@${owner}>` : "_none_ (`signals owner @person`)"}`,
         SIGNALS_HELP,
+        THRESHOLDS_HELP,
       ].join("\n");
     }
   }

@@ -7,13 +7,13 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AppDeps } from "../../deps.ts";
 import { parseSignalBody } from "./bodies.ts";
-import { findConnection, type SignalConnection } from "./connections.ts";
+import { findConnection, secretsCipher, type SignalConnection } from "./connections.ts";
 import { isSignalSource, MAX_BODY_BYTES } from "./model.ts";
 import { verifySignature } from "./signatures.ts";
 
 export const PROCESS_SIGNAL_JOB = "signals.process";
 
-type HookDeps = Pick<AppDeps, "prisma" | "clock" | "jobs" | "logger">;
+type HookDeps = Pick<AppDeps, "prisma" | "clock" | "jobs" | "logger" | "config">;
 
 export type HookRequest = IncomingMessage & { params?: Record<string, string | undefined> };
 
@@ -66,12 +66,14 @@ export const CONNECTION_CACHE_MS = 5_000;
 const CONNECTION_CACHE_MAX = 1_000;
 
 function connectionCache(deps: HookDeps) {
+  const cipher = secretsCipher(deps.config);
+  // Connections are held with their secret in clear, in this process's memory only.
   const cached = new Map<string, { connection: SignalConnection; until: number }>();
   return async (id: string): Promise<SignalConnection | null> => {
     const now = deps.clock.now().getTime();
     const hit = cached.get(id);
     if (hit && hit.until > now) return hit.connection;
-    const connection = await findConnection(deps.prisma, id);
+    const connection = await findConnection(deps.prisma, cipher, id);
     if (cached.size >= CONNECTION_CACHE_MAX) cached.clear();
     if (connection) cached.set(id, { connection, until: now + CONNECTION_CACHE_MS });
     else cached.delete(id);

@@ -10,13 +10,14 @@ import { SlackWriteRefused } from "../../slack/outbox.ts";
 import { escapeMrkdwn } from "../../slack/text.ts";
 import { publishApprovalCard } from "../nominations/cards.ts";
 import { saveNomination } from "../nominations/intake.ts";
+import { schedulePraiseNudge } from "../nudges/service.ts";
 import { sendCaseCardByDm } from "../recoveries/cards.ts";
 import { findCaseBySource, isUniqueViolation, openCase } from "../recoveries/service.ts";
 import { upsertSignalCustomer } from "./customers.ts";
 import { PROCESS_SIGNAL_JOB } from "./hooks.ts";
 import { SOURCE_LABELS, storedSignal, verdictOf, type StoredSignal } from "./model.ts";
 import { slackUserByEmail } from "./people.ts";
-import { signalsOwner } from "./settings.ts";
+import { signalsOwner, signalThresholds } from "./settings.ts";
 
 const MINUTE_MS = 60_000;
 
@@ -104,6 +105,7 @@ async function nominateFromPraise(
   client: webApi.WebClient,
   row: { teamId: string; enterpriseId: string | null; connectionId: string; eventId: string },
   signal: StoredSignal,
+  customerId: string,
 ): Promise<Outcome> {
   // Without the customer's words there is no story; without a colleague, nobody to recognise.
   if (!signal.comment || !signal.agentEmail) return "counted";
@@ -122,6 +124,14 @@ async function nominateFromPraise(
     intakeKey: `signal:${row.connectionId}:${signal.subjectKey ?? `event:${row.eventId}`}:praise`,
   });
   await publishApprovalCard(deps, outbox, nomination.id);
+  // The praised person hears the customer's words with ideas to thank them back (nudges).
+  await schedulePraiseNudge(deps.prisma, {
+    teamId: row.teamId,
+    nominationId: nomination.id,
+    userId: agent,
+    customerId,
+    now: deps.clock.now(),
+  });
   return "praise";
 }
 
@@ -183,7 +193,7 @@ export function registerSignalJobs(deps: JobDeps, clientFor: ClientFor): void {
     const row = { ...found, connection: { enterpriseId: connection.enterpriseId } };
     const signal = storedSignal.parse(row.signal);
     const workspace = { teamId: row.teamId, enterpriseId: row.connection.enterpriseId };
-    await upsertSignalCustomer(deps.prisma, workspace, {
+    const customer = await upsertSignalCustomer(deps.prisma, workspace, {
       source: signal.source,
       customer: signal.customer,
       sourceKey: key,
@@ -193,12 +203,12 @@ export function registerSignalJobs(deps: JobDeps, clientFor: ClientFor): void {
     if (signal.type === "feedback") {
       const target = { ...row, enterpriseId: row.connection.enterpriseId };
       const client = clientFor(row.teamId);
-      const verdict = verdictOf(signal);
+      const verdict = verdictOf(signal, await signalThresholds(deps.prisma, row.teamId));
       outcome =
         verdict === "detractor"
           ? await openRecovery(deps, outbox, client, target, signal)
           : verdict === "praise"
-            ? await nominateFromPraise(deps, outbox, client, target, signal)
+            ? await nominateFromPraise(deps, outbox, client, target, signal, customer.id)
             : "counted";
     }
     if (outcome === "no-owner") await tellAdminNoOwner(deps, outbox, `${key}:no-owner`, row.teamId, signal);

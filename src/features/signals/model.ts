@@ -1,6 +1,7 @@
 // Customer signals: the sources Delight takes webhooks from, and the one shape every body is
 // turned into before it is stored (what the features need, never the raw body).
 import { z } from "zod";
+import { DEFAULT_THRESHOLDS, type SignalThresholds } from "./thresholds.ts";
 
 export const SIGNAL_SOURCES = ["generic", "zendesk", "intercom"] as const;
 export type SignalSource = (typeof SIGNAL_SOURCES)[number];
@@ -65,16 +66,19 @@ export type StoredSignal = z.infer<typeof storedSignal>;
 export type Verdict = "detractor" | "praise" | "neutral" | "none";
 
 /**
- * Detractor: CSAT ≤ 2 of 5 (or the same share of another scale), "bad", NPS ≤ 6. Praise:
- * CSAT ≥ 4 of 5, "good", NPS ≥ 9. Anything else is neutral; no score at all is none.
+ * By the workspace's thresholds (defaults: detractor CSAT ≤ 2 of 5, "bad", NPS ≤ 6; praise
+ * CSAT ≥ 4 of 5, "good", NPS ≥ 9); CSAT on another scale is brought to 5 first. Anything else
+ * is neutral; no score at all is none.
  */
-export function verdictOf(signal: Pick<StoredSignal, "score">): Verdict {
+export function verdictOf(signal: Pick<StoredSignal, "score">, rules: SignalThresholds = DEFAULT_THRESHOLDS): Verdict {
   const score = signal.score;
   if (!score) return "none";
   if (score.label) return score.label === "bad" ? "detractor" : "praise";
   if (score.value === null) return "none";
-  if (score.kind === "nps") return score.value <= 6 ? "detractor" : score.value >= 9 ? "praise" : "neutral";
+  if (score.kind === "nps") {
+    return score.value <= rules.detractorNps ? "detractor" : score.value >= rules.praiseNps ? "praise" : "neutral";
+  }
   const max = score.scaleMax ?? 5;
   const onFive = (score.value / max) * 5;
-  return onFive <= 2 ? "detractor" : onFive >= 4 ? "praise" : "neutral";
+  return onFive <= rules.detractorCsat ? "detractor" : onFive >= rules.praiseCsat ? "praise" : "neutral";
 }

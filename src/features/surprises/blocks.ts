@@ -274,6 +274,10 @@ export function renderCustomer(profile: CustomerProfile, casesNotShown = 0): { t
   const facts = [
     customer.tier ? `*Tier:* ${esc(customer.tier, 40)}` : "",
     `*Interests:* ${customer.interests.length > 0 ? esc(customer.interests.join(", "), 500) : "_none noted yet_"}`,
+    // Customer context from signals and imports (src/features/signals).
+    customer.ownerEmail ? `*Owner:* ${esc(customer.ownerEmail, 200)}` : "",
+    customer.customerSince ? `*Customer since:* ${customer.customerSince.toISOString().slice(0, 10)}` : "",
+    customer.renewalAt ? `*Renewal:* ${customer.renewalAt.toISOString().slice(0, 10)}` : "",
   ].filter(Boolean);
   const blocks: KnownBlock[] = [section(`:bust_in_silhouette: *${name}*\n${facts.join("\n")}`)];
   const list = (title: string, lines: string[], empty: string) =>

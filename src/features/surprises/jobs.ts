@@ -29,7 +29,7 @@ import {
   thinkingText,
   unknownCustomer,
 } from "./blocks.ts";
-import { lazyLexicon } from "./lexicon.ts";
+import { sharedLexicon } from "./model-client.ts";
 import { OCCASIONS, type Occasion } from "./model.ts";
 import {
   answerRequest,
@@ -126,7 +126,7 @@ export function registerSurpriseJobs(deps: AppDeps, model: SuggestDeps["model"],
     logger: deps.logger,
     model,
     modelDeadlineMs,
-    lexicon: lazyLexicon(deps.logger),
+    lexicon: sharedLexicon(deps),
   };
 
   /**

@@ -3,7 +3,6 @@
 // through the outbox), ack. Only opening a form is a direct call: it needs the trigger id now.
 import { createHash } from "node:crypto";
 import type { BlockAction, ButtonAction } from "@slack/bolt";
-import type { ModelClient } from "../../ai/openai-client.ts";
 import type { AppDeps } from "../../deps.ts";
 import type { SlackRouter } from "../../slack/router.ts";
 import { responseUrlUsable } from "../../slack/replies.ts";
@@ -22,6 +21,7 @@ import {
   useModal,
 } from "./blocks.ts";
 import { JOB_KINDS, registerSurpriseJobs, type SuggestJob } from "./jobs.ts";
+import { surpriseModel } from "./model-client.ts";
 import {
   parseSuggestionRef,
   parseSurpriseCommand,
@@ -30,7 +30,7 @@ import {
   requestFormMetadata,
   useFormMetadata,
 } from "./parse.ts";
-import { DEFAULT_MODEL_DEADLINE_MS, getRequest, storedBudget, storedSuggestions } from "./service.ts";
+import { getRequest, storedBudget, storedSuggestions } from "./service.ts";
 
 /** Quotes what the person typed back to them (an ephemeral text holds ~40k). */
 const QUOTE_MAX = 38_000;
@@ -38,21 +38,7 @@ const QUOTE_MAX = 38_000;
 const shortHash = (text: string): string => createHash("sha256").update(text).digest("hex").slice(0, 12);
 
 export function registerSurprisesFeature(router: SlackRouter, deps: AppDeps): void {
-  // The model gets the whole deadline for one answer: two attempts of half of it each (an
-  // attempt that hangs leaves room for one retry), and an overall abort at the deadline, so
-  // the answer reaches the person within 15 s whatever the model does.
-  const deadlineMs = deps.config.openai.timeoutMs ?? DEFAULT_MODEL_DEADLINE_MS;
-  // The SDK is loaded only when a key is configured, so apps without a model start as fast as before.
-  const model: Promise<ModelClient | null> | null = deps.config.openai.apiKey
-    ? import("../../ai/openai-client.ts")
-        .then(({ createModelClient }) =>
-          createModelClient(deps.config.openai, { timeoutMs: Math.ceil(deadlineMs / 2), maxRetries: 1 }),
-        )
-        .catch((error: unknown) => {
-          deps.logger.error("Could not load the OpenAI SDK; surprise ideas come from the catalogue", String(error));
-          return null;
-        })
-    : null;
+  const { model, deadlineMs } = surpriseModel(deps);
   registerSurpriseJobs(deps, model, deadlineMs);
 
   const enqueueSuggest = (payload: SuggestJob, key: string) =>

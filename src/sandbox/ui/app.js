@@ -230,7 +230,7 @@ function App() {
   const dmId = `D${user}`;
   const channelId = where.dm ? dmId : where.id;
   const channel = channels.find((c) => c.id === channelId) ?? channels.find((c) => c.id === "C0GENERAL");
-  const ctx = { users: state.users, channels, act };
+  const ctx = { users: state.users, channels, act, user };
   const all = state.messages[channel?.id] ?? [];
   const ephemerals = state.ephemerals.filter((e) => e.channel === channel?.id).map((e) => ({ ...e, ephemeral: true }));
   const top = [
@@ -281,6 +281,22 @@ function App() {
         <button type="button" class="btn" onClick=${() => act({ type: "travel", to: "digest" })}>Next digest</button>
       </section>
       <button type="button" class="btn" onClick=${() => act({ type: "demo" })}>Load demo data</button>
+      <section class="signals-panel" aria-label="Customer signals">
+        <h2>Customer signals</h2>
+        <p class="muted">Webhooks signed as the vendor signs them, sent to Delight's real /hooks/ endpoint.</p>
+        <button type="button" class="btn" onClick=${() => act({ type: "signal", kind: "zendesk-bad" })}>
+          Zendesk: bad rating
+        </button>
+        <button type="button" class="btn" onClick=${() => act({ type: "signal", kind: "zendesk-good" })}>
+          Zendesk: glowing rating
+        </button>
+        <button type="button" class="btn" onClick=${() => act({ type: "signal", kind: "nps-detractor" })}>
+          NPS detractor (generic)
+        </button>
+        <button type="button" class="btn" onClick=${() => act({ type: "signal", kind: "customer-update" })}>
+          Customer update
+        </button>
+      </section>
       ${note ? html`<p class="note" role="status">${note}</p>` : ""}
     </nav>
     <main class="main">

@@ -53,6 +53,8 @@ const EMOJI = {
   coffee: "☕",
   email: "📧",
   speech_balloon: "💬",
+  white_square: "⬜",
+  gear: "⚙️",
 };
 
 export function emoji(name) {

@@ -18,6 +18,12 @@ function initialState(element) {
       return { ...base, selected_user: element.initial_user ?? null };
     case "multi_users_select":
       return { ...base, selected_users: element.initial_users ?? [] };
+    case "conversations_select":
+      return { ...base, selected_conversation: element.initial_conversation ?? null };
+    case "multi_conversations_select":
+      return { ...base, selected_conversations: element.initial_conversations ?? [] };
+    case "timepicker":
+      return { ...base, selected_time: element.initial_time ?? null };
     case "static_select":
     case "radio_buttons":
       return { ...base, selected_option: opt(element.initial_option) };
@@ -28,6 +34,8 @@ function initialState(element) {
       return { ...base, selected_date: element.initial_date ?? null };
     case "datetimepicker":
       return { ...base, selected_date_time: element.initial_date_time ?? null };
+    case "file_input":
+      return { ...base, files: [] };
     default:
       return base;
   }
@@ -43,6 +51,72 @@ export function initialValues(view) {
   return values;
 }
 
+/** The channels a conversations select offers, as its filter says (Slack's default: every kind). */
+function conversationsFor(element, ctx) {
+  const include = element.filter?.include ?? ["public", "private", "im", "mpim"];
+  return (ctx.channels ?? []).filter((c) =>
+    c.user ? include.includes("im") : include.includes(c.is_private ? "private" : "public"),
+  );
+}
+
+const channelLabel = (c, ctx) =>
+  c.user ? (ctx.users?.find((u) => u.id === c.user)?.real_name ?? c.name) : `${c.is_private ? "🔒 " : "#"}${c.name}`;
+
+/** A static select's options, in their groups when it has option_groups. */
+function staticOptions(element, ctx) {
+  const one = (o) => html`<option value=${o.value}>${textObject(o.text, ctx)}</option>`;
+  if (element.option_groups)
+    return element.option_groups.map(
+      (g) => html`<optgroup label=${g.label?.text ?? ""}>${(g.options ?? []).map(one)}</optgroup>`,
+    );
+  return (element.options ?? []).map(one);
+}
+
+/** Keeps a chosen file as Slack does (the sandbox stores it); answers its file object or an error. */
+async function uploadFile(user, file) {
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  let binary = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  const response = await fetch("/sandbox/upload", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ user, name: file.name, base64: btoa(binary) }),
+  });
+  return response.json();
+}
+
+/**
+ * Slack's file picker: the extensions it allows and at most max_files; a file over 10 MB is
+ * refused when it is uploaded. The state holds Slack's file objects, nothing else.
+ */
+function FileInput({ element, id, state, set, user }) {
+  const [refused, setRefused] = useState([]);
+  const accept = (element.filetypes ?? []).map((t) => `.${t}`).join(",");
+  const max = element.max_files ?? 10;
+  return html`<div class="file-input">
+    <input
+      id=${id}
+      type="file"
+      accept=${accept || undefined}
+      multiple=${max > 1}
+      onChange=${async (e) => {
+        const chosen = [...e.currentTarget.files].slice(0, max);
+        const files = [];
+        const problems = [];
+        for (const file of chosen) {
+          const answer = await uploadFile(user, file);
+          if (answer.ok) files.push(answer.file);
+          else problems.push(`${file.name}: ${answer.error}`);
+        }
+        setRefused(problems);
+        set({ files });
+      }}
+    />
+    ${(state.files ?? []).map((f) => html`<div class="file-chosen">📄 ${f.name} · ${Math.ceil(f.size / 1024)} KB</div>`)}
+    ${refused.map((r) => html`<div class="field-error" role="alert">${r}</div>`)}
+  </div>`;
+}
+
 const toLocalInput = (seconds) =>
   seconds ? new Date(seconds * 1000 - new Date().getTimezoneOffset() * 60_000).toISOString().slice(0, 16) : "";
 
@@ -50,7 +124,7 @@ function Field({ block, blockId, state, set, ctx, id }) {
   const element = block.element;
   const label = block.label?.text ?? "";
   const people = (ctx.users ?? []).filter((u) => !u.is_bot);
-  const options = element.options ?? [];
+  const options = element.options ?? (element.option_groups ?? []).flatMap((g) => g.options ?? []);
   switch (element.type) {
     case "plain_text_input":
     case "url_text_input":
@@ -94,8 +168,33 @@ function Field({ block, blockId, state, set, ctx, id }) {
         onChange=${(e) => set({ selected_option: opt(options.find((o) => o.value === e.currentTarget.value)) })}
       >
         <option value="">${element.placeholder?.text ?? "Choose"}</option>
-        ${options.map((o) => html`<option value=${o.value}>${textObject(o.text, ctx)}</option>`)}
+        ${staticOptions(element, ctx)}
       </select>`;
+    case "conversations_select":
+      return html`<select
+        id=${id}
+        value=${state.selected_conversation ?? ""}
+        onChange=${(e) => set({ selected_conversation: e.currentTarget.value || null })}
+      >
+        <option value="">${element.placeholder?.text ?? "Choose a channel"}</option>
+        ${conversationsFor(element, ctx).map((c) => html`<option value=${c.id}>${channelLabel(c, ctx)}</option>`)}
+      </select>`;
+    case "multi_conversations_select":
+      return html`<select
+        id=${id}
+        multiple
+        size="4"
+        onChange=${(e) => set({ selected_conversations: [...e.currentTarget.selectedOptions].map((o) => o.value) })}
+      >
+        ${conversationsFor(element, ctx).map((c) => html`<option value=${c.id} selected=${(state.selected_conversations ?? []).includes(c.id)}>${channelLabel(c, ctx)}</option>`)}
+      </select>`;
+    case "timepicker":
+      return html`<input
+        id=${id}
+        type="time"
+        value=${state.selected_time ?? ""}
+        onInput=${(e) => set({ selected_time: e.currentTarget.value || null })}
+      />`;
     case "checkboxes":
     case "radio_buttons":
     case "multi_static_select": {
@@ -134,6 +233,8 @@ function Field({ block, blockId, state, set, ctx, id }) {
         value=${toLocalInput(state.selected_date_time)}
         onInput=${(e) => set({ selected_date_time: e.currentTarget.value ? Math.floor(new Date(e.currentTarget.value).getTime() / 1000) : null })}
       />`;
+    case "file_input":
+      return html`<${FileInput} element=${element} id=${id} state=${state} set=${set} user=${ctx.user} />`;
     default:
       return html`<span class="unsupported">[${element.type}]</span>`;
   }
@@ -178,6 +279,7 @@ export function Modal({ open, ctx, onSubmit, onClose }) {
           onSubmit(values);
         }}
       >
+        ${errors[""] ? html`<div class="field-error" role="alert">${errors[""]}</div>` : ""}
         ${(view.blocks ?? []).map((block, i) => {
           const blockId = block.block_id ?? `b${i}`;
           if (block.type !== "input")

@@ -1,0 +1,161 @@
+// App Home → Settings: the admin's form for everything `/delight-admin` sets. Only admins see
+// its button, and the server checks again on every click and submission: a forged request
+// from anyone else changes nothing. The form is checked with the commands' own rules; a
+// channel Delight cannot post in is refused under its select with how to fix it. Saved changes
+// are audited like the commands', then the admin's Home is published again saying what changed.
+import type { BlockButtonAction } from "@slack/bolt";
+import type { AppDeps } from "../../deps.ts";
+import type { SlackRouter } from "../../slack/router.ts";
+import { channelMembership, needsInvite, type ChannelMembership } from "../../slack/channels.ts";
+import { withinTime } from "../../slack/within-time.ts";
+import { JOIN_CHANNEL_JOB, postWaitingNominations, PRE_ACK_LOOKUP_MS } from "../admin/channel-setup.ts";
+import { remindersBeyondSla } from "../admin/listeners.ts";
+import { getSettings, rememberAdminContact, type WorkspaceRef } from "../admin/settings.ts";
+import { APPS_CANNOT_APPROVE, isValidTimezone } from "../admin/validate.ts";
+import { noticeModal } from "../nominations/blocks.ts";
+import { enqueueHomePublish } from "../home/publish.ts";
+import { FIELD, HOME_OPEN_SETTINGS_ACTION, SETTINGS_CALLBACK, settingsModal } from "./blocks.ts";
+import { CHANNEL_FIELD, hasChanges, readSettingsForm } from "./form.ts";
+import { saveSettings } from "./service.ts";
+
+/** Field errors are plain text: the admin message of the commands, without its emoji. */
+const ONLY_ADMINS_PLAIN =
+  "Only Slack workspace admins and owners (or people listed in DELIGHT_ADMINS) can change Delight's settings. Nothing was changed.";
+/** Under a channel select: the command's invite hint (slack/channels.ts), as plain text for a field. */
+const INVITE_FIRST =
+  "Delight can't see this channel yet, so it can't post there: type /invite @Delight in the channel, then press Save again.";
+const COULD_NOT_CHECK_PLAIN =
+  "Slack took too long to tell me whether you are a workspace admin, so nothing was changed. Please press Save again in a moment.";
+
+type AdminCheck = "admin" | "not-admin" | "unknown";
+
+async function checkAdmin(deps: Pick<AppDeps, "roles">, teamId: string, userId: string): Promise<AdminCheck> {
+  const isAdmin = await withinTime(
+    deps.roles.isAdmin(teamId, userId).catch(() => false),
+    PRE_ACK_LOOKUP_MS,
+  );
+  return isAdmin === true ? "admin" : isAdmin === false ? "not-admin" : "unknown";
+}
+
+async function timezoneOf(deps: Pick<AppDeps, "users">, userId: string): Promise<string | undefined> {
+  const profile = await withinTime(
+    deps.users.profile(userId).catch(() => undefined),
+    PRE_ACK_LOOKUP_MS,
+  );
+  const timezone = typeof profile === "object" ? profile?.timezone : undefined;
+  return timezone && isValidTimezone(timezone) ? timezone : undefined;
+}
+
+export function registerSettingsFeature(router: SlackRouter, deps: AppDeps): void {
+  router.action<BlockButtonAction>(HOME_OPEN_SETTINGS_ACTION, async ({ ack, body, client }) => {
+    await ack();
+    const workspace: WorkspaceRef = {
+      teamId: body.team?.id ?? body.user.team_id ?? "",
+      enterpriseId: body.enterprise?.id ?? null,
+    };
+    // views.open must come within 3 seconds of the click: the look-ups run side by side.
+    const [admin, settings, adminTimezone] = await Promise.all([
+      checkAdmin(deps, workspace.teamId, body.user.id),
+      getSettings(deps.prisma, workspace),
+      timezoneOf(deps, body.user.id),
+    ]);
+    if (admin !== "admin") {
+      const text = admin === "not-admin" ? `:lock: ${ONLY_ADMINS_PLAIN}` : `:hourglass: ${COULD_NOT_CHECK_PLAIN}`;
+      await client.views.open({ trigger_id: body.trigger_id, view: noticeModal("Delight settings", text) });
+      return;
+    }
+    await client.views.open({ trigger_id: body.trigger_id, view: settingsModal(settings, { adminTimezone }) });
+  });
+
+  router.view(SETTINGS_CALLBACK, async ({ ack, body, view, context }) => {
+    const adminId = body.user.id;
+    const workspace: WorkspaceRef = {
+      teamId: context.teamId ?? body.team?.id ?? body.user.team_id ?? "",
+      enterpriseId: body.enterprise?.id ?? null,
+    };
+    // Slack gives 3 seconds for the whole answer: the look-ups run side by side, in two rounds
+    // of at most PRE_ACK_LOOKUP_MS (the admin's profile is one users.info, cached, for both).
+    const [admin, current, adminTimezone] = await Promise.all([
+      checkAdmin(deps, workspace.teamId, adminId),
+      getSettings(deps.prisma, workspace),
+      timezoneOf(deps, adminId),
+    ]);
+    if (admin !== "admin") {
+      // Under the form's first field: the form stays open with everything chosen.
+      const message = admin === "not-admin" ? ONLY_ADMINS_PLAIN : COULD_NOT_CHECK_PLAIN;
+      await ack({ response_action: "errors", errors: { [FIELD.approvals]: message } });
+      return;
+    }
+    const { changes, errors } = readSettingsForm(view.state.values, current, adminTimezone);
+    const client = router.clientFor(workspace.teamId);
+
+    // Delight must be able to post in every channel it is given: asked of Slack before saving.
+    const named: Array<{ blockId: string; channelId: string }> = [
+      ...changes.channels.flatMap((c) =>
+        c.channelId ? [{ blockId: CHANNEL_FIELD[c.role], channelId: c.channelId }] : [],
+      ),
+      ...(changes.digestAdded ? [{ blockId: FIELD.digestChannel, channelId: changes.digestAdded.channelId }] : []),
+    ];
+    const memberships = new Map<string, ChannelMembership | undefined>();
+    const [profiles] = await Promise.all([
+      // Apps can't be managers (the command skips them; a form says so under the field).
+      Promise.all(
+        changes.managersAdded.map((id) =>
+          withinTime(
+            deps.users.profile(id).catch(() => undefined),
+            PRE_ACK_LOOKUP_MS,
+          ),
+        ),
+      ),
+      ...[...new Set(named.map((n) => n.channelId))].map(async (channelId) => {
+        const membership = await withinTime(channelMembership(client, channelId), PRE_ACK_LOOKUP_MS);
+        memberships.set(channelId, typeof membership === "string" ? membership : undefined);
+      }),
+    ]);
+    const apps = profiles.flatMap((p) => (typeof p === "object" && p?.isBot ? [p.name ?? p.id] : []));
+    if (apps.length > 0) errors[FIELD.managers] = `Remove ${apps.join(", ")}: ${APPS_CANNOT_APPROVE}.`;
+    for (const { blockId, channelId } of named) {
+      if (needsInvite(memberships.get(channelId))) errors[blockId] ??= INVITE_FIRST;
+    }
+    if (Object.keys(errors).length > 0) {
+      await ack({ response_action: "errors", errors });
+      return;
+    }
+
+    if (!hasChanges(changes)) {
+      await ack();
+      await enqueueHomePublish(
+        deps,
+        workspace.teamId,
+        adminId,
+        ":white_check_mark: Settings saved: nothing had changed.",
+      );
+      return;
+    }
+    await rememberAdminContact(deps.prisma, workspace, adminId);
+    const said = await saveSettings(deps, workspace, adminId, changes);
+    // Public channels Delight is not in yet: joined by a job (a failure is told by DM).
+    for (const channelId of new Set(named.map((n) => n.channelId))) {
+      if (memberships.get(channelId) === "member") continue;
+      await deps.jobs.enqueue(
+        JOIN_CHANNEL_JOB,
+        { teamId: workspace.teamId, channelId, userId: adminId },
+        { teamId: workspace.teamId },
+      );
+    }
+    if (changes.channels.some((c) => c.role === "approvals" && c.channelId)) {
+      const waiting = await postWaitingNominations(deps, workspace.teamId);
+      if (waiting) said.push(waiting);
+    }
+    const reminders = changes.reminderOffsetsMinutes ?? current.reminderOffsetsMinutes;
+    const warning = remindersBeyondSla(reminders, changes.slaMinutes ?? current.slaMinutes);
+    if (warning && (changes.reminderOffsetsMinutes || changes.slaMinutes)) said.push(warning);
+    await ack();
+    await enqueueHomePublish(
+      deps,
+      workspace.teamId,
+      adminId,
+      `:white_check_mark: *Settings saved.*\n${said.map((line) => `• ${line}`).join("\n")}`,
+    );
+  });
+}
