@@ -22,6 +22,7 @@ import { runMemory } from "./scenarios/memory.ts";
 import { runNominations } from "./scenarios/nominations.ts";
 import { runOutage } from "./scenarios/outage.ts";
 import { runRateLimit } from "./scenarios/ratelimit.ts";
+import { runRetention } from "./scenarios/retention.ts";
 import { runSigterm } from "./scenarios/sigterm.ts";
 import { runStartup } from "./scenarios/startup.ts";
 import { runSurprisesScenario } from "./surprises.ts";
@@ -48,6 +49,7 @@ const scenarios: Record<string, (ctx: BenchContext) => Promise<void>> = {
   directory: runDirectory,
   webhooks: runWebhooks,
   workspaces: runWorkspaces,
+  retention: runRetention,
   reminders: async (ctx) => {
     for (const kind of available(ctx, ["pglite-memory", "postgres"])) {
       await runReminderTickScenario(ctx.slack, ctx.apiUrl, {

@@ -24,6 +24,7 @@ export async function runChart(): Promise<void> {
     membersRead: true,
     weeks: [],
     values: { listen: 1, empathize: 2, attention: 3, delight: 4, recovery: 5 },
+    spread: { recipients: 30, received: 465, topRecipients: 3, topShare: 0.18, population: 300, nonGivers: [] },
   };
   const spec = recognitionSpec(data);
   let t0 = performance.now();

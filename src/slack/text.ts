@@ -134,5 +134,8 @@ export function splitForSections(mrkdwn: string, limit = 3000): string[] {
   return pieces;
 }
 
-export const mentionUser = (userId: string): string => `<@${userId}>`;
+/** An erased person's id (src/features/people/erase.ts): shown as words, never as a mention. */
+export const TOMBSTONE_PREFIX = "erased-";
+export const mentionUser = (userId: string): string =>
+  userId.startsWith(TOMBSTONE_PREFIX) ? "a former colleague" : `<@${userId}>`;
 export const mentionChannel = (channelId: string): string => `<#${channelId}>`;

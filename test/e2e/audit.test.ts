@@ -39,6 +39,7 @@ const EXAMPLES: { [K in AdminCommand["kind"]]: Array<{ text: string; action: str
   retention: [
     { text: "retention", action: null },
     { text: "retention holdingback 180d", action: "retention.set" },
+    { text: "retention signals 60d", action: "retention.set" },
   ],
   person: [
     { text: "person <@UOLU|olu> export", action: "person.export" },

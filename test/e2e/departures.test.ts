@@ -25,6 +25,7 @@ describe("departures and returns", () => {
         { id: "UMARIA", name: "Maria" },
         { id: "ULEO", name: "Leo" },
         { id: "USTAFF", name: "Sam" },
+        { id: "UTARA", name: "Tara" },
       ],
     });
     await addManagers(t.database.prisma, { teamId: TEAM_ID }, ["UMARIA", "ULEO"], "UADA");
@@ -147,6 +148,43 @@ describe("departures and returns", () => {
     await deactivate("USTAFF", "Sam", false);
     await drainJobs(t);
     expect((await getSettings(t.database.prisma, { teamId: TEAM_ID })).managerIds).not.toContain("USTAFF");
+  });
+
+  it("hands a departed owner's open case to the signals/triage owner when one is set, audited, still due on time", async () => {
+    await t.database.prisma.signalSettings.create({ data: { teamId: TEAM_ID, ownerId: "UREPORTER" } });
+    try {
+      await t.sender.command("/oops", "<@UTARA|tara> Globex: invoice sent twice", "USTAFF");
+      await drainJobs(t);
+      const recoveryCase = await t.database.prisma.recoveryCase.findFirstOrThrow({ where: { ownerId: "UTARA" } });
+      t.slack.reset();
+      await deactivate("UTARA", "Tara");
+      await drainJobs(t);
+
+      const after = await t.database.prisma.recoveryCase.findUniqueOrThrow({ where: { id: recoveryCase.id } });
+      expect(after).toMatchObject({ ownerId: "UREPORTER", status: "open" });
+      expect(after.dueAt).toEqual(recoveryCase.dueAt);
+      const dm = t.slack.postsTo("DUREPORTER").at(-1);
+      expect(text(dm)).toContain(`OOPS-${recoveryCase.number}`);
+      expect(text(dm)).toContain("is yours now");
+      // Nobody else is asked to reassign it.
+      expect(t.slack.postsTo("DUMARIA")).toHaveLength(0);
+      expect(
+        await t.database.prisma.auditEntry.findFirst({
+          where: { action: "case.reassign", target: `OOPS-${recoveryCase.number}` },
+        }),
+      ).toMatchObject({ actorId: "delight", before: { ownerId: "UTARA" }, after: { ownerId: "UREPORTER" } });
+
+      // Still escalates at its deadline.
+      t.slack.reset();
+      clock.set(new Date(recoveryCase.dueAt.getTime() + 1_000));
+      await t.delight.scheduler.tick();
+      await drainJobs(t);
+      const escalated = await t.database.prisma.recoveryCase.findUniqueOrThrow({ where: { id: recoveryCase.id } });
+      expect(escalated.escalatedAt?.getTime()).toBe(recoveryCase.dueAt.getTime() + 1_000);
+    } finally {
+      clock.set(START);
+      await t.database.prisma.signalSettings.deleteMany({ where: { teamId: TEAM_ID } });
+    }
   });
 
   it("team_join adds a newcomer to the directory", async () => {

@@ -30,6 +30,11 @@ async function seed(t: TestApp): Promise<void> {
         values: ["listen"],
         status: "approved",
         decidedBy: "UMARIA",
+        // Its card and its story in Slack: updated by the erasure.
+        approvalChannelId: "C0APPROVE",
+        approvalMessageTs: "1700000001.000100",
+        storyChannelId: "C0STORIES",
+        storyMessageTs: "1700000002.000100",
       },
       {
         teamId: TEAM_ID,
@@ -271,6 +276,17 @@ describe.each(databaseTargets())("a person's data on $name", (target) => {
     expect(erasure).toHaveLength(1);
     expect(erasure[0]).toMatchObject({ actorId: "UADA", before: null, after: null });
     expect(text(t.slack.postsTo("DUADA").at(-1))).toContain("Erased");
+    // The app's own messages naming her now say "a former colleague" (chat.update).
+    const updates = t.slack.callsTo("chat.update");
+    const updated = (channel: string, ts: string) =>
+      updates.find((u) => u.args.channel === channel && u.args.ts === ts);
+    expect(text(updated("C0APPROVE", "1700000001.000100"))).toContain(
+      "nominated a former colleague for a delight moment",
+    );
+    expect(text(updated("C0STORIES", "1700000002.000100"))).toContain("Delight story: a former colleague");
+    expect(text(updated("C0STORIES", "1700000002.000100"))).toContain("a former colleague calmed the caller down");
+    expect(updates.length).toBeGreaterThanOrEqual(3); // the card, the story, the case card
+    for (const update of updates) expect(text(update)).not.toContain(ERIN);
 
     // Again: nothing left, nothing recorded.
     t.slack.reset();

@@ -30,6 +30,7 @@ describe.each(databaseTargets())("retention on $name", (target) => {
     const shown = await t.sender.command("/delight-admin", "retention", "UADA");
     expect(shown.body).toContain("*365 days*");
     expect(shown.body).toContain("*730 days*");
+    expect(shown.body).toContain("Customer signals' stored fields (customer, score, comment): *90 days*");
     const set = await t.sender.command("/delight-admin", "retention holdingback 30d", "UADA");
     expect(set.body).toContain("*30 days*");
     expect(await t.database.prisma.auditEntry.findFirst({ where: { action: "retention.set" } })).toMatchObject({
@@ -87,7 +88,7 @@ describe.each(databaseTargets())("retention on $name", (target) => {
     await kase(3, "open", null);
 
     const result = await applyRetention(db, TEAM_ID, NOW, { batchSize: 3 });
-    expect(result).toEqual({ holdingBackDeleted: 7, casesEmptied: 1, updatesEmptied: 1 });
+    expect(result).toEqual({ holdingBackDeleted: 7, casesEmptied: 1, updatesEmptied: 1, signalsEmptied: 0 });
     expect((await db.holdingBack.findMany({ orderBy: { sourceHash: "asc" } })).map((a) => a.text)).toEqual([
       "answer 100",
       "answer 101",
@@ -107,6 +108,56 @@ describe.each(databaseTargets())("retention on $name", (target) => {
       holdingBackDeleted: 0,
       casesEmptied: 0,
       updatesEmptied: 0,
+      signalsEmptied: 0,
     });
+  });
+
+  it("empties signals' stored fields past their limit (default 90 days, settable), keeping the rows", async () => {
+    const db = t.database.prisma;
+    const set = await t.sender.command("/delight-admin", "retention signals 60d", "UADA");
+    expect(set.body).toContain("*60 days*");
+    expect(
+      await db.auditEntry.findFirst({
+        where: { action: "retention.set", after: { path: ["signalDays"], equals: 60 } },
+      }),
+    ).toMatchObject({
+      before: { signalDays: 90 },
+    });
+    await db.signalConnection.create({
+      data: { id: "conn-r", teamId: TEAM_ID, source: "generic", secret: "s", createdBy: "UADA" },
+    });
+    const signal = (i: number, age: number, processed: boolean) => ({
+      connectionId: "conn-r",
+      teamId: TEAM_ID,
+      eventId: `ev-${i}`,
+      signal: { type: "feedback", customer: { name: `Customer ${i}` }, comment: `comment ${i}` },
+      occurredAt: daysAgo(age),
+      receivedAt: daysAgo(age),
+      processedAt: processed ? daysAgo(age) : null,
+      outcome: processed ? "counted" : null,
+    });
+    await db.inboundSignal.createMany({
+      data: [
+        ...Array.from({ length: 5 }, (_, i) => signal(i, 61, true)),
+        signal(5, 61, false),
+        signal(6, 59, true),
+        { ...signal(7, 60, true), receivedAt: new Date(daysAgo(60).getTime() + 1000) },
+      ],
+    });
+    const result = await applyRetention(db, TEAM_ID, NOW, { batchSize: 2 });
+    expect(result.signalsEmptied).toBe(6);
+    const rows = await db.inboundSignal.findMany({ orderBy: { eventId: "asc" } });
+    expect(rows.map((r) => [r.eventId, JSON.stringify(r.signal) === "{}", r.outcome])).toEqual([
+      ["ev-0", true, "counted"],
+      ["ev-1", true, "counted"],
+      ["ev-2", true, "counted"],
+      ["ev-3", true, "counted"],
+      ["ev-4", true, "counted"],
+      ["ev-5", true, "expired"],
+      ["ev-6", false, "counted"],
+      ["ev-7", false, "counted"],
+    ]);
+    expect(rows[5]?.processedAt).toEqual(NOW);
+    expect((await applyRetention(db, TEAM_ID, NOW, { batchSize: 2 })).signalsEmptied).toBe(0);
   });
 });

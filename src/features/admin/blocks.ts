@@ -176,7 +176,7 @@ export const ADMIN_HELP = [
   "• `/delight-admin export stories [from] [to]` — approved stories as a CSV and a Markdown story book, sent to your DM (dates as `2026-01-31`)",
   "• `/delight-admin outbox` — messages Slack refused or that failed for good; `outbox retry` tries them again",
   SIGNALS_HELP,
-  "• `/delight-admin retention` — how long data is kept · `retention holdingback 180d` / `retention cases 2y` to change it",
+  "• `/delight-admin retention` — how long data is kept · `retention holdingback 180d` / `retention cases 2y` / `retention signals 90d` to change it",
   "• `/delight-admin person @person export` — everything Delight stores about them, to your DM · `person @person erase` — remove them from Delight (asks first)",
   "• `/delight-admin audit [@person] [from] [to]` — who changed what and who decided what (the latest 50; longer ranges as a CSV to your DM)",
 ].join("\n");

@@ -9,6 +9,7 @@ import { gatherDumbRulesDigest } from "../dumbrules/service.ts";
 import { countByCategory } from "../holdingback/service.ts";
 import { DELIGHT_VALUES, isDelightValue, type DelightValue } from "../nominations/parse.ts";
 import { DIGEST_RULES_SHOWN } from "../dumbrules/model.ts";
+import { sharedStoriesFilter, sharingPrivately } from "../prefs/service.ts";
 import { customerSignalFigures } from "../nudges/figures.ts";
 import { MAX_STORIES_SHOWN, renderDigest, type DigestMessage } from "./blocks.ts";
 import { firstNameOf, modelIntro } from "./intro.ts";
@@ -92,7 +93,14 @@ export async function gatherDigest(
   input: { teamId: string; period: Period; timezone: string; workspaceUrl: string | null },
 ): Promise<DigestData> {
   const { teamId, period } = input;
-  const where = { teamId, status: "approved" as const, decidedAt: { gt: period.start, lte: period.end } };
+  // Stories about someone who keeps them private are not a channel's (src/features/prefs).
+  const privateIds = await sharingPrivately(prisma, teamId);
+  const where = {
+    teamId,
+    status: "approved" as const,
+    decidedAt: { gt: period.start, lte: period.end },
+    ...sharedStoriesFilter(privateIds),
+  };
   const [rows, storyCount, valueRows, approverRows, recoveries, dumbRules, holdingBack] = await Promise.all([
     prisma.nomination.findMany({
       where,
@@ -116,12 +124,14 @@ export async function gatherDigest(
       FROM "Nomination", unnest("values") AS v
       WHERE "teamId" = ${teamId} AND status = 'approved'
         AND "decidedAt" > ${period.start} AND "decidedAt" <= ${period.end}
+        AND NOT ("nomineeIds" && ${privateIds}::text[])
       GROUP BY v`,
     prisma.$queryRaw<Array<{ user_id: string; count: number }>>`
       SELECT "decidedBy" AS user_id, count(*)::int AS count
       FROM "Nomination"
       WHERE "teamId" = ${teamId} AND status = 'approved' AND "decidedBy" IS NOT NULL
         AND "decidedAt" > ${period.start} AND "decidedAt" <= ${period.end}
+        AND NOT ("nomineeIds" && ${privateIds}::text[])
       GROUP BY "decidedBy"`,
     recoveryFigures(prisma, teamId, period),
     gatherDumbRulesDigest(prisma, teamId, period, DIGEST_RULES_SHOWN),

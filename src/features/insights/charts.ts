@@ -7,6 +7,7 @@ import type { TopLevelSpec } from "vega-lite";
 import { ALT_TXT_LIMIT, clipAltText } from "../../slack/files.ts";
 import { cutText, escapeMrkdwn } from "../../slack/text.ts";
 import { DELIGHT_VALUES, VALUE_LABELS } from "../nominations/parse.ts";
+import { spreadSpec, spreadText } from "./spread.ts";
 import { RECOGNITION_DAYS, RECOVERY_WEEKS, type ChartText, type InsightsData, type RenderedChart } from "./model.ts";
 
 /**
@@ -122,7 +123,8 @@ export function chartTexts(data: InsightsData): ChartText[] {
       ["Value", "Stories"],
     ),
   };
-  return [recognition, recovery, values];
+  // The spread sits next to "never recognised" (the recognition chart).
+  return [recognition, spreadText(data), recovery, values];
 }
 
 const BASE_CONFIG = {
@@ -297,9 +299,14 @@ export async function renderPng(spec: TopLevelSpec): Promise<Buffer> {
   }
 }
 
-/** The three charts, drawn. Throws if drawing fails (the caller shows the text tables). */
+/** The charts, drawn. Throws if drawing fails (the caller shows the text tables). */
 export async function renderCharts(data: InsightsData, texts = chartTexts(data)): Promise<RenderedChart[]> {
-  const specs = { recognition: recognitionSpec, recovery: recoverySpec, values: valuesSpec };
+  const specs = {
+    recognition: recognitionSpec,
+    spread: (d: InsightsData) => spreadSpec(d, BASE_CONFIG),
+    recovery: recoverySpec,
+    values: valuesSpec,
+  };
   const charts: RenderedChart[] = [];
   for (const text of texts) charts.push({ ...text, png: await renderPng(specs[text.kind](data)) });
   return charts;

@@ -50,7 +50,8 @@ async function postDigestInsights(
 ): Promise<void> {
   const now = deps.clock.now();
   const data = await gatherInsights(deps, client, { teamId: payload.teamId, now });
-  const texts = chartTexts(data).filter((c) => c.kind !== "recognition");
+  // A team channel sees no names: not who is recognised, nor who nominated nobody.
+  const texts = chartTexts(data).filter((c) => c.kind !== "recognition" && c.kind !== "spread");
   const charts = await drawOrNull(deps, () => renderCharts(data, texts));
   const uploaded = charts
     ? await uploadOrNull(

@@ -30,9 +30,25 @@ export interface InsightsData {
   membersRead: boolean;
   weeks: WeekRecovery[];
   values: Record<DelightValue, number>;
+  spread: RecognitionSpread;
 }
 
-export type ChartKind = "recognition" | "recovery" | "values";
+/** How concentrated recognition is (spread.ts), over the same people as `people`. */
+export interface RecognitionSpread {
+  /** People who received at least one story. */
+  recipients: number;
+  /** Recognitions received (a story naming two people counts for each). */
+  received: number;
+  /** The top 10 % of recipients (at least one). */
+  topRecipients: number;
+  /** Their share of `received`; null when nothing was received. */
+  topShare: number | null;
+  population: number;
+  /** Names of the people who nominated nobody in the period, sorted. */
+  nonGivers: string[];
+}
+
+export type ChartKind = "recognition" | "spread" | "recovery" | "values";
 
 /** One chart's words: its title, the alt text that states its data, and a text table. */
 export interface ChartText {
@@ -56,7 +72,7 @@ export interface InsightsView {
 }
 
 export const chartTextSchema = z.object({
-  kind: z.enum(["recognition", "recovery", "values"]),
+  kind: z.enum(["recognition", "spread", "recovery", "values"]),
   title: z.string(),
   altText: z.string(),
   table: z.string(),

@@ -6,6 +6,8 @@ import type { Db } from "../../db/database.ts";
 import { RetryLater } from "../../jobs/queue.ts";
 import { channelMembersOf, directoryOf, ensureDirectory, nameIn, type DirectoryDeps } from "../../slack/directory.ts";
 import { DELIGHT_VALUES, isDelightValue, type DelightValue } from "../nominations/parse.ts";
+import { hiddenFromRankings } from "../prefs/service.ts";
+import { recognitionSpread } from "./spread.ts";
 import { RECOGNITION_DAYS, RECOVERY_WEEKS, type InsightsData, type WeekRecovery } from "./model.ts";
 
 const DAY_MS = 24 * 60 * 60_000;
@@ -44,7 +46,7 @@ export async function gatherInsights(
   const { prisma } = deps;
   const { teamId, now } = input;
   const since = new Date(now.getTime() - RECOGNITION_DAYS * DAY_MS);
-  const [recognisedRows, valueRows, weeks, workspace] = await Promise.all([
+  const [recognisedRows, valueRows, weeks, workspace, giverRows, hidden] = await Promise.all([
     prisma.$queryRaw<Array<{ user_id: string; count: number }>>`
       SELECT u AS user_id, count(*)::int AS count
       FROM "Nomination", unnest("nomineeIds") AS u
@@ -57,6 +59,10 @@ export async function gatherInsights(
       GROUP BY v`,
     recoveryWeeks(prisma, teamId, now),
     prisma.workspace.findUnique({ where: { teamId }, select: { storiesChannelId: true } }),
+    prisma.$queryRaw<Array<{ user_id: string }>>`
+      SELECT DISTINCT "nominatorId" AS user_id FROM "Nomination"
+      WHERE "teamId" = ${teamId} AND "createdAt" > ${since} AND "createdAt" <= ${now}`,
+    hiddenFromRankings(prisma, teamId),
   ]);
   const storiesChannelId = workspace?.storiesChannelId ?? null;
   await ensureDirectory(deps, client, teamId, { channelId: storiesChannelId }).catch((error: unknown) => {
@@ -69,11 +75,14 @@ export async function gatherInsights(
     directoryOf(prisma, teamId),
   ]);
 
-  const counts = new Map<string, number>(recognisedRows.map((r) => [r.user_id, Number(r.count)]));
+  // People only: the directory says who is an active person (unknown ids are kept); people who
+  // left leaderboards are in no ranking (src/features/prefs).
+  const ranked = (id: string) => !hidden.has(id) && directory.get(id)?.active !== false;
+  const counts = new Map<string, number>(
+    recognisedRows.filter((r) => ranked(r.user_id)).map((r) => [r.user_id, Number(r.count)]),
+  );
   for (const id of members ?? []) {
-    // People only: the directory says who is an active person (unknown ids are kept).
-    const entry = directory.get(id);
-    if (entry && !entry.active) continue;
+    if (!ranked(id)) continue;
     if (!counts.has(id)) counts.set(id, 0);
   }
   const people = [...counts.entries()]
@@ -82,5 +91,6 @@ export async function gatherInsights(
 
   const values = Object.fromEntries(DELIGHT_VALUES.map((v) => [v, 0])) as Record<DelightValue, number>;
   for (const row of valueRows) if (isDelightValue(row.value)) values[row.value] = Number(row.count);
-  return { day: utcDay(now), people, storiesChannelId, membersRead: members !== null, weeks, values };
+  const spread = recognitionSpread(people, new Set(giverRows.map((r) => r.user_id)));
+  return { day: utcDay(now), people, storiesChannelId, membersRead: members !== null, weeks, values, spread };
 }

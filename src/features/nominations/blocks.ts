@@ -168,6 +168,9 @@ export function decisionThreadNote(n: NominationView, story: StoryOutcome): Slac
     case "failed":
       text = `${decisionLine(n)}. The nominees have been told, but I couldn't post the story in ${mentionChannel(story.channelId)}. Invite me there with \`/invite @Delight\`.`;
       break;
+    case "private":
+      text = `${decisionLine(n)}. The nominees have been told. At their request, the story stays private: it isn't posted in channels or digests.`;
+      break;
     case "not-approved":
       text = `${decisionLine(n)}. The nominator has been told why.`;
       break;
@@ -274,6 +277,8 @@ export const DELIGHT_HELP = [
   "• `/delight` alone opens a form (people, customer, story, values, link).",
   "• On any message: ⋮ *More actions* → *Nominate for delight* turns it into a nomination with its link.",
   "• `/delight stats` — your and the team's recognition this month.",
+  "• `/delight prefs` — your choices: nudges, leaderboards and stats, where stories about you are shared.",
+  "• `/delight recap [@person] [from] [to]` — stories received, with customers, values and dates (managers: anyone's).",
   "• `/delight insights` — for managers: charts of who is (and isn't) recognised, recoveries on time, the values mix.",
   "• `/delight stories #recovery @alice Acme last 30 days` — browse approved stories (every filter optional).",
   "• `/delight digest preview [#channel]` — this week's story digest, shown only to you.",

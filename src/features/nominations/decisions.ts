@@ -8,6 +8,7 @@ import { SlackWriteRefused } from "../../slack/outbox.ts";
 import { getSettings } from "../admin/settings.ts";
 import { recordAudit } from "../audit/service.ts";
 import { nominationPatterns } from "./pattern.ts";
+import { isPrivateStory } from "../prefs/service.ts";
 import {
   approvalCard,
   approvalControls,
@@ -111,6 +112,9 @@ export async function runFollowUps(
   if (nomination.status === "approved") {
     if (nomination.storyChannelId && nomination.storyMessageTs) {
       story = { kind: "posted", channelId: nomination.storyChannelId };
+    } else if (await isPrivateStory(deps.prisma, nomination.teamId, nomination.nomineeIds)) {
+      // Only the nominees (their DM below) and the managers (the card) see it.
+      story = { kind: "private" };
     } else {
       const { storiesChannelId } = await getSettings(deps.prisma, { teamId: nomination.teamId });
       if (!storiesChannelId) story = { kind: "no-channel" };

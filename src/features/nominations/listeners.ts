@@ -4,6 +4,8 @@
 // Listeners parse, record a job and ack; the jobs (jobs.ts) do the rest. Every door checks
 // on the server that the person is a manager; the database decides who was first.
 import { nudgePrefsCommand } from "../nudges/listeners.ts";
+import { prefsCommand } from "../prefs/listeners.ts";
+import { enqueueRecap } from "../recap/jobs.ts";
 import { usersKnowingDepartures } from "../people/directory-users.ts";
 import { hash } from "node:crypto";
 import type { BlockButtonAction, webApi } from "@slack/bolt";
@@ -79,6 +81,18 @@ export function registerNominationsFeature(router: SlackRouter, deps: AppDeps): 
     const nudgePrefs = await nudgePrefsCommand(deps, teamId, command.user_id, command.text);
     if (nudgePrefs !== null) {
       await ack(ephemeral(nudgePrefs));
+      return;
+    }
+    // The other preferences (src/features/prefs): `/delight prefs` alone shows them all.
+    const prefs = await prefsCommand(deps, teamId, command.user_id, command.text);
+    if (prefs !== null) {
+      await ack({ response_type: "ephemeral", ...prefs });
+      return;
+    }
+    // `/delight recap [@person] [from] [to]` (src/features/recap).
+    const words = command.text.trim().split(/\s+/);
+    if (words[0]?.toLowerCase() === "recap") {
+      await ack(ephemeral(await enqueueRecap(deps, command, words.slice(1))));
       return;
     }
     const parsed = parseDelightCommand(command.text);

@@ -52,4 +52,6 @@ export type StoryOutcome =
   | { kind: "posted"; channelId: string }
   | { kind: "no-channel" }
   | { kind: "failed"; channelId: string }
+  /** A nominee keeps stories about them private (src/features/prefs): not posted in a channel. */
+  | { kind: "private" }
   | { kind: "not-approved" };

@@ -9,6 +9,7 @@ import { context, section } from "../../slack/replies.ts";
 import { mentionUser } from "../../slack/text.ts";
 import { isValidTimezone } from "../admin/parse.ts";
 import type { WorkspaceRef } from "../admin/settings.ts";
+import { hiddenFromRankings } from "../prefs/service.ts";
 import { DELIGHT_VALUES, isDelightValue, VALUE_EMOJI, VALUE_LABELS, type DelightValue } from "./parse.ts";
 
 type WebClient = webApi.WebClient;
@@ -109,7 +110,10 @@ export async function renderStats(
         return null;
       },
     );
-    const missing = (members ?? []).filter((id) => !recognised.has(id));
+    // People who left leaderboards and stats are in no list (src/features/prefs).
+    const hidden = await hiddenFromRankings(deps.prisma, workspace.teamId);
+    const listed = (members ?? []).filter((id) => !hidden.has(id));
+    const missing = listed.filter((id) => !recognised.has(id));
     const shown = missing.slice(0, MAX_NAMES_SHOWN).map(mentionUser).join(", ");
     const more = missing.length > MAX_NAMES_SHOWN ? ` and ${missing.length - MAX_NAMES_SHOWN} more` : "";
     blocks.push(
@@ -118,7 +122,7 @@ export async function renderStats(
           ? `*Not recognised in the last ${UNRECOGNISED_DAYS} days:* I couldn't read the member list just now. Try again in a minute; if it keeps failing, ask an admin to check that Delight has the \`users:read\` scope.`
           : missing.length === 0
             ? `*Not recognised in the last ${UNRECOGNISED_DAYS} days:* nobody — everyone has been recognised. :tada:`
-            : `*Not recognised in the last ${UNRECOGNISED_DAYS} days* (${missing.length} of ${members.length} people):\n${shown}${more}`,
+            : `*Not recognised in the last ${UNRECOGNISED_DAYS} days* (${missing.length} of ${listed.length} people):\n${shown}${more}`,
       ),
     );
   }

@@ -6,7 +6,9 @@ import { z } from "zod";
 import type { AppDeps } from "../../deps.ts";
 import type { SlackRouter } from "../../slack/router.ts";
 import { SlackWriteRefused } from "../../slack/outbox.ts";
+import { TOMBSTONE_PREFIX } from "../../slack/text.ts";
 import { erasePerson, FORMER_COLLEAGUE, isSlackUserId, REMOVED } from "./erase.ts";
+import { refreshErasedMessages } from "./erase-messages.ts";
 
 export const ERASE_CALLBACK = "person_erase_confirm";
 export const PERSON_ERASE_JOB = "people.erase";
@@ -69,11 +71,18 @@ export function registerEraseFlow(router: SlackRouter, deps: AppDeps): void {
   });
 
   deps.jobs.register(PERSON_ERASE_JOB, erasePayload, async (payload, { key, outbox }) => {
-    const outcome = await erasePerson(deps.prisma, { ...payload, now: deps.clock.now() });
+    // Run again after the erasure committed, this job's own payload was scrubbed with the rest
+    // (the person's id became the tombstone): only the Slack messages are left to update.
+    const outcome = payload.userId.startsWith(TOMBSTONE_PREFIX)
+      ? ({ kind: "erased", tombstone: payload.userId } as const)
+      : await erasePerson(deps.prisma, { ...payload, now: deps.clock.now() });
+    if (outcome.kind === "erased") {
+      await refreshErasedMessages(deps, outbox, `${key}:messages`, payload.teamId, outcome.tombstone);
+    }
     const text =
       outcome.kind === "erased"
         ? // Not their id: this message is stored (the outbox) after the erasure.
-          `:white_check_mark: Erased the person you named from Delight: they are now \`${outcome.tombstone}\` everywhere, their own texts read “${REMOVED}” and stories about them name “${FORMER_COLLEAGUE}”. Messages already in Slack keep what they said.`
+          `:white_check_mark: Erased the person you named from Delight: they are now \`${outcome.tombstone}\` everywhere, their own texts read “${REMOVED}” and stories about them name “${FORMER_COLLEAGUE}”. Delight's own approval cards, shared stories and case cards now say so too; other messages in Slack keep what they said.`
         : "Nothing about the person you named is stored any more, so nothing changed.";
     await outbox.directMessage(`${key}:done`, payload.adminId, { text }).catch((error: unknown) => {
       if (!(error instanceof SlackWriteRefused)) throw error;

@@ -17,6 +17,7 @@ import { randomUUID } from "node:crypto";
 import type { Db } from "../../db/database.ts";
 import type { Prisma } from "../../generated/prisma/client.ts";
 import { recordAudit } from "../audit/service.ts";
+import { TOMBSTONE_PREFIX } from "../../slack/text.ts";
 
 export const REMOVED = "[removed]";
 export const FORMER_COLLEAGUE = "a former colleague";
@@ -136,7 +137,7 @@ export async function erasePerson(
   input: { teamId: string; userId: string; adminId: string; now: Date },
 ): Promise<EraseOutcome> {
   if (!isSlackUserId(input.userId)) throw new Error("Not a Slack user id");
-  const tombstone = `erased-${randomUUID().slice(0, 12)}`;
+  const tombstone = `${TOMBSTONE_PREFIX}${randomUUID().slice(0, 12)}`;
   return prisma.$transaction(
     async (tx) => {
       const own = await removeOwnTexts(tx, input.teamId, input.userId);

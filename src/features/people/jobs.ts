@@ -1,8 +1,10 @@
 // What follows a departure or a return (recorded with the directory change, see departures.ts):
 // - left: they stop being a manager (audited, admins told); each open recovery case they own
-//   goes to the managers, one message per case with a Reassign button (the button's listener
-//   checks server-side that the clicker is a manager, src/features/recoveries). The case keeps
-//   its deadline: its reminders and escalation stay scheduled and reach the managers on time.
+//   goes to the signals/triage owner when one is set (SignalSettings.ownerId, still here):
+//   reassigned at once (audited) and DMed the card; else to the managers, one message per case
+//   with a Reassign button (the button's listener checks server-side that the clicker is a
+//   manager, src/features/recoveries). The case keeps its deadline: its reminders and
+//   escalation stay scheduled and reach the new owner or the managers on time.
 // - returned: a manager removed because they left is a manager again (audited, admins told).
 // Every write has its own key under the job's key: a job run again repeats nothing.
 import type { webApi } from "@slack/bolt";
@@ -13,8 +15,10 @@ import { getSettings } from "../admin/settings.ts";
 import { adminRecipients } from "../admin/notices.ts";
 import { DELIGHT_ACTOR } from "../audit/model.ts";
 import { recordAudit } from "../audit/service.ts";
+import { caseAuditEntry } from "../recoveries/audit.ts";
 import { ACTION_IDS, caseLabel } from "../recoveries/blocks.ts";
-import { slackDateToken } from "../recoveries/service.ts";
+import { sendCaseCardByDm } from "../recoveries/cards.ts";
+import { getCase, reassignCase, slackDateToken } from "../recoveries/service.ts";
 import { PERSON_LEFT_JOB, PERSON_RETURNED_JOB } from "./departures.ts";
 
 const personPayload = z.object({ teamId: z.string(), userId: z.string() });
@@ -22,7 +26,7 @@ const personPayload = z.object({ teamId: z.string(), userId: z.string() });
 /** Why an entry says a manager was removed or restored: the return finds it by this. */
 export const LEFT_REASON = "left the workspace";
 
-type Deps = Pick<AppDeps, "prisma" | "clock" | "config" | "logger">;
+type Deps = Pick<AppDeps, "prisma" | "clock" | "config" | "logger" | "users">;
 
 async function tellAdmins(deps: Deps, outbox: Outbox, key: string, teamId: string, text: string): Promise<void> {
   for (const admin of await adminRecipients(deps, teamId)) {
@@ -98,6 +102,7 @@ export async function handOverCases(
     orderBy: { number: "asc" },
   });
   if (cases.length === 0) return;
+  if (await handToTriageOwner(deps, outbox, key, userId, cases)) return;
   const managers = (await getSettings(deps.prisma, { teamId })).managerIds.filter((id) => id !== userId);
   if (managers.length === 0) {
     // Nobody can reassign: the admins hear, once, with the cases' numbers.
@@ -120,6 +125,51 @@ export async function handOverCases(
         });
     }
   }
+}
+
+/**
+ * The signals/triage owner takes the cases, when one is set, is not the leaver and is still in
+ * the workspace: false when there is none (the managers are asked instead).
+ */
+async function handToTriageOwner(
+  deps: Deps,
+  outbox: Outbox,
+  key: string,
+  leaverId: string,
+  cases: Array<{ id: string; teamId: string; number: number; customer: string; dueAt: Date; ownerId: string }>,
+): Promise<boolean> {
+  const teamId = cases[0]?.teamId ?? "";
+  const settings = await deps.prisma.signalSettings.findUnique({ where: { teamId } });
+  const triageId = settings?.ownerId;
+  if (!triageId || triageId === leaverId) return false;
+  const person = await deps.prisma.directoryPerson.findUnique({
+    where: { teamId_userId: { teamId, userId: triageId } },
+    select: { deleted: true },
+  });
+  if (person?.deleted) return false;
+  const now = deps.clock.now();
+  for (const before of cases) {
+    const result = await reassignCase(
+      deps.prisma,
+      now,
+      { caseId: before.id, actorId: DELIGHT_ACTOR, newOwnerId: triageId, previousOwnerId: leaverId, note: LEFT_REASON },
+      (tx, updated) => recordAudit(tx, caseAuditEntry("reassign", DELIGHT_ACTOR, before, updated, now)),
+    );
+    if (!result.ok) continue; // fixed meanwhile
+    const recoveryCase = (await getCase(deps.prisma, before.id)) ?? result.recoveryCase;
+    await sendCaseCardByDm(
+      deps,
+      outbox,
+      `${key}:triage:${before.id}`,
+      recoveryCase,
+      triageId,
+      `:wave: ${caseLabel(before)} (${before.customer}) is yours now: <@${leaverId}>, who owned it, is no longer in this workspace. It is still due ${slackDateToken(before.dueAt)}.`,
+    ).catch((error: unknown) => {
+      if (!(error instanceof SlackWriteRefused)) throw error;
+      deps.logger.warn(`Could not tell the triage owner about ${caseLabel(before)} (${error.slackError})`);
+    });
+  }
+  return true;
 }
 
 export async function restoreReturning(

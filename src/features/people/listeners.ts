@@ -7,11 +7,15 @@ import type { SlackRouter } from "../../slack/router.ts";
 import { registerEraseFlow } from "./erase-flow.ts";
 import { PERSON_EXPORT_JOB, registerPersonExportJob, type PersonExportPayload } from "./export.ts";
 import { registerPeopleJobs } from "./jobs.ts";
+import { registerPrefsFeature } from "../prefs/listeners.ts";
+import { registerRecapJobs } from "../recap/jobs.ts";
 
 export function registerPeopleFeature(router: SlackRouter, deps: AppDeps): void {
   registerPeopleJobs(deps);
   registerPersonExportJob(router, deps);
   registerEraseFlow(router, deps);
+  registerPrefsFeature(router, deps);
+  registerRecapJobs(router, deps);
 }
 
 /** Records the export job of `/delight-admin person @u export` (the admin listener checked the caller). */

@@ -1,4 +1,4 @@
-// `/delight-admin retention [holdingback|cases <duration>]`: durations in days, weeks or years
+// `/delight-admin retention [holdingback|cases|signals <duration>]`: durations in days, weeks or years
 // ("365", "90d", "12w", "2y").
 import type { RetentionKind } from "./service.ts";
 
@@ -9,9 +9,10 @@ export const MAX_RETENTION_DAYS = 10 * 365;
 const KINDS: Record<string, RetentionKind> = {
   holdingback: "holdingBackDays",
   cases: "caseTextDays",
+  signals: "signalDays",
 };
 export const RETENTION_HELP =
-  "Say `retention` to see the limits, or `retention holdingback 180d` / `retention cases 2y` to set one (days `d`, weeks `w` or years `y`, from 7 days to 10 years).";
+  "Say `retention` to see the limits, or `retention holdingback 180d` / `retention cases 2y` / `retention signals 90d` to set one (days `d`, weeks `w` or years `y`, from 7 days to 10 years).";
 
 export function parseRetentionDays(word: string): number | null {
   const match = /^(\d{1,5})\s*(d|days?|w|weeks?|y|years?)?$/i.exec(word.trim());
@@ -32,12 +33,16 @@ export function parseRetentionRequest(
   return { ok: true, request: { op: "set", kind, days } };
 }
 
-export function renderRetention(policy: { holdingBackDays: number; caseTextDays: number }, notice?: string): string {
+export function renderRetention(
+  policy: { holdingBackDays: number; caseTextDays: number; signalDays: number },
+  notice?: string,
+): string {
   return [
     notice,
     "*How long Delight keeps data*",
     `• /holdingback answers and their replies: *${policy.holdingBackDays} days* after they were sent (\`retention holdingback …\`)`,
     `• Closed recovery cases' descriptions, fixes and customer updates: *${policy.caseTextDays} days* after the case was closed; the case, its dates and outcome stay for the figures (\`retention cases …\`)`,
+    `• Customer signals' stored fields (customer, score, comment): *${policy.signalDays} days* after they were received; the event id, dates and outcome stay, so a replay still does nothing (\`retention signals …\`)`,
     "• Finished background work and sent Slack messages: 7 days",
     "Limits are applied every hour.",
   ]

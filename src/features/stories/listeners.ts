@@ -16,10 +16,16 @@ import {
 } from "./model.ts";
 import { parseStoriesFilter } from "./parse.ts";
 import { findStories } from "./service.ts";
+import { sharingPrivately } from "../prefs/service.ts";
 
 export function registerStoriesFeature(router: SlackRouter, deps: AppDeps): void {
   deps.jobs.register(STORIES_PAGE_JOB, storiesPagePayload, async (payload, context) => {
+    // Private stories: the managers see them all, a person their own.
+    const privateIds = (await deps.roles.isManager(payload.teamId, payload.userId))
+      ? []
+      : (await sharingPrivately(deps.prisma, payload.teamId)).filter((id) => id !== payload.userId);
     const { stories, total } = await findStories(deps.prisma, {
+      privateIds,
       teamId: payload.teamId,
       filter: payload.filter,
       page: payload.page,

@@ -3,15 +3,25 @@ import type { Db } from "../../db/database.ts";
 import type { DigestStory } from "../digest/model.ts";
 import { storyFromRow } from "../digest/service.ts";
 import { STORIES_PAGE_SIZE, type StoriesFilter } from "./model.ts";
+import { sharedStoriesFilter } from "../prefs/service.ts";
 
 export async function findStories(
   prisma: Db,
-  input: { teamId: string; filter: StoriesFilter; page: number; now: Date; workspaceUrl: string | null },
+  input: {
+    teamId: string;
+    filter: StoriesFilter;
+    page: number;
+    now: Date;
+    workspaceUrl: string | null;
+    /** People whose stories this reader may not see (they keep them private; src/features/prefs). */
+    privateIds?: string[];
+  },
 ): Promise<{ stories: DigestStory[]; total: number }> {
   const { filter } = input;
   const where = {
     teamId: input.teamId,
     status: "approved" as const,
+    ...sharedStoriesFilter(input.privateIds ?? []),
     ...(filter.values.length > 0 ? { values: { hasEvery: filter.values } } : {}),
     ...(filter.personIds.length > 0 ? { nomineeIds: { hasSome: filter.personIds } } : {}),
     ...(filter.customer ? { customer: { contains: filter.customer, mode: "insensitive" as const } } : {}),

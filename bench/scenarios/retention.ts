@@ -1,0 +1,140 @@
+// retention: the retention pass over a workspace holding 1,000,000 rows past their limits on
+// PostgreSQL (700,000 /holdingback answers, 300,000 customer signals), plus rows within them
+// that must stay. Reports the longest single batch statement (target ≤ 100 ms: no statement
+// holds the database longer) and the total time, and checks that exactly what is past its
+// limit went. A scratch database of its own (dropped afterwards), so nothing collides with tests.
+import { performance } from "node:perf_hooks";
+import pg from "pg";
+import { openDatabase } from "../../src/db/database.ts";
+import type { Db } from "../../src/db/database.ts";
+import { applyRetention } from "../../src/features/retention/service.ts";
+import type { BenchContext } from "../context.ts";
+import { createScratchDatabase } from "../postgres.ts";
+import { record, recordAtMost } from "../report.ts";
+
+const TEAM = "TBENCHRET";
+const ANSWERS_PAST = 700_000;
+const SIGNALS_PAST = 300_000;
+const KEPT = 10_000;
+const NOW = new Date("2026-11-23T09:00:00Z");
+const DAY = 24 * 60 * 60_000;
+
+/** The client with its raw statements timed (the retention pass's batches are raw statements). */
+function timed(prisma: Db, durations: number[]): Db {
+  return new Proxy(prisma, {
+    get(target, property, receiver) {
+      const value: unknown = Reflect.get(target, property, receiver);
+      if ((property === "$executeRawUnsafe" || property === "$queryRawUnsafe") && typeof value === "function") {
+        const run = value as (...a: unknown[]) => Promise<unknown>;
+        return async (...args: unknown[]): Promise<unknown> => {
+          const started = performance.now();
+          try {
+            return await run.apply(target, args);
+          } finally {
+            durations.push(performance.now() - started);
+          }
+        };
+      }
+      return value;
+    },
+  });
+}
+
+async function fill(url: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const old = new Date(NOW.getTime() - 400 * DAY).toISOString();
+    const recent = new Date(NOW.getTime() - 10 * DAY).toISOString();
+    await client.query(`INSERT INTO "Workspace" ("teamId", "updatedAt") VALUES ($1, now())`, [TEAM]);
+    await client.query(
+      `INSERT INTO "HoldingBack" (id, "teamId", category, text, "sourceHash", "createdAt", "visibleAt")
+       SELECT gen_random_uuid()::text, $1, 'tools', 'an answer ' || g, 'past-' || g,
+              $2::timestamp(3) + g * interval '1 second', $2::timestamp(3)
+         FROM generate_series(1, $3::int) g`,
+      [TEAM, old, ANSWERS_PAST],
+    );
+    await client.query(
+      `INSERT INTO "HoldingBack" (id, "teamId", category, text, "sourceHash", "createdAt", "visibleAt")
+       SELECT gen_random_uuid()::text, $1, 'tools', 'kept ' || g, 'kept-' || g, $2::timestamp(3), $2::timestamp(3)
+         FROM generate_series(1, $3::int) g`,
+      [TEAM, recent, KEPT],
+    );
+    await client.query(
+      `INSERT INTO "SignalConnection" (id, "teamId", source, secret, "createdBy") VALUES ('bench-conn', $1, 'generic', 's', 'UBENCH')`,
+      [TEAM],
+    );
+    await client.query(
+      `INSERT INTO "InboundSignal" (id, "connectionId", "teamId", "eventId", signal, "occurredAt", "receivedAt", "processedAt", outcome)
+       SELECT gen_random_uuid()::text, 'bench-conn', $1, 'ev-' || g,
+              jsonb_build_object('type', 'feedback', 'customer', jsonb_build_object('name', 'Customer ' || g), 'comment', 'comment ' || g),
+              t, t, t, 'counted'
+         FROM (SELECT g, $2::timestamp(3) + g * interval '1 second' AS t FROM generate_series(1, $3::int) g) s`,
+      [TEAM, old, SIGNALS_PAST],
+    );
+    await client.query(
+      `INSERT INTO "InboundSignal" (id, "connectionId", "teamId", "eventId", signal, "occurredAt", "receivedAt", "processedAt", outcome)
+       SELECT gen_random_uuid()::text, 'bench-conn', $1, 'kept-' || g, '{"type":"feedback"}'::jsonb, $2::timestamp(3), $2::timestamp(3), $2::timestamp(3), 'counted'
+         FROM generate_series(1, $3::int) g`,
+      [TEAM, recent, KEPT],
+    );
+    await client.query(`VACUUM ANALYZE "HoldingBack"`);
+    await client.query(`VACUUM ANALYZE "InboundSignal"`);
+  } finally {
+    await client.end();
+  }
+}
+
+export async function runRetention(ctx: BenchContext): Promise<void> {
+  console.log(
+    `\n== retention: ${(ANSWERS_PAST + SIGNALS_PAST).toLocaleString("en")} rows past their limits (${ANSWERS_PAST.toLocaleString("en")} answers, ${SIGNALS_PAST.toLocaleString("en")} signals) on PostgreSQL`,
+  );
+  if (!ctx.postgres) {
+    record({ scenario: "retention", measure: "PostgreSQL", value: "not reachable", target: "skipped", pass: true });
+    return;
+  }
+  const scratch = await createScratchDatabase(ctx.postgres);
+  const database = await openDatabase(scratch.url);
+  try {
+    let t0 = performance.now();
+    await fill(scratch.url);
+    console.log(`  filled in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    const durations: number[] = [];
+    t0 = performance.now();
+    const result = await applyRetention(timed(database.prisma, durations), TEAM, NOW);
+    const total = performance.now() - t0;
+    const sorted = [...durations].sort((a, b) => a - b);
+    const longest = sorted.at(-1) ?? 0;
+    const p99 = sorted[Math.floor(sorted.length * 0.99)] ?? 0;
+    console.log(
+      `  ${durations.length} batch statements: longest ${longest.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, median ${(sorted[Math.floor(sorted.length / 2)] ?? 0).toFixed(1)} ms; total ${(total / 1000).toFixed(1)} s`,
+    );
+    const [answersLeft, signalsFull] = await Promise.all([
+      database.prisma.holdingBack.count({ where: { teamId: TEAM } }),
+      database.query<{ count: string }>(`SELECT count(*) FROM "InboundSignal" WHERE signal <> '{}'::jsonb`),
+    ]);
+    const exact =
+      result.holdingBackDeleted === ANSWERS_PAST &&
+      result.signalsEmptied === SIGNALS_PAST &&
+      answersLeft === KEPT &&
+      Number(signalsFull[0]?.count ?? -1) === KEPT;
+    record({
+      scenario: "retention",
+      measure: "deleted/emptied exactly what was past its limit",
+      value: `${result.holdingBackDeleted} answers deleted, ${result.signalsEmptied} signals emptied, ${answersLeft} + ${String(signalsFull[0]?.count)} kept`,
+      target: `${ANSWERS_PAST} + ${SIGNALS_PAST}, ${KEPT} + ${KEPT} kept`,
+      pass: exact,
+    });
+    recordAtMost("retention", "longest single batch statement (PostgreSQL)", longest, 100, " ms", 1);
+    record({
+      scenario: "retention",
+      measure: "total time for 1,000,000 rows (PostgreSQL)",
+      value: `${(total / 1000).toFixed(1)} s`,
+      target: "reported",
+      pass: true,
+    });
+  } finally {
+    await database.close();
+    await scratch.drop().catch(() => undefined);
+  }
+}
