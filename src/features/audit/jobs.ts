@@ -3,8 +3,8 @@
 import { stringify } from "csv-stringify/sync";
 import { z } from "zod";
 import type { AppDeps } from "../../deps.ts";
-import { RetryLater } from "../../jobs/queue.ts";
 import type { SlackRouter } from "../../slack/router.ts";
+import { dmChannelOf } from "../../slack/dm.ts";
 import { SlackWriteRefused } from "../../slack/outbox.ts";
 import { neutraliseFormula } from "../export/files.ts";
 import { calendarDate } from "../export/model.ts";
@@ -36,20 +36,10 @@ export async function buildAuditCsv(
   return { csv: Buffer.from(csv, "utf8"), rows: rows.length };
 }
 
-/** Opens the DM with a person (conversations.open), retried later when Slack fails. */
-export async function dmChannelOf(router: SlackRouter, userId: string): Promise<string> {
-  const dm = await router.client.conversations.open({ users: userId }).catch((error: unknown) => {
-    throw new RetryLater(new Date(Date.now() + 5_000), `conversations.open failed: ${String(error)}`);
-  });
-  const channelId = dm.channel?.id;
-  if (!channelId) throw new RetryLater(new Date(Date.now() + 5_000), "conversations.open returned no channel");
-  return channelId;
-}
-
 export function registerAuditJobs(router: SlackRouter, deps: AppDeps): void {
   deps.jobs.register(AUDIT_CSV_JOB, auditCsvPayload, async (payload, { key, outbox }) => {
     const { csv, rows } = await buildAuditCsv(deps, payload);
-    const channelId = await dmChannelOf(router, payload.userId);
+    const channelId = await dmChannelOf(router, payload.teamId, payload.userId);
     const label = queryLabel(payload.query);
     try {
       await outbox.uploadFiles(`${key}:files`, {

@@ -10,6 +10,7 @@ import type { AppDeps } from "../../deps.ts";
 import type { SlackRouter } from "../../slack/router.ts";
 import { directoryOf, ensureDirectory, type DirectoryEntry } from "../../slack/directory.ts";
 import { SlackWriteRefused } from "../../slack/outbox.ts";
+import { dmChannelOf } from "../../slack/dm.ts";
 import { RetryLater } from "../../jobs/queue.ts";
 import { isValidTimezone } from "../admin/parse.ts";
 import { workspaceUrlOf } from "../digest/service.ts";
@@ -94,14 +95,7 @@ export function registerExportJobs(router: SlackRouter, deps: AppDeps): void {
       workspaceUrlOf(router.clientFor(payload.teamId), payload.teamId),
     ]);
     const files = await buildExportFiles(deps, { payload, range, timezone, directory, workspaceUrl });
-    const dm = await router
-      .clientFor(payload.teamId)
-      .conversations.open({ users: payload.userId })
-      .catch((error: unknown) => {
-        throw new RetryLater(new Date(Date.now() + 5_000), `conversations.open failed: ${String(error)}`);
-      });
-    const channelId = dm.channel?.id;
-    if (!channelId) throw new RetryLater(new Date(Date.now() + 5_000), "conversations.open returned no channel");
+    const channelId = await dmChannelOf(router, payload.teamId, payload.userId);
     try {
       await outbox.uploadFiles(`${key}:files`, {
         channelId,

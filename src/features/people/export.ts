@@ -7,7 +7,7 @@ import type { AppDeps } from "../../deps.ts";
 import type { SlackRouter } from "../../slack/router.ts";
 import { SlackWriteRefused } from "../../slack/outbox.ts";
 import type { FileToUpload } from "../../slack/outbox.ts";
-import { dmChannelOf } from "../audit/jobs.ts";
+import { dmChannelOf } from "../../slack/dm.ts";
 import { neutraliseFormula } from "../export/files.ts";
 import { collectPersonData } from "./data.ts";
 
@@ -64,7 +64,7 @@ export async function buildPersonExport(
 export function registerPersonExportJob(router: SlackRouter, deps: AppDeps): void {
   deps.jobs.register(PERSON_EXPORT_JOB, personExportPayload, async (payload, { key, outbox }) => {
     const { files, kinds } = await buildPersonExport(deps, payload);
-    const channelId = await dmChannelOf(router, payload.adminId);
+    const channelId = await dmChannelOf(router, payload.teamId, payload.adminId);
     const found = kinds.filter((k) => k.rows > 0);
     try {
       await outbox.uploadFiles(`${key}:files`, {

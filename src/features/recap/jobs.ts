@@ -10,7 +10,7 @@ import { SlackWriteRefused } from "../../slack/outbox.ts";
 import type { SlackRouter } from "../../slack/router.ts";
 import { quoteInput } from "../../slack/text.ts";
 import { isValidTimezone } from "../admin/parse.ts";
-import { dmChannelOf } from "../audit/jobs.ts";
+import { dmChannelOf } from "../../slack/dm.ts";
 import { isoDate } from "../export/files.ts";
 import { calendarDate } from "../export/model.ts";
 import { exportRange } from "../export/service.ts";
@@ -81,7 +81,7 @@ export function registerRecapJobs(router: SlackRouter, deps: AppDeps): void {
     const personName = nameIn(directory, payload.userId);
     let fileSent = false;
     try {
-      const channelId = await dmChannelOf(router, payload.requesterId);
+      const channelId = await dmChannelOf(router, payload.teamId, payload.requesterId);
       await outbox.uploadFiles(`${key}:file`, {
         channelId,
         initialComment: `Delight recap for <@${payload.userId}>, ${rangeLabel}: ${stories.length} approved ${stories.length === 1 ? "story" : "stories"}.`,
