@@ -5,7 +5,7 @@ import { INTRO_BUDGET_MS } from "../../src/features/digest/intro.ts";
 import { seedApprovedStories } from "../support/digest-data.ts";
 import { OpenAIStandIn } from "../support/openai-stand-in.ts";
 import { TEAM_ID } from "../../src/sandbox/slack-imitation.ts";
-import { startTestApp, TestClock, type TestApp } from "../support/test-app.ts";
+import { drainJobs, startTestApp, TestClock, type TestApp } from "../support/test-app.ts";
 
 describe("digest intro from the model", () => {
   let t: TestApp;
@@ -102,7 +102,11 @@ describe("digest intro from the model", () => {
     t.slack.fail("chat.postMessage", { status: 500, times: 2 });
     clock.set("2026-11-23T10:00:00Z");
     expect((await t.delight.scheduler.tickDigests()).enqueued).toBe(1);
-    await until(async () => (await runIn("C0RETRY"))?.status === "pending");
+    // Pending with its message stored: built once, waiting for the retry.
+    await until(async () => {
+      const run = await runIn("C0RETRY");
+      return run?.status === "pending" && run.message !== null;
+    });
     const waiting = await runIn("C0RETRY");
     expect(JSON.stringify(waiting?.message)).toContain("Stored once");
     // Later ticks (the retry time brought forward each time) post the stored message.
@@ -111,10 +115,15 @@ describe("digest intro from the model", () => {
       await t.database.prisma.slackWrite.updateMany({ data: { nextAttemptAt: new Date(0) } });
       clock.set(new Date(Date.parse("2026-11-23T10:00:00Z") + minute * 60_000));
       await t.delight.scheduler.tickDigests();
+      // Every attempt finished (its job and its outbox write) before the next minute's tick.
+      await drainJobs(t);
       await until(async () => (await runIn("C0RETRY"))?.status !== "claimed");
     }
     expect((await runIn("C0RETRY"))?.status).toBe("posted");
-    const posted = t.slack.messages.get("C0RETRY") ?? [];
+    // The digest once (its charts follow in a message of their own, once the job draws them).
+    const posted = (t.slack.messages.get("C0RETRY") ?? []).filter(
+      (m) => (m.metadata as { event_type?: string } | undefined)?.event_type === "delight_digest",
+    );
     expect(posted).toHaveLength(1);
     expect(JSON.stringify(posted[0]?.blocks)).toContain("Stored once");
     // The stories were gathered and the model asked once, whatever the number of attempts.
@@ -139,7 +148,7 @@ describe("digest intro from the model", () => {
         clock.set(later);
         expect((await t.delight.scheduler.tickDigests()).enqueued).toBe(0);
       }
-      await t.delight.workers.drain();
+      await drainJobs(t); // the admin notice is a job of its own
     } finally {
       t.slack.off("chat.postMessage");
     }

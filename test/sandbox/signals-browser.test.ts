@@ -97,11 +97,13 @@ describe.skipIf(!hasChromium)("the sandbox's Customer signals panel in Chromium"
     await panel().getByRole("button", { name: "Customer update" }).click();
     await status().getByText("Sent (HTTP 200)").waitFor();
     const prisma = sandbox.database.prisma;
-    expect(await prisma.recoveryCase.count({ where: { customer: "Initech", ownerId: "U0SAM" } })).toBe(1);
-    expect(await prisma.customer.findFirst({ where: { normalizedName: "acme corp" } })).toMatchObject({
-      tier: "gold",
-      ownerEmail: "sam@sandbox.example",
-    });
+    // Answered once recorded; the app's workers do the rest just after.
+    await expect
+      .poll(() => prisma.recoveryCase.count({ where: { customer: "Initech", ownerId: "U0SAM" } }), { timeout: 10_000 })
+      .toBe(1);
+    await expect
+      .poll(() => prisma.customer.findFirst({ where: { normalizedName: "acme corp" } }), { timeout: 10_000 })
+      .toMatchObject({ tier: "gold", ownerEmail: "sam@sandbox.example" });
     expect(pageErrors).toEqual([]);
   });
 

@@ -1,8 +1,12 @@
 // Customer records: created on first mention (/oops, a nomination's customer, /surprise) and
 // found again whatever the spelling of case and spaces. Every query is scoped by workspace.
 import type { Db } from "../../db/database.ts";
+import type { Prisma } from "../../generated/prisma/client.ts";
 import { ensureWorkspace, type WorkspaceRef } from "../admin/settings.ts";
 import { cleanCustomerName, normalizeCustomerName, type Customer, type CustomerProfile } from "./model.ts";
+
+/** The client or a transaction (signals update a customer under a lock: signals/customers.ts). */
+type Client = Db | Prisma.TransactionClient;
 
 /** Interest words recognised in notes and forms (lower case). */
 const INTEREST_WORDS = [
@@ -78,7 +82,7 @@ export function interestsIn(text: string): string[] {
  * The customer named `name` in this workspace, created if new. One INSERT … ON CONFLICT DO
  * NOTHING and one read, so two first mentions at once make one record.
  */
-export async function findOrCreateCustomer(prisma: Db, workspace: WorkspaceRef, name: string): Promise<Customer> {
+export async function findOrCreateCustomer(prisma: Client, workspace: WorkspaceRef, name: string): Promise<Customer> {
   const normalizedName = normalizeCustomerName(name);
   if (normalizedName === "") throw new Error("A customer needs a name");
   const create = () =>
@@ -145,7 +149,7 @@ export async function findCustomer(prisma: Db, teamId: string, name: string): Pr
 }
 
 /** Adds interest words to the customer's record (kept unique and sorted). */
-export async function addInterests(prisma: Db, customer: Customer, interests: string[]): Promise<Customer> {
+export async function addInterests(prisma: Client, customer: Customer, interests: string[]): Promise<Customer> {
   const merged = [...new Set([...customer.interests, ...interests.map((i) => i.trim().toLowerCase()).filter(Boolean)])]
     .sort()
     .slice(0, 30);
@@ -158,7 +162,7 @@ export async function addInterests(prisma: Db, customer: Customer, interests: st
  * add it once.
  */
 export async function addCustomerNote(
-  prisma: Db,
+  prisma: Client,
   input: { customer: Customer; authorId: string; text: string; sourceKey: string; now: Date },
 ): Promise<void> {
   await prisma.customerNote.createMany({
