@@ -16,7 +16,7 @@ import {
   upsertDigestSchedule,
   type WorkspaceRef,
 } from "../admin/settings.ts";
-import { nextDigestNotice } from "../digest/listeners.ts";
+import { nextDigestNotice } from "../digest/schedule.ts";
 import type { SettingsChanges } from "./form.ts";
 
 const CHANNEL_SAID = {
