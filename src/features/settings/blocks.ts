@@ -122,6 +122,8 @@ function channelSelect(channelId: string | null, placeholder: string): Record<st
 export interface SettingsFormContext {
   /** The admin's own time zone: a new digest's default. */
   adminTimezone?: string;
+  /** Blocks after the digest's (customer signals and connections: signals-blocks.ts). */
+  more?: KnownBlock[];
 }
 
 /** The Settings form, filled with the workspace's current settings. */
@@ -246,6 +248,7 @@ export function settingsModal(settings: WorkspaceSettings, context_: SettingsFor
       ...(initialZone ? { initial_option: initialZone } : {}),
     }),
   );
+  blocks.push(...(context_.more ?? []));
   return {
     type: "modal",
     callback_id: SETTINGS_CALLBACK,

@@ -11,41 +11,19 @@ import { withinTime } from "../../slack/within-time.ts";
 import { JOIN_CHANNEL_JOB, postWaitingNominations, PRE_ACK_LOOKUP_MS } from "../admin/channel-setup.ts";
 import { remindersBeyondSla } from "../admin/listeners.ts";
 import { getSettings, rememberAdminContact, type WorkspaceRef } from "../admin/settings.ts";
-import { APPS_CANNOT_APPROVE, isValidTimezone } from "../admin/validate.ts";
+import { APPS_CANNOT_APPROVE } from "../admin/validate.ts";
 import { noticeModal } from "../nominations/blocks.ts";
 import { enqueueHomePublish } from "../home/publish.ts";
 import { FIELD, HOME_OPEN_SETTINGS_ACTION, SETTINGS_CALLBACK, settingsModal } from "./blocks.ts";
 import { CHANNEL_FIELD, hasChanges, readSettingsForm } from "./form.ts";
-import { saveSettings } from "./service.ts";
+import { loadSignalSettings, saveSettings } from "./service.ts";
+import { checkAdmin, COULD_NOT_CHECK_PLAIN, ONLY_ADMINS_PLAIN, timezoneOf } from "./access.ts";
+import { signalsFormBlocks } from "./signals-blocks.ts";
+import { registerSignalSettings } from "./signals-listeners.ts";
 
-/** Field errors are plain text: the admin message of the commands, without its emoji. */
-const ONLY_ADMINS_PLAIN =
-  "Only Slack workspace admins and owners (or people listed in DELIGHT_ADMINS) can change Delight's settings. Nothing was changed.";
 /** Under a channel select: the command's invite hint (slack/channels.ts), as plain text for a field. */
 const INVITE_FIRST =
   "Delight can't see this channel yet, so it can't post there: type /invite @Delight in the channel, then press Save again.";
-const COULD_NOT_CHECK_PLAIN =
-  "Slack took too long to tell me whether you are a workspace admin, so nothing was changed. Please press Save again in a moment.";
-
-type AdminCheck = "admin" | "not-admin" | "unknown";
-
-async function checkAdmin(deps: Pick<AppDeps, "roles">, teamId: string, userId: string): Promise<AdminCheck> {
-  const isAdmin = await withinTime(
-    deps.roles.isAdmin(teamId, userId).catch(() => false),
-    PRE_ACK_LOOKUP_MS,
-  );
-  return isAdmin === true ? "admin" : isAdmin === false ? "not-admin" : "unknown";
-}
-
-async function timezoneOf(deps: Pick<AppDeps, "users">, userId: string): Promise<string | undefined> {
-  const profile = await withinTime(
-    deps.users.profile(userId).catch(() => undefined),
-    PRE_ACK_LOOKUP_MS,
-  );
-  const timezone = typeof profile === "object" ? profile?.timezone : undefined;
-  return timezone && isValidTimezone(timezone) ? timezone : undefined;
-}
-
 export function registerSettingsFeature(router: SlackRouter, deps: AppDeps): void {
   router.action<BlockButtonAction>(HOME_OPEN_SETTINGS_ACTION, async ({ ack, body, client }) => {
     await ack();
@@ -54,17 +32,19 @@ export function registerSettingsFeature(router: SlackRouter, deps: AppDeps): voi
       enterpriseId: body.enterprise?.id ?? null,
     };
     // views.open must come within 3 seconds of the click: the look-ups run side by side.
-    const [admin, settings, adminTimezone] = await Promise.all([
+    const [admin, settings, adminTimezone, signals] = await Promise.all([
       checkAdmin(deps, workspace.teamId, body.user.id),
       getSettings(deps.prisma, workspace),
       timezoneOf(deps, body.user.id),
+      loadSignalSettings(deps, workspace.teamId),
     ]);
     if (admin !== "admin") {
       const text = admin === "not-admin" ? `:lock: ${ONLY_ADMINS_PLAIN}` : `:hourglass: ${COULD_NOT_CHECK_PLAIN}`;
       await client.views.open({ trigger_id: body.trigger_id, view: noticeModal("Delight settings", text) });
       return;
     }
-    await client.views.open({ trigger_id: body.trigger_id, view: settingsModal(settings, { adminTimezone }) });
+    const more = signalsFormBlocks(signals, deps.config.publicUrl);
+    await client.views.open({ trigger_id: body.trigger_id, view: settingsModal(settings, { adminTimezone, more }) });
   });
 
   router.view(SETTINGS_CALLBACK, async ({ ack, body, view, context }) => {
@@ -75,10 +55,11 @@ export function registerSettingsFeature(router: SlackRouter, deps: AppDeps): voi
     };
     // Slack gives 3 seconds for the whole answer: the look-ups run side by side, in two rounds
     // of at most PRE_ACK_LOOKUP_MS (the admin's profile is one users.info, cached, for both).
-    const [admin, current, adminTimezone] = await Promise.all([
+    const [admin, current, adminTimezone, signals] = await Promise.all([
       checkAdmin(deps, workspace.teamId, adminId),
       getSettings(deps.prisma, workspace),
       timezoneOf(deps, adminId),
+      loadSignalSettings(deps, workspace.teamId),
     ]);
     if (admin !== "admin") {
       // Under the form's first field: the form stays open with everything chosen.
@@ -86,7 +67,7 @@ export function registerSettingsFeature(router: SlackRouter, deps: AppDeps): voi
       await ack({ response_action: "errors", errors: { [FIELD.approvals]: message } });
       return;
     }
-    const { changes, errors } = readSettingsForm(view.state.values, current, adminTimezone);
+    const { changes, errors } = readSettingsForm(view.state.values, current, adminTimezone, signals);
     const client = router.clientFor(workspace.teamId);
 
     // Delight must be able to post in every channel it is given: asked of Slack before saving.
@@ -158,4 +139,5 @@ export function registerSettingsFeature(router: SlackRouter, deps: AppDeps): voi
       `:white_check_mark: *Settings saved.*\n${said.map((line) => `• ${line}`).join("\n")}`,
     );
   });
+  registerSignalSettings(router, deps);
 }
