@@ -15,7 +15,7 @@ import {
 } from "../admin/validate.ts";
 import type { ChannelRole } from "../admin/parse.ts";
 import { readThresholds, type SignalThresholds, type ThresholdField } from "../signals/thresholds.ts";
-import { FIELD, VALUE } from "./blocks.ts";
+import { CHANNEL_PICKED_ACTION, FIELD, VALUE } from "./blocks.ts";
 import { SIGNAL_FIELD } from "./signals-blocks.ts";
 
 /** One input's state as Slack sends it in `view.state.values[block][action]`. */
@@ -59,7 +59,8 @@ export interface FormResult {
   errors: Record<string, string>;
 }
 
-const state = (values: FormValues, blockId: string): InputState => values[blockId]?.[VALUE] ?? {};
+const state = (values: FormValues, blockId: string): InputState =>
+  values[blockId]?.[VALUE] ?? values[blockId]?.[CHANNEL_PICKED_ACTION] ?? {};
 const text = (values: FormValues, blockId: string) => (state(values, blockId).value ?? "").trim();
 
 const CHANNEL_FIELDS: Array<{ role: ChannelRole; blockId: string; current: (s: WorkspaceSettings) => string | null }> =

@@ -3,7 +3,8 @@
 // from anyone else changes nothing. The form is checked with the commands' own rules; a
 // channel Delight cannot post in is refused under its select with how to fix it. Saved changes
 // are audited like the commands', then the admin's Home is published again saying what changed.
-import type { BlockButtonAction } from "@slack/bolt";
+import type { BlockAction, BlockButtonAction, ConversationsSelectAction } from "@slack/bolt";
+import type { webApi } from "@slack/bolt";
 import type { AppDeps } from "../../deps.ts";
 import type { SlackRouter } from "../../slack/router.ts";
 import { channelMembership, needsInvite, type ChannelMembership } from "../../slack/channels.ts";
@@ -14,7 +15,14 @@ import { getSettings, rememberAdminContact, type WorkspaceRef } from "../admin/s
 import { APPS_CANNOT_APPROVE } from "../admin/validate.ts";
 import { noticeModal } from "../nominations/blocks.ts";
 import { enqueueHomePublish } from "../home/publish.ts";
-import { FIELD, HOME_OPEN_SETTINGS_ACTION, SETTINGS_CALLBACK, settingsModal } from "./blocks.ts";
+import {
+  CHANNEL_PICKED_ACTION,
+  FIELD,
+  HOME_OPEN_SETTINGS_ACTION,
+  SETTINGS_CALLBACK,
+  settingsModal,
+  withChannelHint,
+} from "./blocks.ts";
 import { CHANNEL_FIELD, hasChanges, readSettingsForm } from "./form.ts";
 import { loadSignalSettings, saveSettings } from "./service.ts";
 import { checkAdmin, COULD_NOT_CHECK_PLAIN, ONLY_ADMINS_PLAIN, timezoneOf } from "./access.ts";
@@ -24,6 +32,16 @@ import { registerSignalSettings } from "./signals-listeners.ts";
 /** Under a channel select: the command's invite hint (slack/channels.ts), as plain text for a field. */
 const INVITE_FIRST =
   "Delight can't see this channel yet, so it can't post there: type /invite @Delight in the channel, then press Save again.";
+
+/** Under a channel select as soon as it is picked (issue 20): what Save would say, before Save. */
+function channelHint(membership: ChannelMembership | undefined, channelId: string): string | null {
+  if (needsInvite(membership)) {
+    return `:warning: Delight isn't in <#${channelId}>, so it can't post there: type \`/invite @Delight\` in that channel, then press Save.`;
+  }
+  if (membership === "public")
+    return `:information_source: Delight joins <#${channelId}> by itself when you press Save.`;
+  return null;
+}
 export function registerSettingsFeature(router: SlackRouter, deps: AppDeps): void {
   router.action<BlockButtonAction>(HOME_OPEN_SETTINGS_ACTION, async ({ ack, body, client }) => {
     await ack();
@@ -138,6 +156,42 @@ export function registerSettingsFeature(router: SlackRouter, deps: AppDeps): voi
       adminId,
       `:white_check_mark: *Settings saved.*\n${said.map((line) => `• ${line}`).join("\n")}`,
     );
+  });
+  // A channel picked in the form: whether Delight can post there, told under the select at once.
+  // Slack sends block_actions for a select in an input block only with `dispatch_action: true`
+  // on the block (docs.slack.dev/reference/interaction-payloads/block_actions-payload).
+  router.action<BlockAction<ConversationsSelectAction>>(CHANNEL_PICKED_ACTION, async ({ ack, body, action }) => {
+    await ack();
+    const view = body.view;
+    if (!view || view.callback_id !== SETTINGS_CALLBACK) return;
+    const teamId = body.team?.id ?? body.user.team_id ?? "";
+    if ((await checkAdmin(deps, teamId, body.user.id)) !== "admin") return;
+    const client = router.clientFor(teamId);
+    const channelId = action.selected_conversation;
+    const membership = channelId
+      ? await withinTime(channelMembership(client, channelId), PRE_ACK_LOOKUP_MS)
+      : undefined;
+    const text = channelId ? channelHint(typeof membership === "string" ? membership : undefined, channelId) : null;
+    const blocks = withChannelHint(view.blocks as webApi.KnownBlock[], action.block_id, text);
+    // The hash makes Slack refuse the update if the form changed meanwhile (another pick):
+    // that pick's own update brings its line.
+    await client.views
+      .update({
+        view_id: view.id,
+        hash: view.hash,
+        view: {
+          type: "modal",
+          callback_id: SETTINGS_CALLBACK,
+          title: view.title,
+          ...(view.submit ? { submit: view.submit } : {}),
+          ...(view.close ? { close: view.close } : {}),
+          private_metadata: view.private_metadata,
+          blocks,
+        },
+      })
+      .catch((error: unknown) =>
+        deps.logger.warn("Could not show the channel hint", error instanceof Error ? error.message : String(error)),
+      );
   });
   registerSignalSettings(router, deps);
 }
