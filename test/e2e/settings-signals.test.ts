@@ -382,6 +382,10 @@ describe("App Home → Settings: customer signals and connections", () => {
   });
 
   it("asks for a pasted secret under its field, and never shows it back", async () => {
+    // Without the secret field (the choice's update never came): the form shows it.
+    const withoutField = await submitConnect("zendesk");
+    expect(withoutField.response_action).toBe("update");
+    expect(JSON.stringify(withoutField.view)).toContain(CONNECT_FIELD.secret);
     const missing = await submitConnect("zendesk", "");
     expect(missing.response_action).toBe("errors");
     expect(missing.errors?.[CONNECT_FIELD.secret]).toContain("Paste the webhook's signing secret");

@@ -110,10 +110,13 @@ export function registerSignalSettings(router: SlackRouter, deps: AppDeps): void
     // Generic's secret is always made here (the form has no field for it).
     const secret = connectionSecret(chosen, chosen === "generic" ? undefined : typed || undefined);
     if (!secret.ok) {
-      // The secret field appears once a source is picked; a submission without it (the select
-      // did not dispatch) is told under the select.
-      const blockId = secretBlock ? CONNECT_FIELD.secret : CONNECT_FIELD.source;
-      await ack({ response_action: "errors", errors: { [blockId]: asFieldError(secret.problem) } });
+      if (!secretBlock) {
+        // The secret field comes when a source is picked; if that update never arrived, the
+        // form shows it now (the choice kept) and Connect is pressed again.
+        await ack({ response_action: "update", view: connectModal(chosen) });
+        return;
+      }
+      await ack({ response_action: "errors", errors: { [CONNECT_FIELD.secret]: asFieldError(secret.problem) } });
       return;
     }
     await rememberAdminContact(deps.prisma, workspace, adminId);
