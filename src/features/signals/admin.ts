@@ -29,7 +29,7 @@ type AdminDeps = Pick<AppDeps, "prisma" | "clock" | "config">;
 
 const date = (d: Date) => d.toISOString().slice(0, 10);
 
-function setupSteps(source: SignalSource, url: string): string {
+export function setupSteps(source: SignalSource, url: string): string {
   switch (source) {
     case "zendesk":
       return [
