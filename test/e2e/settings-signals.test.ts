@@ -333,6 +333,8 @@ describe("App Home → Settings: customer signals and connections", () => {
     const pushed = await t.slack.waitFor(() => t.slack.callsTo("views.push")[0]);
     const modal = pushed.args.view as View;
     expect(modal.callback_id).toBe(CONNECT_CALLBACK);
+    // The form under it, refreshed after Connect.
+    expect(modal.private_metadata).toBe("VSET2");
     expect(modal.blocks.find((b) => b.block_id === CONNECT_FIELD.source)?.dispatch_action).toBe(true);
     expect(JSON.stringify(modal)).not.toContain(CONNECT_FIELD.secret);
 

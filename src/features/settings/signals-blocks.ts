@@ -168,8 +168,11 @@ const SECRET_HINT: Record<Exclude<SignalSource, "generic">, string> = {
   intercom: "Your Intercom app's client secret: Developer Hub → your app → Basic information.",
 };
 
-/** "Connect a source": the tool, and its secret when the admin pastes one. */
-export function connectModal(source?: SignalSource): webApi.ModalView {
+/**
+ * "Connect a source": the tool, and its secret when the admin pastes one. `formViewId` is the
+ * Settings form under it (refreshed after Connect to list the new connection).
+ */
+export function connectModal(source?: SignalSource, formViewId?: string): webApi.ModalView {
   const options = SIGNAL_SOURCES.map((s) => ({
     text: plain(s === "generic" ? "Any tool or script (Standard Webhooks)" : SOURCE_LABELS[s]),
     value: s,
@@ -204,6 +207,7 @@ export function connectModal(source?: SignalSource): webApi.ModalView {
   return {
     type: "modal",
     callback_id: CONNECT_CALLBACK,
+    ...(formViewId ? { private_metadata: formViewId } : {}),
     title: plain("Connect a source"),
     submit: plain("Connect"),
     close: plain("Back"),

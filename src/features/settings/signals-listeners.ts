@@ -64,7 +64,7 @@ export function registerSignalSettings(router: SlackRouter, deps: AppDeps): void
     await ack();
     const workspace = workspaceOf(body);
     const admin = await checkAdmin(deps, workspace.teamId, body.user.id);
-    const view = admin === "admin" ? connectModal() : refusal(admin);
+    const view = admin === "admin" ? connectModal(undefined, body.view?.id) : refusal(admin);
     await client.views.push({ trigger_id: body.trigger_id, view });
   });
 
@@ -78,7 +78,11 @@ export function registerSignalSettings(router: SlackRouter, deps: AppDeps): void
     const chosen = action.selected_option?.value ?? "";
     const source = isSignalSource(chosen) ? chosen : undefined;
     await client.views
-      .update({ view_id: body.view.id, hash: body.view.hash, view: connectModal(source) })
+      .update({
+        view_id: body.view.id,
+        hash: body.view.hash,
+        view: connectModal(source, body.view.private_metadata || undefined),
+      })
       .catch((error: unknown) =>
         deps.logger.warn("Could not update the Connect form", error instanceof Error ? error.message : String(error)),
       );
@@ -113,7 +117,7 @@ export function registerSignalSettings(router: SlackRouter, deps: AppDeps): void
       if (!secretBlock) {
         // The secret field comes when a source is picked; if that update never arrived, the
         // form shows it now (the choice kept) and Connect is pressed again.
-        await ack({ response_action: "update", view: connectModal(chosen) });
+        await ack({ response_action: "update", view: connectModal(chosen, view.private_metadata || undefined) });
         return;
       }
       await ack({ response_action: "errors", errors: { [CONNECT_FIELD.secret]: asFieldError(secret.problem) } });
@@ -136,8 +140,12 @@ export function registerSignalSettings(router: SlackRouter, deps: AppDeps): void
         ...(shownSecret ? { shownSecret } : {}),
       }),
     });
-    // The form under it lists the new connection when the admin comes back to it.
-    if (view.root_view_id && view.root_view_id !== view.id) await refreshForm(workspace, adminId, view.root_view_id);
+    // The form under it lists the new connection when the admin comes back to it (its view id
+    // was kept in private_metadata; Slack also names it root_view_id).
+    const formViewId = view.private_metadata || view.root_view_id;
+    if (formViewId && formViewId !== view.id && /^[A-Z0-9]{1,64}$/i.test(formViewId)) {
+      await refreshForm(workspace, adminId, formViewId);
+    }
   });
 
   router.action<BlockButtonAction>(SETTINGS_DISCONNECT_ACTION, async ({ ack, body, action, client }) => {
