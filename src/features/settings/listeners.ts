@@ -1,10 +1,10 @@
 // App Home → Settings: the admin's form for everything `/delight-admin` sets. Only admins see
 // its button, and the server checks again on every click and submission: a forged request
 // from anyone else changes nothing. The form is checked with the commands' own rules; a
-// channel Delight cannot post in is refused under its select with how to fix it. Saved changes
+// channel Delight cannot post in is flagged under its select as soon as it is picked, and
+// refused there on Save, with how to fix it. Saved changes
 // are audited like the commands', then the admin's Home is published again saying what changed.
-import type { BlockAction, BlockButtonAction, ConversationsSelectAction } from "@slack/bolt";
-import type { webApi } from "@slack/bolt";
+import type { BlockAction, BlockButtonAction, ConversationsSelectAction, webApi } from "@slack/bolt";
 import type { AppDeps } from "../../deps.ts";
 import type { SlackRouter } from "../../slack/router.ts";
 import { channelMembership, needsInvite, type ChannelMembership } from "../../slack/channels.ts";
@@ -42,6 +42,7 @@ function channelHint(membership: ChannelMembership | undefined, channelId: strin
     return `:information_source: Delight joins <#${channelId}> by itself when you press Save.`;
   return null;
 }
+
 export function registerSettingsFeature(router: SlackRouter, deps: AppDeps): void {
   router.action<BlockButtonAction>(HOME_OPEN_SETTINGS_ACTION, async ({ ack, body, client }) => {
     await ack();
