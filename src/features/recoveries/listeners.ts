@@ -12,20 +12,14 @@ import {
   ACTION_IDS,
   alreadyFixed,
   alreadyFixedPlain,
-  CALLBACK_IDS,
   CASE_NOT_FOUND,
-  extendModal,
-  FIELDS,
-  fixedModal,
   onlyParticipants,
   onlyParticipantsPlain,
-  openCaseModal,
-  reassignModal,
   renderCaseList,
   renderOopsHelp,
-  updateModal,
   type CaseAction,
 } from "./blocks.ts";
+import { CALLBACK_IDS, extendModal, FIELDS, fixedModal, openCaseModal, reassignModal, updateModal } from "./modals.ts";
 import { recordAudit } from "../audit/service.ts";
 import { caseAuditEntry } from "./audit.ts";
 import { timezoneOf } from "./cards.ts";
