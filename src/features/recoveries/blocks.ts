@@ -5,7 +5,8 @@
 import type { webApi } from "@slack/bolt";
 import type { RecoveryCase, RecoveryEvent } from "../../generated/prisma/client.ts";
 import { context, section, SECTION_TEXT_LIMIT, truncateMrkdwn } from "../../slack/replies.ts";
-import { slackDateToken, type RecoveryCaseWithTimeline } from "./service.ts";
+import { slackDateToken } from "../../slack/text.ts";
+import type { RecoveryCaseWithTimeline } from "./model.ts";
 
 type KnownBlock = webApi.KnownBlock;
 

@@ -29,8 +29,8 @@ import {
   isUniqueViolation,
   openCase,
   type OpenCaseInput,
-  type RecoveryCaseWithTimeline,
 } from "./service.ts";
+import type { RecoveryCaseWithTimeline } from "./model.ts";
 
 export const RECOVERY_JOBS = {
   openFromCommand: "recoveries.open-from-command",

@@ -43,8 +43,8 @@ import {
   resolveCase,
   type ActionResult,
   type FollowUp,
-  type RecoveryCaseWithTimeline,
 } from "./service.ts";
+import type { RecoveryCaseWithTimeline } from "./model.ts";
 
 const LIST_LIMIT = 25;
 const ONLY_MANAGERS_LIST =
