@@ -10,7 +10,7 @@ import type { SlackRouter } from "../../slack/router.ts";
 import { channelMembership, needsInvite, type ChannelMembership } from "../../slack/channels.ts";
 import { withinTime } from "../../slack/within-time.ts";
 import { JOIN_CHANNEL_JOB, postWaitingNominations, PRE_ACK_LOOKUP_MS } from "../admin/channel-setup.ts";
-import { remindersBeyondSla } from "../admin/listeners.ts";
+import { remindersBeyondSla } from "../admin/blocks.ts";
 import { getSettings, rememberAdminContact, type WorkspaceRef } from "../admin/settings.ts";
 import { APPS_CANNOT_APPROVE } from "../admin/validate.ts";
 import { noticeModal } from "../nominations/blocks.ts";
