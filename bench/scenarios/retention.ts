@@ -25,7 +25,10 @@ const NOW = new Date("2026-11-23T09:00:00Z");
 const DAY = 24 * 60 * 60_000;
 
 interface Timing {
+  /** What the app waited: the statement, its commit and the round trip. */
   ms: number;
+  /** What the server reported it spent on the statement's work (its last column, serverMs). */
+  serverMs?: number;
   kind: string;
   /** The batch size asked for (the statement's LIMIT), when it has one. */
   limit?: number;
@@ -49,14 +52,20 @@ function timed(prisma: Db, durations: Timing[]): Db {
         const run = value as (...a: unknown[]) => Promise<unknown>;
         return async (...args: unknown[]): Promise<unknown> => {
           const started = performance.now();
+          let result: unknown;
           try {
-            return await run.apply(target, args);
+            result = await run.apply(target, args);
+            return result;
           } finally {
             const limit = args.find((a, i) => i > 0 && typeof a === "number");
+            const server = Array.isArray(result)
+              ? (result[0] as { serverMs?: unknown } | undefined)?.serverMs
+              : undefined;
             durations.push({
               ms: performance.now() - started,
               kind: kindOf(args[0]),
               ...(typeof limit === "number" ? { limit } : {}),
+              ...(typeof server === "number" ? { serverMs: server } : {}),
             });
           }
         };
@@ -142,6 +151,11 @@ export async function runRetention(ctx: BenchContext): Promise<void> {
       );
     }
     const longestStatement = durations.reduce<Timing | undefined>((a, b) => (a && a.ms >= b.ms ? a : b), undefined);
+    const serverTimes = durations.flatMap((d) => (d.serverMs === undefined ? [] : [d.serverMs])).sort((a, b) => a - b);
+    const longestServer = durations.reduce<Timing | undefined>(
+      (a, b) => (a && (a.serverMs ?? 0) >= (b.serverMs ?? 0) ? a : b),
+      undefined,
+    );
     const longest = longestStatement?.ms ?? 0;
     const sorted = durations.map((d) => d.ms).sort((a, b) => a - b);
     const load = (l: number[]) => l.map((x) => x.toFixed(2)).join(" ");
@@ -149,7 +163,10 @@ export async function runRetention(ctx: BenchContext): Promise<void> {
       `  ${durations.length} statements, p99 ${at(sorted, 0.99).toFixed(1)} ms, median ${at(sorted, 0.5).toFixed(1)} ms; total ${(total / 1000).toFixed(1)} s`,
     );
     console.log(
-      `  LONGEST STATEMENT: ${longest.toFixed(1)} ms (${longestStatement?.kind ?? "none"}${longestStatement?.limit === undefined ? "" : `, batch of ${longestStatement.limit}`}); target ≤ 100 ms`,
+      `  LONGEST STATEMENT: ${longest.toFixed(1)} ms as the app waited for it (${longestStatement?.kind ?? "none"}${longestStatement?.limit === undefined ? "" : `, batch of ${longestStatement.limit}`}${longestStatement?.serverMs === undefined ? "" : `, ${longestStatement.serverMs.toFixed(1)} ms of it on the server before commit`}); target ≤ 100 ms`,
+    );
+    console.log(
+      `  the server's own time for the batch statements (their work, before commit): median ${at(serverTimes, 0.5).toFixed(1)} ms, p99 ${at(serverTimes, 0.99).toFixed(1)} ms, longest ${(longestServer?.serverMs ?? 0).toFixed(1)} ms (${longestServer?.kind ?? "none"}${longestServer?.limit === undefined ? "" : `, batch of ${longestServer.limit}`})`,
     );
     console.log(
       `  load average (1, 5, 15 min): ${load(loadBefore)} before, ${load(loadAfter)} after, on ${String(cpus())} CPUs`,
@@ -172,8 +189,19 @@ export async function runRetention(ctx: BenchContext): Promise<void> {
     });
     recordAtMost(
       "retention",
-      `longest single statement (PostgreSQL; load ${loadAfter[0]?.toFixed(1) ?? "?"} on ${String(cpus())} CPUs)`,
+      `longest single statement as the app waited for it (PostgreSQL; load ${loadAfter[0]?.toFixed(1) ?? "?"} on ${String(cpus())} CPUs)`,
       longest,
+      100,
+      " ms",
+      1,
+    );
+    // What holds the database: the statement's work on the server (its commit no longer waits
+    // for the disk). The line above also counts the app's side (Prisma, the round trip, a
+    // process waiting for a CPU on a loaded machine), which holds no lock.
+    recordAtMost(
+      "retention",
+      "longest statement's work on the server (before commit)",
+      longestServer?.serverMs ?? 0,
       100,
       " ms",
       1,

@@ -6,7 +6,7 @@
 // week (src/jobs/maintenance.ts).
 import type { Db } from "../../db/database.ts";
 import type { Prisma } from "../../generated/prisma/client.ts";
-import { inBatches } from "./batches.ts";
+import { ASYNC_COMMIT, inBatches, SERVER_MS } from "./batches.ts";
 
 export const RETENTION_DEFAULTS = { holdingBackDays: 365, caseTextDays: 730, signalDays: 90 } as const;
 export type RetentionKind = keyof typeof RETENTION_DEFAULTS;
@@ -74,13 +74,13 @@ export async function applyRetention(
   let answersFrom = EPOCH;
   const holdingBackDeleted = await inBatches(batchSize, async (limit) => {
     const [row] = await prisma.$queryRawUnsafe<Array<{ walked: number; changed: number; last: string | null }>>(
-      `WITH batch AS (
+      `WITH ${ASYNC_COMMIT}, batch AS (
          SELECT ctid AS t, "createdAt" AS at FROM "HoldingBack"
           WHERE "teamId" = $1 AND "createdAt" < $2::timestamp(3) AND "createdAt" >= $3::timestamp(3)
           ORDER BY "createdAt" LIMIT $4),
        gone AS (DELETE FROM "HoldingBack" WHERE ctid = ANY(ARRAY(SELECT t FROM batch)) RETURNING 1)
-       SELECT (SELECT count(*) FROM batch)::int AS walked, (SELECT count(*) FROM gone)::int AS changed,
-              (SELECT to_char(max(at), ${ISO}) FROM batch) AS last`,
+       SELECT (SELECT off FROM async_commit) AS "asyncCommit", (SELECT count(*) FROM batch)::int AS walked, (SELECT count(*) FROM gone)::int AS changed,
+              (SELECT to_char(max(at), ${ISO}) FROM batch) AS last, ${SERVER_MS}`,
       teamId,
       answersBefore,
       answersFrom,
@@ -125,7 +125,7 @@ async function emptyClosedCases(
     const [row] = await prisma.$queryRawUnsafe<
       Array<{ walked: number; changed: number; ids: string[] | null; lastAt: string | null; lastId: string | null }>
     >(
-      `WITH page AS (
+      `WITH ${ASYNC_COMMIT}, page AS (
          SELECT ctid AS t, id, "resolvedAt" AS at FROM "RecoveryCase"
           WHERE "teamId" = $1 AND status = 'resolved' AND "resolvedAt" < $2::timestamp(3)
             AND ("resolvedAt", id COLLATE "C") > ($3::timestamp(3), $4 COLLATE "C")
@@ -134,9 +134,9 @@ async function emptyClosedCases(
          UPDATE "RecoveryCase" SET description = $6, "fixSummary" = NULL, "surpriseGiven" = NULL, link = NULL
           WHERE ctid = ANY(ARRAY(SELECT t FROM page)) AND description <> $6 RETURNING 1),
        last AS (SELECT at, id FROM page ORDER BY at DESC, id COLLATE "C" DESC LIMIT 1)
-       SELECT (SELECT count(*) FROM page)::int AS walked, (SELECT count(*) FROM emptied)::int AS changed,
+       SELECT (SELECT off FROM async_commit) AS "asyncCommit", (SELECT count(*) FROM page)::int AS walked, (SELECT count(*) FROM emptied)::int AS changed,
               (SELECT array_agg(id) FROM page) AS ids,
-              (SELECT to_char(at, ${ISO}) FROM last) AS "lastAt", (SELECT id FROM last) AS "lastId"`,
+              (SELECT to_char(at, ${ISO}) FROM last) AS "lastAt", (SELECT id FROM last) AS "lastId", ${SERVER_MS}`,
       teamId,
       casesBefore.toISOString(),
       cursor.at,
@@ -149,10 +149,10 @@ async function emptyClosedCases(
       // Their updates, along the (caseId, createdAt) index: only these cases' rows are walked.
       updatesEmptied += await inBatches(options.batchSize, async (eventsLimit) => {
         const [events] = await prisma.$queryRawUnsafe<Array<{ walked: number; changed: number }>>(
-          `WITH batch AS (
+          `WITH ${ASYNC_COMMIT}, batch AS (
              SELECT ctid AS t FROM "RecoveryEvent" WHERE "caseId" = ANY($1::text[]) AND text IS NOT NULL LIMIT $2),
            emptied AS (UPDATE "RecoveryEvent" SET text = NULL WHERE ctid = ANY(ARRAY(SELECT t FROM batch)) RETURNING 1)
-           SELECT (SELECT count(*) FROM batch)::int AS walked, (SELECT count(*) FROM emptied)::int AS changed`,
+           SELECT (SELECT off FROM async_commit) AS "asyncCommit", (SELECT count(*) FROM batch)::int AS walked, (SELECT count(*) FROM emptied)::int AS changed, ${SERVER_MS}`,
           ids,
           eventsLimit,
         );
@@ -187,7 +187,7 @@ async function emptySignals(
     const [row] = await prisma.$queryRawUnsafe<
       Array<{ walked: number; changed: number; lastAt: string | null; lastId: string | null }>
     >(
-      `WITH batch AS (
+      `WITH ${ASYNC_COMMIT}, batch AS (
          SELECT ctid AS t, "receivedAt" AS at, id FROM "InboundSignal"
           WHERE "teamId" = $1 AND "receivedAt" < $2::timestamp(3)
             AND ("receivedAt", id COLLATE "C") > ($5::timestamp(3), $6 COLLATE "C")
@@ -197,8 +197,8 @@ async function emptySignals(
                 outcome = COALESCE(s.outcome, 'expired')
           WHERE s.ctid = ANY(ARRAY(SELECT t FROM batch)) AND s.signal <> '{}'::jsonb RETURNING 1),
        last AS (SELECT at, id FROM batch ORDER BY at DESC, id COLLATE "C" DESC LIMIT 1)
-       SELECT (SELECT count(*) FROM batch)::int AS walked, (SELECT count(*) FROM emptied)::int AS changed,
-              (SELECT to_char(at, ${ISO}) FROM last) AS "lastAt", (SELECT id FROM last) AS "lastId"`,
+       SELECT (SELECT off FROM async_commit) AS "asyncCommit", (SELECT count(*) FROM batch)::int AS walked, (SELECT count(*) FROM emptied)::int AS changed,
+              (SELECT to_char(at, ${ISO}) FROM last) AS "lastAt", (SELECT id FROM last) AS "lastId", ${SERVER_MS}`,
       teamId,
       signalsBefore.toISOString(),
       limit,
