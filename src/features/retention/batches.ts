@@ -25,8 +25,9 @@ export const ASYNC_COMMIT = `async_commit AS (SELECT set_config('synchronous_com
 
 /**
  * The last column of each batch statement: how long the server had spent on it when it got
- * there (its work; not its commit, nor the trip to and from the app). The bench reports it
- * next to the time the app waited.
+ * there (its work; not its end-of-statement triggers — the answers' ON DELETE CASCADE to their
+ * replies, about half of a delete's time — nor its commit, nor the trip to and from the app).
+ * The bench reports it next to the time the app waited.
  */
 export const SERVER_MS = `(extract(epoch FROM clock_timestamp() - statement_timestamp()) * 1000)::float8 AS "serverMs"`;
 
