@@ -11,7 +11,7 @@ const silent = { warn: () => undefined, info: () => undefined };
 describe("erasure records", () => {
   let database: Database;
   beforeAll(async () => {
-    database = await openDatabase(undefined);
+    database = await openDatabase("memory://");
   });
   afterAll(() => database.close());
 
