@@ -262,12 +262,14 @@ export class Workspace {
         const refused = this.checkMessage(method, args);
         if (refused) return refused;
         const message = this.find(String(args.channel), String(args.ts));
-        if (message) {
-          if (args.text !== undefined) message.text = args.text;
-          if (args.blocks !== undefined) message.blocks = args.blocks;
-          if (args.metadata !== undefined) message.metadata = args.metadata;
-          message.edited = true;
-        }
+        // docs.slack.dev/reference/methods/chat.update: `message_not_found`, "No message exists
+        // with the requested timestamp" (a deleted message, or a ts of another channel).
+        if (!message)
+          return this.refuse(method, "message_not_found", [`no message ${String(args.ts)} in ${String(args.channel)}`]);
+        if (args.text !== undefined) message.text = args.text;
+        if (args.blocks !== undefined) message.blocks = args.blocks;
+        if (args.metadata !== undefined) message.metadata = args.metadata;
+        message.edited = true;
         return { ok: true, channel: args.channel, ts: args.ts, text: args.text };
       }
       case "chat.delete": {
