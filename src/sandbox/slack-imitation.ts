@@ -8,7 +8,9 @@ import type { AddressInfo } from "node:net";
 import { systemClock, type Clock } from "../clock.ts";
 import { ResponseUrls, type IssuedResponseUrl, type ResponseEffect, type ResponseUrlOrigin } from "./response-urls.ts";
 import { KNOWN_METHODS, TEAM_ID, Workspace, type StandInUser } from "./workspace.ts";
+import { basicAuth, fileBytes, parseArgs, readBody } from "./http-body.ts";
 import { OAuthImitation } from "./oauth.ts";
+import { RateLimits, type ChannelRateLimit } from "./rate-limits.ts";
 
 export interface RecordedCall {
   method: string;
@@ -23,17 +25,6 @@ export interface RecordedCall {
   tokenOf?: string;
 }
 
-/**
- * Slack's Tier 2 (about 20 calls a minute per method and workspace): users.list, and
- * conversations.members here too, which Slack lists as Tier 4. The imitation is stricter on
- * purpose: a sweep of a big channel's members must be paced like users.list.
- */
-const TIER_2_PER_MINUTE = 20;
-const DEFAULT_TIERED: Record<string, number> = {
-  "users.list": TIER_2_PER_MINUTE,
-  "conversations.members": TIER_2_PER_MINUTE,
-};
-
 interface Fault {
   status: number;
   retryAfterSeconds?: number;
@@ -41,11 +32,6 @@ interface Fault {
   times: number;
   /** The call takes effect (a message is posted) but the answer is the fault: an in-doubt write. */
   afterDelivery?: boolean;
-}
-
-interface ChannelRateLimit {
-  perSecond: number;
-  burst: number;
 }
 
 export { BOT_USER_ID, TEAM_ID, type StandInUser, type StoredMessage } from "./workspace.ts";
@@ -78,12 +64,10 @@ export class SlackStandIn {
   readonly responseUrlStates = new ResponseUrls(() => this.clock);
   /** The time response URLs expire by: the app's clock in the sandbox and the tests. */
   clock: Clock = systemClock;
+  /** Tier 2 limits and the per-channel pace of chat.postMessage (rate-limits.ts). */
+  private readonly limits = new RateLimits();
   /** Calls per minute allowed for tiered read methods (Tier 2); beyond, 429 + Retry-After. */
-  readonly tierLimits = new Map<string, number>(Object.entries(DEFAULT_TIERED));
-  private readonly tierCalls = new Map<string, number[]>();
-  /** Answers 429 (per channel, like Slack's chat.postMessage limit) past this rate. */
-  private channelRateLimit?: ChannelRateLimit;
-  private readonly channelBuckets = new Map<string, number>();
+  readonly tierLimits = this.limits.tierLimits;
   /** Every Web API call answers 503 until this time (ms since the epoch). */
   private downUntil = 0;
   /** 429 answers given, per method. */
@@ -131,8 +115,7 @@ export class SlackStandIn {
 
   /** Limits chat.postMessage per channel like Slack: `perSecond` with a short `burst`; beyond it, 429 + Retry-After. */
   limitPostsPerChannel(limit: ChannelRateLimit | undefined): void {
-    this.channelRateLimit = limit;
-    this.channelBuckets.clear();
+    this.limits.limitPostsPerChannel(limit);
   }
 
   /** Every Web API call answers 503 for the next `ms` milliseconds. */
@@ -162,31 +145,6 @@ export class SlackStandIn {
     this.calls.length = 0;
     this.rateLimitedCalls.length = 0;
     this.faults.clear();
-  }
-
-  /** Sliding minute per tiered method: the wait before this call would be allowed (0 = now, counted). */
-  private tierDelayMs(method: string): number {
-    const perMinute = this.tierLimits.get(method);
-    if (!perMinute) return 0;
-    const now = Date.now();
-    const recent = (this.tierCalls.get(method) ?? []).filter((at) => at > now - 60_000);
-    this.tierCalls.set(method, recent);
-    if (recent.length >= perMinute) return (recent[0] ?? now) + 60_000 - now;
-    recent.push(now);
-    return 0;
-  }
-
-  /** GCRA per channel: the delay before this post would be allowed (0 = now), taking the slot if allowed. */
-  private channelDelayMs(channel: string): number {
-    const limit = this.channelRateLimit;
-    if (!limit) return 0;
-    const interval = 1000 / limit.perSecond;
-    const now = Date.now();
-    const tat = Math.max(this.channelBuckets.get(channel) ?? now, now);
-    const allowedAt = tat - (limit.burst - 1) * interval;
-    if (allowedAt > now) return allowedAt - now;
-    this.channelBuckets.set(channel, tat + interval);
-    return 0;
   }
 
   /** Resolves once `predicate` holds for the recorded calls (polls; fails after timeoutMs). */
@@ -264,7 +222,7 @@ export class SlackStandIn {
         res.end("Service Unavailable");
         return;
       }
-      const tierDelay = this.tierDelayMs(method);
+      const tierDelay = this.limits.tierDelayMs(method);
       if (tierDelay > 0) {
         this.rateLimitedCalls.push(call);
         res.writeHead(429, { "content-type": "application/json", "retry-after": String(Math.ceil(tierDelay / 1000)) });
@@ -272,7 +230,7 @@ export class SlackStandIn {
         return;
       }
       if (method === "chat.postMessage") {
-        const delay = this.channelDelayMs(String(args.channel));
+        const delay = this.limits.channelDelayMs(String(args.channel));
         if (delay > 0) {
           this.rateLimitedCalls.push(call);
           res.writeHead(429, { "content-type": "application/json", "retry-after": String(Math.ceil(delay / 1000)) });
@@ -429,52 +387,5 @@ export class SlackStandIn {
     if (!KNOWN_METHODS.has(method))
       return this.workspace.refuse(method, "unknown_method", [`${method} is not a Web API method`]);
     return this.workspace.answer(method, args);
-  }
-}
-
-/** The file in an upload: the multipart form's file field, or the raw body. */
-async function fileBytes(body: Buffer, contentType: string): Promise<{ bytes: Buffer; contentType: string }> {
-  if (!contentType.includes("multipart/form-data")) return { bytes: body, contentType };
-  const form = await new Response(body, { headers: { "content-type": contentType } }).formData();
-  for (const value of form.values()) {
-    if (typeof value !== "string") return { bytes: Buffer.from(await value.arrayBuffer()), contentType: value.type };
-  }
-  return { bytes: body, contentType };
-}
-
-/** client_id and client_secret sent with HTTP Basic authentication (oauth.v2.access allows both). */
-function basicAuth(header: string | undefined): { id: string; secret: string } | undefined {
-  const encoded = /^Basic (.+)$/.exec(header ?? "")?.[1];
-  if (!encoded) return undefined;
-  const [id, ...secret] = Buffer.from(encoded, "base64").toString("utf8").split(":");
-  return id ? { id, secret: secret.join(":") } : undefined;
-}
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", () => resolve(Buffer.concat(chunks)));
-    req.on("error", reject);
-  });
-}
-
-// The Web API client sends form fields, with objects (blocks, view) JSON-encoded;
-// response_url posts are JSON.
-function parseArgs(raw: string, contentType: string): Record<string, unknown> {
-  if (!raw) return {};
-  if (contentType.includes("application/json")) return JSON.parse(raw) as Record<string, unknown>;
-  const args: Record<string, unknown> = {};
-  for (const [key, value] of new URLSearchParams(raw)) {
-    args[key] = /^[[{]/.test(value) ? safeJson(value) : value;
-  }
-  return args;
-}
-
-function safeJson(value: string): unknown {
-  try {
-    return JSON.parse(value);
-  } catch {
-    return value;
   }
 }
