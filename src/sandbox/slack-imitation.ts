@@ -10,6 +10,7 @@ import { ResponseUrls, type IssuedResponseUrl, type ResponseEffect, type Respons
 import { KNOWN_METHODS, TEAM_ID, Workspace, type StandInUser } from "./workspace.ts";
 import { basicAuth, fileBytes, parseArgs, readBody } from "./http-body.ts";
 import { OAuthImitation } from "./oauth.ts";
+import { servePages } from "./oauth-page.ts";
 import { RateLimits, type ChannelRateLimit } from "./rate-limits.ts";
 
 export interface RecordedCall {
@@ -167,7 +168,7 @@ export class SlackStandIn {
 
   /** Whether a request path is Slack's side (Web API, response_url, file uploads). */
   static serves(path: string): boolean {
-    return /^\/(api|respond|upload|oauth|files-pri)\//.test(path);
+    return /^\/(api|respond|upload|oauth|files-pri)\//.test(path) || path === "/app_redirect";
   }
 
   /** Answers one request to the Web API, a response_url or an upload URL. */
@@ -187,15 +188,9 @@ export class SlackStandIn {
         return;
       }
       if (path.startsWith("/files-pri/")) return this.download(req, res, path);
-      if (path === "/oauth/v2/authorize") {
-        // The browser's visit to Slack's authorize page: Allow (or Cancel), then back to the app.
-        const answer = this.oauth.authorize(new URL(req.url ?? "", "http://imitation").searchParams);
-        this.calls.push({ method: "oauth/v2/authorize", args: {}, at: Date.now() });
-        res.writeHead(
-          answer.status,
-          answer.location ? { location: answer.location } : { "content-type": "text/plain" },
-        );
-        res.end(answer.error ?? "");
+      // The browser's visit to Slack's authorize page (Allow or Cancel, then back to the app).
+      if (servePages(req, res, rawBytes, this.oauth, this.url)) {
+        if (path === "/oauth/v2/authorize") this.calls.push({ method: "oauth/v2/authorize", args: {}, at: Date.now() });
         return;
       }
       const raw = rawBytes.toString("utf8");
@@ -215,6 +210,21 @@ export class SlackStandIn {
         call.tokenOf = tokenCheck.issued.isEnterpriseInstall
           ? `E:${tokenCheck.issued.enterpriseId}`
           : (tokenCheck.issued.teamId ?? undefined);
+      }
+
+      // Another workspace's channel or person, named with this workspace's token: not found.
+      const issued = tokenCheck.issued;
+      const foreign =
+        issued?.teamId && !issued.isEnterpriseInstall && !tokenCheck.error
+          ? this.workspace.foreignTo(issued.teamId, args)
+          : undefined;
+      if (foreign) {
+        const answer = this.workspace.refuse(method, foreign, [
+          `${method} with ${issued?.teamId ?? ""}'s token named a channel or person of another workspace`,
+        ]);
+        res.writeHead(200, { "content-type": "application/json" });
+        res.end(JSON.stringify(answer));
+        return;
       }
 
       if (!isResponseUrl && Date.now() < this.downUntil) {
@@ -271,7 +281,7 @@ export class SlackStandIn {
           ? this.oauth.access(args, basicAuth(req.headers.authorization))
           : method === "auth.test" && tokenCheck.issued
             ? this.authTestFor(tokenCheck.issued)
-            : this.answer(method, args);
+            : this.answer(method, args, issued?.isEnterpriseInstall ? undefined : (issued?.teamId ?? undefined));
       res.writeHead(200, { "content-type": "application/json" });
       res.end(JSON.stringify(body));
     });
@@ -381,11 +391,11 @@ export class SlackStandIn {
     };
   }
 
-  private answer(method: string, args: Record<string, unknown>): Record<string, unknown> {
+  private answer(method: string, args: Record<string, unknown>, asTeam?: string): Record<string, unknown> {
     const custom = this.handlers.get(method);
     if (custom) return custom(args);
     if (!KNOWN_METHODS.has(method))
       return this.workspace.refuse(method, "unknown_method", [`${method} is not a Web API method`]);
-    return this.workspace.answer(method, args);
+    return this.workspace.answer(method, args, asTeam);
   }
 }

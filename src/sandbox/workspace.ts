@@ -24,6 +24,8 @@ export interface StandInUser {
   email?: string;
   /** Enterprise Grid: the person's organisation-wide roles (users.info's `enterprise_user`). */
   enterprise_user?: { enterprise_id?: string; is_admin?: boolean; is_owner?: boolean };
+  /** The person's workspace (users.info's `team_id`); unset: TEAM_ID, and no workspace check. */
+  team_id?: string;
 }
 
 export interface Reaction {
@@ -68,6 +70,8 @@ export interface ChannelInfo {
   is_private?: boolean;
   /** A direct message with the app: the person's id. */
   user?: string;
+  /** The channel's workspace; unset: TEAM_ID, and no workspace check. */
+  team?: string;
 }
 
 /** A refused call, for the sandbox's developer panel. */
@@ -171,8 +175,32 @@ export class Workspace {
 
   dmChannelOf(user: string): string {
     const id = `D${user}`;
-    if (!this.channels.has(id)) this.channels.set(id, { id, name: this.users.get(user)?.name ?? user, user });
+    const team = this.users.get(user)?.team_id;
+    if (!this.channels.has(id))
+      this.channels.set(id, { id, name: this.users.get(user)?.name ?? user, user, ...(team ? { team } : {}) });
     return id;
+  }
+
+  /** The workspace a person belongs to (one imitation holds every workspace; ids never collide). */
+  teamOf(user: string): string {
+    return this.users.get(user)?.team_id ?? TEAM_ID;
+  }
+
+  /**
+   * A workspace's token names a channel or person of another workspace: Slack answers as if
+   * it did not exist there (`channel_not_found`, `user_not_found`). Only for channels and
+   * people whose workspace is said (the sandbox's); an org-wide token is not checked.
+   */
+  foreignTo(teamId: string, args: Answer): string | undefined {
+    for (const key of ["channel", "channel_id"]) {
+      const team = typeof args[key] === "string" ? this.channels.get(args[key])?.team : undefined;
+      if (team && team !== teamId) return "channel_not_found";
+    }
+    for (const key of ["user", "user_id"]) {
+      const team = typeof args[key] === "string" ? this.users.get(args[key])?.team_id : undefined;
+      if (team && team !== teamId) return "user_not_found";
+    }
+    return undefined;
   }
 
   private shown(message: StoredMessage, args: Answer): Answer {
@@ -233,7 +261,9 @@ export class Workspace {
     return undefined;
   }
 
-  answer(method: string, args: Answer): Answer {
+  /** asTeam: the workspace of the token used (users.list lists that workspace's people only). */
+  answer(method: string, args: Answer, asTeam?: string): Answer {
+    const ofTeam = (u: StandInUser) => !asTeam || !u.team_id || u.team_id === asTeam;
     switch (method) {
       case "auth.test":
         return {
@@ -341,7 +371,7 @@ export class Workspace {
       case "conversations.members": {
         const channel = String(args.channel);
         if (this.hiddenFromApp(channel)) return fail("channel_not_found");
-        const everyone = () => [...this.users.values()].filter((u) => !u.deleted).map((u) => u.id);
+        const everyone = () => [...this.users.values()].filter((u) => !u.deleted && ofTeam(u)).map((u) => u.id);
         const members = this.channelMembers.get(channel) ?? (this.channels.has(channel) ? everyone() : []);
         return this.page(members, args, "members", (id) => id);
       }
@@ -360,7 +390,7 @@ export class Workspace {
         return { ok: true, user: this.userInfo(user) };
       }
       case "users.list": {
-        const everyone = [...this.users.values()];
+        const everyone = [...this.users.values()].filter(ofTeam);
         // "Providing no limit value will result in Slack attempting to deliver you the entire
         // result set. If the collection is too large you may experience limit_required."
         if (args.limit === undefined && everyone.length > MAX_PAGE) return fail("limit_required");
