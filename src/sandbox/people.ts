@@ -18,7 +18,7 @@ export const CHANNELS = {
 } satisfies Record<string, ChannelInfo>;
 
 /** The sandbox's first workspace: installed through "Add to Slack" when the sandbox starts. */
-export const FIRST_WORKSPACE = { teamId: TEAM_ID, name: "Delight sandbox", installer: PEOPLE.admin };
+export const FIRST_WORKSPACE = { teamId: TEAM_ID, name: "Northwind", installer: PEOPLE.admin };
 
 /**
  * A second workspace, with people and channels of its own, where Delight is not installed

@@ -223,7 +223,7 @@ export class SandboxServer {
     const ws = this.options.slack.workspace;
     const stack = ws.modals.get(asUser) ?? [];
     const team = ws.teamOf(asUser);
-    const workspaces = this.options.workspaces?.() ?? [{ id: TEAM_ID, name: "Delight sandbox", installed: true }];
+    const workspaces = this.options.workspaces?.() ?? [{ id: TEAM_ID, name: TEAM_ID, installed: true }];
     const installed = new Set(workspaces.filter((w) => w.installed).map((w) => w.id));
     const channels = [...ws.channels.values()].filter(
       (c) => (!c.user || c.user === asUser) && (c.team ?? TEAM_ID) === team,

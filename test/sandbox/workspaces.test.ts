@@ -74,7 +74,7 @@ describe("the sandbox's second workspace, installed with Add to Slack", { timeou
     expect([...sandbox.slack.oauth.tokens.keys()][0]).toMatch(/^xoxe\.xoxb-1-/);
     const before = await state("U0SAM");
     expect(before.workspaces).toEqual([
-      { id: "T0TEAM", name: "Delight sandbox", installed: true },
+      { id: "T0TEAM", name: "Northwind", installed: true },
       { id: GLOBEX.teamId, name: "Globex", installed: false },
     ]);
     // Nobody of a workspace without Delight can be acted as.
