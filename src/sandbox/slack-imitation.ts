@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { systemClock, type Clock } from "../clock.ts";
 import { ResponseUrls, type IssuedResponseUrl, type ResponseEffect, type ResponseUrlOrigin } from "./response-urls.ts";
-import { KNOWN_METHODS, TEAM_ID, Workspace, type StandInUser } from "./workspace.ts";
+import { KNOWN_METHODS, Workspace, type StandInUser } from "./workspace.ts";
 import { basicAuth, fileBytes, parseArgs, readBody } from "./http-body.ts";
 import { OAuthImitation } from "./oauth.ts";
 import { servePages } from "./oauth-page.ts";
@@ -96,7 +96,7 @@ export class SlackStandIn {
   userUpload(user: string, name: string, bytes: Buffer): Record<string, unknown> | { error: string } {
     const stored = this.workspace.fileStore.userUpload({ user, name, bytes });
     if ("error" in stored) return stored;
-    return this.workspace.fileStore.fileObject(stored.file, this.url, TEAM_ID);
+    return this.workspace.fileStore.fileObject(stored.file, this.url, this.workspace.teamOf(user));
   }
 
   /** Makes the next `times` calls of `method` fail. */
@@ -301,7 +301,8 @@ export class SlackStandIn {
       args: { file_id: file?.id ?? null, authorized: Boolean(token) },
       at: Date.now(),
     });
-    if (req.method !== "GET" || !token || !/^xox[bp]-/.test(token) || check.error) {
+    // Rotating bot tokens (xoxe.xoxb-1-…) are bot tokens too.
+    if (req.method !== "GET" || !token || !/^(xoxe\.)?xox[bp]-/.test(token) || check.error) {
       res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
       res.end("<!DOCTYPE html><html><body>Sign in to Slack to see this file.</body></html>");
       return;
@@ -318,40 +319,12 @@ export class SlackStandIn {
     res.end(file.bytes);
   }
 
-  /**
-   * A post to a response_url: refused (404) when the URL is used up or expired, or its blocks
-   * break Slack's rules (java-slack-sdk #1349 shows Slack's 404 with invalid_blocks); otherwise
-   * shown, replacing the original message only where Slack would.
-   */
+  /** A post to a response_url: Slack's rules in response-urls.ts; shown by the sandbox's relay. */
   private respond(call: RecordedCall): { status: number; body: Record<string, unknown> } {
-    const { args } = call;
-    const id = String(args.response_id);
-    const refuse = (error: string, details: string[]) => {
-      call.effect = "refused";
-      this.workspace.refuse("response_url", error, details);
-      return { status: 404, body: { ok: false, error } };
-    };
-    const problems = this.workspace.messageProblems(args.blocks);
-    if (problems.length > 0) return refuse("invalid_blocks", problems);
-    const used = this.responseUrlStates.use(id);
-    if ("error" in used) {
-      return refuse(used.error, [
-        used.error === "used_url"
-          ? "a response_url works at most 5 times"
-          : "a response_url works for 30 minutes after it was issued",
-      ]);
-    }
-    const effect = ResponseUrls.effect(used.issued, args);
-    call.effect = effect;
-    const replaceAsked = args.replace_original === true || args.replace_original === "true";
-    if (used.issued.kind === "command" && replaceAsked) {
-      // Not refused, but not what the app asked for: the developer panel says so.
-      this.workspace.refuse("response_url", "replace_original_ignored", [
-        "a slash command's response_url cannot replace the command's earlier answer: Slack posted a new message (bolt-python #1268, bolt-js #2287)",
-      ]);
-    }
-    this.onResponse?.(id, args, used.issued, effect);
-    return { status: 200, body: { ok: true } };
+    const answer = this.responseUrlStates.post(call.args, this.workspace);
+    call.effect = answer.effect;
+    if (answer.issued) this.onResponse?.(String(call.args.response_id), call.args, answer.issued, answer.effect);
+    return answer;
   }
 
   /** Serves the imitation on its own loopback port (tests); the sandbox mounts handle() instead. */
