@@ -124,14 +124,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   slack.oauth.tokenLifetimeSeconds = TOKEN_LIFETIME_SECONDS;
   // What Slack's authorize page offers the person clicking "Add to Slack" (the installer).
   slack.oauth.choices = [
-    { ...SECOND_WORKSPACE, teamName: SECOND_WORKSPACE.name, userId: SECOND_WORKSPACE.people.admin.id },
-    { ...FIRST_WORKSPACE, teamName: FIRST_WORKSPACE.name, userId: FIRST_WORKSPACE.installer.id },
-  ].map(({ teamId, teamName, userId }) => ({
-    teamId,
-    teamName,
-    userId,
-    userName: slack.users.get(userId)?.real_name,
-  }));
+    { teamId: SECOND_WORKSPACE.teamId, teamName: SECOND_WORKSPACE.name, userId: SECOND_WORKSPACE.people.admin.id },
+    { teamId: FIRST_WORKSPACE.teamId, teamName: FIRST_WORKSPACE.name, userId: FIRST_WORKSPACE.installer.id },
+  ].map((choice) => ({ ...choice, userName: slack.users.get(choice.userId)?.real_name }));
 
   const clock = new OffsetClock();
   // Response URLs expire 30 minutes after they were issued, by the app's clock (time travel too).

@@ -2,6 +2,7 @@
 // ephemerals, modals, Home tabs, files) and the Web API methods' answers computed from it.
 // The tests' stand-in and the browser sandbox share it: one imitation of Slack's Web API.
 import { blockProblems, viewProblems } from "./block-kit-rules.ts";
+import { answerUsers, page } from "./directory.ts";
 import { SlackFiles, type StoredFile } from "./slack-files.ts";
 
 export type { StoredFile } from "./slack-files.ts";
@@ -114,10 +115,6 @@ export const KNOWN_METHODS = new Set([
 
 type Answer = Record<string, unknown>;
 
-/** Cursor pages: Slack's default for conversations.members, and the largest page Delight asks for. */
-const DEFAULT_PAGE = 100;
-const MAX_PAGE = 1000;
-
 const fail = (error: string, extra: Answer = {}): Answer => ({ ok: false, error, ...extra });
 
 export class Workspace {
@@ -214,17 +211,6 @@ export class Workspace {
       blocks: message.blocks,
       reactions: message.reactions,
       ...(withMetadata ? { metadata: message.metadata } : {}),
-    };
-  }
-
-  private userInfo(user: StandInUser): Answer {
-    const { email, ...rest } = user;
-    return {
-      ...rest,
-      name: user.name ?? user.id.toLowerCase(),
-      real_name: user.real_name ?? user.name,
-      tz: user.tz,
-      profile: { display_name: user.name, real_name: user.real_name ?? user.name, ...(email ? { email } : {}) },
     };
   }
 
@@ -365,6 +351,10 @@ export class Workspace {
           },
         };
       }
+      case "users.info":
+      case "users.lookupByEmail":
+      case "users.list":
+        return answerUsers(method, args, this.users, [...this.users.values()].filter(ofTeam));
       case "conversations.join":
         this.memberOf.add(String(args.channel));
         return { ok: true, channel: { id: args.channel } };
@@ -373,28 +363,7 @@ export class Workspace {
         if (this.hiddenFromApp(channel)) return fail("channel_not_found");
         const everyone = () => [...this.users.values()].filter((u) => !u.deleted && ofTeam(u)).map((u) => u.id);
         const members = this.channelMembers.get(channel) ?? (this.channels.has(channel) ? everyone() : []);
-        return this.page(members, args, "members", (id) => id);
-      }
-      case "users.info": {
-        const user = this.users.get(String(args.user));
-        if (!user) return fail("user_not_found");
-        return { ok: true, user: this.userInfo(user) };
-      }
-      case "users.lookupByEmail": {
-        // docs.slack.dev/reference/methods/users.lookupByEmail: `users_not_found` when no one in
-        // the workspace has the address (deleted people are still found, with deleted: true).
-        const email = typeof args.email === "string" ? args.email.toLowerCase() : "";
-        if (!email) return fail("invalid_arguments");
-        const user = [...this.users.values()].find((u) => u.email?.toLowerCase() === email);
-        if (!user) return fail("users_not_found");
-        return { ok: true, user: this.userInfo(user) };
-      }
-      case "users.list": {
-        const everyone = [...this.users.values()].filter(ofTeam);
-        // "Providing no limit value will result in Slack attempting to deliver you the entire
-        // result set. If the collection is too large you may experience limit_required."
-        if (args.limit === undefined && everyone.length > MAX_PAGE) return fail("limit_required");
-        return this.page(everyone, args, "members", (u) => this.userInfo(u));
+        return page(members, args, "members", (id) => id);
       }
       case "views.open":
       case "views.push":
@@ -473,22 +442,5 @@ export class Workspace {
   private hiddenFromApp(channel: string): boolean {
     const isPrivate = this.channels.get(channel)?.is_private ?? channel.startsWith("G");
     return isPrivate && !this.memberOf.has(channel);
-  }
-
-  /** One page of a cursor-paginated list: `limit` items (at most 1,000) from the cursor on. */
-  private page<T>(all: T[], args: Answer, key: string, shown: (item: T) => unknown): Answer {
-    const limit = Math.min(Number(args.limit) > 0 ? Number(args.limit) : DEFAULT_PAGE, MAX_PAGE);
-    const cursor = typeof args.cursor === "string" && args.cursor ? args.cursor : "";
-    const from = cursor
-      ? Number(
-          Buffer.from(cursor, "base64")
-            .toString("utf8")
-            .replace(/^offset:/, ""),
-        )
-      : 0;
-    if (!Number.isInteger(from) || from < 0) return fail("invalid_cursor");
-    const items = all.slice(from, from + limit);
-    const next = from + limit < all.length ? Buffer.from(`offset:${from + limit}`).toString("base64") : "";
-    return { ok: true, [key]: items.map(shown), response_metadata: { next_cursor: next } };
   }
 }

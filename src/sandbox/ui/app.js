@@ -260,6 +260,10 @@ function App() {
     localStorage.setItem("sandbox-user", user);
     if (where.kind === "home") void act({ type: "home", user });
   }, [user, where.kind]);
+  // Someone of a workspace where Delight is no longer installed (a new sandbox run): back to the default.
+  useEffect(() => {
+    if (state && !state.people.some((p) => p.id === user)) setUser(DEFAULT_USER);
+  }, [state]);
   if (!state) return html`<p class="loading">Loading…</p>`;
 
   const channels = state.channels;
