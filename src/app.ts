@@ -121,6 +121,7 @@ export function createDelightApp(options: DelightAppOptions): DelightApp {
   const jobStore = new JobStore(database.prisma, {
     query: database.query,
     maxInsertsInFlight: database.kind === "pglite" ? 1 : undefined,
+    coalesceFactor: database.kind === "pglite" ? 1 : 0,
   });
   const metrics = createMetrics({ prisma: database.prisma, jobs: jobStore });
   const serveMetrics = metricsHandler(metrics, { token: config.metrics.token, logger });

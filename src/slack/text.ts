@@ -139,3 +139,9 @@ export const TOMBSTONE_PREFIX = "erased-";
 export const mentionUser = (userId: string): string =>
   userId.startsWith(TOMBSTONE_PREFIX) ? "a former colleague" : `<@${userId}>`;
 export const mentionChannel = (channelId: string): string => `<#${channelId}>`;
+
+/** Slack renders this token in each reader's own timezone; the fallback is UTC. */
+export function slackDateToken(date: Date): string {
+  const fallback = `${date.toISOString().slice(0, 16).replace("T", " ")} UTC`;
+  return `<!date^${Math.floor(date.getTime() / 1000)}^{date_short_pretty} {time}|${fallback}>`;
+}

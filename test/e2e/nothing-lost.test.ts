@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { addManagers, setChannel } from "../../src/features/admin/settings.ts";
 import { nominationModal } from "../../src/features/nominations/blocks.ts";
-import { openCaseModal } from "../../src/features/recoveries/blocks.ts";
+import { openCaseModal } from "../../src/features/recoveries/modals.ts";
 import { SlackStandIn, TEAM_ID, type RecordedCall } from "../../src/sandbox/slack-imitation.ts";
 import { databaseTargets } from "../support/databases.ts";
 import { whileJobInsertsFail } from "../support/failures.ts";

@@ -157,6 +157,75 @@ describe("App Home → Settings", () => {
     expect((await getSettings(t.database.prisma, workspace)).approvalsChannelId).toBeNull();
   });
 
+  it("says under a channel select as soon as it is picked whether Delight can post there (issue 20)", async () => {
+    const form = await openSettings();
+    const approvals = form.blocks.find((b) => b.block_id === FIELD.approvals) as
+      { dispatch_action?: boolean; element: { action_id: string } } | undefined;
+    expect(approvals?.dispatch_action).toBe(true);
+    /** Picks a channel in the open form, as Slack sends it (block_actions from the modal). */
+    async function pick(userId: string, blockId: string, channelId: string, blocks: unknown[]) {
+      const before = t.slack.callsTo("views.update").length;
+      const response = await t.sender.interaction({
+        type: "block_actions",
+        user: { id: userId, team_id: TEAM_ID, username: userId.toLowerCase() },
+        team: { id: TEAM_ID, domain: "delight-test" },
+        api_app_id: "A0DELIGHT",
+        token: "legacy-verification-token",
+        trigger_id: `trigger-pick-${blockId}-${channelId}`,
+        container: { type: "view", view_id: "VSETTINGS" },
+        view: {
+          id: "VSETTINGS",
+          type: "modal",
+          callback_id: SETTINGS_CALLBACK,
+          title: { type: "plain_text", text: "Delight settings" },
+          submit: { type: "plain_text", text: "Save" },
+          close: { type: "plain_text", text: "Cancel" },
+          private_metadata: "",
+          blocks,
+          state: { values: {} },
+          hash: "hash-1",
+          root_view_id: "VSETTINGS",
+        },
+        actions: [
+          {
+            type: "conversations_select",
+            action_id: approvals?.element.action_id,
+            block_id: blockId,
+            selected_conversation: channelId,
+            action_ts: String(Date.now() / 1000),
+          },
+        ],
+      });
+      expect(response.status).toBe(200);
+      return before;
+    }
+
+    // A private channel Delight is not in: the line under the select says how to fix it.
+    const before = await pick(ADMIN, FIELD.approvals, "G0SECRET", form.blocks);
+    const update = await t.slack.waitFor(() => t.slack.callsTo("views.update")[before]);
+    expect(update.args).toMatchObject({ view_id: "VSETTINGS", hash: "hash-1" });
+    const blocks = (update.args.view as { blocks: Array<{ type: string; block_id?: string }> }).blocks;
+    const at = blocks.findIndex((b) => b.block_id === FIELD.approvals);
+    expect(blocks[at + 1]?.type).toBe("context");
+    expect(JSON.stringify(blocks[at + 1])).toContain("/invite @Delight");
+    expect(JSON.stringify(blocks[at + 1])).toContain("<#G0SECRET>");
+    // Every other block is kept as it was, so Slack keeps what was typed.
+    expect(blocks.filter((b) => b.type !== "context" || b.block_id !== `${FIELD.approvals}_hint`)).toEqual(form.blocks);
+    expect(t.slack.workspace.problems).toEqual([]);
+
+    // Then a channel it is in: the warning goes away.
+    const next = await pick(ADMIN, FIELD.approvals, "C0APPROVE", blocks);
+    const cleared = await t.slack.waitFor(() => t.slack.callsTo("views.update")[next]);
+    const after = (cleared.args.view as { blocks: Array<{ block_id?: string }> }).blocks;
+    expect(after.some((b) => b.block_id === `${FIELD.approvals}_hint`)).toBe(false);
+    expect(JSON.stringify(cleared.args.view)).not.toContain("<#G0SECRET>");
+
+    // Someone who is not an admin learns nothing and changes nothing.
+    const forged = await pick("USTAFF", FIELD.approvals, "G0SECRET", form.blocks);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(t.slack.callsTo("views.update").length).toBe(forged);
+  });
+
   it("saves valid settings, audits each change like the commands, and /delight-admin show shows them", async () => {
     const form = await openSettings();
     expect(form.callback_id).toBe(SETTINGS_CALLBACK);

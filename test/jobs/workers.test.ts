@@ -1,6 +1,7 @@
 // The durable job queue and the outbox on every database target: group-committed enqueue,
 // idempotent keys and dedupe, two instances, restarts, deferrals, and the outbox's
 // exactly-once writes (in-doubt posts found by their metadata, 429 per channel, dead letters).
+import { performance } from "node:perf_hooks";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { webApi } from "@slack/bolt";
 import { z } from "zod";
@@ -118,6 +119,54 @@ describe.each(databaseTargets())("jobs and outbox on $name", (target) => {
     const results = await Promise.all([first, ...later]);
     expect(results.every((r) => r.created)).toBe(true);
     expect(statements).toEqual([1, 5]);
+  });
+
+  it("when each insert holds the thread (embedded PGlite), rows arriving one per loop turn share statements", async () => {
+    // A burst's last requests are accepted one per loop iteration (libuv), and a PGlite statement
+    // runs on this thread for about a millisecond before its first row: one statement per request
+    // doubled the cost of each (bench `burst`). coalesceFactor holds the next insert back while
+    // rows keep coming.
+    const busy = (ms: number) => {
+      const until = performance.now() + ms;
+      while (performance.now() < until);
+    };
+    const arriveOnePerTurn = async (store: JobStore, count: number) => {
+      const results: Array<Promise<unknown>> = [];
+      for (let n = 0; n < count; n++) {
+        busy(0.5); // parsing and verifying the request
+        results.push(store.enqueue("count", { n }));
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      await Promise.all(results);
+    };
+    const storeCounting = (options: { coalesceFactor?: number }) => {
+      const statements: number[] = [];
+      const store = new JobStore(database.prisma, {
+        maxInsertsInFlight: 1,
+        ...options,
+        query: async (sql, params, queryOptions) => {
+          statements.push((params ?? []).length / 9);
+          busy(3); // the statement itself, synchronous as PGlite's
+          return database.query(sql, params, queryOptions);
+        },
+      });
+      return { store, statements };
+    };
+
+    const eachAlone = storeCounting({});
+    await arriveOnePerTurn(eachAlone.store, 40);
+    const coalesced = storeCounting({ coalesceFactor: 1 });
+    await arriveOnePerTurn(coalesced.store, 40);
+
+    expect(eachAlone.statements.length).toBeGreaterThan(30);
+    expect(coalesced.statements.reduce((a, b) => a + b, 0)).toBe(40);
+    expect(coalesced.statements.length).toBeLessThanOrEqual(eachAlone.statements.length / 3);
+
+    // A row that comes alone, once the last insert is long over, is not held back.
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    const started = performance.now();
+    await coalesced.store.enqueue("count", { n: 99 });
+    expect(performance.now() - started).toBeLessThan(20);
   });
 
   it("creates nothing for a repeated key, or the same dedupe hash within its window", async () => {

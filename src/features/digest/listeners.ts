@@ -18,7 +18,7 @@ import {
   digestPreviewPayload,
   digestSendPayload,
 } from "./model.ts";
-import { CATCH_UP_WINDOW_MS, latestSlotAtOrBefore, nextSlotAfter, slotLabel, weekEndingAt } from "./schedule.ts";
+import { CATCH_UP_WINDOW_MS, latestSlotAtOrBefore, nextSlotAfter, weekEndingAt } from "./schedule.ts";
 import { buildDigest, cachedPreviewIntro } from "./service.ts";
 import { enqueueDigestInsights } from "../insights/listeners.ts";
 import { tellAdminsOfRefusal } from "../admin/notices.ts";
@@ -215,12 +215,4 @@ export async function enqueueDigestList(deps: AppDeps, command: CommandInfo) {
     { teamId: command.team_id, responseUrl: command.response_url, at: deps.clock.now().toISOString() },
     { key: `digest-list:${command.trigger_id}`, teamId: command.team_id },
   );
-}
-
-/** The line `/delight-admin digest add` adds to its answer: when the first digest goes out. */
-export function nextDigestNotice(
-  schedule: { weekday: number; hour: number; minute: number; timezone: string },
-  now: Date,
-): string {
-  return `The next digest goes out ${slotLabel(nextSlotAfter(schedule, now), schedule.timezone)} (${schedule.timezone}). \`/delight digest preview\` shows it to you now.`;
 }

@@ -172,3 +172,8 @@ export function slotLabel(instant: Date, timeZone: string): string {
   }).format(instant);
   return `${day}, ${time}`;
 }
+
+/** The line `/delight-admin digest add` adds to its answer: when the first digest goes out. */
+export function nextDigestNotice(schedule: WeeklySlot, now: Date): string {
+  return `The next digest goes out ${slotLabel(nextSlotAfter(schedule, now), schedule.timezone)} (${schedule.timezone}). \`/delight digest preview\` shows it to you now.`;
+}

@@ -8,7 +8,7 @@ import type { SlackRouter } from "../../slack/router.ts";
 import { formatDuration } from "../admin/blocks.ts";
 import { getSettings } from "../admin/settings.ts";
 import { nominationModal } from "../nominations/blocks.ts";
-import { openCaseModal } from "../recoveries/blocks.ts";
+import { openCaseModal } from "../recoveries/modals.ts";
 import { HOME_LOG_OOPS_ACTION, HOME_NOMINATE_ACTION } from "./blocks.ts";
 import { SlackWriteRefused, type Outbox } from "../../slack/outbox.ts";
 import { insightsForManager } from "../insights/delivery.ts";

@@ -18,7 +18,8 @@ import { recordAudit } from "../audit/service.ts";
 import { caseAuditEntry } from "../recoveries/audit.ts";
 import { ACTION_IDS, caseLabel } from "../recoveries/blocks.ts";
 import { sendCaseCardByDm } from "../recoveries/cards.ts";
-import { getCase, reassignCase, slackDateToken } from "../recoveries/service.ts";
+import { slackDateToken } from "../../slack/text.ts";
+import { getCase, reassignCase } from "../recoveries/service.ts";
 import { PERSON_LEFT_JOB, PERSON_RETURNED_JOB } from "./departures.ts";
 
 const personPayload = z.object({ teamId: z.string(), userId: z.string() });

@@ -1,15 +1,14 @@
-// Block Kit for recovery cases: the case card (with its buttons while open), modals, lists,
-// reminders and escalations. Stored text is safe mrkdwn (parse.ts) and is rendered as is;
+// Block Kit for recovery cases: the case card (with its buttons while open), lists, reminders
+// and escalations (the forms are in modals.ts). Stored text is safe mrkdwn (parse.ts) and is rendered as is;
 // times are shown in the reader's timezone, or as Slack date tokens in channels (Slack
 // renders those in each reader's own timezone).
 import type { webApi } from "@slack/bolt";
 import type { RecoveryCase, RecoveryEvent } from "../../generated/prisma/client.ts";
-import { context, inputBlock, section, SECTION_TEXT_LIMIT, truncateMrkdwn } from "../../slack/replies.ts";
-import { CUSTOMER_MAX, suggestedExtension, TEXT_MAX } from "./parse.ts";
-import { slackDateToken, type RecoveryCaseWithTimeline } from "./service.ts";
+import { context, section, SECTION_TEXT_LIMIT, truncateMrkdwn } from "../../slack/replies.ts";
+import { slackDateToken } from "../../slack/text.ts";
+import type { RecoveryCaseWithTimeline } from "./model.ts";
 
 type KnownBlock = webApi.KnownBlock;
-type View = webApi.View;
 
 export const ACTION_IDS = {
   fixed: "recovery_fixed",
@@ -20,30 +19,6 @@ export const ACTION_IDS = {
 export type CaseAction = keyof typeof ACTION_IDS;
 /** The case card's "Suggest a surprise" button; its listener lives in src/features/surprises. */
 export const SUGGEST_SURPRISE_ACTION = "recovery_suggest_surprise";
-
-export const CALLBACK_IDS = {
-  open: "recovery_open",
-  fixed: "recovery_fixed_modal",
-  update: "recovery_update_modal",
-  extend: "recovery_extend_modal",
-  reassign: "recovery_reassign_modal",
-} as const;
-
-/** Block and action ids of modal inputs (each input's action_id is "value"). */
-export const FIELDS = {
-  owner: "owner",
-  customer: "customer",
-  description: "description",
-  link: "link",
-  deadline: "deadline",
-  fix: "fix",
-  surprise: "surprise",
-  update: "update",
-  newDeadline: "new_deadline",
-  reason: "reason",
-  newOwner: "new_owner",
-  note: "note",
-} as const;
 
 export const caseLabel = (recoveryCase: Pick<RecoveryCase, "number">): string => `OOPS-${recoveryCase.number}`;
 
@@ -312,131 +287,6 @@ export function renderOopsHelp(problem?: string, typed?: string): string {
   if (!problem) return OOPS_HELP;
   const quoted = typed === undefined ? "" : `\nYou typed:\n${typed}`;
   return `${problem}${quoted}\n\n${OOPS_HELP}`;
-}
-
-// ——— modals ———
-
-function input(
-  blockId: string,
-  label: string,
-  element: Record<string, unknown>,
-  options: { optional?: boolean; hint?: string } = {},
-): KnownBlock {
-  return inputBlock(blockId, label, element, { ...options, actionId: "value" });
-}
-
-function modal(callbackId: string, title: string, submit: string, blocks: KnownBlock[], metadata = ""): View {
-  return {
-    type: "modal",
-    callback_id: callbackId,
-    title: { type: "plain_text", text: title },
-    submit: { type: "plain_text", text: submit },
-    close: { type: "plain_text", text: "Cancel" },
-    private_metadata: metadata,
-    blocks,
-  };
-}
-
-export function openCaseModal(slaText: string): View {
-  return modal(CALLBACK_IDS.open, "Log an OOPS", "Open case", [
-    input(FIELDS.owner, "Who will fix it?", { type: "users_select" }),
-    input(FIELDS.customer, "Customer", {
-      type: "plain_text_input",
-      max_length: CUSTOMER_MAX,
-      placeholder: { type: "plain_text", text: "Acme Corp, or the customer's name" },
-    }),
-    input(FIELDS.description, "What went wrong?", { type: "plain_text_input", multiline: true, max_length: TEXT_MAX }),
-    input(FIELDS.link, "Link", { type: "url_text_input" }, { optional: true, hint: "A ticket, an email thread…" }),
-    input(
-      FIELDS.deadline,
-      "Deadline",
-      { type: "datetimepicker" },
-      { optional: true, hint: `Leave empty for the workspace deadline (${slaText} from now).` },
-    ),
-  ]);
-}
-
-function caseContext(recoveryCase: RecoveryCase): KnownBlock {
-  return context(`*${caseLabel(recoveryCase)}* · ${truncateMrkdwn(recoveryCase.customer, 200)}`);
-}
-
-export function fixedModal(recoveryCase: RecoveryCase): View {
-  return modal(
-    CALLBACK_IDS.fixed,
-    "Mark as fixed",
-    "Fixed",
-    [
-      caseContext(recoveryCase),
-      input(FIELDS.fix, "What was done?", { type: "plain_text_input", multiline: true, max_length: TEXT_MAX }),
-      input(
-        FIELDS.surprise,
-        "What surprise was given?",
-        { type: "plain_text_input", multiline: true, max_length: TEXT_MAX },
-        {
-          optional: true,
-          hint: "The WOW after the OOPS: a note, a small gift… It goes into the weekly digest and the customer's history.",
-        },
-      ),
-    ],
-    recoveryCase.id,
-  );
-}
-
-export function updateModal(recoveryCase: RecoveryCase): View {
-  return modal(
-    CALLBACK_IDS.update,
-    "Customer update",
-    "Add update",
-    [
-      caseContext(recoveryCase),
-      input(
-        FIELDS.update,
-        "What did you tell the customer?",
-        { type: "plain_text_input", multiline: true, max_length: TEXT_MAX },
-        { hint: "Keeping the customer in the loop is part of the recovery." },
-      ),
-    ],
-    recoveryCase.id,
-  );
-}
-
-export function extendModal(recoveryCase: RecoveryCase, now: Date): View {
-  const suggested = suggestedExtension(recoveryCase.dueAt, now).getTime();
-  return modal(
-    CALLBACK_IDS.extend,
-    "Extend the deadline",
-    "Extend",
-    [
-      caseContext(recoveryCase),
-      input(FIELDS.newDeadline, "New deadline", {
-        type: "datetimepicker",
-        initial_date_time: Math.floor(suggested / 1000),
-      }),
-      input(FIELDS.reason, "Why?", { type: "plain_text_input", multiline: true, max_length: TEXT_MAX }),
-    ],
-    recoveryCase.id,
-  );
-}
-
-export function reassignModal(recoveryCase: RecoveryCase): View {
-  return modal(
-    CALLBACK_IDS.reassign,
-    "Reassign",
-    "Reassign",
-    [
-      caseContext(recoveryCase),
-      input(FIELDS.newOwner, "New owner", { type: "users_select" }),
-      input(
-        FIELDS.note,
-        "Note for the new owner",
-        { type: "plain_text_input", multiline: true, max_length: TEXT_MAX },
-        {
-          optional: true,
-        },
-      ),
-    ],
-    recoveryCase.id,
-  );
 }
 
 export const onlyParticipants = (recoveryCase: RecoveryCase): string =>

@@ -7,7 +7,8 @@ import type { Db } from "../../db/database.ts";
 import { SlackWriteRefused, type Outbox } from "../../slack/outbox.ts";
 import type { SlackUsers } from "../../slack/roles.ts";
 import { caseLabel, renderCaseCard } from "./blocks.ts";
-import { addCardMessage, getCase, parseCardMessageRef, type RecoveryCaseWithTimeline } from "./service.ts";
+import type { RecoveryCaseWithTimeline } from "./model.ts";
+import { addCardMessage, getCase, parseCardMessageRef } from "./service.ts";
 
 export interface CaseDeps {
   prisma: Db;

@@ -12,11 +12,11 @@ import {
   caseLabel,
   confirmationText,
   couldNotTellOwner,
-  FIELDS,
   fixedNotice,
   ownerToldLead,
   renderOopsHelp,
 } from "./blocks.ts";
+import { FIELDS } from "./modals.ts";
 import { refreshCaseMessages, sendCaseCardByDm, timezoneOf, type CaseDeps } from "./cards.ts";
 import { scheduleFixNudge } from "../nudges/service.ts";
 import { REMINDER_JOB, runReminderJob } from "./notify.ts";
@@ -29,8 +29,8 @@ import {
   isUniqueViolation,
   openCase,
   type OpenCaseInput,
-  type RecoveryCaseWithTimeline,
 } from "./service.ts";
+import type { RecoveryCaseWithTimeline } from "./model.ts";
 
 export const RECOVERY_JOBS = {
   openFromCommand: "recoveries.open-from-command",

@@ -12,20 +12,14 @@ import {
   ACTION_IDS,
   alreadyFixed,
   alreadyFixedPlain,
-  CALLBACK_IDS,
   CASE_NOT_FOUND,
-  extendModal,
-  FIELDS,
-  fixedModal,
   onlyParticipants,
   onlyParticipantsPlain,
-  openCaseModal,
-  reassignModal,
   renderCaseList,
   renderOopsHelp,
-  updateModal,
   type CaseAction,
 } from "./blocks.ts";
+import { CALLBACK_IDS, extendModal, FIELDS, fixedModal, openCaseModal, reassignModal, updateModal } from "./modals.ts";
 import { recordAudit } from "../audit/service.ts";
 import { caseAuditEntry } from "./audit.ts";
 import { timezoneOf } from "./cards.ts";
@@ -49,8 +43,8 @@ import {
   resolveCase,
   type ActionResult,
   type FollowUp,
-  type RecoveryCaseWithTimeline,
 } from "./service.ts";
+import type { RecoveryCaseWithTimeline } from "./model.ts";
 
 const LIST_LIMIT = 25;
 const ONLY_MANAGERS_LIST =

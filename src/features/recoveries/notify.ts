@@ -15,7 +15,8 @@ import {
   reminderLead,
 } from "./blocks.ts";
 import { postCaseCardToChannel, refreshCaseMessages, sendCaseCardByDm, timezoneOf, type CaseDeps } from "./cards.ts";
-import { getCase, recordEvent, type RecoveryCaseWithTimeline } from "./service.ts";
+import type { RecoveryCaseWithTimeline } from "./model.ts";
+import { getCase, recordEvent } from "./service.ts";
 
 export type DeliveryOutcome = { sent: true } | { sent: false; skipped: string };
 

@@ -3,15 +3,14 @@
 // once (or a click racing the scheduler) can never resolve, extend or reassign a case twice.
 // Text arguments are stored safe mrkdwn (see parse.ts for the convention).
 import type { Db } from "../../db/database.ts";
-import type { Prisma, RecoveryCase, RecoveryEvent } from "../../generated/prisma/client.ts";
+import type { Prisma, RecoveryCase } from "../../generated/prisma/client.ts";
 import type { RoleLookup } from "../../slack/roles.ts";
-import { plainFromSlack } from "../../slack/text.ts";
+import { plainFromSlack, slackDateToken } from "../../slack/text.ts";
 import { ensureWorkspace, type WorkspaceRef } from "../admin/settings.ts";
 import { noteCaseCustomer } from "../customers/service.ts";
+import type { RecoveryCaseWithTimeline } from "./model.ts";
 
 type Tx = Prisma.TransactionClient;
-
-export type RecoveryCaseWithTimeline = RecoveryCase & { timeline: RecoveryEvent[] };
 
 const MINUTE_MS = 60_000;
 /** Default reminders: half-time, and this long before the deadline. */
@@ -263,12 +262,6 @@ export async function addCustomerUpdate(
     },
     followUp,
   );
-}
-
-/** Slack renders this token in each reader's own timezone; the fallback is UTC. */
-export function slackDateToken(date: Date): string {
-  const fallback = `${date.toISOString().slice(0, 16).replace("T", " ")} UTC`;
-  return `<!date^${Math.floor(date.getTime() / 1000)}^{date_short_pretty} {time}|${fallback}>`;
 }
 
 export async function extendCase(

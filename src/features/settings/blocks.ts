@@ -31,6 +31,13 @@ export const FIELD = {
 } as const;
 /** Every input's action id (one input per block). */
 export const VALUE = "value";
+/**
+ * The channel selects' action id instead: their input blocks dispatch the choice
+ * (`dispatch_action`), and the form says at once under the select whether Delight can post there.
+ */
+export const CHANNEL_PICKED_ACTION = "settings_channel_picked";
+/** The block id of the line under a channel select (removed when the channel is fine). */
+export const channelHintId = (blockId: string) => `${blockId}_hint`;
 
 /** Slack: at most 10 checkboxes, 100 options in a select (or 100 groups of 100). */
 const MAX_CHECKBOXES = 10;
@@ -98,12 +105,14 @@ export function timezoneGroups(extra: string[] = []): Array<{ label: ReturnType<
 }
 
 function input(blockId: string, label: string, element: Record<string, unknown>, hint?: string): KnownBlock {
+  const channel = element.type === "conversations_select";
   return {
     type: "input",
     block_id: blockId,
     optional: true,
+    ...(channel ? { dispatch_action: true } : {}),
     label: plain(label),
-    element: { action_id: VALUE, ...element },
+    element: { action_id: channel ? CHANNEL_PICKED_ACTION : VALUE, ...element },
     ...(hint ? { hint: plain(hint) } : {}),
   } as KnownBlock;
 }
@@ -122,6 +131,8 @@ function channelSelect(channelId: string | null, placeholder: string): Record<st
 export interface SettingsFormContext {
   /** The admin's own time zone: a new digest's default. */
   adminTimezone?: string;
+  /** Blocks after the digest's (customer signals and connections: signals-blocks.ts). */
+  more?: KnownBlock[];
 }
 
 /** The Settings form, filled with the workspace's current settings. */
@@ -246,6 +257,7 @@ export function settingsModal(settings: WorkspaceSettings, context_: SettingsFor
       ...(initialZone ? { initial_option: initialZone } : {}),
     }),
   );
+  blocks.push(...(context_.more ?? []));
   return {
     type: "modal",
     callback_id: SETTINGS_CALLBACK,
@@ -287,4 +299,17 @@ export function settingsHomeBlocks(checklist: ChecklistItem[]): KnownBlock[] {
     { type: "actions", block_id: "home_settings", elements: [button] },
     { type: "divider" },
   ];
+}
+
+/**
+ * The form's blocks with the line under a channel select set to `text` (mrkdwn), or removed
+ * when `text` is null. Block ids stay, so Slack keeps what was typed and picked elsewhere.
+ */
+export function withChannelHint(blocks: KnownBlock[], blockId: string, text: string | null): KnownBlock[] {
+  const hintId = channelHintId(blockId);
+  const rest = blocks.filter((b) => b.block_id !== hintId);
+  const at = rest.findIndex((b) => b.block_id === blockId);
+  if (text === null || at < 0) return rest;
+  const hint: KnownBlock = { type: "context", block_id: hintId, elements: [{ type: "mrkdwn", text }] };
+  return [...rest.slice(0, at + 1), hint, ...rest.slice(at + 1)];
 }

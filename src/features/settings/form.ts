@@ -14,7 +14,9 @@ import {
   type Checked,
 } from "../admin/validate.ts";
 import type { ChannelRole } from "../admin/parse.ts";
-import { FIELD, VALUE } from "./blocks.ts";
+import { readThresholds, type SignalThresholds, type ThresholdField } from "../signals/thresholds.ts";
+import { CHANNEL_PICKED_ACTION, FIELD, VALUE } from "./blocks.ts";
+import { SIGNAL_FIELD } from "./signals-blocks.ts";
 
 /** One input's state as Slack sends it in `view.state.values[block][action]`. */
 interface InputState {
@@ -25,6 +27,7 @@ interface InputState {
   selected_option?: { value?: string } | null;
   selected_options?: Array<{ value?: string }> | null;
   selected_time?: string | null;
+  selected_user?: string | null;
 }
 
 export type FormValues = Record<string, Record<string, InputState> | undefined>;
@@ -39,6 +42,15 @@ export interface SettingsChanges {
   budget?: { cents: number; currency: string } | null;
   digestsRemoved: string[];
   digestAdded?: Omit<DigestScheduleSetting, "timezone"> & { timezone: string };
+  /** undefined: unchanged; null: no signals owner. */
+  signalsOwner?: string | null;
+  signalThresholds?: SignalThresholds;
+}
+
+/** The customer-signal settings as they are now (the form is compared with them). */
+export interface SignalSettingsNow {
+  owner: string | null;
+  thresholds: SignalThresholds;
 }
 
 /** The changes read (those whose fields had no error) and the field errors, by block id. */
@@ -47,7 +59,8 @@ export interface FormResult {
   errors: Record<string, string>;
 }
 
-const state = (values: FormValues, blockId: string): InputState => values[blockId]?.[VALUE] ?? {};
+const state = (values: FormValues, blockId: string): InputState =>
+  values[blockId]?.[VALUE] ?? values[blockId]?.[CHANNEL_PICKED_ACTION] ?? {};
 const text = (values: FormValues, blockId: string) => (state(values, blockId).value ?? "").trim();
 
 const CHANNEL_FIELDS: Array<{ role: ChannelRole; blockId: string; current: (s: WorkspaceSettings) => string | null }> =
@@ -69,7 +82,12 @@ export const CHANNEL_FIELD: Record<ChannelRole, string> = {
  * whether Delight can post in them needs Slack (listeners.ts asks, even when other fields have
  * errors, so that every problem shows at once).
  */
-export function readSettingsForm(values: FormValues, current: WorkspaceSettings, adminTimezone?: string): FormResult {
+export function readSettingsForm(
+  values: FormValues,
+  current: WorkspaceSettings,
+  adminTimezone?: string,
+  signals?: SignalSettingsNow,
+): FormResult {
   const errors: Record<string, string> = {};
   const take = <T>(blockId: string, checked: Checked<T>): T | undefined => {
     if (checked.ok) return checked.value;
@@ -138,7 +156,34 @@ export function readSettingsForm(values: FormValues, current: WorkspaceSettings,
     }
   }
 
+  if (signals) readSignalFields(values, signals, changes, errors);
   return { changes, errors };
+}
+
+/**
+ * The signals owner and thresholds, checked by the command's own validator (thresholds.ts);
+ * a field missing from the submission (a form opened before it existed) is left as it is.
+ */
+function readSignalFields(
+  values: FormValues,
+  current: SignalSettingsNow,
+  changes: SettingsChanges,
+  errors: Record<string, string>,
+): void {
+  if (values[SIGNAL_FIELD.owner]) {
+    const owner = state(values, SIGNAL_FIELD.owner).selected_user ?? null;
+    if (owner !== current.owner) changes.signalsOwner = owner;
+  }
+  const typed: Partial<Record<ThresholdField, string>> = {};
+  for (const field of Object.keys(current.thresholds) as ThresholdField[]) {
+    if (values[SIGNAL_FIELD[field]]) typed[field] = text(values, SIGNAL_FIELD[field]);
+  }
+  const { rules, problems } = readThresholds(typed, current.thresholds);
+  for (const [field, problem] of Object.entries(problems) as Array<[ThresholdField, string]>) {
+    errors[SIGNAL_FIELD[field]] = asFieldError(problem);
+  }
+  const changed = (Object.keys(rules) as ThresholdField[]).some((f) => rules[f] !== current.thresholds[f]);
+  if (Object.keys(problems).length === 0 && changed) changes.signalThresholds = rules;
 }
 
 export function hasChanges(changes: SettingsChanges): boolean {
@@ -150,6 +195,8 @@ export function hasChanges(changes: SettingsChanges): boolean {
     changes.reminderOffsetsMinutes !== undefined ||
     changes.budget !== undefined ||
     changes.digestsRemoved.length > 0 ||
-    changes.digestAdded !== undefined
+    changes.digestAdded !== undefined ||
+    changes.signalsOwner !== undefined ||
+    changes.signalThresholds !== undefined
   );
 }

@@ -16,8 +16,25 @@ import {
   upsertDigestSchedule,
   type WorkspaceRef,
 } from "../admin/settings.ts";
-import { nextDigestNotice } from "../digest/listeners.ts";
-import type { SettingsChanges } from "./form.ts";
+import { nextDigestNotice } from "../digest/schedule.ts";
+import { listConnections, type ConnectionSummary } from "../signals/connections.ts";
+import { changeSignalsOwner, changeSignalThresholds } from "../signals/manage.ts";
+import { signalsOwner, signalThresholds } from "../signals/settings.ts";
+import { renderThresholds } from "../signals/thresholds.ts";
+import type { SettingsChanges, SignalSettingsNow } from "./form.ts";
+
+/** The customer-signal part of the form: owner, thresholds and the connections with their week. */
+export async function loadSignalSettings(
+  deps: Pick<AppDeps, "prisma" | "clock">,
+  teamId: string,
+): Promise<SignalSettingsNow & { connections: ConnectionSummary[] }> {
+  const [owner, thresholds, connections] = await Promise.all([
+    signalsOwner(deps.prisma, teamId),
+    signalThresholds(deps.prisma, teamId),
+    listConnections(deps.prisma, teamId, deps.clock.now()),
+  ]);
+  return { owner, thresholds, connections };
+}
 
 const CHANNEL_SAID = {
   approvals: (c: string) => `Nominations now go to ${mentionChannel(c)} for approval.`,
@@ -27,7 +44,7 @@ const CHANNEL_SAID = {
 
 /** Writes the changes (each audited); returns one line per change, for the admin's Home. */
 export async function saveSettings(
-  deps: Pick<AppDeps, "prisma" | "clock">,
+  deps: Pick<AppDeps, "prisma" | "clock" | "config">,
   workspace: WorkspaceRef,
   adminId: string,
   changes: SettingsChanges,
@@ -88,6 +105,20 @@ export async function saveSettings(
       target: schedule.channelId,
     });
     said.push(`Weekly digest: ${formatDigestSchedule(schedule)}. ${nextDigestNotice(schedule, deps.clock.now())}`);
+  }
+  if (changes.signalsOwner !== undefined) {
+    const owner = changes.signalsOwner;
+    await changeSignalsOwner(deps, workspace, adminId, owner);
+    said.push(
+      owner
+        ? `${mentionUser(owner)} now owns recoveries opened from customer signals when the agent isn't found in Slack.`
+        : "No signals owner: a bad rating whose agent isn't found in Slack opens no case.",
+    );
+  }
+  if (changes.signalThresholds) {
+    const rules = changes.signalThresholds;
+    await changeSignalThresholds(deps, workspace, adminId, rules);
+    said.push(`Customer signal rules saved (signals already received keep what they did):\n${renderThresholds(rules)}`);
   }
   return said;
 }

@@ -4,23 +4,17 @@
 import type { AppDeps } from "../../deps.ts";
 import { escapeMrkdwn, mentionedUserIds, plainFromSlack } from "../../slack/text.ts";
 import type { WorkspaceRef } from "../admin/settings.ts";
-import {
-  createConnection,
-  disconnect,
-  isSealed,
-  listConnections,
-  newStandardWebhooksSecret,
-  secretsCipher,
-  webhookUrl,
-  type ConnectionSummary,
-} from "./connections.ts";
+import { listConnections, webhookUrl, type ConnectionSummary } from "./connections.ts";
 import { isSignalSource, SIGNAL_SOURCES, SOURCE_LABELS, type SignalSource } from "./model.ts";
-import { setSignalsOwner, setSignalThresholds, signalsOwner, signalThresholds } from "./settings.ts";
+import { signalsOwner, signalThresholds } from "./settings.ts";
 import { applyChange, describeChange, parseThresholdChange, renderThresholds, THRESHOLDS_HELP } from "./thresholds.ts";
-import { diffSnapshots, recordAudit } from "../audit/service.ts";
-import type { AuditValue } from "../audit/model.ts";
-import type { Prisma } from "../../generated/prisma/client.ts";
-import { standardWebhooksKey } from "./signatures.ts";
+import {
+  changeSignalsOwner,
+  changeSignalThresholds,
+  connectionSecret,
+  connectSource,
+  disconnectSource,
+} from "./manage.ts";
 
 export const SIGNALS_ADMIN_WORDS = new Set(["connect", "connections", "disconnect", "signals"]);
 
@@ -32,12 +26,10 @@ export const SIGNALS_HELP = [
 ].join("\n");
 
 type AdminDeps = Pick<AppDeps, "prisma" | "clock" | "config">;
-type Db = Prisma.TransactionClient;
-type AuditRecord = Record<string, AuditValue>;
 
 const date = (d: Date) => d.toISOString().slice(0, 10);
 
-function setupSteps(source: SignalSource, url: string): string {
+export function setupSteps(source: SignalSource, url: string): string {
   switch (source) {
     case "zendesk":
       return [
@@ -95,40 +87,17 @@ export async function signalsAdminCommand(
       }
       const given = words[2] ? plainFromSlack(words[2]) : undefined;
       if (words.length > 3) return "Give the secret as one word, without spaces: `connect zendesk <signing secret>`.";
-      let secret: string;
-      if (sourceWord === "generic") {
-        if (given && !standardWebhooksKey(given)) {
-          return "A Standard Webhooks secret is `whsec_` followed by base64 (at least 16 bytes). Leave it out and Delight makes one.";
-        }
-        secret = given ?? newStandardWebhooksSecret();
-      } else {
-        if (!given || given.length < 8 || isSealed(given)) {
-          return sourceWord === "zendesk"
-            ? "Paste the webhook's signing secret: Zendesk Admin Center → Webhooks → your webhook → Signing secret → Reveal. `connect zendesk <signing secret>`."
-            : "Paste your Intercom app's client secret (Developer Hub → your app → Basic information): `connect intercom <client secret>`.";
-        }
-        secret = given;
-      }
-      const connection = await createConnection(deps.prisma, secretsCipher(deps.config), workspace, {
+      const secret = connectionSecret(sourceWord, given);
+      if (!secret.ok) return secret.problem;
+      const { connection, shownSecret } = await connectSource(deps, workspace, adminId, {
         source: sourceWord,
-        secret,
-        createdBy: adminId,
-        now,
-      });
-      // Audited without the secret: which connection, from which tool.
-      await recordAudit(deps.prisma, {
-        teamId: workspace.teamId,
-        actorId: adminId,
-        action: "signals.connect",
-        target: connection.id,
-        after: { source: sourceWord },
-        at: now,
+        secret: secret.secret,
+        generated: secret.generated,
       });
       const url = webhookUrl(publicUrl ?? "", connection);
-      const secretLine =
-        sourceWord === "generic" && !given
-          ? `\n*Signing secret* (shown this once; keep it in your sender's secrets): \`${secret}\``
-          : "";
+      const secretLine = shownSecret
+        ? `\n*Signing secret* (shown this once; keep it in your sender's secrets): \`${shownSecret}\``
+        : "";
       return [
         `:white_check_mark: Connected ${SOURCE_LABELS[sourceWord]} (connection \`${connection.id}\`).`,
         `*Webhook URL:* \`${url}\`${noPublicUrl}${secretLine}`,
@@ -145,53 +114,30 @@ export async function signalsAdminCommand(
       if (!id || !/^[A-Za-z0-9_-]{8,64}$/.test(id)) {
         return "Give the connection's id: `/delight-admin disconnect <id>` (`/delight-admin connections` lists them).";
       }
-      const done = await disconnect(deps.prisma, workspace.teamId, id, now);
-      if (done) {
-        await recordAudit(deps.prisma, {
-          teamId: workspace.teamId,
-          actorId: adminId,
-          action: "signals.disconnect",
-          target: id,
-          at: now,
-        });
-      }
+      const done = await disconnectSource(deps, workspace, adminId, id);
       return done
         ? `:white_check_mark: Disconnected \`${id}\`: its webhooks are refused within a few seconds (HTTP 410, so the sender stops).`
         : `This workspace has no active connection \`${escapeMrkdwn(id)}\`. \`/delight-admin connections\` lists them.`;
     }
     case "signals": {
       const sub = (words[1] ?? "").toLowerCase();
-      const audit = (tx: Db, action: string, before: AuditRecord, after: AuditRecord, subjectIds: string[] = []) =>
-        recordAudit(tx, { teamId: workspace.teamId, actorId: adminId, action, before, after, subjectIds, at: now });
       if (sub === "owner") {
-        const before = await signalsOwner(deps.prisma, workspace.teamId);
         if ((words[2] ?? "").toLowerCase() === "off") {
-          await deps.prisma.$transaction(async (tx) => {
-            await setSignalsOwner(tx, workspace.teamId, null);
-            await audit(tx, "signals.owner", { owner: before }, { owner: null }, before ? [before] : []);
-          });
+          await changeSignalsOwner(deps, workspace, adminId, null);
           return ":white_check_mark: No signals owner: a bad rating whose agent isn't found in Slack opens no case.";
         }
         const [ownerId] = mentionedUserIds(words.slice(2).join(" "));
         if (!ownerId) return "Name the person: `/delight-admin signals owner @person` (type `@` and pick them).";
-        await deps.prisma.$transaction(async (tx) => {
-          await setSignalsOwner(tx, workspace.teamId, ownerId);
-          await audit(tx, "signals.owner", { owner: before }, { owner: ownerId }, [ownerId]);
-        });
+        await changeSignalsOwner(deps, workspace, adminId, ownerId);
         return `:white_check_mark: <@${ownerId}> now owns recoveries opened from customer signals when the agent isn't found in Slack.`;
       }
       if (sub) {
-        // Thresholds: parsed and checked by the module App Home Settings will share.
+        // Thresholds: parsed and checked by the module App Home Settings shares (thresholds.ts).
         const current = await signalThresholds(deps.prisma, workspace.teamId);
         const parsed = parseThresholdChange(words.slice(1), current, `/delight-admin ${escapedText}`);
         if (!parsed.ok) return parsed.problem;
         const rules = applyChange(current, parsed.change);
-        await deps.prisma.$transaction(async (tx) => {
-          const before = await signalThresholds(tx, workspace.teamId);
-          await setSignalThresholds(tx, workspace.teamId, rules);
-          const diff = diffSnapshots({ ...before }, { ...rules });
-          if (diff) await audit(tx, "signals.thresholds", diff.before, diff.after);
-        });
+        await changeSignalThresholds(deps, workspace, adminId, rules);
         return `${describeChange(parsed.change, rules)}\n${renderThresholds(rules)}`;
       }
       const [owner, rules] = await Promise.all([

@@ -101,6 +101,40 @@ export async function createConnection(
   });
 }
 
+/**
+ * Creates a connection once per `sourceViewId` (the Settings modal that asked for it): the
+ * unique key makes a second submission of the same view, even on another instance, find the
+ * first one's connection. `created` says whether this call made it.
+ */
+export async function createConnectionOnce(
+  prisma: Db,
+  cipher: TokenCipher,
+  workspace: WorkspaceRef,
+  input: { source: SignalSource; secret: string; createdBy: string; now: Date; sourceViewId: string },
+): Promise<{ connection: SignalConnection; created: boolean }> {
+  await ensureWorkspace(prisma, workspace);
+  const id = newConnectionId();
+  // ON CONFLICT DO NOTHING: no unique-violation error to catch, whichever insert comes second.
+  await prisma.signalConnection.createMany({
+    data: [
+      {
+        id,
+        teamId: workspace.teamId,
+        enterpriseId: workspace.enterpriseId ?? null,
+        source: input.source,
+        secret: sealSecret(cipher, id, input.secret),
+        createdBy: input.createdBy,
+        createdAt: input.now,
+        sourceViewId: input.sourceViewId,
+      },
+    ],
+    skipDuplicates: true,
+  });
+  const connection = await prisma.signalConnection.findUniqueOrThrow({ where: { sourceViewId: input.sourceViewId } });
+  if (connection.teamId !== workspace.teamId) throw new Error("A view id of another workspace's connection");
+  return { connection, created: connection.id === id };
+}
+
 /** Disconnects one of the workspace's connections; false when it has none with that id (or it is already off). */
 export async function disconnect(prisma: Db, teamId: string, id: string, now: Date): Promise<boolean> {
   const { count } = await prisma.signalConnection.updateMany({

@@ -1,7 +1,7 @@
 // A workspace's signal rules: which scores are a detractor (a recovery opens by itself) and
 // which are praise (a nomination by the customer), and how many nudges a person gets a day.
 // One parser and validator for every place an admin changes them (`/delight-admin signals …`
-// today, App Home Settings later): pure functions, no Slack and no database here.
+// and App Home → Settings): pure functions, no Slack and no database here.
 import { escapeMrkdwn, quoteInput } from "../../slack/text.ts";
 
 export interface SignalThresholds {
@@ -88,13 +88,61 @@ export function parseThresholdChange(words: string[], current: SignalThresholds,
   } else {
     return refuse(`I don't know the signal rule \`${escapeMrkdwn(first.slice(0, 40))}\`.\n${THRESHOLDS_HELP}`, input);
   }
-  const range = RANGES[field];
-  if (valueWord === undefined || valueWord === "") return refuse(`Give a number: ${range.what}.`, input);
-  if (extra.length > 0 || !/^\d{1,3}$/.test(valueWord)) return refuse(`${range.what}.`, input);
-  const value = Number(valueWord);
-  if (value < range.min || value > range.max) return refuse(`${range.what}; ${value} is out of range.`, input);
+  if (extra.length > 0) return refuse(`${RANGES[field].what}.`, input);
+  const checked = checkThresholdValue(field, valueWord);
+  if (!checked.ok) return refuse(checked.problem, input);
+  const value = checked.value;
   const problem = conflictOf({ ...current, [field]: value });
   return problem ? refuse(problem, input) : { ok: true, change: { kind: "set", field, value } };
+}
+
+/** One threshold's value as typed: the rule and message of the command and of Settings. */
+export function checkThresholdValue(
+  field: ThresholdField,
+  valueWord: string | undefined,
+): { ok: true; value: number } | { ok: false; problem: string } {
+  const range = RANGES[field];
+  if (valueWord === undefined || valueWord === "") return { ok: false, problem: `Give a number: ${range.what}.` };
+  if (!/^\d{1,3}$/.test(valueWord)) return { ok: false, problem: `${range.what}.` };
+  const value = Number(valueWord);
+  if (value < range.min || value > range.max) return { ok: false, problem: `${range.what}; ${value} is out of range.` };
+  return { ok: true, value };
+}
+
+/**
+ * Every threshold at once, as a form gives them (App Home → Settings): an empty field is the
+ * default; each value is checked by checkThresholdValue and the whole set by conflictOf (under
+ * the field that moved, or the detractor's). Problems are mrkdwn and quote what was typed.
+ */
+export function readThresholds(
+  typed: Partial<Record<ThresholdField, string>>,
+  current: SignalThresholds,
+): { rules: SignalThresholds; problems: Partial<Record<ThresholdField, string>> } {
+  const rules = { ...current };
+  const problems: Partial<Record<ThresholdField, string>> = {};
+  for (const field of Object.keys(DEFAULT_THRESHOLDS) as ThresholdField[]) {
+    const text = typed[field];
+    if (text === undefined) continue;
+    const trimmed = text.trim();
+    if (trimmed === "") {
+      rules[field] = DEFAULT_THRESHOLDS[field];
+      continue;
+    }
+    const checked = checkThresholdValue(field, trimmed);
+    if (checked.ok) rules[field] = checked.value;
+    else problems[field] = `${checked.problem} You typed “${escapeMrkdwn(trimmed.slice(0, 40))}”.`;
+  }
+  const pairs: Array<[ThresholdField, ThresholdField]> = [
+    ["detractorCsat", "praiseCsat"],
+    ["detractorNps", "praiseNps"],
+  ];
+  for (const [detractor, praise] of pairs) {
+    if (problems[detractor] || problems[praise] || rules[detractor] < rules[praise]) continue;
+    const problem = conflictOf({ ...DEFAULT_THRESHOLDS, [detractor]: rules[detractor], [praise]: rules[praise] });
+    const at = rules[praise] !== current[praise] && rules[detractor] === current[detractor] ? praise : detractor;
+    if (problem) problems[at] = problem.replace(" Change the other threshold first.", "");
+  }
+  return { rules, problems };
 }
 
 /** Why a set of thresholds can't hold (a score that would be both a detractor and praise), or null. */

@@ -286,7 +286,14 @@ export function Modal({ open, ctx, onSubmit, onClose }) {
             return html`<${Block} block=${{ ...block, block_id: blockId }} ctx=${modalCtx} />`;
           const actionId = block.element?.action_id ?? "input";
           const state = values[blockId]?.[actionId] ?? {};
-          const set = (patch) => setValues({ ...values, [blockId]: { [actionId]: { ...state, ...patch } } });
+          const set = (patch) => {
+            const next = { ...values, [blockId]: { [actionId]: { ...state, ...patch } } };
+            setValues(next);
+            // Like Slack: an input block with dispatch_action sends a select's choice at once
+            // (block_actions, with the view's state); text inputs would need dispatch_action_config.
+            if (block.dispatch_action && !/text_input|number_input/.test(block.element?.type ?? ""))
+              ctx.onAction?.({ type: block.element.type, action_id: actionId, block_id: blockId, ...patch }, next);
+          };
           const id = `field-${blockId}`;
           return html`<div class=${`field ${errors[blockId] ? "has-error" : ""}`}>
             <label for=${id}

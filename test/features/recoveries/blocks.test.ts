@@ -2,7 +2,8 @@
 import { describe, expect, it } from "vitest";
 import { formatDeadline, renderCaseCard } from "../../../src/features/recoveries/blocks.ts";
 import { truncateMrkdwn } from "../../../src/slack/replies.ts";
-import { reminderTimes, type RecoveryCaseWithTimeline } from "../../../src/features/recoveries/service.ts";
+import type { RecoveryCaseWithTimeline } from "../../../src/features/recoveries/model.ts";
+import { reminderTimes } from "../../../src/features/recoveries/service.ts";
 
 const now = new Date("2026-11-23T13:30:00Z"); // a Monday
 const HOUR = 3_600_000;

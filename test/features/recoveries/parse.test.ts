@@ -1,6 +1,6 @@
 // /oops text and modal input parsing: what is understood, what gets guidance, what is stored.
 import { describe, expect, it } from "vitest";
-import { FIELDS } from "../../../src/features/recoveries/blocks.ts";
+import { FIELDS } from "../../../src/features/recoveries/modals.ts";
 import {
   checkDeadline,
   parseExtendSubmission,

@@ -6,6 +6,7 @@ import {
   applyChange,
   DEFAULT_THRESHOLDS,
   parseThresholdChange,
+  readThresholds,
   renderThresholds,
 } from "../../../src/features/signals/thresholds.ts";
 
@@ -78,5 +79,30 @@ describe("signal thresholds", () => {
     // Zendesk's words are not thresholds.
     expect(verdictOf({ score: { kind: "csat", value: null, scaleMax: null, label: "bad" } }, strict)).toBe("detractor");
     expect(renderThresholds(strict)).toContain("CSAT ≤ 1 of 5 _(default 2)_");
+  });
+
+  it("checks a whole form's values with the command's rules (App Home → Settings)", () => {
+    // Empty is the default; untouched fields (absent) stay as they are.
+    const current = { ...DEFAULT_THRESHOLDS, praiseNps: 10 };
+    const fine = readThresholds({ detractorCsat: " 3 ", nudgesPerDay: "", praiseCsat: "5" }, current);
+    expect(fine.problems).toEqual({});
+    expect(fine.rules).toEqual({ ...current, detractorCsat: 3, praiseCsat: 5, nudgesPerDay: 3 });
+
+    // The command's message, with what was typed quoted (escaped: it is shown as text).
+    const bad = readThresholds({ detractorCsat: "<lots>", detractorNps: "12" }, current);
+    const command = parseThresholdChange(["detractor", "nps", "12"], current, "signals detractor nps 12");
+    expect(!command.ok && command.problem).toContain("12 is out of range");
+    expect(bad.problems.detractorNps).toContain("12 is out of range");
+    expect(bad.problems.detractorNps).toContain("You typed “12”");
+    expect(bad.problems.detractorCsat).toContain("A CSAT threshold is a whole number of stars from 1 to 5");
+    expect(bad.problems.detractorCsat).toContain("You typed “&lt;lots&gt;”");
+
+    // Both moved together is fine when the set holds; a set where one rating is both is not,
+    // under the field that moved.
+    expect(readThresholds({ detractorCsat: "4", praiseCsat: "5" }, DEFAULT_THRESHOLDS).problems).toEqual({});
+    const clash = readThresholds({ praiseCsat: "2" }, DEFAULT_THRESHOLDS);
+    expect(Object.keys(clash.problems)).toEqual(["praiseCsat"]);
+    expect(clash.problems.praiseCsat).toContain("must stay below praise");
+    expect(Object.keys(readThresholds({ detractorNps: "9" }, DEFAULT_THRESHOLDS).problems)).toEqual(["detractorNps"]);
   });
 });
