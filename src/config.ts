@@ -155,6 +155,8 @@ export interface DistributionConfig {
   encryption: { current: Buffer; old: Buffer[]; fromEnvironment: boolean };
   /** Slack's authorize page (derived from SLACK_API_URL: GovSlack and the imitation have their own). */
   authorizeUrl: string;
+  /** Slack's app_redirect ("Open Delight in Slack" after installing), derived the same way. */
+  appRedirectUrl: string;
   /** Days an uninstalled workspace's data is kept before it is deleted. */
   uninstallRetentionDays: number;
 }
@@ -329,6 +331,7 @@ function distributionConfig(e: z.infer<typeof envSchema>): DistributionConfig {
       fromEnvironment: Boolean(e.DELIGHT_ENCRYPTION_KEY),
     },
     authorizeUrl: authorizeUrlFor(e.SLACK_API_URL),
+    appRedirectUrl: appRedirectUrlFor(e.SLACK_API_URL),
     uninstallRetentionDays: e.UNINSTALL_RETENTION_DAYS,
   };
 }
@@ -337,4 +340,10 @@ function distributionConfig(e: z.infer<typeof envSchema>): DistributionConfig {
 export function authorizeUrlFor(apiUrl: string | undefined): string {
   if (!apiUrl) return "https://slack.com/oauth/v2/authorize";
   return new URL("../oauth/v2/authorize", apiUrl).toString();
+}
+
+/** https://slack.com/api/ → https://slack.com/app_redirect (the sandbox's opens its own page). */
+export function appRedirectUrlFor(apiUrl: string | undefined): string {
+  if (!apiUrl) return "https://slack.com/app_redirect";
+  return new URL("../app_redirect", apiUrl).toString();
 }

@@ -1,6 +1,7 @@
 // Slack's side of "Add to Slack", for the tests and the sandbox: the authorize page
-// (GET /oauth/v2/authorize: the person picks Allow, and the browser goes to the app's
-// redirect URL with a one-time code and the state it was given) and oauth.v2.access (the
+// (GET /oauth/v2/authorize: the person picks a workspace and Allow or Cancel — oauth-page.ts —
+// and the browser goes to the app's redirect URL with a one-time code and the state it was
+// given; a test that sets `next` skips the page, as if Allow had been clicked) and oauth.v2.access (the
 // code exchanged for a bot token; with token rotation a 12-hour token and a refresh token,
 // refreshed with grant_type=refresh_token). Every token it issues belongs to one workspace
 // or org, so the imitation can tell which token each Web API call used, and refuses a
@@ -9,6 +10,7 @@
 // https://docs.slack.dev/authentication/using-token-rotation
 // https://docs.slack.dev/reference/methods/oauth.v2.access
 import { randomBytes } from "node:crypto";
+import { authorizePage } from "./oauth-page.ts";
 import { BOT_USER_ID } from "./workspace.ts";
 
 /** Who installs next, and where (set by a test or the sandbox's "Add to Slack"). */
@@ -20,6 +22,8 @@ export interface PendingInstall {
   /** An Enterprise Grid org-wide install (no team in the answer). */
   isEnterpriseInstall?: boolean;
   userId: string;
+  /** How the authorize page names the person who installs. */
+  userName?: string;
   /** The person clicks "Cancel" instead of "Allow". */
   deny?: boolean;
 }
@@ -41,6 +45,24 @@ interface IssuedCode {
   used: boolean;
 }
 
+export interface AuthorizeAnswer {
+  status: number;
+  /** Where the browser goes next (302). */
+  location?: string;
+  /** The authorize page (200). */
+  page?: string;
+  error?: string;
+}
+
+/** What the page says Delight may do (its scopes, as Slack words them in short). */
+const BOT_SCOPES_SHOWN = [
+  "View messages and content in channels Delight is added to",
+  "Send messages as Delight, and start direct messages with people",
+  "View people in your workspace, and their email addresses",
+  "Add shortcuts and slash commands people can use",
+  "Upload, view and share files",
+];
+
 const CODE_LIFETIME_MS = 10 * 60_000;
 export const APP_ID = "A0DELIGHT";
 
@@ -53,6 +75,13 @@ export class OAuthImitation {
   /** Token rotation on (`token_rotation_enabled`): how long a token lasts, in seconds (Slack: 12 hours). */
   tokenLifetimeSeconds: number | undefined;
   next: PendingInstall | undefined;
+  /**
+   * Without `next`, the authorize page offers these workspaces (each with the person who
+   * installs there) and the person clicks Allow or Cancel: the sandbox's "Add to Slack".
+   */
+  choices: PendingInstall[] = [];
+  /** Who installed each workspace last (Slack's app_redirect opens the app for them). */
+  readonly installers = new Map<string, string>();
   readonly tokens = new Map<string, IssuedToken>();
   private readonly refreshTokens = new Map<string, string>();
   private readonly codes = new Map<string, IssuedCode>();
@@ -66,16 +95,44 @@ export class OAuthImitation {
    * The authorize page: where the browser goes next. Refuses a wrong client_id or a request
    * without scopes like Slack (an error page, here a 400 with the error).
    */
-  authorize(query: URLSearchParams): { status: number; location?: string; error?: string } {
+  authorize(query: URLSearchParams): AuthorizeAnswer {
+    const refused = this.refusal(query);
+    if (refused) return refused;
+    if (this.next) return this.complete(query, this.next);
+    if (this.choices.length === 0) return { status: 400, error: "no_install_pending" };
+    return { status: 200, page: authorizePage(query, this.choices, BOT_SCOPES_SHOWN) };
+  }
+
+  /**
+   * The authorize page's form (POST): the query it was opened with, the workspace picked and
+   * the button clicked ("allow" or "cancel").
+   */
+  decide(form: URLSearchParams): AuthorizeAnswer {
+    const refused = this.refusal(form);
+    if (refused) return refused;
+    const choice = this.choices.find((c) => c.teamId === form.get("team"));
+    if (!choice) return { status: 400, error: "invalid_team" };
+    return this.complete(form, { ...choice, deny: form.get("decision") !== "allow" });
+  }
+
+  /** Whether a workspace has a token that works (installed, not revoked). */
+  isInstalled(teamId: string): boolean {
+    return [...this.tokens.values()].some((t) => t.teamId === teamId && !t.revoked);
+  }
+
+  private refusal(query: URLSearchParams): AuthorizeAnswer | undefined {
     if (query.get("client_id") !== this.clientId) return { status: 400, error: "invalid_client_id" };
-    const scopes = query.get("scope");
-    if (!scopes) return { status: 400, error: "invalid_scope" };
+    if (!query.get("scope")) return { status: 400, error: "invalid_scope" };
     const redirect = query.get("redirect_uri") ?? this.redirectUrl;
     if (!redirect) return { status: 400, error: "bad_redirect_uri" };
     if (this.redirectUrl && !redirect.startsWith(this.redirectUrl)) return { status: 400, error: "bad_redirect_uri" };
-    const install = this.next;
-    if (!install) return { status: 400, error: "no_install_pending" };
-    const target = new URL(redirect);
+    return undefined;
+  }
+
+  /** Back to the app's redirect URL with a code (Allow) or error=access_denied (Cancel), and the state. */
+  private complete(query: URLSearchParams, install: PendingInstall): AuthorizeAnswer {
+    const scopes = query.get("scope") ?? "";
+    const target = new URL(query.get("redirect_uri") ?? this.redirectUrl);
     const state = query.get("state");
     if (install.deny) {
       target.searchParams.set("error", "access_denied");
@@ -111,6 +168,7 @@ export class OAuthImitation {
     }
     code.used = true;
     const { install } = code;
+    this.installers.set(install.isEnterpriseInstall ? (install.enterpriseId ?? "") : install.teamId, install.userId);
     const org = Boolean(install.isEnterpriseInstall);
     // A reinstall revokes the workspace's earlier tokens (Slack issues a new one).
     for (const issued of this.tokens.values()) {

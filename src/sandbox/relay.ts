@@ -23,18 +23,33 @@ export interface ActionInput {
 
 export class SandboxRelay {
   private readonly workspace: Workspace;
+  private readonly senders: (teamId: string) => SignedSlackClient;
 
+  /**
+   * sender: one client, or each workspace's (the sandbox serves two: each request is signed
+   * and sent as Slack sends it for the acting person's workspace).
+   */
   constructor(
     private readonly slack: SlackStandIn,
-    private readonly sender: SignedSlackClient,
+    sender: SignedSlackClient | ((teamId: string) => SignedSlackClient),
   ) {
     this.workspace = slack.workspace;
+    this.senders = typeof sender === "function" ? sender : () => sender;
     slack.onResponse = (_id, body, issued, effect) => this.applyResponse(body, issued, effect);
   }
 
   /** A new response_url for a command, click or shortcut: where its posts go and what they may replace. */
   private responseUrl(origin: ResponseUrlOrigin): string {
     return this.slack.responseUrl(this.workspace.nextId("R"), origin);
+  }
+
+  /** Requests for what a person does go to the app as from that person's workspace. */
+  private senderFor(user: string): SignedSlackClient {
+    return this.senders(this.workspace.teamOf(user));
+  }
+
+  private team(user: string): Json {
+    return { id: this.workspace.teamOf(user), domain: "delight-sandbox" };
   }
 
   private trigger(user: string): string {
@@ -45,7 +60,7 @@ export class SandboxRelay {
 
   private userRef(user: string): Json {
     const name = this.workspace.users.get(user)?.name ?? user.toLowerCase();
-    return { id: user, username: name, name, team_id: TEAM_ID };
+    return { id: user, username: name, name, team_id: this.workspace.teamOf(user) };
   }
 
   private ephemeral(channel: string, user: string, message: Json, threadTs?: string): void {
@@ -59,27 +74,35 @@ export class SandboxRelay {
     });
   }
 
-  /** Turns a typed command's @name and #channel into Slack's escaped mentions (should_escape). */
-  escape(text: string): string {
+  /**
+   * Turns a typed command's @name and #channel into Slack's escaped mentions (should_escape),
+   * among the people and channels of the workspace it was typed in.
+   */
+  escape(text: string, teamId = TEAM_ID): string {
     const html = text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+    const ws = this.workspace;
     return html
       .replace(/(^|[\s(])@([a-z0-9._-]+)/gi, (whole, before: string, name: string) => {
-        const user = [...this.workspace.users.values()].find((u) => u.name?.toLowerCase() === name.toLowerCase());
+        const user = [...ws.users.values()].find(
+          (u) => u.name?.toLowerCase() === name.toLowerCase() && ws.teamOf(u.id) === teamId,
+        );
         return user ? `${before}<@${user.id}|${user.name}>` : whole;
       })
       .replace(/(^|[\s(])#([a-z0-9_-]+)/gi, (whole, before: string, name: string) => {
-        const channel = [...this.workspace.channels.values()].find((c) => !c.user && c.name === name.toLowerCase());
+        const channel = [...ws.channels.values()].find(
+          (c) => !c.user && c.name === name.toLowerCase() && (c.team ?? TEAM_ID) === teamId,
+        );
         return channel ? `${before}<#${channel.id}|${channel.name}>` : whole;
       });
   }
 
   async command(user: string, channel: string, typed: string): Promise<void> {
     const [command = ""] = typed.trim().split(/\s+/);
-    const text = this.escape(typed.trim().slice(command.length).trim());
+    const text = this.escape(typed.trim().slice(command.length).trim(), this.workspace.teamOf(user));
     const channelName = this.workspace.channels.get(channel)?.name ?? channel;
     const body = new URLSearchParams({
       token: "sandbox",
-      team_id: TEAM_ID,
+      team_id: this.workspace.teamOf(user),
       team_domain: "delight-sandbox",
       channel_id: channel,
       channel_name: channel.startsWith("D") ? "directmessage" : channelName,
@@ -92,7 +115,7 @@ export class SandboxRelay {
       response_url: this.responseUrl({ kind: "command", channel, user }),
       trigger_id: this.trigger(user),
     }).toString();
-    const answer = await this.sender.send(body, "application/x-www-form-urlencoded");
+    const answer = await this.senderFor(user).send(body, "application/x-www-form-urlencoded");
     this.applyAck(answer, channel, user, command);
   }
 
@@ -131,10 +154,10 @@ export class SandboxRelay {
 
   /** A message typed in a channel or thread: stored, then sent to the app as a message event. */
   async message(user: string, channel: string, typed: string, threadTs?: string): Promise<void> {
-    const text = this.escape(typed);
+    const text = this.escape(typed, this.workspace.teamOf(user));
     const ts = this.workspace.nextTs();
     this.workspace.store(channel, { ts, user, text, ...(threadTs ? { thread_ts: threadTs } : {}) });
-    await this.sender.event({
+    await this.senderFor(user).event({
       type: "message",
       channel,
       channel_type: channel.startsWith("D") ? "im" : "channel",
@@ -149,7 +172,7 @@ export class SandboxRelay {
   async react(user: string, channel: string, ts: string, name: string): Promise<void> {
     const message = this.workspace.find(channel, ts);
     if (!message || !this.workspace.react(message, name, user)) return;
-    await this.sender.event({
+    await this.senderFor(user).event({
       type: "reaction_added",
       user,
       reaction: name,
@@ -160,7 +183,7 @@ export class SandboxRelay {
   }
 
   async openHome(user: string): Promise<void> {
-    await this.sender.event({
+    await this.senderFor(user).event({
       type: "app_home_opened",
       user,
       channel: this.workspace.dmChannelOf(user),
@@ -172,12 +195,12 @@ export class SandboxRelay {
   async shortcut(user: string, channel: string, ts: string, callbackId: string): Promise<void> {
     const message = this.workspace.find(channel, ts);
     if (!message) return;
-    const answer = await this.sender.interaction({
+    const answer = await this.senderFor(user).interaction({
       type: "message_action",
       callback_id: callbackId,
       trigger_id: this.trigger(user),
       user: this.userRef(user),
-      team: { id: TEAM_ID, domain: "delight-sandbox" },
+      team: this.team(user),
       channel: { id: channel, name: this.workspace.channels.get(channel)?.name ?? channel },
       message: { type: "message", ts, text: message.text, user: message.user },
       message_ts: ts,
@@ -200,7 +223,7 @@ export class SandboxRelay {
     return {
       ...open.view,
       id: open.id,
-      team_id: TEAM_ID,
+      team_id: this.workspace.teamOf(open.user),
       app_id: "A0DELIGHT",
       bot_id: "BDELIGHT",
       hash: `${open.id}-hash`,
@@ -214,7 +237,7 @@ export class SandboxRelay {
     const base: Json = {
       type: "block_actions",
       user: this.userRef(input.user),
-      team: { id: TEAM_ID, domain: "delight-sandbox" },
+      team: this.team(input.user),
       api_app_id: "A0DELIGHT",
       token: "sandbox",
       trigger_id: this.trigger(input.user),
@@ -222,7 +245,7 @@ export class SandboxRelay {
     };
     const view = input.viewId ? this.findView(input.viewId) : undefined;
     if (view) {
-      await this.sender.interaction({
+      await this.senderFor(input.user).interaction({
         ...base,
         container: { type: "view", view_id: view.id },
         view: this.viewPayload(view, input.state),
@@ -234,7 +257,7 @@ export class SandboxRelay {
     const message = input.ephemeral
       ? this.workspace.ephemerals.find((e) => e.ts === ts)
       : this.workspace.find(channel, ts);
-    await this.sender.interaction({
+    await this.senderFor(input.user).interaction({
       ...base,
       container: { type: "message", channel_id: channel, message_ts: ts, is_ephemeral: Boolean(input.ephemeral) },
       channel: { id: channel, name: this.workspace.channels.get(channel)?.name ?? channel },
@@ -255,10 +278,10 @@ export class SandboxRelay {
     const stack = this.workspace.modals.get(user) ?? [];
     const open = stack.find((v) => v.id === viewId);
     if (!open) return;
-    const answer = await this.sender.interaction({
+    const answer = await this.senderFor(user).interaction({
       type: "view_submission",
       user: this.userRef(user),
-      team: { id: TEAM_ID, domain: "delight-sandbox" },
+      team: this.team(user),
       api_app_id: "A0DELIGHT",
       token: "sandbox",
       trigger_id: this.trigger(user),

@@ -65,6 +65,42 @@ export class ResponseUrls {
     return { issued };
   }
 
+  /**
+   * A post to a response_url: refused (404) when the URL is used up or expired, or its blocks
+   * break Slack's rules (java-slack-sdk #1349 shows Slack's 404 with invalid_blocks); otherwise
+   * taken, with what Slack does with it (`issued`: the URL, for the sandbox to show the post).
+   * Refusals, and a command's `replace_original` that Slack ignores, go to the developer panel.
+   */
+  post(
+    args: Record<string, unknown>,
+    rules: {
+      messageProblems(blocks: unknown): string[];
+      refuse(method: string, error: string, details: string[]): unknown;
+    },
+  ): { status: number; body: Record<string, unknown>; effect: ResponseEffect; issued?: IssuedResponseUrl } {
+    const refuse = (error: string, details: string[]) => {
+      rules.refuse("response_url", error, details);
+      return { status: 404, body: { ok: false, error }, effect: "refused" as const };
+    };
+    const problems = rules.messageProblems(args.blocks);
+    if (problems.length > 0) return refuse("invalid_blocks", problems);
+    const used = this.use(String(args.response_id));
+    if ("error" in used) {
+      return refuse(used.error, [
+        used.error === "used_url"
+          ? "a response_url works at most 5 times"
+          : "a response_url works for 30 minutes after it was issued",
+      ]);
+    }
+    if (used.issued.kind === "command" && isTrue(args.replace_original)) {
+      // Not refused, but not what the app asked for: the developer panel says so.
+      rules.refuse("response_url", "replace_original_ignored", [
+        "a slash command's response_url cannot replace the command's earlier answer: Slack posted a new message (bolt-python #1268, bolt-js #2287)",
+      ]);
+    }
+    return { status: 200, body: { ok: true }, effect: ResponseUrls.effect(used.issued, args), issued: used.issued };
+  }
+
   /** What a post does: a command's URL never replaces or deletes the command's answer. */
   static effect(issued: IssuedResponseUrl, body: Record<string, unknown>): ResponseEffect {
     if (issued.kind === "command") return "new_message";

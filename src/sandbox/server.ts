@@ -10,7 +10,7 @@ import type { AddressInfo } from "node:net";
 import { z } from "zod";
 import type { ManifestCommand, ManifestShortcut } from "./manifest.ts";
 import type { SandboxRelay } from "./relay.ts";
-import { SlackStandIn } from "./slack-imitation.ts";
+import { SlackStandIn, TEAM_ID } from "./slack-imitation.ts";
 
 /** What the browser can ask for besides reading the state; see relay.ts for each. */
 export interface SandboxControls {
@@ -86,9 +86,22 @@ export interface SandboxServerOptions {
   manifest: { commands: ManifestCommand[]; shortcuts: ManifestShortcut[] };
   /** Waits until the app has done the work a request started (jobs, outbox). */
   settle(): Promise<void>;
-  /** Customer signals (POST /hooks/…) sent to the sandbox's address, passed on to the app. */
-  forwardHooks?: (req: IncomingMessage, res: ServerResponse) => void;
+  /**
+   * What the sandbox's address passes on to the app: customer signals (POST /hooks/…) and
+   * "Add to Slack" (GET /slack/install, /slack/oauth_redirect), so the browser stays on one origin.
+   */
+  forwardToApp?: (req: IncomingMessage, res: ServerResponse) => void;
+  /** The sandbox's workspaces, and whether Delight is installed in each (the imitation's tokens say). */
+  workspaces?: () => SandboxWorkspace[];
 }
+
+export interface SandboxWorkspace {
+  id: string;
+  name: string;
+  installed: boolean;
+}
+
+const APP_PATHS = /^\/(hooks\/|slack\/install$|slack\/oauth_redirect$)/;
 
 export class SandboxServer {
   private server?: Server;
@@ -132,7 +145,7 @@ export class SandboxServer {
       res.writeHead(415, { "content-type": "text/plain" }).end("Send JSON.");
       return;
     }
-    if (path.startsWith("/hooks/") && this.options.forwardHooks) return this.options.forwardHooks(req, res);
+    if (APP_PATHS.test(path) && this.options.forwardToApp) return this.options.forwardToApp(req, res);
     if (SlackStandIn.serves(path)) return this.options.slack.handle(req, res);
     if (req.method === "GET" && path === "/sandbox/state") return this.sendJson(res, 200, this.state(req));
     if (req.method === "POST" && path === "/sandbox/act") {
@@ -201,15 +214,31 @@ export class SandboxServer {
     res.end(file.bytes);
   }
 
+  /**
+   * What the acting person sees: the people, channels and messages of their own workspace
+   * only; "Acting as" offers the people of every workspace where Delight is installed.
+   */
   private state(req: IncomingMessage): unknown {
     const asUser = new URL(req.url ?? "/", "http://sandbox").searchParams.get("user") ?? "";
     const ws = this.options.slack.workspace;
     const stack = ws.modals.get(asUser) ?? [];
+    const team = ws.teamOf(asUser);
+    const workspaces = this.options.workspaces?.() ?? [{ id: TEAM_ID, name: TEAM_ID, installed: true }];
+    const installed = new Set(workspaces.filter((w) => w.installed).map((w) => w.id));
+    const channels = [...ws.channels.values()].filter(
+      (c) => (!c.user || c.user === asUser) && (c.team ?? TEAM_ID) === team,
+    );
+    const seen = new Set(channels.map((c) => c.id));
     return {
       now: this.options.controls.now().toISOString(),
-      users: [...ws.users.values()],
-      channels: [...ws.channels.values()].filter((c) => !c.user || c.user === asUser),
-      messages: Object.fromEntries(ws.messages),
+      team,
+      workspaces,
+      users: [...ws.users.values()].filter((u) => u.is_bot || ws.teamOf(u.id) === team),
+      people: [...ws.users.values()]
+        .filter((u) => !u.is_bot && !u.deleted && installed.has(ws.teamOf(u.id)))
+        .map((u) => ({ id: u.id, name: u.name, real_name: u.real_name, team: ws.teamOf(u.id) })),
+      channels,
+      messages: Object.fromEntries([...ws.messages].filter(([channel]) => seen.has(channel))),
       ephemerals: ws.ephemerals.filter((e) => e.user === asUser),
       modal: stack[stack.length - 1] ?? null,
       home: ws.homes.get(asUser) ?? null,

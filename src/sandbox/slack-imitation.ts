@@ -7,8 +7,11 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { systemClock, type Clock } from "../clock.ts";
 import { ResponseUrls, type IssuedResponseUrl, type ResponseEffect, type ResponseUrlOrigin } from "./response-urls.ts";
-import { KNOWN_METHODS, TEAM_ID, Workspace, type StandInUser } from "./workspace.ts";
+import { KNOWN_METHODS, Workspace, type StandInUser } from "./workspace.ts";
+import { basicAuth, fileBytes, parseArgs, readBody } from "./http-body.ts";
 import { OAuthImitation } from "./oauth.ts";
+import { servePages } from "./oauth-page.ts";
+import { RateLimits, type ChannelRateLimit } from "./rate-limits.ts";
 
 export interface RecordedCall {
   method: string;
@@ -23,17 +26,6 @@ export interface RecordedCall {
   tokenOf?: string;
 }
 
-/**
- * Slack's Tier 2 (about 20 calls a minute per method and workspace): users.list, and
- * conversations.members here too, which Slack lists as Tier 4. The imitation is stricter on
- * purpose: a sweep of a big channel's members must be paced like users.list.
- */
-const TIER_2_PER_MINUTE = 20;
-const DEFAULT_TIERED: Record<string, number> = {
-  "users.list": TIER_2_PER_MINUTE,
-  "conversations.members": TIER_2_PER_MINUTE,
-};
-
 interface Fault {
   status: number;
   retryAfterSeconds?: number;
@@ -41,11 +33,6 @@ interface Fault {
   times: number;
   /** The call takes effect (a message is posted) but the answer is the fault: an in-doubt write. */
   afterDelivery?: boolean;
-}
-
-interface ChannelRateLimit {
-  perSecond: number;
-  burst: number;
 }
 
 export { BOT_USER_ID, TEAM_ID, type StandInUser, type StoredMessage } from "./workspace.ts";
@@ -78,12 +65,10 @@ export class SlackStandIn {
   readonly responseUrlStates = new ResponseUrls(() => this.clock);
   /** The time response URLs expire by: the app's clock in the sandbox and the tests. */
   clock: Clock = systemClock;
+  /** Tier 2 limits and the per-channel pace of chat.postMessage (rate-limits.ts). */
+  private readonly limits = new RateLimits();
   /** Calls per minute allowed for tiered read methods (Tier 2); beyond, 429 + Retry-After. */
-  readonly tierLimits = new Map<string, number>(Object.entries(DEFAULT_TIERED));
-  private readonly tierCalls = new Map<string, number[]>();
-  /** Answers 429 (per channel, like Slack's chat.postMessage limit) past this rate. */
-  private channelRateLimit?: ChannelRateLimit;
-  private readonly channelBuckets = new Map<string, number>();
+  readonly tierLimits = this.limits.tierLimits;
   /** Every Web API call answers 503 until this time (ms since the epoch). */
   private downUntil = 0;
   /** 429 answers given, per method. */
@@ -111,7 +96,7 @@ export class SlackStandIn {
   userUpload(user: string, name: string, bytes: Buffer): Record<string, unknown> | { error: string } {
     const stored = this.workspace.fileStore.userUpload({ user, name, bytes });
     if ("error" in stored) return stored;
-    return this.workspace.fileStore.fileObject(stored.file, this.url, TEAM_ID);
+    return this.workspace.fileStore.fileObject(stored.file, this.url, this.workspace.teamOf(user));
   }
 
   /** Makes the next `times` calls of `method` fail. */
@@ -131,8 +116,7 @@ export class SlackStandIn {
 
   /** Limits chat.postMessage per channel like Slack: `perSecond` with a short `burst`; beyond it, 429 + Retry-After. */
   limitPostsPerChannel(limit: ChannelRateLimit | undefined): void {
-    this.channelRateLimit = limit;
-    this.channelBuckets.clear();
+    this.limits.limitPostsPerChannel(limit);
   }
 
   /** Every Web API call answers 503 for the next `ms` milliseconds. */
@@ -164,31 +148,6 @@ export class SlackStandIn {
     this.faults.clear();
   }
 
-  /** Sliding minute per tiered method: the wait before this call would be allowed (0 = now, counted). */
-  private tierDelayMs(method: string): number {
-    const perMinute = this.tierLimits.get(method);
-    if (!perMinute) return 0;
-    const now = Date.now();
-    const recent = (this.tierCalls.get(method) ?? []).filter((at) => at > now - 60_000);
-    this.tierCalls.set(method, recent);
-    if (recent.length >= perMinute) return (recent[0] ?? now) + 60_000 - now;
-    recent.push(now);
-    return 0;
-  }
-
-  /** GCRA per channel: the delay before this post would be allowed (0 = now), taking the slot if allowed. */
-  private channelDelayMs(channel: string): number {
-    const limit = this.channelRateLimit;
-    if (!limit) return 0;
-    const interval = 1000 / limit.perSecond;
-    const now = Date.now();
-    const tat = Math.max(this.channelBuckets.get(channel) ?? now, now);
-    const allowedAt = tat - (limit.burst - 1) * interval;
-    if (allowedAt > now) return allowedAt - now;
-    this.channelBuckets.set(channel, tat + interval);
-    return 0;
-  }
-
   /** Resolves once `predicate` holds for the recorded calls (polls; fails after timeoutMs). */
   async waitFor<T>(predicate: () => T | undefined | false, timeoutMs = 5_000): Promise<T> {
     const deadline = Date.now() + timeoutMs;
@@ -209,7 +168,7 @@ export class SlackStandIn {
 
   /** Whether a request path is Slack's side (Web API, response_url, file uploads). */
   static serves(path: string): boolean {
-    return /^\/(api|respond|upload|oauth|files-pri)\//.test(path);
+    return /^\/(api|respond|upload|oauth|files-pri)\//.test(path) || path === "/app_redirect";
   }
 
   /** Answers one request to the Web API, a response_url or an upload URL. */
@@ -229,15 +188,9 @@ export class SlackStandIn {
         return;
       }
       if (path.startsWith("/files-pri/")) return this.download(req, res, path);
-      if (path === "/oauth/v2/authorize") {
-        // The browser's visit to Slack's authorize page: Allow (or Cancel), then back to the app.
-        const answer = this.oauth.authorize(new URL(req.url ?? "", "http://imitation").searchParams);
-        this.calls.push({ method: "oauth/v2/authorize", args: {}, at: Date.now() });
-        res.writeHead(
-          answer.status,
-          answer.location ? { location: answer.location } : { "content-type": "text/plain" },
-        );
-        res.end(answer.error ?? "");
+      // The browser's visit to Slack's authorize page (Allow or Cancel, then back to the app).
+      if (servePages(req, res, rawBytes, this.oauth, this.url)) {
+        if (path === "/oauth/v2/authorize") this.calls.push({ method: "oauth/v2/authorize", args: {}, at: Date.now() });
         return;
       }
       const raw = rawBytes.toString("utf8");
@@ -259,12 +212,27 @@ export class SlackStandIn {
           : (tokenCheck.issued.teamId ?? undefined);
       }
 
+      // Another workspace's channel or person, named with this workspace's token: not found.
+      const issued = tokenCheck.issued;
+      const foreign =
+        issued?.teamId && !issued.isEnterpriseInstall && !tokenCheck.error
+          ? this.workspace.foreignTo(issued.teamId, args)
+          : undefined;
+      if (foreign) {
+        const answer = this.workspace.refuse(method, foreign, [
+          `${method} with ${issued?.teamId ?? ""}'s token named a channel or person of another workspace`,
+        ]);
+        res.writeHead(200, { "content-type": "application/json" });
+        res.end(JSON.stringify(answer));
+        return;
+      }
+
       if (!isResponseUrl && Date.now() < this.downUntil) {
         res.writeHead(503, { "content-type": "text/plain" });
         res.end("Service Unavailable");
         return;
       }
-      const tierDelay = this.tierDelayMs(method);
+      const tierDelay = this.limits.tierDelayMs(method);
       if (tierDelay > 0) {
         this.rateLimitedCalls.push(call);
         res.writeHead(429, { "content-type": "application/json", "retry-after": String(Math.ceil(tierDelay / 1000)) });
@@ -272,7 +240,7 @@ export class SlackStandIn {
         return;
       }
       if (method === "chat.postMessage") {
-        const delay = this.channelDelayMs(String(args.channel));
+        const delay = this.limits.channelDelayMs(String(args.channel));
         if (delay > 0) {
           this.rateLimitedCalls.push(call);
           res.writeHead(429, { "content-type": "application/json", "retry-after": String(Math.ceil(delay / 1000)) });
@@ -313,7 +281,7 @@ export class SlackStandIn {
           ? this.oauth.access(args, basicAuth(req.headers.authorization))
           : method === "auth.test" && tokenCheck.issued
             ? this.authTestFor(tokenCheck.issued)
-            : this.answer(method, args);
+            : this.answer(method, args, issued?.isEnterpriseInstall ? undefined : (issued?.teamId ?? undefined));
       res.writeHead(200, { "content-type": "application/json" });
       res.end(JSON.stringify(body));
     });
@@ -333,7 +301,8 @@ export class SlackStandIn {
       args: { file_id: file?.id ?? null, authorized: Boolean(token) },
       at: Date.now(),
     });
-    if (req.method !== "GET" || !token || !/^xox[bp]-/.test(token) || check.error) {
+    // Rotating bot tokens (xoxe.xoxb-1-…) are bot tokens too.
+    if (req.method !== "GET" || !token || !/^(xoxe\.)?xox[bp]-/.test(token) || check.error) {
       res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
       res.end("<!DOCTYPE html><html><body>Sign in to Slack to see this file.</body></html>");
       return;
@@ -350,40 +319,12 @@ export class SlackStandIn {
     res.end(file.bytes);
   }
 
-  /**
-   * A post to a response_url: refused (404) when the URL is used up or expired, or its blocks
-   * break Slack's rules (java-slack-sdk #1349 shows Slack's 404 with invalid_blocks); otherwise
-   * shown, replacing the original message only where Slack would.
-   */
+  /** A post to a response_url: Slack's rules in response-urls.ts; shown by the sandbox's relay. */
   private respond(call: RecordedCall): { status: number; body: Record<string, unknown> } {
-    const { args } = call;
-    const id = String(args.response_id);
-    const refuse = (error: string, details: string[]) => {
-      call.effect = "refused";
-      this.workspace.refuse("response_url", error, details);
-      return { status: 404, body: { ok: false, error } };
-    };
-    const problems = this.workspace.messageProblems(args.blocks);
-    if (problems.length > 0) return refuse("invalid_blocks", problems);
-    const used = this.responseUrlStates.use(id);
-    if ("error" in used) {
-      return refuse(used.error, [
-        used.error === "used_url"
-          ? "a response_url works at most 5 times"
-          : "a response_url works for 30 minutes after it was issued",
-      ]);
-    }
-    const effect = ResponseUrls.effect(used.issued, args);
-    call.effect = effect;
-    const replaceAsked = args.replace_original === true || args.replace_original === "true";
-    if (used.issued.kind === "command" && replaceAsked) {
-      // Not refused, but not what the app asked for: the developer panel says so.
-      this.workspace.refuse("response_url", "replace_original_ignored", [
-        "a slash command's response_url cannot replace the command's earlier answer: Slack posted a new message (bolt-python #1268, bolt-js #2287)",
-      ]);
-    }
-    this.onResponse?.(id, args, used.issued, effect);
-    return { status: 200, body: { ok: true } };
+    const answer = this.responseUrlStates.post(call.args, this.workspace);
+    call.effect = answer.effect;
+    if (answer.issued) this.onResponse?.(String(call.args.response_id), call.args, answer.issued, answer.effect);
+    return answer;
   }
 
   /** Serves the imitation on its own loopback port (tests); the sandbox mounts handle() instead. */
@@ -423,58 +364,11 @@ export class SlackStandIn {
     };
   }
 
-  private answer(method: string, args: Record<string, unknown>): Record<string, unknown> {
+  private answer(method: string, args: Record<string, unknown>, asTeam?: string): Record<string, unknown> {
     const custom = this.handlers.get(method);
     if (custom) return custom(args);
     if (!KNOWN_METHODS.has(method))
       return this.workspace.refuse(method, "unknown_method", [`${method} is not a Web API method`]);
-    return this.workspace.answer(method, args);
-  }
-}
-
-/** The file in an upload: the multipart form's file field, or the raw body. */
-async function fileBytes(body: Buffer, contentType: string): Promise<{ bytes: Buffer; contentType: string }> {
-  if (!contentType.includes("multipart/form-data")) return { bytes: body, contentType };
-  const form = await new Response(body, { headers: { "content-type": contentType } }).formData();
-  for (const value of form.values()) {
-    if (typeof value !== "string") return { bytes: Buffer.from(await value.arrayBuffer()), contentType: value.type };
-  }
-  return { bytes: body, contentType };
-}
-
-/** client_id and client_secret sent with HTTP Basic authentication (oauth.v2.access allows both). */
-function basicAuth(header: string | undefined): { id: string; secret: string } | undefined {
-  const encoded = /^Basic (.+)$/.exec(header ?? "")?.[1];
-  if (!encoded) return undefined;
-  const [id, ...secret] = Buffer.from(encoded, "base64").toString("utf8").split(":");
-  return id ? { id, secret: secret.join(":") } : undefined;
-}
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", () => resolve(Buffer.concat(chunks)));
-    req.on("error", reject);
-  });
-}
-
-// The Web API client sends form fields, with objects (blocks, view) JSON-encoded;
-// response_url posts are JSON.
-function parseArgs(raw: string, contentType: string): Record<string, unknown> {
-  if (!raw) return {};
-  if (contentType.includes("application/json")) return JSON.parse(raw) as Record<string, unknown>;
-  const args: Record<string, unknown> = {};
-  for (const [key, value] of new URLSearchParams(raw)) {
-    args[key] = /^[[{]/.test(value) ? safeJson(value) : value;
-  }
-  return args;
-}
-
-function safeJson(value: string): unknown {
-  try {
-    return JSON.parse(value);
-  } catch {
-    return value;
+    return this.workspace.answer(method, args, asTeam);
   }
 }

@@ -2,6 +2,7 @@
 // ephemerals, modals, Home tabs, files) and the Web API methods' answers computed from it.
 // The tests' stand-in and the browser sandbox share it: one imitation of Slack's Web API.
 import { blockProblems, viewProblems } from "./block-kit-rules.ts";
+import { answerUsers, page } from "./directory.ts";
 import { SlackFiles, type StoredFile } from "./slack-files.ts";
 
 export type { StoredFile } from "./slack-files.ts";
@@ -24,6 +25,8 @@ export interface StandInUser {
   email?: string;
   /** Enterprise Grid: the person's organisation-wide roles (users.info's `enterprise_user`). */
   enterprise_user?: { enterprise_id?: string; is_admin?: boolean; is_owner?: boolean };
+  /** The person's workspace (users.info's `team_id`); unset: TEAM_ID, and no workspace check. */
+  team_id?: string;
 }
 
 export interface Reaction {
@@ -68,6 +71,8 @@ export interface ChannelInfo {
   is_private?: boolean;
   /** A direct message with the app: the person's id. */
   user?: string;
+  /** The channel's workspace; unset: TEAM_ID, and no workspace check. */
+  team?: string;
 }
 
 /** A refused call, for the sandbox's developer panel. */
@@ -109,10 +114,6 @@ export const KNOWN_METHODS = new Set([
 ]);
 
 type Answer = Record<string, unknown>;
-
-/** Cursor pages: Slack's default for conversations.members, and the largest page Delight asks for. */
-const DEFAULT_PAGE = 100;
-const MAX_PAGE = 1000;
 
 const fail = (error: string, extra: Answer = {}): Answer => ({ ok: false, error, ...extra });
 
@@ -171,8 +172,32 @@ export class Workspace {
 
   dmChannelOf(user: string): string {
     const id = `D${user}`;
-    if (!this.channels.has(id)) this.channels.set(id, { id, name: this.users.get(user)?.name ?? user, user });
+    const team = this.users.get(user)?.team_id;
+    if (!this.channels.has(id))
+      this.channels.set(id, { id, name: this.users.get(user)?.name ?? user, user, ...(team ? { team } : {}) });
     return id;
+  }
+
+  /** The workspace a person belongs to (one imitation holds every workspace; ids never collide). */
+  teamOf(user: string): string {
+    return this.users.get(user)?.team_id ?? TEAM_ID;
+  }
+
+  /**
+   * A workspace's token names a channel or person of another workspace: Slack answers as if
+   * it did not exist there (`channel_not_found`, `user_not_found`). Only for channels and
+   * people whose workspace is said (the sandbox's); an org-wide token is not checked.
+   */
+  foreignTo(teamId: string, args: Answer): string | undefined {
+    for (const key of ["channel", "channel_id"]) {
+      const team = typeof args[key] === "string" ? this.channels.get(args[key])?.team : undefined;
+      if (team && team !== teamId) return "channel_not_found";
+    }
+    for (const key of ["user", "user_id"]) {
+      const team = typeof args[key] === "string" ? this.users.get(args[key])?.team_id : undefined;
+      if (team && team !== teamId) return "user_not_found";
+    }
+    return undefined;
   }
 
   private shown(message: StoredMessage, args: Answer): Answer {
@@ -186,17 +211,6 @@ export class Workspace {
       blocks: message.blocks,
       reactions: message.reactions,
       ...(withMetadata ? { metadata: message.metadata } : {}),
-    };
-  }
-
-  private userInfo(user: StandInUser): Answer {
-    const { email, ...rest } = user;
-    return {
-      ...rest,
-      name: user.name ?? user.id.toLowerCase(),
-      real_name: user.real_name ?? user.name,
-      tz: user.tz,
-      profile: { display_name: user.name, real_name: user.real_name ?? user.name, ...(email ? { email } : {}) },
     };
   }
 
@@ -233,7 +247,9 @@ export class Workspace {
     return undefined;
   }
 
-  answer(method: string, args: Answer): Answer {
+  /** asTeam: the workspace of the token used (users.list lists that workspace's people only). */
+  answer(method: string, args: Answer, asTeam?: string): Answer {
+    const ofTeam = (u: StandInUser) => !asTeam || !u.team_id || u.team_id === asTeam;
     switch (method) {
       case "auth.test":
         return {
@@ -262,12 +278,14 @@ export class Workspace {
         const refused = this.checkMessage(method, args);
         if (refused) return refused;
         const message = this.find(String(args.channel), String(args.ts));
-        if (message) {
-          if (args.text !== undefined) message.text = args.text;
-          if (args.blocks !== undefined) message.blocks = args.blocks;
-          if (args.metadata !== undefined) message.metadata = args.metadata;
-          message.edited = true;
-        }
+        // docs.slack.dev/reference/methods/chat.update: `message_not_found`, "No message exists
+        // with the requested timestamp" (a deleted message, or a ts of another channel).
+        if (!message)
+          return this.refuse(method, "message_not_found", [`no message ${String(args.ts)} in ${String(args.channel)}`]);
+        if (args.text !== undefined) message.text = args.text;
+        if (args.blocks !== undefined) message.blocks = args.blocks;
+        if (args.metadata !== undefined) message.metadata = args.metadata;
+        message.edited = true;
         return { ok: true, channel: args.channel, ts: args.ts, text: args.text };
       }
       case "chat.delete": {
@@ -333,36 +351,19 @@ export class Workspace {
           },
         };
       }
+      case "users.info":
+      case "users.lookupByEmail":
+      case "users.list":
+        return answerUsers(method, args, this.users, [...this.users.values()].filter(ofTeam));
       case "conversations.join":
         this.memberOf.add(String(args.channel));
         return { ok: true, channel: { id: args.channel } };
       case "conversations.members": {
         const channel = String(args.channel);
         if (this.hiddenFromApp(channel)) return fail("channel_not_found");
-        const everyone = () => [...this.users.values()].filter((u) => !u.deleted).map((u) => u.id);
+        const everyone = () => [...this.users.values()].filter((u) => !u.deleted && ofTeam(u)).map((u) => u.id);
         const members = this.channelMembers.get(channel) ?? (this.channels.has(channel) ? everyone() : []);
-        return this.page(members, args, "members", (id) => id);
-      }
-      case "users.info": {
-        const user = this.users.get(String(args.user));
-        if (!user) return fail("user_not_found");
-        return { ok: true, user: this.userInfo(user) };
-      }
-      case "users.lookupByEmail": {
-        // docs.slack.dev/reference/methods/users.lookupByEmail: `users_not_found` when no one in
-        // the workspace has the address (deleted people are still found, with deleted: true).
-        const email = typeof args.email === "string" ? args.email.toLowerCase() : "";
-        if (!email) return fail("invalid_arguments");
-        const user = [...this.users.values()].find((u) => u.email?.toLowerCase() === email);
-        if (!user) return fail("users_not_found");
-        return { ok: true, user: this.userInfo(user) };
-      }
-      case "users.list": {
-        const everyone = [...this.users.values()];
-        // "Providing no limit value will result in Slack attempting to deliver you the entire
-        // result set. If the collection is too large you may experience limit_required."
-        if (args.limit === undefined && everyone.length > MAX_PAGE) return fail("limit_required");
-        return this.page(everyone, args, "members", (u) => this.userInfo(u));
+        return page(members, args, "members", (id) => id);
       }
       case "views.open":
       case "views.push":
@@ -441,22 +442,5 @@ export class Workspace {
   private hiddenFromApp(channel: string): boolean {
     const isPrivate = this.channels.get(channel)?.is_private ?? channel.startsWith("G");
     return isPrivate && !this.memberOf.has(channel);
-  }
-
-  /** One page of a cursor-paginated list: `limit` items (at most 1,000) from the cursor on. */
-  private page<T>(all: T[], args: Answer, key: string, shown: (item: T) => unknown): Answer {
-    const limit = Math.min(Number(args.limit) > 0 ? Number(args.limit) : DEFAULT_PAGE, MAX_PAGE);
-    const cursor = typeof args.cursor === "string" && args.cursor ? args.cursor : "";
-    const from = cursor
-      ? Number(
-          Buffer.from(cursor, "base64")
-            .toString("utf8")
-            .replace(/^offset:/, ""),
-        )
-      : 0;
-    if (!Number.isInteger(from) || from < 0) return fail("invalid_cursor");
-    const items = all.slice(from, from + limit);
-    const next = from + limit < all.length ? Buffer.from(`offset:${from + limit}`).toString("base64") : "";
-    return { ok: true, [key]: items.map(shown), response_metadata: { next_cursor: next } };
   }
 }

@@ -13,6 +13,7 @@ import type { Clock } from "../clock.ts";
 import type { Db } from "../db/database.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
 import { RetryLater, type JobQueue } from "../jobs/queue.ts";
+import { erasedAmong, type ErasureKeys } from "./erased-people.ts";
 
 export interface DirectoryEntry {
   id: string;
@@ -38,6 +39,8 @@ export interface DirectoryDeps {
   clock: Clock;
   logger: Logger;
   jobs: JobQueue;
+  /** The keys erased people's records are hashed with (src/slack/erased-people.ts). */
+  config: { secrets: ErasureKeys };
 }
 
 /** The job that sweeps a workspace's directory in the background (src/features/directory). */
@@ -69,15 +72,27 @@ function entryOf(member: SlackMember) {
   };
 }
 
-/** Records people (one statement for a whole page). */
+/**
+ * Records people (one statement for a whole page), except people erased on request
+ * (erased-people.ts), whom Slack still lists: their id must not come back. Returns how many
+ * were recorded.
+ */
 export async function recordPeople(
   prisma: Db | Prisma.TransactionClient,
+  keys: ErasureKeys,
   teamId: string,
   members: SlackMember[],
   now: Date,
-): Promise<void> {
-  const rows = members.filter((m) => m.id).map(entryOf);
-  if (rows.length === 0) return;
+): Promise<number> {
+  const listed = members.filter((m) => m.id);
+  const erased = await erasedAmong(
+    prisma,
+    keys,
+    teamId,
+    listed.map((m) => m.id ?? ""),
+  );
+  const rows = listed.filter((m) => !erased.has(m.id ?? "")).map(entryOf);
+  if (rows.length === 0) return 0;
   await prisma.$executeRawUnsafe(
     `INSERT INTO "DirectoryPerson" ("teamId", "userId", "name", "deleted", "isBot", "tz", "updatedAt")
      SELECT $1, p.id, p.name, p.deleted, p.bot, p.tz, $7::timestamp(3)
@@ -93,6 +108,7 @@ export async function recordPeople(
     rows.map((r) => r.tz),
     now.toISOString(),
   );
+  return rows.length;
 }
 
 /** Everyone in the directory, by id. */
@@ -166,7 +182,7 @@ export async function ensureDirectory(
  * False when another instance holds the lease, or the daily sweep is not due.
  */
 export async function sweepDirectory(
-  deps: Pick<DirectoryDeps, "prisma" | "clock" | "logger">,
+  deps: Pick<DirectoryDeps, "prisma" | "clock" | "logger" | "config">,
   client: webApi.WebClient,
   teamId: string,
   options: { channelId: string | null; mode: "daily" | "missing" },
@@ -200,7 +216,7 @@ export async function sweepDirectory(
       for (let page = 0; page < MAX_PAGES; page++) {
         await pacer("users.list");
         const result = await client.users.list({ limit: PAGE_LIMIT, ...(cursor ? { cursor } : {}) });
-        await recordPeople(prisma, teamId, result.members ?? [], now);
+        await recordPeople(prisma, deps.config.secrets, teamId, result.members ?? [], now);
         cursor = result.response_metadata?.next_cursor || undefined;
         // Where to resume if the next page is refused (a 429 past the client's retries).
         await prisma.directorySweep.update({ where: { teamId }, data: { cursor: cursor ?? null } });
@@ -220,7 +236,7 @@ export async function sweepDirectory(
 }
 
 async function readChannel(
-  deps: Pick<DirectoryDeps, "prisma" | "clock" | "logger">,
+  deps: Pick<DirectoryDeps, "prisma" | "clock" | "logger" | "config">,
   client: webApi.WebClient,
   teamId: string,
   channelId: string,
@@ -248,7 +264,9 @@ async function readChannel(
     deps.logger.warn(`Directory: could not read the members of ${channelId} (${code})`);
     readable = false;
   }
-  const row = { members: readable ? members : [], readable, readAt: deps.clock.now() };
+  // People erased on request are members no more, as far as Delight remembers.
+  const erased = await erasedAmong(deps.prisma, deps.config.secrets, teamId, members);
+  const row = { members: readable ? members.filter((m) => !erased.has(m)) : [], readable, readAt: deps.clock.now() };
   await deps.prisma.directoryChannel.upsert({
     where: { teamId_channelId: { teamId, channelId } },
     create: { teamId, channelId, ...row },

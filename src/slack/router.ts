@@ -66,6 +66,7 @@ export class SlackRouter {
   private readonly views = new Registry("view");
   private readonly shortcuts = new Registry("shortcut");
   private readonly events = new Map<string, AnyListener[]>();
+  private readonly personObservers: PersonObserver[] = [];
 
   /**
    * `client`: the Web API client of single-workspace mode. `privateRequests`: where
@@ -126,6 +127,15 @@ export class SlackRouter {
   }
 
   /**
+   * `observer` hears who sent each command, button, form or shortcut, and who opened their App
+   * Home: a person using the app themselves (not events about them). Called before the
+   * listener, never awaited: it must not slow the ack, nor throw.
+   */
+  observePeople(observer: PersonObserver): void {
+    this.personObservers.push(observer);
+  }
+
+  /**
    * Installs the router as Bolt's one global middleware (the app is built with
    * `ignoreSelf: false`; the router applies Bolt's `ignoreSelf` to events itself). What a
    * listener throws goes to `onError`. A request it has no listener for goes on to Bolt's own
@@ -139,6 +149,7 @@ export class SlackRouter {
       const found = this.find(args as RoutedArgs);
       if (!found) return args.next();
       if (found.matches) args.context.actionIdMatches = found.matches;
+      if (this.personObservers.length > 0) this.notePerson(args as RoutedArgs, args.context.teamId);
       const run = async () => {
         try {
           await inWorkspace(args.context.teamId, () => found.listener(args as never));
@@ -152,6 +163,14 @@ export class SlackRouter {
       if ((args as RoutedArgs).event) await ignoreSelf({ ...args, next: run });
       else await run();
     });
+  }
+
+  private notePerson(args: RoutedArgs, teamId: string | undefined): void {
+    const userId =
+      args.command?.user_id ??
+      (args.event ? (args.event.type === "app_home_opened" ? args.event.user : undefined) : args.body.user?.id);
+    if (!userId) return;
+    for (const observer of this.personObservers) observer(teamId, userId);
   }
 
   private find(args: RoutedArgs): { listener: AnyListener; matches?: RegExpMatchArray } | undefined {
@@ -179,10 +198,13 @@ export class SlackRouter {
 
 /** The parts of Bolt's middleware arguments the router routes by (Bolt sets one per kind). */
 interface RoutedArgs {
-  body: { type?: string };
-  command?: { command: string };
+  body: { type?: string; user?: { id?: string } };
+  command?: { command: string; user_id?: string };
   action?: { action_id?: string };
   view?: { callback_id: string };
   shortcut?: { type: string; callback_id: string };
-  event?: { type: string };
+  event?: { type: string; user?: string };
 }
+
+/** Who used the app, in which workspace (see `observePeople`). */
+export type PersonObserver = (teamId: string | undefined, userId: string) => void;

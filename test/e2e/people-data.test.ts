@@ -7,6 +7,7 @@ import { Prisma } from "../../src/generated/prisma/client.ts";
 import { addManagers } from "../../src/features/admin/settings.ts";
 import { PERSON_DATA } from "../../src/features/people/data.ts";
 import { TEAM_ID } from "../../src/sandbox/slack-imitation.ts";
+import { sweepDirectory } from "../../src/slack/directory.ts";
 import { databaseTargets } from "../support/databases.ts";
 import { viewSubmission } from "../support/payloads.ts";
 import { drainJobs, startTestApp, type TestApp } from "../support/test-app.ts";
@@ -149,7 +150,8 @@ async function seed(t: TestApp): Promise<void> {
       dueAt: new Date(),
     },
   });
-  await db.nudgePreference.create({ data: { teamId: TEAM_ID, userId: ERIN, off: true } });
+  // Stories about Erin stay private: only she and the managers see them (not Sam, who wrote one).
+  await db.nudgePreference.create({ data: { teamId: TEAM_ID, userId: ERIN, off: true, storySharing: "private" } });
   await db.nudgeMute.create({ data: { teamId: TEAM_ID, userId: ERIN, customerId: customer.id } });
   await db.slackInstallation.create({
     data: { id: `T:${TEAM_ID}`, teamId: TEAM_ID, installerUserId: ERIN, secret: "v1.not-exported" },
@@ -287,6 +289,19 @@ describe.each(databaseTargets())("a person's data on $name", (target) => {
     expect(text(updated("C0STORIES", "1700000002.000100"))).toContain("a former colleague calmed the caller down");
     expect(updates.length).toBeGreaterThanOrEqual(3); // the card, the story, the case card
     for (const update of updates) expect(text(update)).not.toContain(ERIN);
+    // Every Home that showed her is published again, and none names her: the people on her
+    // stories (Sam wrote one, and is on hers; Maria decided them) and the managers.
+    const homes = t.slack.callsTo("views.publish");
+    expect([...new Set(homes.map((h) => h.args.user_id))].sort()).toEqual(["UMARIA", "USAM"]);
+    for (const home of homes) {
+      expect(text(home)).not.toContain(ERIN);
+      expect(text(home)).not.toContain("Erin");
+    }
+    // Sam's Home counts the private story about her but no longer lists it.
+    const samsHome = text(homes.filter((h) => h.args.user_id === "USAM").at(-1));
+    expect(samsHome).toContain("Recognition you gave* — 1 approved");
+    expect(samsHome).not.toContain("calmed the caller down");
+    expect(samsHome).toContain("kept private at the recipient's request");
 
     // Again: nothing left, nothing recorded.
     t.slack.reset();
@@ -294,6 +309,39 @@ describe.each(databaseTargets())("a person's data on $name", (target) => {
     await drainJobs(t);
     expect(await t.database.prisma.auditEntry.count({ where: { action: "person.erase" } })).toBe(1);
     expect(text(t.slack.postsTo("DUADA").at(-1))).toContain("nothing changed");
+  });
+
+  it("never adds an erased person back from Slack (sweeps, user_change, team_join), until they use Delight again", async () => {
+    const db = t.database.prisma;
+    // Slack still lists her: in users.list, in the stories channel, and her profile changes.
+    t.slack.channelMembers.set("C0STORIES", [ERIN, "USAM"]);
+    await db.directorySweep.deleteMany({ where: { teamId: TEAM_ID } });
+    await db.directoryChannel.deleteMany({ where: { teamId: TEAM_ID } });
+    expect(
+      await sweepDirectory(t.delight.deps, t.delight.app.client, TEAM_ID, { channelId: "C0STORIES", mode: "missing" }),
+    ).toBe(true);
+    expect(t.slack.callsTo("users.list").length).toBeGreaterThan(0);
+    expect(await db.directoryPerson.count({ where: { userId: "USAM" } })).toBe(1);
+    expect((await db.directoryChannel.findFirstOrThrow({ where: { channelId: "C0STORIES" } })).members).toEqual([
+      "USAM",
+    ]);
+    await t.sender.event({ type: "user_change", user: { id: ERIN, name: "erin", real_name: "Erin", deleted: false } });
+    await t.sender.event({ type: "user_change", user: { id: ERIN, name: "erin", real_name: "Erin", deleted: true } });
+    await t.sender.event({ type: "team_join", user: { id: ERIN, name: "erin", real_name: "Erin" } });
+    await drainJobs(t);
+    expect(await tablesHolding(ERIN)).toEqual([]);
+    expect(await tablesHolding("Erin")).toEqual([]);
+    // The record of her erasure holds a keyed hash, not her id.
+    const records = await db.erasedPerson.findMany();
+    expect(records).toHaveLength(1);
+    expect(JSON.stringify(records)).not.toMatch(/ERIN/i);
+
+    // Erased by mistake, still in Slack: she uses Delight herself, and may be listed again.
+    await t.sender.command("/delight", "prefs", ERIN);
+    for (let i = 0; i < 100 && (await db.erasedPerson.count()) > 0; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(await db.erasedPerson.count()).toBe(0);
+    await t.sender.event({ type: "user_change", user: { id: ERIN, name: "erin", real_name: "Erin", deleted: false } });
+    expect(await db.directoryPerson.count({ where: { teamId: TEAM_ID, userId: ERIN } })).toBe(1);
   });
 });
 

@@ -159,5 +159,15 @@ describe.each(databaseTargets())("retention on $name", (target) => {
     ]);
     expect(rows[5]?.processedAt).toEqual(NOW);
     expect((await applyRetention(db, TEAM_ID, NOW, { batchSize: 2 })).signalsEmptied).toBe(0);
+    // A finished pass records how far it got, so the next one walks none of the emptied rows
+    // again; a shorter limit later still reaches the rows between that mark and the new one.
+    const policy = await db.retentionPolicy.findUniqueOrThrow({ where: { teamId: TEAM_ID } });
+    expect(policy.signalsEmptiedBefore).toEqual(daysAgo(60));
+    expect(policy.caseTextsEmptiedBefore).toEqual(daysAgo(730));
+    await t.sender.command("/delight-admin", "retention signals 30d", "UADA");
+    expect((await applyRetention(db, TEAM_ID, NOW, { batchSize: 2 })).signalsEmptied).toBe(2);
+    expect((await db.retentionPolicy.findUniqueOrThrow({ where: { teamId: TEAM_ID } })).signalsEmptiedBefore).toEqual(
+      daysAgo(30),
+    );
   });
 });

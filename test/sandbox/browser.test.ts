@@ -1,18 +1,9 @@
 // The sandbox as a person uses it, in Chromium (playwright-core + Debian's chromium): the real
 // app over the real protocol, driven only through the page's accessible names.
-import { existsSync, mkdirSync } from "node:fs";
-import path from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { chromium, type Browser, type Page } from "playwright-core";
-import { createLogger } from "../../src/app.ts";
-import { startSandbox, type Sandbox } from "../../src/sandbox/start.ts";
-
-const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium)
-  console.log(`SKIPPED: no Chromium (looked at ${CHROMIUM}; install it with apt-get install -y chromium)`);
-
-const SHOTS = path.resolve(import.meta.dirname, "../../test-results/sandbox");
+import type { Browser, Page } from "playwright-core";
+import type { Sandbox } from "../../src/sandbox/start.ts";
+import { hasChromium, launchChromium, openSandboxPage, screenshot, startQuietSandbox } from "../support/browser.ts";
 
 describe.skipIf(!hasChromium)("the sandbox in Chromium", { timeout: 90_000 }, () => {
   let sandbox: Sandbox;
@@ -21,9 +12,8 @@ describe.skipIf(!hasChromium)("the sandbox in Chromium", { timeout: 90_000 }, ()
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
-    sandbox = await startSandbox({ port: 0, env: { LOG_LEVEL: "error" }, logger: createLogger("error") });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"] });
+    sandbox = await startQuietSandbox();
+    browser = await launchChromium();
   }, 90_000);
 
   afterAll(async () => {
@@ -32,11 +22,7 @@ describe.skipIf(!hasChromium)("the sandbox in Chromium", { timeout: 90_000 }, ()
   });
 
   beforeEach(async () => {
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    page.setDefaultTimeout(15_000);
-    page.on("pageerror", (error) => pageErrors.push(error.message));
-    await page.goto(sandbox.url);
-    await page.getByLabel("Acting as").waitFor();
+    page = await openSandboxPage(browser, sandbox, { pageErrors, timeoutMs: 15_000 });
   });
 
   afterEach(async () => {
@@ -59,7 +45,7 @@ describe.skipIf(!hasChromium)("the sandbox in Chromium", { timeout: 90_000 }, ()
     await box.press("Enter");
   }
   const messages = () => page.getByRole("log");
-  const shot = (name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
+  const shot = (name: string) => screenshot(page, name);
 
   it("nominates in #general, approves in the thread as the manager, posts the story and DMs the nominee", async () => {
     await as("Sam Rivera (staff)");

@@ -48,5 +48,10 @@ describe("file_input in the Slack imitation", () => {
     const withToken = await fetch(file.url_private_download ?? "", { headers: { authorization: "Bearer xoxb-test" } });
     expect(withToken.headers.get("content-type")).toBe("text/csv");
     expect(await withToken.text()).toBe("name\nAcme\n");
+    // A rotating bot token (token rotation on) is a bot token too.
+    const rotating = await fetch(file.url_private_download ?? "", {
+      headers: { authorization: "Bearer xoxe.xoxb-1-test" },
+    });
+    expect(await rotating.text()).toBe("name\nAcme\n");
   });
 });

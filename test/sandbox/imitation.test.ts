@@ -288,6 +288,23 @@ describe("the Web API imitation, as strict as Slack (issue 19)", () => {
       channel: { is_private: true, is_member: true },
     });
   });
+
+  it("answers message_not_found to chat.update of a message that does not exist, and updates one that does", async () => {
+    const posted = await call("chat.postMessage", { channel: "C0UPDATE", text: "before" });
+    expect(await call("chat.update", { channel: "C0UPDATE", ts: "1.000100", text: "after" })).toMatchObject({
+      ok: false,
+      error: "message_not_found",
+    });
+    // A message of another channel is not found there either.
+    expect(await call("chat.update", { channel: "C0ELSEWHERE", ts: posted.ts, text: "after" })).toMatchObject({
+      ok: false,
+      error: "message_not_found",
+    });
+    expect(await call("chat.update", { channel: "C0UPDATE", ts: posted.ts, text: "after" })).toMatchObject({
+      ok: true,
+    });
+    expect(slack.messages.get("C0UPDATE")?.[0]).toMatchObject({ text: "after", edited: true });
+  });
 });
 
 describe("the sandbox's relay", () => {

@@ -1,19 +1,10 @@
 // Setting up a new workspace entirely by clicking, in Chromium: the admin opens App Home,
 // follows the checklist to Settings, picks channels, a manager, the SLA and a digest, and
 // /delight-admin show then shows the same settings. (playwright-core + Debian's chromium.)
-import { existsSync, mkdirSync } from "node:fs";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chromium, type Browser, type Page } from "playwright-core";
-import { createLogger } from "../../src/app.ts";
-import { startSandbox, type Sandbox } from "../../src/sandbox/start.ts";
-
-const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium)
-  console.log(`SKIPPED: no Chromium (looked at ${CHROMIUM}; install it with apt-get install -y chromium)`);
-
-const SHOTS = path.resolve(import.meta.dirname, "../../test-results/sandbox");
+import type { Browser, Page } from "playwright-core";
+import type { Sandbox } from "../../src/sandbox/start.ts";
+import { hasChromium, launchChromium, openSandboxPage, screenshot, startQuietSandbox } from "../support/browser.ts";
 
 describe.skipIf(!hasChromium)(
   "setting up a new workspace in App Home → Settings, in Chromium",
@@ -25,22 +16,12 @@ describe.skipIf(!hasChromium)(
     const pageErrors: string[] = [];
 
     beforeAll(async () => {
-      mkdirSync(SHOTS, { recursive: true });
       // Nobody has set this workspace up: no managers, no channels.
-      sandbox = await startSandbox({
-        port: 0,
-        setUp: false,
-        env: { LOG_LEVEL: "error" },
-        logger: createLogger("error"),
-      });
+      sandbox = await startQuietSandbox({ setUp: false });
       // A private channel Delight has not been invited to.
       sandbox.slack.workspace.channels.set("G0LEADERS", { id: "G0LEADERS", name: "leadership", is_private: true });
-      browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"] });
-      page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-      page.setDefaultTimeout(20_000);
-      page.on("pageerror", (error) => pageErrors.push(error.message));
-      await page.goto(sandbox.url);
-      await page.getByLabel("Acting as").waitFor();
+      browser = await launchChromium();
+      page = await openSandboxPage(browser, sandbox, { pageErrors, height: 1000 });
     }, 120_000);
 
     afterAll(async () => {
@@ -48,7 +29,7 @@ describe.skipIf(!hasChromium)(
       await sandbox?.stop();
     });
 
-    const shot = (name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+    const shot = (name: string) => screenshot(page, name, { fullPage: true });
 
     it("staff never see Settings; the admin sets everything up by clicking, and /delight-admin show agrees", async () => {
       const main = page.getByRole("main");

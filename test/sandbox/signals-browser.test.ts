@@ -2,19 +2,10 @@
 // newcomer presses the vendor's buttons and sees a recovery open itself, a nomination by the
 // customer arrive, and a nudge come in once the case is fixed. Each button sends a webhook
 // signed as the vendor signs it to the app's real /hooks/ endpoint.
-import { existsSync, mkdirSync } from "node:fs";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chromium, type Browser, type Page } from "playwright-core";
-import { createLogger } from "../../src/app.ts";
-import { startSandbox, type Sandbox } from "../../src/sandbox/start.ts";
-
-const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium)
-  console.log(`SKIPPED: no Chromium (looked at ${CHROMIUM}; install it with apt-get install -y chromium)`);
-
-const SHOTS = path.resolve(import.meta.dirname, "../../test-results/sandbox");
+import type { Browser, Page } from "playwright-core";
+import type { Sandbox } from "../../src/sandbox/start.ts";
+import { hasChromium, launchChromium, openSandboxPage, screenshot, startQuietSandbox } from "../support/browser.ts";
 
 describe.skipIf(!hasChromium)("the sandbox's Customer signals panel in Chromium", { timeout: 120_000 }, () => {
   let sandbox: Sandbox;
@@ -23,8 +14,7 @@ describe.skipIf(!hasChromium)("the sandbox's Customer signals panel in Chromium"
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
-    sandbox = await startSandbox({ port: 0, env: { LOG_LEVEL: "error" }, logger: createLogger("error") });
+    sandbox = await startQuietSandbox();
     // Nudges only come 09:00–18:00 in the person's time zone (Europe/Paris): start the story
     // at 10:30 there on a later day if the machine's clock is outside those hours.
     const now = sandbox.clock.now();
@@ -37,12 +27,8 @@ describe.skipIf(!hasChromium)("the sandbox's Customer signals panel in Chromium"
       next.setUTCHours(9, 30, 0, 0);
       sandbox.clock.advanceTo(next);
     }
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"] });
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    page.setDefaultTimeout(20_000);
-    page.on("pageerror", (error) => pageErrors.push(error.message));
-    await page.goto(sandbox.url);
-    await page.getByLabel("Acting as").waitFor();
+    browser = await launchChromium();
+    page = await openSandboxPage(browser, sandbox, { pageErrors });
   }, 120_000);
 
   afterAll(async () => {
@@ -53,7 +39,7 @@ describe.skipIf(!hasChromium)("the sandbox's Customer signals panel in Chromium"
   const panel = () => page.getByRole("region", { name: "Customer signals" });
   const messages = () => page.getByRole("log");
   const status = () => page.getByRole("status");
-  const shot = (name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
+  const shot = (name: string) => screenshot(page, name);
   const as = (person: string) => page.getByLabel("Acting as").selectOption({ label: person });
 
   it("a bad Zendesk rating opens a recovery for the ticket's agent; fixed without a surprise, a nudge comes in", async () => {

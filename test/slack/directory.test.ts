@@ -7,7 +7,12 @@ import { startTestApp, TestClock, type TestApp } from "../support/test-app.ts";
 describe("sweeping the workspace directory", () => {
   let t: TestApp;
   const clock = new TestClock(new Date("2026-11-23T09:00:00Z"));
-  const deps = () => ({ prisma: t.database.prisma, clock, logger: t.delight.deps.logger });
+  const deps = () => ({
+    prisma: t.database.prisma,
+    clock,
+    logger: t.delight.deps.logger,
+    config: t.delight.deps.config,
+  });
   const sweep = (mode: "daily" | "missing", channelId: string | null = null) =>
     sweepDirectory(deps(), t.delight.app.client, TEAM_ID, { channelId, mode });
 

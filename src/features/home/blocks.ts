@@ -118,7 +118,14 @@ export function homeView(summary: HomeSummary, options: HomeViewOptions = {}): w
     ...(given.recent.length > 0
       ? [section(given.recent.map((n) => recognitionLine(n, "nominees")).join("\n"))]
       : [context("Seen a colleague delight a customer? Nominate them with `/delight`.")]),
-    ...more(given.total, given.recent.length, "stories you nominated"),
+    ...more(given.total - (given.keptPrivate ?? 0), given.recent.length, "stories you nominated"),
+    ...(given.keptPrivate
+      ? [
+          context(
+            `${given.keptPrivate === 1 ? "1 story you nominated is" : `${given.keptPrivate} stories you nominated are`} kept private at the recipient's request: only they and the managers see ${given.keptPrivate === 1 ? "it" : "them"}.`,
+          ),
+        ]
+      : []),
     ...surprisesSection(summary),
     { type: "divider" },
   );

@@ -13,6 +13,7 @@ import { cachedInsights } from "../insights/delivery.ts";
 import type { InsightsView } from "../insights/model.ts";
 import { getSettings } from "../admin/settings.ts";
 import { setupChecklist, type ChecklistItem } from "../admin/welcome.ts";
+import { sharedStoriesFilter, sharingPrivately } from "../prefs/service.ts";
 
 /** How many items of each list App Home shows; the rest is summarised as "and N more". */
 export const HOME_LIST_LIMITS = {
@@ -31,7 +32,11 @@ export interface HomeSummary {
   /** Open recovery cases the person owns, soonest deadline first. */
   recoveries: { total: number; items: RecoveryCase[] };
   received: { total: number; perValue: ValueCounts; recent: Nomination[] };
-  given: { total: number; perValue: ValueCounts; recent: Nomination[] };
+  /**
+   * Stories the person nominated. Those about someone who keeps their stories private
+   * (src/features/prefs) are counted, not listed: only the recipient and the managers see them.
+   */
+  given: { total: number; perValue: ValueCounts; recent: Nomination[]; keptPrivate?: number };
   myPending: { total: number; items: Nomination[] };
   /** Only for managers: nominations waiting for a decision (oldest first). */
   approvals: { total: number; items: Nomination[] } | null;
@@ -53,6 +58,9 @@ export async function homeSummary(
   const { prisma } = deps;
   const receivedWhere = { teamId, status: "approved" as const, nomineeIds: { has: userId } };
   const givenWhere = { teamId, status: "approved" as const, nominatorId: userId };
+  // A story stays private if any of its recipients asked (an erased one's wish too: their
+  // preference is kept under the anonymous id), except from the recipient themselves.
+  const privateIds = (await sharingPrivately(prisma, teamId)).filter((id) => id !== userId);
   const myPendingWhere = { teamId, status: "pending" as const, nominatorId: userId };
   const isManager = await deps.roles.isManager(teamId, userId);
   // Admins see the set-up checklist and Settings; anyone else never does.
@@ -64,22 +72,30 @@ export async function homeSummary(
     HOME_LIST_LIMITS.recoveries,
   );
 
-  const [receivedValues, receivedRecent, givenValues, givenRecent, myPendingTotal, myPendingItems] = await Promise.all([
-    prisma.nomination.findMany({ where: receivedWhere, select: { values: true } }),
-    prisma.nomination.findMany({
-      where: receivedWhere,
-      orderBy: { decidedAt: "desc" },
-      take: HOME_LIST_LIMITS.received,
-    }),
-    prisma.nomination.findMany({ where: givenWhere, select: { values: true } }),
-    prisma.nomination.findMany({ where: givenWhere, orderBy: { decidedAt: "desc" }, take: HOME_LIST_LIMITS.given }),
-    prisma.nomination.count({ where: myPendingWhere }),
-    prisma.nomination.findMany({
-      where: myPendingWhere,
-      orderBy: { createdAt: "desc" },
-      take: HOME_LIST_LIMITS.myPending,
-    }),
-  ]);
+  const [receivedValues, receivedRecent, givenValues, givenRecent, myPendingTotal, myPendingItems, givenPrivate] =
+    await Promise.all([
+      prisma.nomination.findMany({ where: receivedWhere, select: { values: true } }),
+      prisma.nomination.findMany({
+        where: receivedWhere,
+        orderBy: { decidedAt: "desc" },
+        take: HOME_LIST_LIMITS.received,
+      }),
+      prisma.nomination.findMany({ where: givenWhere, select: { values: true } }),
+      prisma.nomination.findMany({
+        where: { ...givenWhere, ...sharedStoriesFilter(privateIds) },
+        orderBy: { decidedAt: "desc" },
+        take: HOME_LIST_LIMITS.given,
+      }),
+      prisma.nomination.count({ where: myPendingWhere }),
+      prisma.nomination.findMany({
+        where: myPendingWhere,
+        orderBy: { createdAt: "desc" },
+        take: HOME_LIST_LIMITS.myPending,
+      }),
+      privateIds.length === 0
+        ? Promise.resolve(0)
+        : prisma.nomination.count({ where: { ...givenWhere, nomineeIds: { hasSome: privateIds } } }),
+    ]);
 
   let approvals: HomeSummary["approvals"] = null;
   let holdingBack: Themes | undefined;
@@ -106,7 +122,12 @@ export async function homeSummary(
     surprises,
     recoveries: { total: recoveryTotal, items: recoveryItems },
     received: { total: receivedValues.length, perValue: countValues(receivedValues), recent: receivedRecent },
-    given: { total: givenValues.length, perValue: countValues(givenValues), recent: givenRecent },
+    given: {
+      total: givenValues.length,
+      perValue: countValues(givenValues),
+      recent: givenRecent,
+      keptPrivate: givenPrivate,
+    },
     myPending: { total: myPendingTotal, items: myPendingItems },
     approvals,
     holdingBack,

@@ -47,7 +47,7 @@ export async function cachedInsights(
   return { ...view, customerSignals: customerSignalsLine(await customerSignalFigures(prisma, teamId, since, now)) };
 }
 
-export type InsightsDeps = Pick<AppDeps, "prisma" | "logger" | "clock" | "jobs">;
+export type InsightsDeps = Pick<AppDeps, "prisma" | "logger" | "clock" | "jobs" | "config">;
 
 // Charts drawn lately, by what they show: the figures are the same for every manager of a
 // workspace on a day, so ten managers asking at once share one drawing (three PNGs take a

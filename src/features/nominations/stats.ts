@@ -61,7 +61,7 @@ export function startOfMonth(now: Date, timeZone: string): Date {
 }
 
 export async function renderStats(
-  deps: Pick<AppDeps, "prisma" | "clock" | "roles" | "users" | "logger" | "jobs">,
+  deps: Pick<AppDeps, "prisma" | "clock" | "roles" | "users" | "logger" | "jobs" | "config">,
   client: WebClient,
   workspace: WorkspaceRef,
   userId: string,

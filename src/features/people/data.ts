@@ -115,6 +115,9 @@ export const PERSON_DATA: Record<Prisma.ModelName, PersonDataEntry> = {
     rows: (db, teamId, userId) => db.directoryPerson.findMany({ where: { teamId, userId } }),
   },
   DirectorySweep: { none: "when the directory was last read from Slack" },
+  ErasedPerson: {
+    none: "people erased on request, kept out of the directory: a keyed hash, not an id (src/slack/erased-people.ts)",
+  },
   DirectoryChannel: {
     kind: "channel_memberships",
     rows: (db, teamId, userId) =>

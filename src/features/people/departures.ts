@@ -6,6 +6,7 @@
 import type { Db } from "../../db/database.ts";
 import type { JobQueue } from "../../jobs/queue.ts";
 import { recordPeople, type SlackMember } from "../../slack/directory.ts";
+import type { ErasureKeys } from "../../slack/erased-people.ts";
 
 export const PERSON_LEFT_JOB = "people.left";
 export const PERSON_RETURNED_JOB = "people.returned";
@@ -22,11 +23,11 @@ export function transitionOf(previous: { deleted: boolean } | null, member: Slac
 
 /**
  * Records a person as Slack now describes them and, on a departure or a return, its
- * follow-up job, in one transaction. Keyed by the event's id: a redelivered event records
+ * follow-up job, in one transaction; nothing for someone erased on request. Keyed by the event's id: a redelivered event records
  * nothing twice (and finds no transition, the directory already saying so).
  */
 export async function notePersonChange(
-  deps: { prisma: Db; jobs: Pick<JobQueue, "enqueueInTransaction"> },
+  deps: { prisma: Db; jobs: Pick<JobQueue, "enqueueInTransaction">; config: { secrets: ErasureKeys } },
   input: { teamId: string; member: SlackMember; eventId: string; now: Date },
 ): Promise<Transition> {
   const userId = input.member.id;
@@ -36,7 +37,8 @@ export async function notePersonChange(
       where: { teamId_userId: { teamId: input.teamId, userId } },
       select: { deleted: true },
     });
-    await recordPeople(tx, input.teamId, [input.member], input.now);
+    // Someone erased on request stays out (and their departure has nothing left to hand over).
+    if ((await recordPeople(tx, deps.config.secrets, input.teamId, [input.member], input.now)) === 0) return null;
     const transition = transitionOf(previous, input.member);
     // A bot or app leaving has nothing to hand over.
     if (transition && !input.member.is_bot && !input.member.is_app_user) {

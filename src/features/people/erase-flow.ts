@@ -8,7 +8,8 @@ import type { SlackRouter } from "../../slack/router.ts";
 import { SlackWriteRefused } from "../../slack/outbox.ts";
 import { TOMBSTONE_PREFIX } from "../../slack/text.ts";
 import { erasePerson, FORMER_COLLEAGUE, isSlackUserId, REMOVED } from "./erase.ts";
-import { refreshErasedMessages } from "./erase-messages.ts";
+import { refreshErasedMessages, republishHomes } from "./erase-messages.ts";
+import type { ErasureWatch } from "../../slack/erased-people.ts";
 
 export const ERASE_CALLBACK = "person_erase_confirm";
 export const PERSON_ERASE_JOB = "people.erase";
@@ -41,7 +42,7 @@ export function eraseConfirmModal(userId: string): webApi.View {
   };
 }
 
-export function registerEraseFlow(router: SlackRouter, deps: AppDeps): void {
+export function registerEraseFlow(router: SlackRouter, deps: AppDeps, watch?: ErasureWatch): void {
   router.view(ERASE_CALLBACK, async ({ ack, view, body }) => {
     const teamId = body.team?.id ?? body.user.team_id ?? "";
     const adminId = body.user.id;
@@ -75,14 +76,16 @@ export function registerEraseFlow(router: SlackRouter, deps: AppDeps): void {
     // (the person's id became the tombstone): only the Slack messages are left to update.
     const outcome = payload.userId.startsWith(TOMBSTONE_PREFIX)
       ? ({ kind: "erased", tombstone: payload.userId } as const)
-      : await erasePerson(deps.prisma, { ...payload, now: deps.clock.now() });
+      : await erasePerson(deps.prisma, deps.config.secrets, { ...payload, now: deps.clock.now() });
     if (outcome.kind === "erased") {
+      watch?.forget(payload.teamId);
       await refreshErasedMessages(deps, outbox, `${key}:messages`, payload.teamId, outcome.tombstone);
+      await republishHomes(deps, `${key}:home`, payload.teamId, outcome.tombstone);
     }
     const text =
       outcome.kind === "erased"
         ? // Not their id: this message is stored (the outbox) after the erasure.
-          `:white_check_mark: Erased the person you named from Delight: they are now \`${outcome.tombstone}\` everywhere, their own texts read “${REMOVED}” and stories about them name “${FORMER_COLLEAGUE}”. Delight's own approval cards, shared stories and case cards now say so too; other messages in Slack keep what they said.`
+          `:white_check_mark: Erased the person you named from Delight: they are now \`${outcome.tombstone}\` everywhere, their own texts read “${REMOVED}” and stories about them name “${FORMER_COLLEAGUE}”. Delight's own approval cards, shared stories and case cards now say so too, and so do the App Homes that showed them; other messages in Slack keep what they said.`
         : "Nothing about the person you named is stored any more, so nothing changed.";
     await outbox.directMessage(`${key}:done`, payload.adminId, { text }).catch((error: unknown) => {
       if (!(error instanceof SlackWriteRefused)) throw error;

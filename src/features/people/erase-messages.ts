@@ -5,7 +5,10 @@
 // under the erase job's, so a job run again repeats none. What Slack refuses (a message deleted
 // since, a channel the app left) is logged and skipped; other people's messages are theirs.
 import type { AppDeps } from "../../deps.ts";
+import { getSettings } from "../admin/settings.ts";
+import { enqueueHomePublish } from "../home/publish.ts";
 import { SlackWriteRefused, type Outbox } from "../../slack/outbox.ts";
+import { TOMBSTONE_PREFIX } from "../../slack/text.ts";
 import { approvalCard, approvalControls, storyPost } from "../nominations/blocks.ts";
 import { nominationPatterns } from "../nominations/pattern.ts";
 import { renderCaseCard } from "../recoveries/blocks.ts";
@@ -74,4 +77,49 @@ export async function refreshErasedMessages(
     }
   }
   return updated;
+}
+
+/**
+ * Whose App Home showed the erased person: the people on stories with them (nominators,
+ * co-recipients, deciders), the owners and reporters of cases they owned, reported or fixed,
+ * and the managers (approvals, /holdingback themes, insight charts). Home is a view Slack
+ * keeps as last published: it changes only when published again.
+ */
+export async function homesNamingErased(
+  deps: Pick<AppDeps, "prisma">,
+  teamId: string,
+  tombstone: string,
+): Promise<string[]> {
+  const [nominations, cases, settings] = await Promise.all([
+    deps.prisma.nomination.findMany({
+      where: {
+        teamId,
+        OR: [{ nominatorId: tombstone }, { nomineeIds: { has: tombstone } }, { decidedBy: tombstone }],
+      },
+      select: { nominatorId: true, nomineeIds: true, decidedBy: true },
+    }),
+    deps.prisma.recoveryCase.findMany({
+      where: { teamId, OR: [{ ownerId: tombstone }, { reporterId: tombstone }, { resolvedBy: tombstone }] },
+      select: { ownerId: true, reporterId: true, resolvedBy: true },
+    }),
+    getSettings(deps.prisma, { teamId }),
+  ]);
+  const people = new Set<string>([
+    ...nominations.flatMap((n) => [n.nominatorId, ...n.nomineeIds, n.decidedBy ?? ""]),
+    ...cases.flatMap((c) => [c.ownerId, c.reporterId, c.resolvedBy ?? ""]),
+    ...settings.managerIds,
+  ]);
+  return [...people].filter((id) => id && !id.startsWith(TOMBSTONE_PREFIX)).sort();
+}
+
+/** Publishes again every Home that showed the erased person (one job each, keyed under `key`). */
+export async function republishHomes(
+  deps: Pick<AppDeps, "prisma" | "jobs">,
+  key: string,
+  teamId: string,
+  tombstone: string,
+): Promise<string[]> {
+  const people = await homesNamingErased(deps, teamId, tombstone);
+  for (const userId of people) await enqueueHomePublish(deps, teamId, userId, undefined, `${key}:${userId}`);
+  return people;
 }

@@ -8,7 +8,11 @@
 //    catalogue, so a table added later is covered without a change here): a mention of them
 //    (<@U…>) reads "a former colleague", and their id becomes a tombstone id (so counts and
 //    figures stay: a story still has a recipient, a case an owner).
-// 3. An audit entry records that an erasure happened, under the tombstone, not what was erased.
+// 3. An audit entry records that an erasure happened, under the tombstone, not what was erased,
+//    and ErasedPerson a keyed hash of the id, so the directory never adds them back while
+//    they are still in Slack (src/slack/erased-people.ts).
+// 4. Every insight chart of the workspace drawn before is deleted (charts name people who
+//    were never recognised): managers' Homes draw them again without the person.
 // Idempotent: a second run finds nothing left to change and records nothing.
 //
 // Stories they nominated others for stay (they are the recipients' recognition), with the
@@ -17,6 +21,7 @@ import { randomUUID } from "node:crypto";
 import type { Db } from "../../db/database.ts";
 import type { Prisma } from "../../generated/prisma/client.ts";
 import { recordAudit } from "../audit/service.ts";
+import { recordErasure, type ErasureKeys } from "../../slack/erased-people.ts";
 import { TOMBSTONE_PREFIX } from "../../slack/text.ts";
 
 export const REMOVED = "[removed]";
@@ -134,6 +139,7 @@ export type EraseOutcome = { kind: "erased"; tombstone: string } | { kind: "noth
 
 export async function erasePerson(
   prisma: Db,
+  keys: ErasureKeys,
   input: { teamId: string; userId: string; adminId: string; now: Date },
 ): Promise<EraseOutcome> {
   if (!isSlackUserId(input.userId)) throw new Error("Not a Slack user id");
@@ -143,6 +149,8 @@ export async function erasePerson(
       const own = await removeOwnTexts(tx, input.teamId, input.userId);
       const everywhere = await replaceEverywhere(tx, input.userId, tombstone);
       if (own + everywhere === 0) return { kind: "nothing-left" } as const;
+      await recordErasure(tx, keys, input.teamId, input.userId, input.now);
+      await tx.insightsCharts.deleteMany({ where: { teamId: input.teamId } });
       // That it happened, by whom and when; not what (the tombstone stands for the person).
       await recordAudit(tx, {
         teamId: input.teamId,

@@ -3,6 +3,7 @@
 // events themselves are the directory's (src/features/directory).
 import type { SlashCommand } from "@slack/bolt";
 import type { AppDeps } from "../../deps.ts";
+import { ErasureWatch } from "../../slack/erased-people.ts";
 import type { SlackRouter } from "../../slack/router.ts";
 import { registerEraseFlow } from "./erase-flow.ts";
 import { PERSON_EXPORT_JOB, registerPersonExportJob, type PersonExportPayload } from "./export.ts";
@@ -13,7 +14,10 @@ import { registerRecapJobs } from "../recap/jobs.ts";
 export function registerPeopleFeature(router: SlackRouter, deps: AppDeps): void {
   registerPeopleJobs(deps);
   registerPersonExportJob(router, deps);
-  registerEraseFlow(router, deps);
+  // Someone erased by mistake who uses Delight again comes back (src/slack/erased-people.ts).
+  const watch = new ErasureWatch(deps.prisma, deps.config.secrets, deps.logger);
+  router.observePeople((teamId, userId) => watch.noteOwnUse(teamId, userId));
+  registerEraseFlow(router, deps, watch);
   registerPrefsFeature(router, deps);
   registerRecapJobs(router, deps);
 }

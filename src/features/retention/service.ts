@@ -1,10 +1,12 @@
 // Retention: what is past its workspace's limit is deleted (or, for closed cases, emptied of
 // its texts) by the hourly housekeeping (src/jobs/maintenance.ts; idempotent, so every
-// instance may run it), in batches: each statement touches at most `batchSize` rows, so
-// no statement holds the database for long, and a crash mid-way leaves only what the next run
-// finishes. Finished jobs and sent outbox rows keep their own week (src/jobs/maintenance.ts).
+// instance may run it), in batches whose every statement stays short (batches.ts: index-backed
+// selection from a cursor, rows touched by ctid, batch size adapted to time). A crash mid-way
+// leaves only what the next run finishes. Finished jobs and sent outbox rows keep their own
+// week (src/jobs/maintenance.ts).
 import type { Db } from "../../db/database.ts";
 import type { Prisma } from "../../generated/prisma/client.ts";
+import { ASYNC_COMMIT, inBatches, SERVER_MS } from "./batches.ts";
 
 export const RETENTION_DEFAULTS = { holdingBackDays: 365, caseTextDays: 730, signalDays: 90 } as const;
 export type RetentionKind = keyof typeof RETENTION_DEFAULTS;
@@ -12,10 +14,8 @@ export type RetentionKind = keyof typeof RETENTION_DEFAULTS;
 export const EXPIRED_SIGNAL = {};
 /** What a closed case's texts read once retention emptied them. */
 export const EXPIRED_TEXT = "[expired]";
-export const DEFAULT_BATCH = 1_000;
-/** No batch statement should hold the database longer than this (the issue's 100 ms, with room). */
-export const BATCH_BUDGET_MS = 40;
-const MIN_BATCH = 50;
+/** The largest batch; each kind starts smaller and grows while statements stay short (batches.ts). */
+export const DEFAULT_BATCH = 2_000;
 const DAY_MS = 24 * 60 * 60_000;
 
 export interface RetentionPolicyView {
@@ -41,34 +41,16 @@ export async function setRetention(db: Client, teamId: string, kind: RetentionKi
   });
 }
 
-/**
- * Runs `statement` (one batch of at most `limit` rows; returns rows touched) until a batch
- * touches fewer than its limit. The limit adapts to how long the last batch took: halved past
- * BATCH_BUDGET_MS (a loaded database), grown back towards `batchSize` when well under it, so a
- * statement stays short whatever the machine is doing.
- */
-async function inBatches(batchSize: number, statement: (limit: number) => Promise<number>): Promise<number> {
-  let total = 0;
-  let limit = batchSize;
-  for (;;) {
-    const started = performance.now();
-    const touched = await statement(limit);
-    const took = performance.now() - started;
-    total += touched;
-    if (touched < limit) return total;
-    if (took > BATCH_BUDGET_MS) limit = Math.max(Math.min(MIN_BATCH, batchSize), Math.floor(limit / 2));
-    else if (took < BATCH_BUDGET_MS / 3) limit = Math.min(batchSize, Math.ceil(limit * 1.5));
-    // Between batches, whatever queued meanwhile (an ack's statement) runs first.
-    await new Promise<void>((resolve) => setImmediate(resolve));
-  }
-}
-
 export interface RetentionResult {
   holdingBackDeleted: number;
   casesEmptied: number;
   updatesEmptied: number;
   signalsEmptied: number;
 }
+
+/** Timestamps go to and from SQL as ISO text (timestamp(3) columns hold UTC). */
+const ISO = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
+const EPOCH = new Date(0).toISOString();
 
 /** One workspace: deletes and empties what is past its limits at `now`. */
 export async function applyRetention(
@@ -79,63 +61,144 @@ export async function applyRetention(
 ): Promise<RetentionResult> {
   const batchSize = options.batchSize ?? DEFAULT_BATCH;
   const policy = await getRetention(prisma, teamId);
-  const answersBefore = new Date(now.getTime() - policy.holdingBackDays * DAY_MS);
-  const casesBefore = new Date(now.getTime() - policy.caseTextDays * DAY_MS);
-  // Replies go with their answer (ON DELETE CASCADE).
-  const holdingBackDeleted = await inBatches(batchSize, (limit) =>
-    prisma.$executeRawUnsafe(
-      `DELETE FROM "HoldingBack" WHERE id IN (
-         SELECT id FROM "HoldingBack" WHERE "teamId" = $1 AND "createdAt" < $2::timestamp(3) LIMIT $3)`,
+  const marks = await prisma.retentionPolicy.findUnique({
+    where: { teamId },
+    select: { signalsEmptiedBefore: true, caseTextsEmptiedBefore: true },
+  });
+  const before = (days: number) => new Date(now.getTime() - days * DAY_MS);
+
+  // Answers, oldest first along the (teamId, createdAt) index, from where the last batch
+  // stopped (what it deleted is gone: `>=` finds nothing of it again). Replies go with their
+  // answer (ON DELETE CASCADE).
+  const answersBefore = before(policy.holdingBackDays).toISOString();
+  let answersFrom = EPOCH;
+  const holdingBackDeleted = await inBatches(batchSize, async (limit) => {
+    const [row] = await prisma.$queryRawUnsafe<Array<{ walked: number; changed: number; last: string | null }>>(
+      `WITH ${ASYNC_COMMIT}, batch AS (
+         SELECT ctid AS t, "createdAt" AS at FROM "HoldingBack"
+          WHERE "teamId" = $1 AND "createdAt" < $2::timestamp(3) AND "createdAt" >= $3::timestamp(3)
+          ORDER BY "createdAt" LIMIT $4),
+       gone AS (DELETE FROM "HoldingBack" WHERE ctid = ANY(ARRAY(SELECT t FROM batch)) RETURNING 1)
+       SELECT (SELECT off FROM async_commit) AS "asyncCommit", (SELECT count(*) FROM batch)::int AS walked, (SELECT count(*) FROM gone)::int AS changed,
+              (SELECT to_char(max(at), ${ISO}) FROM batch) AS last, ${SERVER_MS}`,
       teamId,
-      answersBefore.toISOString(),
+      answersBefore,
+      answersFrom,
       limit,
-    ),
+    );
+    if (row?.last) answersFrom = row.last;
+    return { walked: row?.walked ?? 0, changed: row?.changed ?? 0 };
+  });
+
+  const cases = await emptyClosedCases(prisma, teamId, before(policy.caseTextDays), marks?.caseTextsEmptiedBefore, {
+    batchSize,
+  });
+  const signalsEmptied = await emptySignals(
+    prisma,
+    teamId,
+    now,
+    before(policy.signalDays),
+    marks?.signalsEmptiedBefore,
+    {
+      batchSize,
+    },
   );
-  // Customer updates first (their case is found by its close date), then the case's own texts.
-  const updatesEmptied = await inBatches(batchSize, (limit) =>
-    prisma.$executeRawUnsafe(
-      `UPDATE "RecoveryEvent" SET text = NULL WHERE id IN (
-         SELECT e.id FROM "RecoveryEvent" e JOIN "RecoveryCase" c ON c.id = e."caseId"
-          WHERE c."teamId" = $1 AND c.status = 'resolved' AND c."resolvedAt" < $2::timestamp(3)
-            AND e.text IS NOT NULL
-          LIMIT $3)`,
+  return { holdingBackDeleted, ...cases, signalsEmptied };
+}
+
+/**
+ * Closed cases' texts and their customer updates, by close date: a page of cases (along the
+ * (teamId, status, resolvedAt) index, from a cursor) emptied in one statement, then their
+ * updates. A finished pass records how far it got: the next starts there. (A customer update
+ * added to a case closed before that mark stays: cases take no updates once closed.)
+ */
+async function emptyClosedCases(
+  prisma: Db,
+  teamId: string,
+  casesBefore: Date,
+  doneBefore: Date | null | undefined,
+  options: { batchSize: number },
+): Promise<{ casesEmptied: number; updatesEmptied: number }> {
+  let cursor = { at: (doneBefore ?? new Date(0)).toISOString(), id: "" };
+  let updatesEmptied = 0;
+  const casesEmptied = await inBatches(options.batchSize, async (limit) => {
+    const [row] = await prisma.$queryRawUnsafe<
+      Array<{ walked: number; changed: number; ids: string[] | null; lastAt: string | null; lastId: string | null }>
+    >(
+      `WITH ${ASYNC_COMMIT}, page AS (
+         SELECT ctid AS t, id, "resolvedAt" AS at FROM "RecoveryCase"
+          WHERE "teamId" = $1 AND status = 'resolved' AND "resolvedAt" < $2::timestamp(3)
+            AND ("resolvedAt", id COLLATE "C") > ($3::timestamp(3), $4 COLLATE "C")
+          ORDER BY "resolvedAt", id COLLATE "C" LIMIT $5),
+       emptied AS (
+         UPDATE "RecoveryCase" SET description = $6, "fixSummary" = NULL, "surpriseGiven" = NULL, link = NULL
+          WHERE ctid = ANY(ARRAY(SELECT t FROM page)) AND description <> $6 RETURNING 1),
+       last AS (SELECT at, id FROM page ORDER BY at DESC, id COLLATE "C" DESC LIMIT 1)
+       SELECT (SELECT off FROM async_commit) AS "asyncCommit", (SELECT count(*) FROM page)::int AS walked, (SELECT count(*) FROM emptied)::int AS changed,
+              (SELECT array_agg(id) FROM page) AS ids,
+              (SELECT to_char(at, ${ISO}) FROM last) AS "lastAt", (SELECT id FROM last) AS "lastId", ${SERVER_MS}`,
       teamId,
       casesBefore.toISOString(),
-      limit,
-    ),
-  );
-  const casesEmptied = await inBatches(batchSize, (limit) =>
-    prisma.$executeRawUnsafe(
-      `UPDATE "RecoveryCase" SET description = $4, "fixSummary" = NULL, "surpriseGiven" = NULL, link = NULL
-        WHERE id IN (
-         SELECT id FROM "RecoveryCase"
-          WHERE "teamId" = $1 AND status = 'resolved' AND "resolvedAt" < $2::timestamp(3) AND description <> $4
-          LIMIT $3)`,
-      teamId,
-      casesBefore.toISOString(),
+      cursor.at,
+      cursor.id,
       limit,
       EXPIRED_TEXT,
-    ),
-  );
-  // Signals: their stored fields (customer, score, comment…) go; the row stays, its event id
-  // still making a replay a no-op and its outcome and dates still counted. One not processed by
-  // then never will be: it is marked so, rather than parsed later from emptied fields.
-  // Emptied rows stay where the index finds them: each batch starts after the last one's
-  // (receivedAt, id) rather than scanning every row emptied before it again (ids compared
-  // byte-wise, "C", as JavaScript compares the cursor).
-  const signalsBefore = new Date(now.getTime() - policy.signalDays * DAY_MS);
-  let cursor = { at: new Date(0).toISOString(), id: "" };
-  const signalsEmptied = await inBatches(batchSize, async (limit) => {
-    const rows = await prisma.$queryRawUnsafe<Array<{ id: string; at: string }>>(
-      `WITH batch AS (
-         SELECT id FROM "InboundSignal"
+    );
+    const ids = row?.ids ?? [];
+    if (ids.length > 0) {
+      // Their updates, along the (caseId, createdAt) index: only these cases' rows are walked.
+      updatesEmptied += await inBatches(options.batchSize, async (eventsLimit) => {
+        const [events] = await prisma.$queryRawUnsafe<Array<{ walked: number; changed: number }>>(
+          `WITH ${ASYNC_COMMIT}, batch AS (
+             SELECT ctid AS t FROM "RecoveryEvent" WHERE "caseId" = ANY($1::text[]) AND text IS NOT NULL LIMIT $2),
+           emptied AS (UPDATE "RecoveryEvent" SET text = NULL WHERE ctid = ANY(ARRAY(SELECT t FROM batch)) RETURNING 1)
+           SELECT (SELECT off FROM async_commit) AS "asyncCommit", (SELECT count(*) FROM batch)::int AS walked, (SELECT count(*) FROM emptied)::int AS changed, ${SERVER_MS}`,
+          ids,
+          eventsLimit,
+        );
+        return { walked: events?.walked ?? 0, changed: events?.changed ?? 0 };
+      });
+    }
+    if (row?.lastAt && row.lastId !== null) cursor = { at: row.lastAt, id: row.lastId };
+    return { walked: row?.walked ?? 0, changed: row?.changed ?? 0 };
+  });
+  await markDone(prisma, teamId, "caseTextsEmptiedBefore", casesBefore);
+  return { casesEmptied, updatesEmptied };
+}
+
+/**
+ * Signals: their stored fields (customer, score, comment…) go; the row stays, its event id
+ * still making a replay a no-op and its outcome and dates still counted. One not processed by
+ * then never will be: it is marked so, rather than parsed later from emptied fields. Along the
+ * (teamId, receivedAt) index from a cursor (ids compared byte-wise, "C", as JavaScript compares
+ * them), starting where the last finished pass stopped: emptied rows stay, and are not walked
+ * again day after day.
+ */
+async function emptySignals(
+  prisma: Db,
+  teamId: string,
+  now: Date,
+  signalsBefore: Date,
+  doneBefore: Date | null | undefined,
+  options: { batchSize: number },
+): Promise<number> {
+  let cursor = { at: (doneBefore ?? new Date(0)).toISOString(), id: "" };
+  const emptied = await inBatches(options.batchSize, async (limit) => {
+    const [row] = await prisma.$queryRawUnsafe<
+      Array<{ walked: number; changed: number; lastAt: string | null; lastId: string | null }>
+    >(
+      `WITH ${ASYNC_COMMIT}, batch AS (
+         SELECT ctid AS t, "receivedAt" AS at, id FROM "InboundSignal"
           WHERE "teamId" = $1 AND "receivedAt" < $2::timestamp(3)
-            AND ("receivedAt", id COLLATE "C") > ($5::timestamp(3), $6 COLLATE "C") AND signal <> '{}'::jsonb
-          ORDER BY "receivedAt", id COLLATE "C" LIMIT $3)
-       UPDATE "InboundSignal" s SET signal = '{}'::jsonb, "processedAt" = COALESCE(s."processedAt", $4::timestamp(3)),
-              outcome = COALESCE(s.outcome, 'expired')
-         FROM batch WHERE s.id = batch.id
-       RETURNING s.id, to_char(s."receivedAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at`,
+            AND ("receivedAt", id COLLATE "C") > ($5::timestamp(3), $6 COLLATE "C")
+          ORDER BY "receivedAt", id COLLATE "C" LIMIT $3),
+       emptied AS (
+         UPDATE "InboundSignal" s SET signal = '{}'::jsonb, "processedAt" = COALESCE(s."processedAt", $4::timestamp(3)),
+                outcome = COALESCE(s.outcome, 'expired')
+          WHERE s.ctid = ANY(ARRAY(SELECT t FROM batch)) AND s.signal <> '{}'::jsonb RETURNING 1),
+       last AS (SELECT at, id FROM batch ORDER BY at DESC, id COLLATE "C" DESC LIMIT 1)
+       SELECT (SELECT off FROM async_commit) AS "asyncCommit", (SELECT count(*) FROM batch)::int AS walked, (SELECT count(*) FROM emptied)::int AS changed,
+              (SELECT to_char(at, ${ISO}) FROM last) AS "lastAt", (SELECT id FROM last) AS "lastId", ${SERVER_MS}`,
       teamId,
       signalsBefore.toISOString(),
       limit,
@@ -143,12 +206,26 @@ export async function applyRetention(
       cursor.at,
       cursor.id,
     );
-    for (const row of rows) {
-      if (row.at > cursor.at || (row.at === cursor.at && row.id > cursor.id)) cursor = { at: row.at, id: row.id };
-    }
-    return rows.length;
+    if (row?.lastAt && row.lastId !== null) cursor = { at: row.lastAt, id: row.lastId };
+    return { walked: row?.walked ?? 0, changed: row?.changed ?? 0 };
   });
-  return { holdingBackDeleted, casesEmptied, updatesEmptied, signalsEmptied };
+  await markDone(prisma, teamId, "signalsEmptiedBefore", signalsBefore);
+  return emptied;
+}
+
+/** A pass finished: everything before `before` is done (never moved back). */
+async function markDone(
+  prisma: Db,
+  teamId: string,
+  mark: "signalsEmptiedBefore" | "caseTextsEmptiedBefore",
+  before: Date,
+): Promise<void> {
+  await prisma.$executeRawUnsafe(
+    `INSERT INTO "RetentionPolicy" ("teamId", "${mark}", "updatedAt") VALUES ($1, $2::timestamp(3), now())
+     ON CONFLICT ("teamId") DO UPDATE SET "${mark}" = GREATEST("RetentionPolicy"."${mark}", EXCLUDED."${mark}")`,
+    teamId,
+    before.toISOString(),
+  );
 }
 
 /** Every workspace, one after the other (the hourly housekeeping). */

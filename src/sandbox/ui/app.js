@@ -166,9 +166,35 @@ function Message({ message, state, ctx, onThread, channel, user, replies }) {
   </article>`;
 }
 
+// "Add to Slack" goes through the app's real OAuth endpoints (/slack/install →
+// Slack's authorize page, played by the sandbox → /slack/oauth_redirect) in this tab.
+function Workspaces({ state }) {
+  return html`<section class="workspaces-panel" aria-label="Workspaces">
+    <h3>Workspaces</h3>
+    <ul>
+      ${state.workspaces.map(
+        (w) =>
+          html`<li>
+            <strong>${w.name}</strong>
+            <span class=${w.installed ? "installed" : "muted"}
+              >${w.installed ? "Delight installed" : "Delight not installed"}</span
+            >
+          </li>`,
+      )}
+    </ul>
+    <a class="btn primary add-to-slack" href="/slack/install">Add to Slack</a>
+    <p class="muted">
+      Installs Delight into another workspace the way Slack apps are installed; then pick one of its people in “Acting
+      as”.
+    </p>
+  </section>`;
+}
+
 function DevPanel({ state }) {
   return html`<section class="dev-panel" aria-label="Developer panel">
     <h2>Developer panel</h2>
+    <${Workspaces} state=${state} />
+    <h3>Refused calls</h3>
     ${
       state.problems.length === 0
         ? html`<p class="muted">Web API calls Slack would refuse show up here (unknown methods, Block Kit errors).</p>`
@@ -187,8 +213,18 @@ function DevPanel({ state }) {
   </section>`;
 }
 
+// Slack's app_redirect ("Open Delight in Slack" after installing) comes back with ?as=<person>.
+function initialUser() {
+  const asked = new URLSearchParams(location.search).get("as");
+  if (asked) {
+    history.replaceState(null, "", `/${location.hash}`);
+    return asked;
+  }
+  return localStorage.getItem("sandbox-user") ?? DEFAULT_USER;
+}
+
 function App() {
-  const [user, setUser] = useState(localStorage.getItem("sandbox-user") ?? DEFAULT_USER);
+  const [user, setUser] = useState(initialUser);
   const [state, setState] = useState(null);
   const [where, setWhere] = useState(route());
   const [thread, setThread] = useState(null);
@@ -224,12 +260,18 @@ function App() {
     localStorage.setItem("sandbox-user", user);
     if (where.kind === "home") void act({ type: "home", user });
   }, [user, where.kind]);
+  // Someone of a workspace where Delight is no longer installed (a new sandbox run): back to the default.
+  useEffect(() => {
+    if (state && !state.people.some((p) => p.id === user)) setUser(DEFAULT_USER);
+  }, [state]);
   if (!state) return html`<p class="loading">Loading…</p>`;
 
   const channels = state.channels;
   const dmId = `D${user}`;
   const channelId = where.dm ? dmId : where.id;
-  const channel = channels.find((c) => c.id === channelId) ?? channels.find((c) => c.id === "C0GENERAL");
+  // Another workspace's channel (after switching person) falls back to this workspace's first.
+  const channel = channels.find((c) => c.id === channelId) ?? channels.find((c) => !c.user);
+  const workspace = state.workspaces.find((w) => w.id === state.team);
   const ctx = { users: state.users, channels, act, user };
   const all = state.messages[channel?.id] ?? [];
   const ephemerals = state.ephemerals.filter((e) => e.channel === channel?.id).map((e) => ({ ...e, ephemeral: true }));
@@ -244,6 +286,7 @@ function App() {
   return html`<div class=${`workspace ${busy ? "busy" : ""}`}>
     <nav class="sidebar" aria-label="Workspace">
       <h1>Delight sandbox</h1>
+      <p class="workspace-name" aria-label="Workspace name">${workspace?.name ?? state.team}</p>
       <label class="acting"
         >Acting as
         <select
@@ -254,7 +297,14 @@ function App() {
             setThread(null);
           }}
         >
-          ${state.users.filter((u) => !u.is_bot).map((u) => html`<option value=${u.id}>${u.real_name ?? u.name}</option>`)}
+          ${state.workspaces
+            .filter((w) => w.installed)
+            .map(
+              (w) =>
+                html`<optgroup label=${w.name}>
+                  ${state.people.filter((p) => p.team === w.id).map((p) => html`<option value=${p.id}>${p.real_name ?? p.name}</option>`)}
+                </optgroup>`,
+            )}
         </select></label
       >
       <h2>Channels</h2>

@@ -109,7 +109,7 @@ export function createOAuthSetup(options: OAuthSetupOptions): OAuthSetup {
             logger.info(
               `Delight was installed (${installation.isEnterpriseInstall ? `org ${installation.enterprise?.id}` : `workspace ${installation.team?.id}`})`,
             );
-            sendHtml(res, 200, installedPage(installation));
+            sendHtml(res, 200, installedPage(installation, distribution.appRedirectUrl));
           },
           failure: (error, _options, _req, res) => {
             const failure = installFailureOf(error);

@@ -41,16 +41,18 @@ export function installPage(authorizeUrl: string): string {
 }
 
 /** Where "Open Delight in Slack" goes: the app's Home in the workspace it was installed to. */
-function openInSlackUrl(installation: Installation): string {
+function openInSlackUrl(installation: Installation, appRedirectUrl: string): string {
   const team = installation.isEnterpriseInstall ? undefined : installation.team?.id;
-  if (!installation.appId) return "https://slack.com/";
-  // https://docs.slack.dev/interactivity/deep-linking : slack://app?team=…&id=… opens the app's Home.
-  return team
-    ? `https://slack.com/app_redirect?app=${encodeURIComponent(installation.appId)}&team=${encodeURIComponent(team)}`
-    : `https://slack.com/app_redirect?app=${encodeURIComponent(installation.appId)}`;
+  if (!installation.appId) return new URL("/", appRedirectUrl).toString();
+  // https://docs.slack.dev/interactivity/deep-linking : app_redirect?app=…&team=… opens the app in that workspace.
+  const url = new URL(appRedirectUrl);
+  url.searchParams.set("app", installation.appId);
+  if (team) url.searchParams.set("team", team);
+  return url.toString();
 }
 
-export function installedPage(installation: Installation): string {
+/** appRedirectUrl: Slack's app_redirect (https://slack.com/app_redirect; the sandbox serves its own). */
+export function installedPage(installation: Installation, appRedirectUrl = "https://slack.com/app_redirect"): string {
   const where = installation.isEnterpriseInstall
     ? `the organisation ${installation.enterprise?.name ?? installation.enterprise?.id ?? ""}`
     : `${installation.team?.name ?? installation.team?.id ?? "your workspace"}`;
@@ -61,7 +63,7 @@ export function installedPage(installation: Installation): string {
     "Delight is installed",
     `<h1>Delight is installed in ${escapeHtml(where)} 🎉</h1>
 <p>${escapeHtml(next)} You are its first Delight admin: pick an approvals channel and the managers who approve nominations, and people can start nominating with <code>/delight</code>.</p>
-<p><a class="button" id="open-in-slack" href="${escapeHtml(openInSlackUrl(installation))}">Open Delight in Slack</a></p>`,
+<p><a class="button" id="open-in-slack" href="${escapeHtml(openInSlackUrl(installation, appRedirectUrl))}">Open Delight in Slack</a></p>`,
   );
 }
 
