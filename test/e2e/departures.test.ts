@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { addManagers, getSettings } from "../../src/features/admin/settings.ts";
 import { TEAM_ID, type RecordedCall } from "../../src/sandbox/slack-imitation.ts";
+import { erasePerson } from "../../src/features/people/erase.ts";
 import { DIRECTORY_SWEEP_JOB } from "../../src/slack/directory.ts";
 import { buttonClick } from "../support/payloads.ts";
 import { drainJobs, startTestApp, TestClock, type TestApp } from "../support/test-app.ts";
@@ -31,6 +32,7 @@ describe("departures and returns", () => {
         { id: "UTARA", name: "Tara" },
         { id: "UFINN", name: "Finn" },
         { id: "UNORA", name: "Nora" },
+        { id: "UGIL", name: "Gil" },
       ],
     });
     await addManagers(t.database.prisma, { teamId: TEAM_ID }, ["UMARIA", "ULEO"], "UADA");
@@ -282,6 +284,23 @@ describe("departures and returns", () => {
     await dailySweep();
     expect(await jobsFor("people.returned", "UNORA")).toBe(1);
     expect(t.slack.postsTo("DUADA").filter((c) => text(c).includes("<@UNORA> is back"))).toHaveLength(1);
+  });
+
+  it("someone erased on request stays out of the sweep, deactivated or not: nothing recorded, nothing followed up", async () => {
+    await dailySweep();
+    expect(await t.database.prisma.directoryPerson.count({ where: { userId: "UGIL" } })).toBe(1);
+    await erasePerson(t.database.prisma, t.delight.deps.config.secrets, {
+      teamId: TEAM_ID,
+      userId: "UGIL",
+      adminId: "UADA",
+      now: clock.now(),
+    });
+    t.slack.addUser({ id: "UGIL", name: "Gil", deleted: true });
+    await dailySweep();
+    t.slack.addUser({ id: "UGIL", name: "Gil", deleted: false });
+    await dailySweep();
+    expect(await t.database.prisma.directoryPerson.count({ where: { userId: "UGIL" } })).toBe(0);
+    expect(await t.database.prisma.job.count({ where: { key: { contains: "UGIL" } } })).toBe(0);
   });
 
   it("team_join adds a newcomer to the directory", async () => {
