@@ -7,7 +7,9 @@
 // - a full sweep runs at most once a day per workspace, paced under Tier 2, by one instance
 //   at a time (a lease in DirectorySweep); it resumes from its cursor after an interruption;
 // - readers ask `ensureDirectory` first: with nothing swept yet the first reader sweeps (the
-//   others wait for it); with yesterday's data they read it and a background sweep refreshes it.
+//   others wait for it); with yesterday's data they read it and a background sweep refreshes it;
+// - a deactivation or a reactivation, whether an event or a sweep notices it, records the
+//   people feature's follow-up job (src/features/people/jobs.ts) once (recordPeople).
 import type { Logger, webApi } from "@slack/bolt";
 import type { Clock } from "../clock.ts";
 import type { Db } from "../db/database.ts";
@@ -149,7 +151,10 @@ export async function recordPeople(
     ...params,
   );
   const changes: Array<{ userId: string; transition: Transition }> = [
-    ...(cause.unknownLeaving ? inserted.filter((r) => r.deleted) : []).map((r) => ({ ...r, transition: "left" as const })),
+    ...(cause.unknownLeaving ? inserted.filter((r) => r.deleted) : []).map((r) => ({
+      ...r,
+      transition: "left" as const,
+    })),
     ...flipped.map((r) => ({ ...r, transition: r.deleted ? ("left" as const) : ("returned" as const) })),
   ]
     // A bot or app leaving has nothing to hand over.
