@@ -226,7 +226,7 @@ export class SandboxRelay {
       team_id: this.workspace.teamOf(open.user),
       app_id: "A0DELIGHT",
       bot_id: "BDELIGHT",
-      hash: `${open.id}-hash`,
+      hash: open.hash,
       private_metadata: open.view.private_metadata ?? "",
       callback_id: open.view.callback_id ?? "",
       state: { values: state ?? {} },
@@ -301,6 +301,11 @@ export class SandboxRelay {
           return;
         }
         open.errors = response.errors as Record<string, string>;
+        // Slack does not document whether showing errors changes the view's hash. The sandbox
+        // gives a new one, so an update the app began before the person saw these errors (a
+        // late channel hint) is refused with hash_conflict instead of wiping them.
+        open.hash = this.workspace.newViewHash();
+        open.view = { ...open.view, hash: open.hash };
         return;
       }
       case "update":
@@ -309,7 +314,7 @@ export class SandboxRelay {
       case "push":
         this.workspace.modals.set(user, [
           ...current,
-          { id: this.workspace.nextId("V"), user, view: response.view as Json },
+          { id: this.workspace.nextId("V"), user, view: response.view as Json, hash: this.workspace.newViewHash() },
         ]);
         return;
       case "clear":

@@ -61,6 +61,12 @@ export interface OpenView {
   id: string;
   user: string;
   view: Record<string, unknown>;
+  /**
+   * Slack's view hash: new on every open, push and update. views.update with another hash is
+   * refused with hash_conflict (docs.slack.dev/reference/methods/views.update: "Error returned
+   * when the provided hash doesn't match the current stored value").
+   */
+  hash: string;
   /** Per-field errors from `response_action: errors`, by block id. */
   errors?: Record<string, string>;
 }
@@ -156,6 +162,12 @@ export class Workspace {
   }
 
   /** Records a refused call and returns Slack's answer for it. */
+  /** A fresh view hash, in the shape of Slack's ("156772938.1827394"). */
+  newViewHash(): string {
+    this.idCounter += 1;
+    return `${Math.floor(Date.now() / 1000)}.${this.idCounter}`;
+  }
+
   refuse(method: string, error: string, details: string[]): Answer {
     this.problems.push({ at: Date.now(), method, error, details });
     return fail(error, { response_metadata: { messages: details.map((d) => `[ERROR] ${d}`) } });
@@ -227,19 +239,30 @@ export class Workspace {
   }
 
   private openView(method: string, args: Answer, user: string): Answer {
-    const view = { ...(args.view as Answer), id: this.nextId("V") } as Answer;
-    const open: OpenView = { id: String(view.id), user, view };
+    const hash = this.newViewHash();
+    const view = { ...(args.view as Answer), id: this.nextId("V"), hash } as Answer;
+    const open: OpenView = { id: String(view.id), user, view, hash };
     const stack = method === "views.push" ? (this.modals.get(user) ?? []) : [];
     this.modals.set(user, [...stack, open]);
     return { ok: true, view };
   }
 
-  /** Replaces an open modal (by view id), keeping its id. */
+  /** An open modal by view id. */
+  findModal(viewId: string): OpenView | undefined {
+    for (const stack of this.modals.values()) {
+      const open = stack.find((v) => v.id === viewId);
+      if (open) return open;
+    }
+    return undefined;
+  }
+
+  /** Replaces an open modal (by view id), keeping its id; it gets a new hash. */
   replaceView(viewId: string, view: Answer): OpenView | undefined {
     for (const stack of this.modals.values()) {
       const open = stack.find((v) => v.id === viewId);
       if (open) {
-        open.view = { ...view, id: viewId };
+        open.hash = this.newViewHash();
+        open.view = { ...view, id: viewId, hash: open.hash };
         delete open.errors;
         return open;
       }
@@ -373,11 +396,16 @@ export class Workspace {
         if (problems.length > 0) return this.refuse(method, "invalid_blocks", problems);
         if (method === "views.publish") {
           const user = String(args.user_id);
-          const view = { ...(args.view as Answer), id: this.homes.get(user)?.id ?? this.nextId("V") };
-          this.homes.set(user, { id: String(view.id), user, view });
+          const hash = this.newViewHash();
+          const view = { ...(args.view as Answer), id: this.homes.get(user)?.id ?? this.nextId("V"), hash };
+          this.homes.set(user, { id: String(view.id), user, view, hash });
           return { ok: true, view };
         }
         if (method === "views.update") {
+          // A stale hash: the view changed since the app read it (another update, a submission
+          // answered with errors). Not the app's mistake, so not one of the sandbox's problems.
+          const current = this.findModal(String(args.view_id));
+          if (current && args.hash !== undefined && args.hash !== current.hash) return fail("hash_conflict");
           const updated = this.replaceView(String(args.view_id), args.view as Answer);
           const view = updated?.view ?? { id: this.nextId("V"), ...(args.view as object) };
           return { ok: true, view };

@@ -7,7 +7,9 @@
 // - a full sweep runs at most once a day per workspace, paced under Tier 2, by one instance
 //   at a time (a lease in DirectorySweep); it resumes from its cursor after an interruption;
 // - readers ask `ensureDirectory` first: with nothing swept yet the first reader sweeps (the
-//   others wait for it); with yesterday's data they read it and a background sweep refreshes it.
+//   others wait for it); with yesterday's data they read it and a background sweep refreshes it;
+// - a deactivation or a reactivation, whether an event or a sweep notices it, records the
+//   people feature's follow-up job (src/features/people/jobs.ts) once (recordPeople).
 import type { Logger, webApi } from "@slack/bolt";
 import type { Clock } from "../clock.ts";
 import type { Db } from "../db/database.ts";
@@ -72,34 +74,49 @@ function entryOf(member: SlackMember) {
   };
 }
 
+/** The jobs that follow a departure or a return (handled by src/features/people/jobs.ts). */
+export const PERSON_LEFT_JOB = "people.left";
+export const PERSON_RETURNED_JOB = "people.returned";
+
+export type Transition = "left" | "returned";
+
+/** What recorded a page of people: an event (its id) or a sweep; a sweep can say a newcomer left. */
+export interface RecordCause {
+  /** Part of the follow-up job's key: the event's id, or the sweep's time. */
+  id: string;
+  /** Someone not yet in the directory who is deactivated counts as leaving. */
+  unknownLeaving: boolean;
+}
+
 /**
- * Records people (one statement for a whole page), except people erased on request
- * (erased-people.ts), whom Slack still lists: their id must not come back. Returns how many
- * were recorded.
+ * Records people (a few statements for a whole page), except people erased on request
+ * (erased-people.ts), whom Slack still lists: their id must not come back. A deactivation or
+ * a reactivation is decided by the database, not by what this process read before: a
+ * conditional update (`deleted` differs from Slack's) flips the row, and only the statement
+ * that flipped it gets the row back and records the follow-up job. So a user_change event
+ * and a sweep (or two sweeps) that see the same departure record one job between them, even
+ * at the same moment: under READ COMMITTED the second update waits for the first, then finds
+ * the row already flipped. Run it in a transaction (`tx`): the job is saved with the change.
+ * Returns how many were recorded and what changed.
  */
 export async function recordPeople(
-  prisma: Db | Prisma.TransactionClient,
-  keys: ErasureKeys,
+  tx: Prisma.TransactionClient,
+  deps: { config: { secrets: ErasureKeys }; jobs: Pick<JobQueue, "enqueueInTransaction"> },
   teamId: string,
   members: SlackMember[],
   now: Date,
-): Promise<number> {
+  cause: RecordCause,
+): Promise<{ recorded: number; changes: Array<{ userId: string; transition: Transition }> }> {
   const listed = members.filter((m) => m.id);
   const erased = await erasedAmong(
-    prisma,
-    keys,
+    tx,
+    deps.config.secrets,
     teamId,
     listed.map((m) => m.id ?? ""),
   );
   const rows = listed.filter((m) => !erased.has(m.id ?? "")).map(entryOf);
-  if (rows.length === 0) return 0;
-  await prisma.$executeRawUnsafe(
-    `INSERT INTO "DirectoryPerson" ("teamId", "userId", "name", "deleted", "isBot", "tz", "updatedAt")
-     SELECT $1, p.id, p.name, p.deleted, p.bot, p.tz, $7::timestamp(3)
-       FROM unnest($2::text[], $3::text[], $4::boolean[], $5::boolean[], $6::text[]) AS p(id, name, deleted, bot, tz)
-     ON CONFLICT ("teamId", "userId") DO UPDATE SET
-       "name" = EXCLUDED."name", "deleted" = EXCLUDED."deleted", "isBot" = EXCLUDED."isBot",
-       "tz" = EXCLUDED."tz", "updatedAt" = EXCLUDED."updatedAt"`,
+  if (rows.length === 0) return { recorded: 0, changes: [] };
+  const params = [
     teamId,
     rows.map((r) => r.userId),
     rows.map((r) => r.name),
@@ -107,8 +124,51 @@ export async function recordPeople(
     rows.map((r) => r.isBot),
     rows.map((r) => r.tz),
     now.toISOString(),
+  ];
+  const page = `unnest($2::text[], $3::text[], $4::boolean[], $5::boolean[], $6::text[]) AS p(id, name, deleted, bot, tz)`;
+  type Changed = { userId: string; deleted: boolean; isBot: boolean };
+  // Newcomers: only the statement that inserted a row gets it back.
+  const inserted = await tx.$queryRawUnsafe<Changed[]>(
+    `INSERT INTO "DirectoryPerson" ("teamId", "userId", "name", "deleted", "isBot", "tz", "updatedAt")
+     SELECT $1, p.id, p.name, p.deleted, p.bot, p.tz, $7::timestamp(3) FROM ${page}
+     ON CONFLICT ("teamId", "userId") DO NOTHING
+     RETURNING "userId", "deleted", "isBot"`,
+    ...params,
   );
-  return rows.length;
+  // Departures and returns: only the statement that flipped a row gets it back.
+  const flipped = await tx.$queryRawUnsafe<Changed[]>(
+    `UPDATE "DirectoryPerson" AS d SET "deleted" = p.deleted, "updatedAt" = $7::timestamp(3)
+       FROM ${page}
+      WHERE d."teamId" = $1 AND d."userId" = p.id AND d."deleted" <> p.deleted
+     RETURNING d."userId", d."deleted", d."isBot"`,
+    ...params,
+  );
+  // Names, bots and timezones, for everyone listed.
+  await tx.$executeRawUnsafe(
+    `UPDATE "DirectoryPerson" AS d SET "name" = p.name, "isBot" = p.bot, "tz" = p.tz, "updatedAt" = $7::timestamp(3)
+       FROM ${page}
+      WHERE d."teamId" = $1 AND d."userId" = p.id`,
+    ...params,
+  );
+  const changes: Array<{ userId: string; transition: Transition }> = [
+    ...(cause.unknownLeaving ? inserted.filter((r) => r.deleted) : []).map((r) => ({
+      ...r,
+      transition: "left" as const,
+    })),
+    ...flipped.map((r) => ({ ...r, transition: r.deleted ? ("left" as const) : ("returned" as const) })),
+  ]
+    // A bot or app leaving has nothing to hand over.
+    .filter((r) => !r.isBot)
+    .map((r) => ({ userId: r.userId, transition: r.transition }));
+  for (const { userId, transition } of changes) {
+    await deps.jobs.enqueueInTransaction(
+      tx,
+      transition === "left" ? PERSON_LEFT_JOB : PERSON_RETURNED_JOB,
+      { teamId, userId },
+      { key: `person-${transition}:${teamId}:${userId}:${cause.id}`, teamId },
+    );
+  }
+  return { recorded: rows.length, changes };
 }
 
 /** Everyone in the directory, by id. */
@@ -182,7 +242,7 @@ export async function ensureDirectory(
  * False when another instance holds the lease, or the daily sweep is not due.
  */
 export async function sweepDirectory(
-  deps: Pick<DirectoryDeps, "prisma" | "clock" | "logger" | "config">,
+  deps: Pick<DirectoryDeps, "prisma" | "clock" | "logger" | "config" | "jobs">,
   client: webApi.WebClient,
   teamId: string,
   options: { channelId: string | null; mode: "daily" | "missing" },
@@ -212,14 +272,23 @@ export async function sweepDirectory(
   const pacer = tier2Pacer();
   try {
     if (people) {
-      let cursor = (await prisma.directorySweep.findUnique({ where: { teamId } }))?.cursor ?? undefined;
+      const state = await prisma.directorySweep.findUnique({ where: { teamId } });
+      let cursor = state?.cursor ?? undefined;
+      // Departures and returns whose user_change event was missed (the app down past Slack's
+      // retries, events off a while) are found here and followed up as the event would have
+      // been (recordPeople). A deactivated account never seen before counts as a departure
+      // only after a first full sweep: the first one finds every old deactivated account.
+      const cause = { id: `sweep-${now.toISOString()}`, unknownLeaving: Boolean(state?.sweptAt) };
       for (let page = 0; page < MAX_PAGES; page++) {
         await pacer("users.list");
         const result = await client.users.list({ limit: PAGE_LIMIT, ...(cursor ? { cursor } : {}) });
-        await recordPeople(prisma, deps.config.secrets, teamId, result.members ?? [], now);
         cursor = result.response_metadata?.next_cursor || undefined;
-        // Where to resume if the next page is refused (a 429 past the client's retries).
-        await prisma.directorySweep.update({ where: { teamId }, data: { cursor: cursor ?? null } });
+        // The page, its follow-ups and where to resume if the next page is refused (a 429
+        // past the client's retries), together.
+        await prisma.$transaction(async (tx) => {
+          await recordPeople(tx, deps, teamId, result.members ?? [], now, cause);
+          await tx.directorySweep.update({ where: { teamId }, data: { cursor: cursor ?? null } });
+        });
         if (!cursor) break;
       }
     }

@@ -2,10 +2,14 @@
 // team_join keep the directory current; a departed owner's open case goes to the managers
 // (one message per case with a Reassign button only managers can use) and still escalates on
 // time; a departed manager stops managing (audited, admins told) and is restored on return;
-// nominating someone who left is refused.
+// nominating someone who left is refused. When the user_change event never comes (the app was
+// down past Slack's retries), the daily directory sweep finds the departure or the return and
+// follows it up the same way, once, whoever sees it first.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { addManagers, getSettings } from "../../src/features/admin/settings.ts";
 import { TEAM_ID, type RecordedCall } from "../../src/sandbox/slack-imitation.ts";
+import { erasePerson } from "../../src/features/people/erase.ts";
+import { DIRECTORY_SWEEP_JOB } from "../../src/slack/directory.ts";
 import { buttonClick } from "../support/payloads.ts";
 import { drainJobs, startTestApp, TestClock, type TestApp } from "../support/test-app.ts";
 
@@ -26,6 +30,9 @@ describe("departures and returns", () => {
         { id: "ULEO", name: "Leo" },
         { id: "USTAFF", name: "Sam" },
         { id: "UTARA", name: "Tara" },
+        { id: "UFINN", name: "Finn" },
+        { id: "UNORA", name: "Nora" },
+        { id: "UGIL", name: "Gil" },
       ],
     });
     await addManagers(t.database.prisma, { teamId: TEAM_ID }, ["UMARIA", "ULEO"], "UADA");
@@ -185,6 +192,115 @@ describe("departures and returns", () => {
       clock.set(START);
       await t.database.prisma.signalSettings.deleteMany({ where: { teamId: TEAM_ID } });
     }
+  });
+
+  // The daily sweep, as the directory's job runs it: a day after the last one.
+  let sweeps = 0;
+  async function dailySweep() {
+    const dayAgo = new Date(clock.now().getTime() - 25 * 60 * 60_000);
+    await t.database.prisma.directorySweep.upsert({
+      where: { teamId: TEAM_ID },
+      create: { teamId: TEAM_ID, sweptAt: dayAgo },
+      update: { sweptAt: dayAgo },
+    });
+    sweeps += 1;
+    await t.delight.deps.jobs.enqueue(
+      DIRECTORY_SWEEP_JOB,
+      { teamId: TEAM_ID },
+      { key: `test-sweep-${sweeps}`, teamId: TEAM_ID },
+    );
+    await drainJobs(t);
+  }
+  const jobsFor = (kind: string, userId: string) =>
+    t.database.prisma.job.count({ where: { kind, key: { contains: `:${userId}:` } } });
+
+  it("a departure whose event was missed is found by the daily sweep and handed over once; the late event and the next sweep do nothing more", async () => {
+    // A first sweep: everyone as Slack lists them, nothing to follow up.
+    const before = await t.database.prisma.job.count({ where: { kind: { in: ["people.left", "people.returned"] } } });
+    await dailySweep();
+    expect(await t.database.prisma.job.count({ where: { kind: { in: ["people.left", "people.returned"] } } })).toBe(
+      before,
+    );
+
+    await t.sender.command("/oops", "<@UFINN|finn> Initech: parcel lost", "USTAFF");
+    await drainJobs(t);
+    const recoveryCase = await t.database.prisma.recoveryCase.findFirstOrThrow({ where: { ownerId: "UFINN" } });
+    await addManagers(t.database.prisma, { teamId: TEAM_ID }, ["UNORA"], "UADA");
+    const managers = (await getSettings(t.database.prisma, { teamId: TEAM_ID })).managerIds.filter(
+      (id) => id !== "UNORA",
+    );
+    expect(managers).toContain("UMARIA");
+
+    // Finn and Nora are deactivated in Slack; Delight never hears the event.
+    t.slack.addUser({ id: "UFINN", name: "Finn", deleted: true });
+    t.slack.addUser({ id: "UNORA", name: "Nora", deleted: true });
+    t.slack.reset();
+    await dailySweep();
+
+    expect(t.slack.callsTo("users.list").length).toBeGreaterThan(0);
+    expect(await jobsFor("people.left", "UFINN")).toBe(1);
+    const finn = await t.database.prisma.directoryPerson.findUniqueOrThrow({
+      where: { teamId_userId: { teamId: TEAM_ID, userId: "UFINN" } },
+    });
+    expect(finn.deleted).toBe(true);
+    // Each manager is asked once to reassign Finn's case, which keeps its deadline.
+    const asked = (manager: string) =>
+      t.slack.postsTo(`D${manager}`).filter((c) => text(c).includes(`OOPS-${recoveryCase.number}`));
+    for (const manager of managers) {
+      expect(asked(manager)).toHaveLength(1);
+      expect(text(asked(manager)[0])).toContain('"action_id":"recovery_reassign"');
+    }
+    const after = await t.database.prisma.recoveryCase.findUniqueOrThrow({ where: { id: recoveryCase.id } });
+    expect(after).toMatchObject({ ownerId: "UFINN", status: "open", dueAt: recoveryCase.dueAt });
+    // Nora no longer manages; the admins are told once.
+    expect((await getSettings(t.database.prisma, { teamId: TEAM_ID })).managerIds).not.toContain("UNORA");
+    const noraTold = () => t.slack.postsTo("DUADA").filter((c) => text(c).includes("<@UNORA> is no longer"));
+    expect(noraTold()).toHaveLength(1);
+
+    // The event arrives after all (events back on): nothing more.
+    const late = await t.sender.event({ type: "user_change", user: { id: "UFINN", name: "Finn", deleted: true } });
+    expect(late.status).toBe(200);
+    await drainJobs(t);
+    // And the next day's sweep finds nothing new either.
+    await dailySweep();
+    expect(await jobsFor("people.left", "UFINN")).toBe(1);
+    expect(await jobsFor("people.left", "UNORA")).toBe(1);
+    for (const manager of managers) expect(asked(manager)).toHaveLength(1);
+    expect(noraTold()).toHaveLength(1);
+  });
+
+  it("a return whose event was missed is found by the sweep: a manager who left manages again", async () => {
+    t.slack.addUser({ id: "UNORA", name: "Nora", deleted: false });
+    t.slack.reset();
+    await dailySweep();
+    expect((await getSettings(t.database.prisma, { teamId: TEAM_ID })).managerIds).toContain("UNORA");
+    expect(t.slack.postsTo("DUADA").filter((c) => text(c).includes("<@UNORA> is back"))).toHaveLength(1);
+    const nora = await t.database.prisma.directoryPerson.findUniqueOrThrow({
+      where: { teamId_userId: { teamId: TEAM_ID, userId: "UNORA" } },
+    });
+    expect(nora.deleted).toBe(false);
+    // The late reactivation event and another sweep: nothing more.
+    await t.sender.event({ type: "user_change", user: { id: "UNORA", name: "Nora", deleted: false } });
+    await dailySweep();
+    expect(await jobsFor("people.returned", "UNORA")).toBe(1);
+    expect(t.slack.postsTo("DUADA").filter((c) => text(c).includes("<@UNORA> is back"))).toHaveLength(1);
+  });
+
+  it("someone erased on request stays out of the sweep, deactivated or not: nothing recorded, nothing followed up", async () => {
+    await dailySweep();
+    expect(await t.database.prisma.directoryPerson.count({ where: { userId: "UGIL" } })).toBe(1);
+    await erasePerson(t.database.prisma, t.delight.deps.config.secrets, {
+      teamId: TEAM_ID,
+      userId: "UGIL",
+      adminId: "UADA",
+      now: clock.now(),
+    });
+    t.slack.addUser({ id: "UGIL", name: "Gil", deleted: true });
+    await dailySweep();
+    t.slack.addUser({ id: "UGIL", name: "Gil", deleted: false });
+    await dailySweep();
+    expect(await t.database.prisma.directoryPerson.count({ where: { userId: "UGIL" } })).toBe(0);
+    expect(await t.database.prisma.job.count({ where: { key: { contains: "UGIL" } } })).toBe(0);
   });
 
   it("team_join adds a newcomer to the directory", async () => {

@@ -1,9 +1,12 @@
 // The workspace directory, end to end: `/delight stats` for many managers at once in a big
 // workspace reads users.list once (Tier 2 in the imitation: 20 calls a minute, 429 past it),
 // then the database; user_change and team_join keep it current; a full sweep at most once a day.
+// A departure seen at once by the event and by sweeps (the lease bypassed, as if two instances
+// swept) is recorded once: the database's conditional update decides.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { addManagers } from "../../src/features/admin/settings.ts";
 import { TEAM_ID, type RecordedCall } from "../../src/sandbox/slack-imitation.ts";
+import { recordPeople } from "../../src/slack/directory.ts";
 import { databaseTargets } from "../support/databases.ts";
 import { startTestApp, TestClock, type TestApp } from "../support/test-app.ts";
 
@@ -83,5 +86,36 @@ describe.each(databaseTargets())("the workspace directory on $name", (target) =>
     await statsOf("same-day");
     await t.delight.workers.drain();
     expect(t.slack.callsTo("users.list")).toHaveLength(3);
+  });
+
+  it("records a departure once when the event and two sweeps see it at the same moment", async () => {
+    const db = t.database.prisma;
+    const deps = t.delight.deps;
+    const member = { id: "UP00007", name: "person7", deleted: true };
+    const at = clock.now();
+    const sweepPage = (n: number) =>
+      db.$transaction((tx) =>
+        recordPeople(tx, deps, TEAM_ID, [member, { id: "UP00008", name: "person8" }], at, {
+          id: `sweep-${n}`,
+          unknownLeaving: true,
+        }),
+      );
+    const results = await Promise.all([
+      sweepPage(1),
+      sweepPage(2),
+      db.$transaction((tx) => recordPeople(tx, deps, TEAM_ID, [member], at, { id: "Ev-same", unknownLeaving: true })),
+    ]);
+    expect(results.flatMap((r) => r.changes)).toEqual([{ userId: "UP00007", transition: "left" }]);
+    expect(await db.job.count({ where: { kind: "people.left", key: { contains: ":UP00007:" } } })).toBe(1);
+
+    // Back again, seen by both at once: one return.
+    const back = { ...member, deleted: false };
+    const returns = await Promise.all(
+      [1, 2, 3].map((n) =>
+        db.$transaction((tx) => recordPeople(tx, deps, TEAM_ID, [back], at, { id: `back-${n}`, unknownLeaving: true })),
+      ),
+    );
+    expect(returns.flatMap((r) => r.changes)).toEqual([{ userId: "UP00007", transition: "returned" }]);
+    expect(await db.job.count({ where: { kind: "people.returned", key: { contains: ":UP00007:" } } })).toBe(1);
   });
 });

@@ -1,5 +1,5 @@
 // App Home → Settings end to end: the real app, signed requests, the Slack stand-in.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { getSettings } from "../../src/features/admin/settings.ts";
 import { asFieldError, checkSla } from "../../src/features/admin/validate.ts";
 import { FIELD, HOME_OPEN_SETTINGS_ACTION, SETTINGS_CALLBACK } from "../../src/features/settings/blocks.ts";
@@ -224,6 +224,53 @@ describe("App Home → Settings", () => {
     const forged = await pick("USTAFF", FIELD.approvals, "G0SECRET", form.blocks);
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(t.slack.callsTo("views.update").length).toBe(forged);
+  });
+
+  it("leaves the form alone when it changed before the channel hint came (hash_conflict), and logs that quietly", async () => {
+    const form = await openSettings();
+    // The form as Slack holds it: opened, then changed (Save answered with errors, say) before
+    // the app's hint update for an earlier pick arrives with the earlier hash.
+    t.slack.workspace.triggers.set("trigger-hash", ADMIN);
+    const opened = t.slack.workspace.answer("views.open", { trigger_id: "trigger-hash", view: form });
+    const { id, hash: before } = opened.view as { id: string; hash: string };
+    const changed = t.slack.workspace.answer("views.update", { view_id: id, hash: before, view: form });
+    const now = (changed.view as { hash: string }).hash;
+    const warn = vi.spyOn(t.delight.deps.logger, "warn");
+    const debug = vi.spyOn(t.delight.deps.logger, "debug");
+    const calls = t.slack.callsTo("views.update").length;
+    const approvals = form.blocks.find((b) => b.block_id === FIELD.approvals) as unknown as {
+      element: { action_id: string };
+    };
+    const response = await t.sender.interaction({
+      type: "block_actions",
+      user: { id: ADMIN, team_id: TEAM_ID, username: "uadmin" },
+      team: { id: TEAM_ID, domain: "delight-test" },
+      api_app_id: "A0DELIGHT",
+      token: "legacy-verification-token",
+      trigger_id: "trigger-hash-pick",
+      container: { type: "view", view_id: id },
+      view: { ...form, id, hash: before, private_metadata: "", state: { values: {} }, root_view_id: id },
+      actions: [
+        {
+          type: "conversations_select",
+          action_id: approvals.element.action_id,
+          block_id: FIELD.approvals,
+          selected_conversation: "G0SECRET",
+          action_ts: String(Date.now() / 1000),
+        },
+      ],
+    });
+    expect(response.status).toBe(200);
+    const update = await t.slack.waitFor(() => t.slack.callsTo("views.update")[calls]);
+    expect(update.args).toMatchObject({ view_id: id, hash: before });
+    await t.slack.waitFor(() => debug.mock.calls.find(([m]) => String(m).includes("Channel hint skipped")));
+    // The form is the one the admin is looking at, without the late hint.
+    expect(t.slack.workspace.findModal(id)?.hash).toBe(now);
+    expect(JSON.stringify(t.slack.workspace.findModal(id)?.view)).not.toContain("G0SECRET");
+    expect(warn.mock.calls.filter(([m]) => String(m).includes("channel hint"))).toEqual([]);
+    expect(t.slack.workspace.problems).toEqual([]);
+    warn.mockRestore();
+    debug.mockRestore();
   });
 
   it("saves valid settings, audits each change like the commands, and /delight-admin show shows them", async () => {

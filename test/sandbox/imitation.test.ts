@@ -1,5 +1,7 @@
 // The Web API imitation's own rules (shared by the tests and the sandbox), the sandbox's
 // start-up decision and its reading of manifest.yml.
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sandboxRequested } from "../../src/config.ts";
@@ -336,6 +338,65 @@ describe("the sandbox's relay", () => {
     expect(answer.status).toBe(200);
     expect(slack.workspace.ephemerals.map((e) => e.text)).toEqual(["Thinking…", "Three ideas"]);
     await slack.stop();
+  });
+});
+
+describe("view hashes, as Slack keeps them", () => {
+  const form = (label: string) => ({
+    type: "modal",
+    callback_id: "form",
+    title: { type: "plain_text", text: "Form" },
+    submit: { type: "plain_text", text: "Save" },
+    blocks: [
+      {
+        type: "input",
+        block_id: "when",
+        label: { type: "plain_text", text: label },
+        element: { type: "plain_text_input", action_id: "v" },
+      },
+    ],
+  });
+
+  it("gives every open and update a new hash and refuses views.update with a stale one (hash_conflict), quietly", () => {
+    const slack = new SlackStandIn();
+    slack.workspace.triggers.set("trigger-1", "U0ALEX");
+    const opened = slack.workspace.answer("views.open", { trigger_id: "trigger-1", view: form("A") });
+    const first = (opened.view as { id: string; hash: string }).hash;
+    const id = (opened.view as { id: string }).id;
+    expect(first).toMatch(/^\d+\.\d+$/);
+    const updated = slack.workspace.answer("views.update", { view_id: id, hash: first, view: form("B") });
+    expect(updated).toMatchObject({ ok: true });
+    expect((updated.view as { hash: string }).hash).not.toBe(first);
+    expect(slack.workspace.answer("views.update", { view_id: id, hash: first, view: form("C") })).toEqual({
+      ok: false,
+      error: "hash_conflict",
+    });
+    expect(slack.workspace.findModal(id)?.view).toMatchObject({ blocks: [{ label: { text: "B" } }] });
+    // The race the hash is for: not a mistake of the app's, so not one of the sandbox's problems.
+    expect(slack.workspace.problems).toEqual([]);
+  });
+
+  it("keeps errors shown after a submission: an update the app began before them is refused", async () => {
+    // The app answers every submission with an error under the field.
+    const app = createServer((_req, res) => {
+      res.setHeader("content-type", "application/json");
+      res.end(JSON.stringify({ response_action: "errors", errors: { when: "Give a time" } }));
+    });
+    await new Promise<void>((resolve) => app.listen(0, "127.0.0.1", resolve));
+    const appUrl = `http://127.0.0.1:${(app.address() as AddressInfo).port}/`;
+    const slack = new SlackStandIn();
+    const relay = new SandboxRelay(slack, new SignedSlackClient(appUrl, "s", "T", "http://127.0.0.1:1/respond/"));
+    slack.workspace.triggers.set("trigger-2", "U0ALEX");
+    const opened = slack.workspace.answer("views.open", { trigger_id: "trigger-2", view: form("A") });
+    const { id, hash } = opened.view as { id: string; hash: string };
+    await relay.submit("U0ALEX", id, { when: { v: { type: "plain_text_input", value: "never" } } });
+    expect(slack.workspace.findModal(id)?.errors).toEqual({ when: "Give a time" });
+    // A late update, made with the hash from before Save (a channel hint): the errors stay.
+    expect(slack.workspace.answer("views.update", { view_id: id, hash, view: form("A") })).toMatchObject({
+      error: "hash_conflict",
+    });
+    expect(slack.workspace.findModal(id)?.errors).toEqual({ when: "Give a time" });
+    await new Promise((resolve) => app.close(resolve));
   });
 });
 

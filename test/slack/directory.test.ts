@@ -12,6 +12,7 @@ describe("sweeping the workspace directory", () => {
     clock,
     logger: t.delight.deps.logger,
     config: t.delight.deps.config,
+    jobs: t.delight.deps.jobs,
   });
   const sweep = (mode: "daily" | "missing", channelId: string | null = null) =>
     sweepDirectory(deps(), t.delight.app.client, TEAM_ID, { channelId, mode });

@@ -1,5 +1,6 @@
 // The workspace directory (src/slack/directory.ts) kept up to date: people who join or change
-// (user_change, team_join: one upsert each, no Slack call) and the daily background sweep.
+// (user_change, team_join: one upsert each, no Slack call) and the daily background sweep,
+// which also catches a departure or a return whose event was missed.
 // A deactivation or a reactivation also records its follow-up (src/features/people) with the
 // upsert, before the event is acknowledged.
 import { z } from "zod";

@@ -2,53 +2,31 @@
 // (the one stats, insights and exports read) and, when someone's account is deactivated or
 // reactivated, record the job that follows it up, in the same transaction: the event is
 // acknowledged only once both are saved (src/slack/ack-guard.ts), so a crash in between makes
-// Slack deliver it again rather than lose the departure.
+// Slack deliver it again rather than lose the departure. When the event never comes (the app
+// was down past Slack's retries, events were off), the directory's daily sweep finds the
+// change and records the same job through the same recordPeople (src/slack/directory.ts);
+// the database's conditional update decides which of the two records it, once.
 import type { Db } from "../../db/database.ts";
 import type { JobQueue } from "../../jobs/queue.ts";
-import { recordPeople, type SlackMember } from "../../slack/directory.ts";
+import { recordPeople, type SlackMember, type Transition } from "../../slack/directory.ts";
 import type { ErasureKeys } from "../../slack/erased-people.ts";
 
-export const PERSON_LEFT_JOB = "people.left";
-export const PERSON_RETURNED_JOB = "people.returned";
-
-export type Transition = "left" | "returned" | null;
-
-/** What a change of account means: a deactivation, a reactivation, or neither. */
-export function transitionOf(previous: { deleted: boolean } | null, member: SlackMember): Transition {
-  const deleted = Boolean(member.deleted);
-  if (deleted && (previous === null || !previous.deleted)) return "left";
-  if (!deleted && previous?.deleted) return "returned";
-  return null;
-}
+export { PERSON_LEFT_JOB, PERSON_RETURNED_JOB } from "../../slack/directory.ts";
 
 /**
- * Records a person as Slack now describes them and, on a departure or a return, its
- * follow-up job, in one transaction; nothing for someone erased on request. Keyed by the event's id: a redelivered event records
- * nothing twice (and finds no transition, the directory already saying so).
+ * Records a person as an event describes them and, on a departure or a return, its follow-up
+ * job, in one transaction; nothing for someone erased on request. A redelivered event (or
+ * one arriving after the sweep found the change) finds the directory already saying so, and
+ * records nothing.
  */
 export async function notePersonChange(
   deps: { prisma: Db; jobs: Pick<JobQueue, "enqueueInTransaction">; config: { secrets: ErasureKeys } },
   input: { teamId: string; member: SlackMember; eventId: string; now: Date },
-): Promise<Transition> {
-  const userId = input.member.id;
-  if (!userId) return null;
-  return deps.prisma.$transaction(async (tx) => {
-    const previous = await tx.directoryPerson.findUnique({
-      where: { teamId_userId: { teamId: input.teamId, userId } },
-      select: { deleted: true },
-    });
-    // Someone erased on request stays out (and their departure has nothing left to hand over).
-    if ((await recordPeople(tx, deps.config.secrets, input.teamId, [input.member], input.now)) === 0) return null;
-    const transition = transitionOf(previous, input.member);
-    // A bot or app leaving has nothing to hand over.
-    if (transition && !input.member.is_bot && !input.member.is_app_user) {
-      await deps.jobs.enqueueInTransaction(
-        tx,
-        transition === "left" ? PERSON_LEFT_JOB : PERSON_RETURNED_JOB,
-        { teamId: input.teamId, userId },
-        { key: `person-${transition}:${input.teamId}:${userId}:${input.eventId}`, teamId: input.teamId },
-      );
-    }
-    return transition;
-  });
+): Promise<Transition | null> {
+  if (!input.member.id) return null;
+  const { changes } = await deps.prisma.$transaction((tx) =>
+    // An event about someone never seen before who is deactivated: they left.
+    recordPeople(tx, deps, input.teamId, [input.member], input.now, { id: input.eventId, unknownLeaving: true }),
+  );
+  return changes[0]?.transition ?? null;
 }

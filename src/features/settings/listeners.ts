@@ -9,6 +9,7 @@ import type { AppDeps } from "../../deps.ts";
 import type { SlackRouter } from "../../slack/router.ts";
 import { channelMembership, needsInvite, type ChannelMembership } from "../../slack/channels.ts";
 import { withinTime } from "../../slack/within-time.ts";
+import { isHashConflict } from "../../slack/hash-conflict.ts";
 import { JOIN_CHANNEL_JOB, postWaitingNominations, PRE_ACK_LOOKUP_MS } from "../admin/channel-setup.ts";
 import { remindersBeyondSla } from "../admin/blocks.ts";
 import { getSettings, rememberAdminContact, type WorkspaceRef } from "../admin/settings.ts";
@@ -174,8 +175,8 @@ export function registerSettingsFeature(router: SlackRouter, deps: AppDeps): voi
       : undefined;
     const text = channelId ? channelHint(typeof membership === "string" ? membership : undefined, channelId) : null;
     const blocks = withChannelHint(view.blocks as webApi.KnownBlock[], action.block_id, text);
-    // The hash makes Slack refuse the update if the form changed meanwhile (another pick):
-    // that pick's own update brings its line.
+    // The hash makes Slack refuse the update if the form changed meanwhile (another pick, or a
+    // Save answered with errors): that pick's own update brings its line, and errors stay shown.
     await client.views
       .update({
         view_id: view.id,
@@ -190,9 +191,12 @@ export function registerSettingsFeature(router: SlackRouter, deps: AppDeps): voi
           blocks,
         },
       })
-      .catch((error: unknown) =>
-        deps.logger.warn("Could not show the channel hint", error instanceof Error ? error.message : String(error)),
-      );
+      .catch((error: unknown) => {
+        // The form changed meanwhile (another pick, or Save answered with errors the admin is
+        // reading): that view stays; the errors already say what the hint would have.
+        if (isHashConflict(error)) return deps.logger.debug("Channel hint skipped: the form changed meanwhile");
+        deps.logger.warn("Could not show the channel hint", error instanceof Error ? error.message : String(error));
+      });
   });
   registerSignalSettings(router, deps);
 }

@@ -3,6 +3,7 @@
 // only where the admin pastes one, and Disconnect (Slack asks to confirm first). Every click and
 // submission checks again that the person is an admin; the services audit like the commands.
 import type { BlockAction, BlockButtonAction, StaticSelectAction } from "@slack/bolt";
+import { isHashConflict } from "../../slack/hash-conflict.ts";
 import type { AppDeps } from "../../deps.ts";
 import type { SlackRouter } from "../../slack/router.ts";
 import { getSettings, rememberAdminContact, type WorkspaceRef } from "../admin/settings.ts";
@@ -55,9 +56,10 @@ export function registerSignalSettings(router: SlackRouter, deps: AppDeps): void
     await router
       .clientFor(workspace.teamId)
       .views.update({ view_id: viewId, ...(hash ? { hash } : {}), view })
-      .catch((error: unknown) =>
-        deps.logger.warn("Could not refresh the Settings form", error instanceof Error ? error.message : String(error)),
-      );
+      .catch((error: unknown) => {
+        if (isHashConflict(error)) return deps.logger.debug("Settings form not refreshed: it changed meanwhile");
+        deps.logger.warn("Could not refresh the Settings form", error instanceof Error ? error.message : String(error));
+      });
   }
 
   router.action<BlockButtonAction>(SETTINGS_CONNECT_ACTION, async ({ ack, body, client }) => {

@@ -242,7 +242,15 @@ function Field({ block, blockId, state, set, ctx, id }) {
 
 export function Modal({ open, ctx, onSubmit, onClose }) {
   const view = open.view;
-  const [values, setValues] = useState(() => initialValues(view));
+  const [values, setValuesState] = useState(() => initialValues(view));
+  // The latest values, also between a change and the next render: a view update (the effect
+  // below) or a second change before Preact re-renders must start from them, not from the
+  // values of an older render (which dropped what was just typed or chosen).
+  const latest = useRef(values);
+  const setValues = (next) => {
+    latest.current = next;
+    setValuesState(next);
+  };
   const viewKey = `${open.id}:${view.hash ?? ""}:${JSON.stringify(view.blocks ?? []).length}:${view.title?.text}`;
   const seen = useRef({ key: viewKey, id: open.id, initial: initialValues(view) });
   useEffect(() => {
@@ -258,14 +266,14 @@ export function Modal({ open, ctx, onSubmit, onClose }) {
     // block_id); fields they have not touched take the new view's initial values.
     const kept = {};
     for (const [blockId, state] of Object.entries(initial)) {
-      const typed = values[blockId];
+      const typed = latest.current[blockId];
       const touched = typed && JSON.stringify(typed) !== JSON.stringify(before.initial[blockId]);
       kept[blockId] = touched ? typed : state;
     }
     setValues(kept);
   }, [viewKey]);
   const errors = open.errors ?? {};
-  const modalCtx = { ...ctx, onAction: (action) => ctx.onAction(action, values) };
+  const modalCtx = { ...ctx, onAction: (action) => ctx.onAction(action, latest.current) };
   return html`<div class="overlay">
     <div class="modal" role="dialog" aria-modal="true" aria-labelledby="modal-title">
       <header>
@@ -276,7 +284,7 @@ export function Modal({ open, ctx, onSubmit, onClose }) {
         class="modal-body"
         onSubmit=${(e) => {
           e.preventDefault();
-          onSubmit(values);
+          onSubmit(latest.current);
         }}
       >
         ${errors[""] ? html`<div class="field-error" role="alert">${errors[""]}</div>` : ""}
@@ -287,7 +295,8 @@ export function Modal({ open, ctx, onSubmit, onClose }) {
           const actionId = block.element?.action_id ?? "input";
           const state = values[blockId]?.[actionId] ?? {};
           const set = (patch) => {
-            const next = { ...values, [blockId]: { [actionId]: { ...state, ...patch } } };
+            const now = latest.current[blockId]?.[actionId] ?? state;
+            const next = { ...latest.current, [blockId]: { [actionId]: { ...now, ...patch } } };
             setValues(next);
             // Like Slack: an input block with dispatch_action sends a select's choice at once
             // (block_actions, with the view's state); text inputs would need dispatch_action_config.
