@@ -93,6 +93,8 @@ const LOG_LEVELS: Record<Config["logLevel"], LogLevel> = {
 // dropped connection costs its sender a one-second SYN retransmit (bench `burst` on
 // PostgreSQL: 19 drops, p99 1.1 s). The kernel caps this at net.core.somaxconn.
 const LISTEN_BACKLOG = 4096;
+/** A new connection within this long means a burst is still coming in (JobStore coalesceWhile). */
+const CONNECTIONS_ARRIVING_MS = 25;
 
 // A failed Web API call is retried a few times within seconds; anything longer is the
 // scheduler's job (it retries on its next tick), so listeners never hang for minutes.
@@ -118,10 +120,13 @@ export function createDelightApp(options: DelightAppOptions): DelightApp {
     retryConfig: DEFAULT_RETRY_CONFIG,
     ...options.slackClientOptions,
   };
+  let lastConnectionAt = Number.NEGATIVE_INFINITY;
   const jobStore = new JobStore(database.prisma, {
     query: database.query,
     maxInsertsInFlight: database.kind === "pglite" ? 1 : undefined,
-    coalesceFactor: database.kind === "pglite" ? 1 : 0,
+    // Embedded PGlite: while new connections arrive (a burst), rows share inserts (see JobStore).
+    coalesceFactor: database.kind === "pglite" ? 4 : 0,
+    coalesceWhile: () => performance.now() - lastConnectionAt < CONNECTIONS_ARRIVING_MS,
   });
   const metrics = createMetrics({ prisma: database.prisma, jobs: jobStore });
   const serveMetrics = metricsHandler(metrics, { token: config.metrics.token, logger });
@@ -392,7 +397,10 @@ export function createDelightApp(options: DelightAppOptions): DelightApp {
       // A burst is coming in: embedded PGlite holds background statements back so that the
       // loop, which accepts one connection per iteration, takes the rest at once (statement-lanes.ts).
       // (A request on a kept-alive connection counts as an arrival too.)
-      server.on("connection", () => database.noteArrival());
+      server.on("connection", () => {
+        lastConnectionAt = performance.now();
+        database.noteArrival();
+      });
       // While requests are being answered, the workers step back (see JobWorkers.isBusy).
       server.on("request", (_req, res) => {
         database.noteArrival();

@@ -139,7 +139,7 @@ describe.each(databaseTargets())("jobs and outbox on $name", (target) => {
       }
       await Promise.all(results);
     };
-    const storeCounting = (options: { coalesceFactor?: number }) => {
+    const storeCounting = (options: { coalesceFactor?: number; coalesceWhile?: () => boolean }) => {
       const statements: number[] = [];
       const store = new JobStore(database.prisma, {
         maxInsertsInFlight: 1,
@@ -158,7 +158,12 @@ describe.each(databaseTargets())("jobs and outbox on $name", (target) => {
     const coalesced = storeCounting({ coalesceFactor: 1 });
     await arriveOnePerTurn(coalesced.store, 40);
 
+    // Not while no burst is coming in (a steady stream on kept-alive connections).
+    const noBurst = storeCounting({ coalesceFactor: 1, coalesceWhile: () => false });
+    await arriveOnePerTurn(noBurst.store, 40);
+
     expect(eachAlone.statements.length).toBeGreaterThan(30);
+    expect(noBurst.statements.length).toBeGreaterThan(30);
     expect(coalesced.statements.reduce((a, b) => a + b, 0)).toBe(40);
     expect(coalesced.statements.length).toBeLessThanOrEqual(eachAlone.statements.length / 3);
 

@@ -180,3 +180,14 @@ export const ADMIN_HELP = [
   "• `/delight-admin person @person export` — everything Delight stores about them, to your DM · `person @person erase` — remove them from Delight (asks first)",
   "• `/delight-admin audit [@person] [from] [to]` — who changed what and who decided what (the latest 50; longer ranges as a CSV to your DM)",
 ].join("\n");
+
+/**
+ * A reminder due earlier before the deadline than the whole SLA would fall before the case
+ * was opened, so it is never sent: the admin is told, rather than left expecting it.
+ */
+export function remindersBeyondSla(offsetsMinutes: number[], slaMinutes: number): string | null {
+  const never = offsetsMinutes.filter((minutes) => minutes >= slaMinutes);
+  if (never.length === 0) return null;
+  const all = never.length === offsetsMinutes.length;
+  return `:warning: New recoveries are due ${formatDuration(slaMinutes)} after they are reported, so a reminder ${never.map((m) => formatDuration(m)).join(", ")} before the deadline would come before the case exists and is never sent${all ? ": owners get no reminder at all" : ""}. Use shorter times, or a longer SLA with \`/delight-admin sla …\`.`;
+}

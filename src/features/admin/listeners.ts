@@ -25,6 +25,7 @@ import {
   formatMoney,
   renderDeadLetters,
   renderDeliveryLine,
+  remindersBeyondSla,
   renderRetried,
   renderSettings,
 } from "./blocks.ts";
@@ -67,17 +68,6 @@ const COULD_NOT_CHECK_ADMIN =
   ":hourglass: Slack took too long to tell me whether you are a workspace admin, so nothing was changed. Please try again in a moment.";
 
 const DEAD_LETTERS_SHOWN = 20;
-
-/**
- * A reminder due earlier before the deadline than the whole SLA would fall before the case
- * was opened, so it is never sent: the admin is told, rather than left expecting it.
- */
-export function remindersBeyondSla(offsetsMinutes: number[], slaMinutes: number): string | null {
-  const never = offsetsMinutes.filter((minutes) => minutes >= slaMinutes);
-  if (never.length === 0) return null;
-  const all = never.length === offsetsMinutes.length;
-  return `:warning: New recoveries are due ${formatDuration(slaMinutes)} after they are reported, so a reminder ${never.map((m) => formatDuration(m)).join(", ")} before the deadline would come before the case exists and is never sent${all ? ": owners get no reminder at all" : ""}. Use shorter times, or a longer SLA with \`/delight-admin sla …\`.`;
-}
 
 export function registerAdminFeature(router: SlackRouter, deps: AppDeps): void {
   deps.jobs.register(JOIN_CHANNEL_JOB, joinChannelPayload, async (job, { key, outbox }) => {

@@ -11,7 +11,7 @@ import { channelMembership, needsInvite, type ChannelMembership } from "../../sl
 import { withinTime } from "../../slack/within-time.ts";
 import { isHashConflict } from "../../slack/hash-conflict.ts";
 import { JOIN_CHANNEL_JOB, postWaitingNominations, PRE_ACK_LOOKUP_MS } from "../admin/channel-setup.ts";
-import { remindersBeyondSla } from "../admin/listeners.ts";
+import { remindersBeyondSla } from "../admin/blocks.ts";
 import { getSettings, rememberAdminContact, type WorkspaceRef } from "../admin/settings.ts";
 import { APPS_CANNOT_APPROVE } from "../admin/validate.ts";
 import { noticeModal } from "../nominations/blocks.ts";
