@@ -87,18 +87,25 @@ export async function createConnection(
   input: { source: SignalSource; secret: string; createdBy: string; now: Date },
 ): Promise<SignalConnection> {
   await ensureWorkspace(prisma, workspace);
+  return prisma.signalConnection.create({ data: newConnectionRow(cipher, workspace, input) });
+}
+
+/** A new connection's row, its secret sealed under its own (new) id. */
+function newConnectionRow(
+  cipher: TokenCipher,
+  workspace: WorkspaceRef,
+  input: { source: SignalSource; secret: string; createdBy: string; now: Date },
+) {
   const id = newConnectionId();
-  return prisma.signalConnection.create({
-    data: {
-      id,
-      teamId: workspace.teamId,
-      enterpriseId: workspace.enterpriseId ?? null,
-      source: input.source,
-      secret: sealSecret(cipher, id, input.secret),
-      createdBy: input.createdBy,
-      createdAt: input.now,
-    },
-  });
+  return {
+    id,
+    teamId: workspace.teamId,
+    enterpriseId: workspace.enterpriseId ?? null,
+    source: input.source,
+    secret: sealSecret(cipher, id, input.secret),
+    createdBy: input.createdBy,
+    createdAt: input.now,
+  };
 }
 
 /**
@@ -113,26 +120,15 @@ export async function createConnectionOnce(
   input: { source: SignalSource; secret: string; createdBy: string; now: Date; sourceViewId: string },
 ): Promise<{ connection: SignalConnection; created: boolean }> {
   await ensureWorkspace(prisma, workspace);
-  const id = newConnectionId();
+  const row = newConnectionRow(cipher, workspace, input);
   // ON CONFLICT DO NOTHING: no unique-violation error to catch, whichever insert comes second.
   await prisma.signalConnection.createMany({
-    data: [
-      {
-        id,
-        teamId: workspace.teamId,
-        enterpriseId: workspace.enterpriseId ?? null,
-        source: input.source,
-        secret: sealSecret(cipher, id, input.secret),
-        createdBy: input.createdBy,
-        createdAt: input.now,
-        sourceViewId: input.sourceViewId,
-      },
-    ],
+    data: [{ ...row, sourceViewId: input.sourceViewId }],
     skipDuplicates: true,
   });
   const connection = await prisma.signalConnection.findUniqueOrThrow({ where: { sourceViewId: input.sourceViewId } });
   if (connection.teamId !== workspace.teamId) throw new Error("A view id of another workspace's connection");
-  return { connection, created: connection.id === id };
+  return { connection, created: connection.id === row.id };
 }
 
 /** Disconnects one of the workspace's connections; false when it has none with that id (or it is already off). */
