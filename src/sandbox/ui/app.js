@@ -321,7 +321,7 @@ function App() {
       <section class="time-travel" aria-label="Time travel">
         <h2>Time</h2>
         <p class="clock">
-          App clock:
+          App clock:${" "}
           <time
             >${new Date(state.now).toLocaleString([], { weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" })}</time
           >
