@@ -8,6 +8,7 @@
 //
 // A request no listener takes is left unacknowledged, exactly as with Bolt's own matching:
 // guardAcks (ack-guard.ts) answers it as out of date.
+import { AsyncResource } from "node:async_hooks";
 import { ignoreSelf } from "@slack/bolt";
 import { noteListenerFailure } from "./ack-guard.ts";
 import { PrivateRequests } from "./private-requests.ts";
@@ -67,6 +68,12 @@ export class SlackRouter {
   private readonly shortcuts = new Registry("shortcut");
   private readonly events = new Map<string, AnyListener[]>();
   private readonly personObservers: PersonObserver[] = [];
+  /**
+   * The async context the router was made in, outside any request: observers run there, so
+   * what they read goes to the database as background work, never in the ack path's lane
+   * (embedded PGlite serves the ack lane first: statement-lanes.ts).
+   */
+  private readonly outsideRequests = new AsyncResource("DelightPersonObservers");
 
   /**
    * `client`: the Web API client of single-workspace mode. `privateRequests`: where
@@ -170,7 +177,9 @@ export class SlackRouter {
       args.command?.user_id ??
       (args.event ? (args.event.type === "app_home_opened" ? args.event.user : undefined) : args.body.user?.id);
     if (!userId) return;
-    for (const observer of this.personObservers) observer(teamId, userId);
+    this.outsideRequests.runInAsyncScope(() => {
+      for (const observer of this.personObservers) observer(teamId, userId);
+    });
   }
 
   private find(args: RoutedArgs): { listener: AnyListener; matches?: RegExpMatchArray } | undefined {
