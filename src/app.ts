@@ -168,7 +168,9 @@ export function createDelightApp(options: DelightAppOptions): DelightApp {
     signingSecret: config.slack.signingSecret,
     appToken: config.slack.appToken,
     socketMode,
-    logger,
+    // Distribution mode: the same logger, minus @slack/oauth's stack trace for an install that
+    // did not complete (the OAuth setup logs it in one line).
+    logger: oauth?.boltLogger ?? logger,
     // Without it Bolt sets the logger it is given to INFO, and LOG_LEVEL=debug logs nothing more.
     logLevel: LOG_LEVELS[config.logLevel],
     // The error handler gets the request, so it can tell a private one.

@@ -94,23 +94,47 @@ describe("Add to Slack", () => {
     ).toBe("C0APPROVALS");
   });
 
+  /** What was logged since `from`, once @slack/oauth's held-back lines (if any) have had their turn. */
+  const loggedSince = async (from: number) => {
+    await new Promise((resolve) => setImmediate(resolve));
+    return logged.slice(from);
+  };
+  /** Lines about the installation at info level and above (debug has Bolt's own chatter). */
+  const installLines = (lines: string[]) =>
+    lines.filter((line) => !line.startsWith("[DEBUG]") && /installation|oauth/i.test(line));
+
   it("says so when the person cancels on Slack's page, and nothing is installed", async () => {
+    const from = logged.length;
     const outcome = await installWorkspace(t, { teamId: "T0DENY", userId: "U1", deny: true });
     expect(outcome.status).toBe(400);
     expect(outcome.html).toContain("Delight was not installed");
     expect(outcome.html).toContain('href="/slack/install"');
     expect(t.slack.callsTo("oauth.v2.access")).toHaveLength(0);
+    // A person declining is not the app failing: one info line, no error, no stack trace.
+    const lines = await loggedSince(from);
+    expect(installLines(lines)).toEqual([expect.stringMatching(/^\[INFO\] +delight An installation was cancelled/)]);
+    expect(lines.join("\n")).not.toContain("[ERROR]");
+    expect(lines.join("\n")).not.toMatch(/^\s+at /m);
   });
 
   it("refuses a state from another browser (or an expired one) with a page that says to start again", async () => {
+    const from = logged.length;
     const start = await openInstallPage(t);
     const outcome = await finishInstall(t, { ...start, cookie: "" }, { teamId: "T0CSRF", userId: "U1" });
     expect(outcome.status).toBe(400);
     expect(outcome.html).toContain("This install link has expired");
     expect(t.slack.callsTo("oauth.v2.access")).toHaveLength(0);
+    const lines = await loggedSince(from);
+    expect(installLines(lines)).toEqual([
+      expect.stringMatching(
+        /^\[ERROR\] +delight An installation did not complete: its state .*slack_oauth_invalid_state/,
+      ),
+    ]);
+    expect(lines.join("\n")).not.toMatch(/^\s+at /m);
   });
 
   it("shows Slack's error, never a stack trace, when Slack refuses the code", async () => {
+    const from = logged.length;
     t.slack.fail("oauth.v2.access", { status: 200, slackError: "invalid_code" });
     const outcome = await installWorkspace(t, { teamId: "T0FAIL", userId: "U1" });
     expect(outcome.status).toBe(400);
@@ -119,6 +143,12 @@ describe("Add to Slack", () => {
     expect(outcome.html).not.toMatch(/\bat .*\.(ts|js):\d+/);
     const rows = await t.database.query(`SELECT id FROM "SlackInstallation" WHERE id = 'T:T0FAIL'`);
     expect(rows).toHaveLength(0);
+    // The operator's business: at error level, in one line, with Slack's error and no stack trace.
+    const lines = await loggedSince(from);
+    expect(lines.filter((line) => line.startsWith("[ERROR]"))).toEqual([
+      expect.stringMatching(/An installation did not complete: Slack refused it \(invalid_code\)/),
+    ]);
+    expect(lines.join("\n")).not.toMatch(/^\s+at /m);
   });
 
   it("answers a request for a workspace where Delight is not installed as Bolt does (401), with one quiet log line", async () => {

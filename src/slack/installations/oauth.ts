@@ -34,6 +34,8 @@ export const BOT_SCOPES = [
 
 export interface OAuthSetup {
   installations: Installations;
+  /** The logger to give Bolt (it hands it to the InstallProvider): see quietHandledFailures. */
+  boltLogger: Logger;
   appOptions: Pick<
     AppOptions,
     "clientId" | "clientSecret" | "stateSecret" | "scopes" | "installationStore" | "installerOptions"
@@ -86,8 +88,10 @@ export function createOAuthSetup(options: OAuthSetupOptions): OAuthSetup {
     refresh,
     changes: createInstallationChanges({ prisma: options.prisma, logger, postgresUrl: options.postgresUrl }),
   });
+  const handled = new WeakSet<object>();
   return {
     installations,
+    boltLogger: quietHandledFailures(logger, handled),
     appOptions: {
       clientId: distribution.clientId,
       clientSecret: distribution.clientSecret,
@@ -112,13 +116,76 @@ export function createOAuthSetup(options: OAuthSetupOptions): OAuthSetup {
             sendHtml(res, 200, installedPage(installation, distribution.appRedirectUrl));
           },
           failure: (error, _options, _req, res) => {
+            handled.add(error);
             const failure = installFailureOf(error);
-            // The code and Slack's error only: never the request, the grant code or a token.
-            logger.warn(`An installation did not complete: ${failure.kind} (${failure.slackError ?? error.code})`);
+            logInstallFailure(logger, failure, error);
             sendHtml(res, failure.kind === "unknown" ? 500 : 400, failurePage(failure, INSTALL_PATH));
           },
         },
       },
     },
+  };
+}
+
+/** Slack tokens (bot, user, refresh, config), should an error message ever quote one. */
+const TOKEN = /\bxox[a-z]*[.-][A-Za-z0-9.-]+/g;
+
+/**
+ * One line per install that did not complete, at the level it deserves: a person who clicked
+ * Cancel on Slack's page made a choice (info); a bad or expired state, Slack refusing the code,
+ * or Delight failing are the operator's business (error). The code and Slack's error only, and
+ * a short message for an unknown failure: never the request, the grant code, a token or a stack.
+ */
+function logInstallFailure(
+  logger: Logger,
+  failure: ReturnType<typeof installFailureOf>,
+  error: { code?: string; message?: string },
+): void {
+  switch (failure.kind) {
+    case "denied":
+      logger.info("An installation was cancelled on Slack's page (access_denied): nothing was installed");
+      return;
+    case "expired":
+      logger.error(
+        `An installation did not complete: its state was missing, expired or from another browser (${error.code})`,
+      );
+      return;
+    case "slack":
+      logger.error(`An installation did not complete: Slack refused it (${failure.slackError})`);
+      return;
+    case "unknown": {
+      const message = (error.message ?? "").split("\n")[0]?.replace(TOKEN, "[token]").slice(0, 300);
+      logger.error(
+        `An installation did not complete: ${error.code ?? "unknown error"}${message ? `: ${message}` : ""}`,
+      );
+      return;
+    }
+  }
+}
+
+/**
+ * @slack/oauth's handleCallback logs each failure with `logger.error(error)` (a stack trace, at
+ * error level, even for a person who clicked Cancel) and then, synchronously, hands the same
+ * error to `callbackOptions.failure`, which logs it in one line (logInstallFailure). So a
+ * lone Error with a code is held back until the current task has run: if the failure callback
+ * has seen it by then, the library's line is dropped; otherwise it is logged as it was.
+ */
+export function quietHandledFailures(inner: Logger, handled: WeakSet<object>): Logger {
+  return {
+    debug: (...args: unknown[]) => inner.debug(...args),
+    info: (...args: unknown[]) => inner.info(...args),
+    warn: (...args: unknown[]) => inner.warn(...args),
+    error: (...args: unknown[]) => {
+      const only = args[0];
+      if (args.length !== 1 || !(only instanceof Error) || typeof (only as { code?: unknown }).code !== "string") {
+        return inner.error(...args);
+      }
+      queueMicrotask(() => {
+        if (!handled.has(only)) inner.error(only);
+      });
+    },
+    setLevel: (level) => inner.setLevel(level),
+    getLevel: () => inner.getLevel(),
+    setName: (name) => inner.setName(name),
   };
 }
