@@ -124,8 +124,9 @@ export function createDelightApp(options: DelightAppOptions): DelightApp {
   const jobStore = new JobStore(database.prisma, {
     query: database.query,
     maxInsertsInFlight: database.kind === "pglite" ? 1 : undefined,
-    // Embedded PGlite: while new connections arrive (a burst), rows share inserts (see JobStore).
-    coalesceFactor: database.kind === "pglite" ? 4 : 0,
+    // While new connections arrive (a burst), rows share inserts (see JobStore).
+    coalesceFactor: 4,
+    burstInsertsInFlight: database.kind === "pglite" ? 1 : 2,
     coalesceWhile: () => performance.now() - lastConnectionAt < CONNECTIONS_ARRIVING_MS,
   });
   const metrics = createMetrics({ prisma: database.prisma, jobs: jobStore });
