@@ -5,11 +5,24 @@
 // a PGlite file, PostgreSQL), each run side by side with the bare Bolt app acking the same
 // burst just before: ack p50/p99/max, acks past Slack's 3 s, p99 as a ratio to the bare app's;
 // then every acknowledged nomination must get exactly one approval card.
+// The bare app is a fresh process in every run, warmed exactly as Delight is: a long-lived one
+// got faster burst after burst (p99 0.66–0.75 s on its first burst of 1,000, 0.22–0.26 s by its
+// fifth; README, issue 24), while each Delight run is a fresh process on its first burst.
 //   BENCH_BURST_RUNS_MEMORY / _FILE / _POSTGRES  runs per database (default 5 / 3 / 2)
 //   BENCH_BURST (1000), BENCH_WORKSPACES (50), BENCH_BURST_GAP_MS (1500: set-up → burst)
 //   BENCH_BURST_CARDS  first (default: the first run of each database) | all | none
 import { available, DATABASE_LABEL, withDelight, type BenchContext, type DatabaseKind } from "../context.ts";
-import { ackHistogram, burst, loadTest, NOMINATOR, signedSlashCommand, sleep, type BurstResult } from "../harness.ts";
+import {
+  ackHistogram,
+  burst,
+  loadTest,
+  NOMINATOR,
+  SIGNING_SECRET,
+  signedSlashCommand,
+  sleep,
+  startAppProcess,
+  type BurstResult,
+} from "../harness.ts";
 import { record, recordAtMost } from "../report.ts";
 import { describeVerdict, NominationWorkload } from "../workload.ts";
 
@@ -65,12 +78,17 @@ export async function runBurst(ctx: BenchContext): Promise<void> {
     `\n== burst: ${SIZE} concurrent /delight nominations over ${WORKSPACES} workspaces, ` +
       `${GAP_MS} ms after configuring them (${WORKSPACES * 2} /delight-admin commands)`,
   );
-  const bare = await ctx.bare();
   const bareRequests = (n: number) =>
     Array.from({ length: n }, (_, i) =>
       signedSlashCommand("/delight", `bare ${i}`, NOMINATOR, `${ctx.slack.url}respond/bare`),
     );
-  await burst(bare.port, bareRequests(100)); // warm-up
+  // Both apps get the same warm-up: a cheap command, 50 times, 5 at a time.
+  const warmUp = (port: number) =>
+    loadTest(port, {
+      total: 50,
+      concurrency: 5,
+      makeRequest: () => signedSlashCommand("/delight", "help", NOMINATOR, `${ctx.slack.url}respond/warm`),
+    });
 
   for (const kind of available(ctx, ["pglite-memory", "pglite-file", "postgres"])) {
     const label = DATABASE_LABEL[kind];
@@ -78,14 +96,17 @@ export async function runBurst(ctx: BenchContext): Promise<void> {
     console.log(`\n  ${label}: ${RUNS[kind]} runs, each on a fresh database and a fresh process`);
     for (let run = 1; run <= RUNS[kind]; run++) {
       await withDelight(ctx, kind, async (app) => {
-        // Warm the JIT on a cheap command first, as the bare app was warmed.
-        await loadTest(app.port, {
-          total: 50,
-          concurrency: 5,
-          makeRequest: () => signedSlashCommand("/delight", "help", NOMINATOR, `${ctx.slack.url}respond/warm`),
-        });
-        // The bare app's burst in the same run, while Delight is idle (started, nothing queued).
-        const baseline = await burst(bare.port, bareRequests(SIZE));
+        await warmUp(app.port);
+        // The bare app's burst in the same run, while Delight is idle (started, nothing queued):
+        // a fresh process, warmed the same way, on its first burst like Delight.
+        const bare = await startAppProcess("bare-bolt", { SLACK_SIGNING_SECRET: SIGNING_SECRET });
+        let baseline: BurstResult;
+        try {
+          await warmUp(bare.port);
+          baseline = await burst(bare.port, bareRequests(SIZE));
+        } finally {
+          await bare.stop();
+        }
 
         const workload = new NominationWorkload(ctx.slack, `b${SHORT[kind]}${run}`, WORKSPACES);
         await workload.configure(app.port).catch((error: unknown) => {
