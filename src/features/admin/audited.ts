@@ -53,18 +53,19 @@ function snapshot(settings: WorkspaceSettings): Record<string, AuditValue> {
 
 /**
  * Runs a settings change and appends its audit entry in one transaction: the entry holds the
- * settings that changed, before and after.
+ * settings that changed, before and after. Returns the settings after the change.
  */
 export async function changeSettingsAudited(
   deps: Pick<AppDeps, "prisma" | "clock">,
   workspace: WorkspaceRef,
   entry: { actorId: string; action: string; subjectIds?: string[]; target?: string | null },
   change: (tx: Prisma.TransactionClient) => Promise<unknown>,
-): Promise<void> {
-  await deps.prisma.$transaction(async (tx) => {
+): Promise<WorkspaceSettings> {
+  return deps.prisma.$transaction(async (tx) => {
     const before = snapshot(await getSettings(tx, workspace));
     await change(tx);
-    const after = snapshot(await getSettings(tx, workspace));
+    const settings = await getSettings(tx, workspace);
+    const after = snapshot(settings);
     const diff = diffSnapshots(before, after);
     await recordAudit(tx, {
       teamId: workspace.teamId,
@@ -73,6 +74,7 @@ export async function changeSettingsAudited(
       after: diff?.after ?? null,
       at: deps.clock.now(),
     });
+    return settings;
   });
 }
 

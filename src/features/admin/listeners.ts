@@ -60,6 +60,7 @@ import {
   setSla,
   upsertDigestSchedule,
   type WorkspaceRef,
+  type WorkspaceSettings,
 } from "./settings.ts";
 
 export const ONLY_ADMINS =
@@ -121,11 +122,15 @@ export function registerAdminFeature(router: SlackRouter, deps: AppDeps): void {
     const cmd = parsed.command;
     const notices: string[] = [];
     const action = auditActionOf(cmd) ?? cmd.kind;
+    /** The settings as the last change left them (read in its transaction): the answer shows them. */
+    let changed: WorkspaceSettings | undefined;
     /** A settings change and its audit entry, in one transaction. */
-    const change = (
+    const change = async (
       write: Parameters<typeof changeSettingsAudited>[3],
       about: { subjectIds?: string[]; target?: string } = {},
-    ) => changeSettingsAudited(deps, workspace, { actorId: admin, action, ...about }, write);
+    ) => {
+      changed = await changeSettingsAudited(deps, workspace, { actorId: admin, action, ...about }, write);
+    };
     /** An admin action that is not a settings change (an export, a retry): its entry alone. */
     const audit = (after: Record<string, string | number | null>, target?: string) =>
       recordAudit(deps.prisma, {
@@ -337,7 +342,7 @@ export function registerAdminFeature(router: SlackRouter, deps: AppDeps): void {
         break;
     }
     const [settings, delivery] = await Promise.all([
-      getSettings(deps.prisma, workspace),
+      changed ?? getSettings(deps.prisma, workspace),
       deliverySummary(deps.prisma, workspace.teamId),
     ]);
     await reply(renderSettings(settings, notices.join("\n") || undefined, renderDeliveryLine(delivery, new Date())));

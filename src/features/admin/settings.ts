@@ -49,8 +49,11 @@ export async function ensureWorkspace(prisma: Client, workspace: WorkspaceRef): 
  * Delight's work for good (besides DELIGHT_ADMINS).
  */
 export async function rememberAdminContact(prisma: Client, workspace: WorkspaceRef, userId: string): Promise<void> {
-  await ensureWorkspace(prisma, workspace);
-  await prisma.workspace.update({ where: { teamId: workspace.teamId }, data: { adminContactId: userId } });
+  // One statement (it comes before every admin answer's ack), and no write when it is the same admin.
+  await prisma.$executeRaw`INSERT INTO "Workspace" ("teamId", "enterpriseId", "adminContactId", "updatedAt")
+    VALUES (${workspace.teamId}, ${workspace.enterpriseId ?? null}, ${userId}, ${new Date()})
+    ON CONFLICT ("teamId") DO UPDATE SET "adminContactId" = EXCLUDED."adminContactId", "updatedAt" = EXCLUDED."updatedAt"
+    WHERE "Workspace"."adminContactId" IS DISTINCT FROM EXCLUDED."adminContactId"`;
 }
 
 export async function getSettings(prisma: Client, workspace: WorkspaceRef): Promise<WorkspaceSettings> {
