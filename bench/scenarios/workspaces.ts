@@ -15,10 +15,13 @@ import {
   burst,
   loadTest,
   NOMINATOR,
+  SIGNING_SECRET,
   signedSlashCommand,
   sleep,
+  startAppProcess,
   startDelight,
   stopDelight,
+  type BurstResult,
   type DelightProcess,
 } from "../harness.ts";
 import { record, recordAtMost } from "../report.ts";
@@ -79,26 +82,35 @@ async function runOnce(ctx: BenchContext, kind: DatabaseKind, mode: Mode, run: n
         if (outcome.status !== 200) throw new Error(`installing ${team.teamId} failed: HTTP ${outcome.status}`);
       }
     }
-    // Warm the JIT on a cheap command first, as the bare app was warmed.
-    await loadTest(port, {
-      total: 50,
-      concurrency: 5,
-      makeRequest: (i) =>
-        signedSlashCommand(
-          "/delight",
-          "help",
-          NOMINATOR,
-          `${ctx.slack.url}respond/warm`,
-          workload.teams[i % workload.teams.length]!.teamId,
+    // Warm the JIT on a cheap command first; the bare app (for reference) is a fresh process
+    // warmed the same way, on its first burst like Delight (see burst.ts).
+    const warmUp = (port: number) =>
+      loadTest(port, {
+        total: 50,
+        concurrency: 5,
+        makeRequest: (i) =>
+          signedSlashCommand(
+            "/delight",
+            "help",
+            NOMINATOR,
+            `${ctx.slack.url}respond/warm`,
+            workload.teams[i % workload.teams.length]!.teamId,
+          ),
+      });
+    await warmUp(port);
+    const bare = await startAppProcess("bare-bolt", { SLACK_SIGNING_SECRET: SIGNING_SECRET });
+    let baseline: BurstResult;
+    try {
+      await warmUp(bare.port);
+      baseline = await burst(
+        bare.port,
+        Array.from({ length: SIZE }, (_, i) =>
+          signedSlashCommand("/delight", `bare ${i}`, NOMINATOR, `${ctx.slack.url}respond/bare`),
         ),
-    });
-    const bare = await ctx.bare();
-    const baseline = await burst(
-      bare.port,
-      Array.from({ length: SIZE }, (_, i) =>
-        signedSlashCommand("/delight", `bare ${i}`, NOMINATOR, `${ctx.slack.url}respond/bare`),
-      ),
-    );
+      );
+    } finally {
+      await bare.stop();
+    }
     await workload.configure(port);
     await sleep(GAP_MS);
     const result = await burst(port, workload.requests(SIZE));
@@ -136,13 +148,6 @@ export async function runWorkspaces(ctx: BenchContext): Promise<void> {
   console.log(
     `\n== workspaces: ${SIZE} concurrent /delight nominations over ${WORKSPACES} workspaces, ` +
       `distribution mode (${WORKSPACES} installations) vs single-workspace mode, ${RUNS} runs each, alternating`,
-  );
-  const bare = await ctx.bare();
-  await burst(
-    bare.port,
-    Array.from({ length: 100 }, (_, i) =>
-      signedSlashCommand("/delight", `warm ${i}`, NOMINATOR, `${ctx.slack.url}respond/bare`),
-    ),
   );
   for (const kind of available(ctx, ["pglite-memory", "postgres"])) {
     const label = DATABASE_LABEL[kind];
