@@ -5,9 +5,7 @@
 // a PGlite file, PostgreSQL), each run side by side with the bare Bolt app acking the same
 // burst just before: ack p50/p99/max, acks past Slack's 3 s, p99 as a ratio to the bare app's;
 // then every acknowledged nomination must get exactly one approval card.
-// The bare app is a fresh process in every run, warmed exactly as Delight is: a long-lived one
-// got faster burst after burst (p99 0.66–0.75 s on its first burst of 1,000, 0.22–0.26 s by its
-// fifth; README, issue 24), while each Delight run is a fresh process on its first burst.
+// The bare app is a fresh process in every run, warmed exactly as Delight is (freshBareBurst).
 //   BENCH_BURST_RUNS_MEMORY / _FILE / _POSTGRES  runs per database (default 5 / 3 / 2)
 //   BENCH_BURST (1000), BENCH_WORKSPACES (50), BENCH_BURST_GAP_MS (1500: set-up → burst)
 //   BENCH_BURST_CARDS  first (default: the first run of each database) | all | none
@@ -15,12 +13,11 @@ import { available, DATABASE_LABEL, withDelight, type BenchContext, type Databas
 import {
   ackHistogram,
   burst,
+  freshBareBurst,
   loadTest,
   NOMINATOR,
-  SIGNING_SECRET,
   signedSlashCommand,
   sleep,
-  startAppProcess,
   type BurstResult,
 } from "../harness.ts";
 import { record, recordAtMost } from "../report.ts";
@@ -99,14 +96,7 @@ export async function runBurst(ctx: BenchContext): Promise<void> {
         await warmUp(app.port);
         // The bare app's burst in the same run, while Delight is idle (started, nothing queued):
         // a fresh process, warmed the same way, on its first burst like Delight.
-        const bare = await startAppProcess("bare-bolt", { SLACK_SIGNING_SECRET: SIGNING_SECRET });
-        let baseline: BurstResult;
-        try {
-          await warmUp(bare.port);
-          baseline = await burst(bare.port, bareRequests(SIZE));
-        } finally {
-          await bare.stop();
-        }
+        const baseline = await freshBareBurst(warmUp, bareRequests(SIZE));
 
         const workload = new NominationWorkload(ctx.slack, `b${SHORT[kind]}${run}`, WORKSPACES);
         await workload.configure(app.port).catch((error: unknown) => {

@@ -14,14 +14,12 @@ import {
   ADMIN_USER,
   burst,
   loadTest,
+  freshBareBurst,
   NOMINATOR,
-  SIGNING_SECRET,
   signedSlashCommand,
   sleep,
-  startAppProcess,
   startDelight,
   stopDelight,
-  type BurstResult,
   type DelightProcess,
 } from "../harness.ts";
 import { record, recordAtMost } from "../report.ts";
@@ -83,7 +81,7 @@ async function runOnce(ctx: BenchContext, kind: DatabaseKind, mode: Mode, run: n
       }
     }
     // Warm the JIT on a cheap command first; the bare app (for reference) is a fresh process
-    // warmed the same way, on its first burst like Delight (see burst.ts).
+    // warmed the same way (freshBareBurst).
     const warmUp = (port: number) =>
       loadTest(port, {
         total: 50,
@@ -98,19 +96,12 @@ async function runOnce(ctx: BenchContext, kind: DatabaseKind, mode: Mode, run: n
           ),
       });
     await warmUp(port);
-    const bare = await startAppProcess("bare-bolt", { SLACK_SIGNING_SECRET: SIGNING_SECRET });
-    let baseline: BurstResult;
-    try {
-      await warmUp(bare.port);
-      baseline = await burst(
-        bare.port,
-        Array.from({ length: SIZE }, (_, i) =>
-          signedSlashCommand("/delight", `bare ${i}`, NOMINATOR, `${ctx.slack.url}respond/bare`),
-        ),
-      );
-    } finally {
-      await bare.stop();
-    }
+    const baseline = await freshBareBurst(
+      warmUp,
+      Array.from({ length: SIZE }, (_, i) =>
+        signedSlashCommand("/delight", `bare ${i}`, NOMINATOR, `${ctx.slack.url}respond/bare`),
+      ),
+    );
     await workload.configure(port);
     await sleep(GAP_MS);
     const result = await burst(port, workload.requests(SIZE));
