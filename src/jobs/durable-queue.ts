@@ -101,9 +101,9 @@ export interface JobStoreOptions {
    * goes to inserts while requests keep coming. For embedded PGlite, where a statement runs on
    * this thread and costs a millisecond or more before its first row (bench `burst`: the last
    * several hundred requests of a burst are accepted one per loop iteration, and each paid a
-   * statement of its own). Also on PostgreSQL, with `burstInsertsInFlight`. Only while
-   * `coalesceWhile` says a burst is coming in: a steady
-   * stream on kept-alive connections (or a request alone) is not held back.
+   * statement of its own); on PostgreSQL too, with `burstInsertsInFlight`. Only while
+   * `coalesceWhile` says a burst is coming in: a steady stream on kept-alive connections (or a
+   * request alone) is not held back.
    * 0 (default): each batch goes at the next turn of the event loop.
    */
   coalesceFactor?: number;
