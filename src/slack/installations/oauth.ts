@@ -167,8 +167,9 @@ function logInstallFailure(
  * @slack/oauth's handleCallback logs each failure with `logger.error(error)` (a stack trace, at
  * error level, even for a person who clicked Cancel) and then, synchronously, hands the same
  * error to `callbackOptions.failure`, which logs it in one line (logInstallFailure). So a
- * lone Error with a code is held back until the current task has run: if the failure callback
- * has seen it by then, the library's line is dropped; otherwise it is logged as it was.
+ * lone Error is held back for a microtask: if the failure callback has seen it by then, the
+ * library's line is dropped; otherwise it is logged as it was. Not only coded errors: the
+ * library gives an unexpected error its code (UnknownError) after logging it.
  */
 export function quietHandledFailures(inner: Logger, handled: WeakSet<object>): Logger {
   return {
@@ -177,9 +178,7 @@ export function quietHandledFailures(inner: Logger, handled: WeakSet<object>): L
     warn: (...args: unknown[]) => inner.warn(...args),
     error: (...args: unknown[]) => {
       const only = args[0];
-      if (args.length !== 1 || !(only instanceof Error) || typeof (only as { code?: unknown }).code !== "string") {
-        return inner.error(...args);
-      }
+      if (args.length !== 1 || !(only instanceof Error)) return inner.error(...args);
       queueMicrotask(() => {
         if (!handled.has(only)) inner.error(only);
       });

@@ -38,6 +38,17 @@ describe("quietHandledFailures", () => {
     expect(inner.lines).toEqual([]);
   });
 
+  it("drops it too for an error the library gives its code only after logging it (an unexpected failure)", async () => {
+    const inner = recordingLogger();
+    const handled = new WeakSet<object>();
+    const logger = quietHandledFailures(inner, handled);
+    const error = new Error("something broke");
+    logger.error(error);
+    handled.add(Object.assign(error, { code: "slack_oauth_unknown_error" }));
+    await settled();
+    expect(inner.lines).toEqual([]);
+  });
+
   it("still logs a coded error nobody handled, and every other line as it was", async () => {
     const inner = recordingLogger();
     const logger = quietHandledFailures(inner, new WeakSet());
